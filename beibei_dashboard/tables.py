@@ -1,0 +1,48 @@
+"""What every table of the application shares: two-level headers and safe spreadsheet export."""
+
+import django_tables2 as tables
+from django_tables2.export.views import ExportMixin
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+class GroupedHeaderTable(tables.Table):
+    """A table whose header has two levels, like the plan's attachment.
+
+    `column_groups` maps a group label to the names of the columns under it, in order; the
+    other columns span both header rows.
+    """
+
+    column_groups = {}
+
+    def header_rows(self):
+        grouped = {name: label for label, names in self.column_groups.items() for name in names}
+        top, bottom, seen = [], [], set()
+        for column in self.columns:
+            label = grouped.get(column.name)
+            if label is None:
+                top.append({"column": column, "rowspan": 2, "colspan": 1})
+            else:
+                if label not in seen:
+                    seen.add(label)
+                    span = sum(1 for c in self.columns if grouped.get(c.name) == label)
+                    top.append({"label": label, "rowspan": 1, "colspan": span})
+                bottom.append({"column": column})
+        return top, bottom
+
+
+def safe_cell(value):
+    """Spreadsheet text that starts like a formula is written as text, never evaluated."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class XlsxExportMixin(ExportMixin):
+    """`?export=xlsx` on a list page exports the table it shows, filtered as shown."""
+
+    export_trigger_param = "export"
+    export_formats = ("xlsx",)
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"

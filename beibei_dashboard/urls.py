@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from targets import views as target_views
+
+admin.site.site_header = "北碚区“高科双企”双倍增管理后台"
+admin.site.site_title = "高科双企管理后台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", target_views.home, name="home"),
+    path("healthz", target_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("targets.urls")),
+    path("", include("tasks.urls")),
+    path("", include("enterprises.urls")),
+]

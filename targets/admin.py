@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import DemoDataset, District, PlanFigure, SubDistrict
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+
+
+class PlanFigureInline(admin.TabularInline):
+    model = PlanFigure
+    extra = 0
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "district", "category", "seq", "slug")
+    list_filter = ("district", "category")
+    inlines = [PlanFigureInline]
+
+
+@admin.register(PlanFigure)
+class PlanFigureAdmin(admin.ModelAdmin):
+    list_display = ("subdistrict", "metric", "year", "value")
+    list_filter = ("metric", "year", "subdistrict__category")
+
+
+@admin.register(DemoDataset)
+class DemoDatasetAdmin(admin.ModelAdmin):
+    list_display = ("loaded_at",)

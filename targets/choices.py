@@ -1,0 +1,17 @@
+from django.db import models
+
+
+class Metric(models.TextChoices):
+    HIGH_TECH = "high_tech", "高新技术企业"
+    TECH_BASED = "tech_based", "科技型企业"
+
+
+class Category(models.TextChoices):
+    A = "A", "A类镇街"
+    B = "B", "B类镇街"
+
+
+# Years of the attachment: 2022 is the actual count the plan starts from, 2023–2027 targets.
+BASE_YEAR = 2022
+PLAN_YEARS = (2023, 2024, 2025, 2026, 2027)
+ALL_YEARS = (BASE_YEAR, *PLAN_YEARS)

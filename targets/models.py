@@ -1,0 +1,141 @@
+from dataclasses import dataclass
+
+from django.db import models
+
+from accounts.scope import plan_subdistricts_visible_to, subdistricts_visible_to
+
+from .choices import ALL_YEARS, Category, Metric
+
+
+class District(models.Model):
+    """A district (区县) of Chongqing that runs a 双倍增 plan; Beibei is the first."""
+
+    name = models.CharField("区县", max_length=32, unique=True)
+    slug = models.SlugField("标识", max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = "区县"
+        verbose_name_plural = "区县"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubDistrictQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sub-districts whose data `user` may read (see `accounts.scope`)."""
+        return subdistricts_visible_to(user, self)
+
+    def plan_visible_to(self, user):
+        """The sub-districts whose line of the plan's attachment `user` may read."""
+        return plan_subdistricts_visible_to(user, self)
+
+    def in_plan_order(self):
+        """Class A then B, each in the attachment's order."""
+        return self.order_by("district_id", "category", "seq")
+
+
+class SubDistrict(models.Model):
+    """A sub-district (街镇: 街道 or 镇) with its class and its number within the class.
+
+    `seq` is the 序号 of the plan's attachment; (district, category, seq) is unique.
+    """
+
+    district = models.ForeignKey(District, verbose_name="区县", on_delete=models.PROTECT, related_name="subdistricts")
+    name = models.CharField("街镇", max_length=32)
+    slug = models.SlugField("标识", max_length=48, unique=True)
+    category = models.CharField("类型", max_length=1, choices=Category.choices)
+    seq = models.PositiveSmallIntegerField("序号")
+
+    objects = SubDistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "街镇"
+        verbose_name_plural = "街镇"
+        ordering = ["district_id", "category", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                name="subdistrict_unique_name",
+                violation_error_message="同一区县内街镇名称不能重复。",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "category", "seq"],
+                name="subdistrict_unique_seq",
+                violation_error_message="同一类型内序号不能重复。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
+class PlanRow:
+    """One line of the attachment: a sub-district and its figures {metric: {year: value}}."""
+
+    subdistrict: SubDistrict
+    figures: dict
+
+
+class PlanFigureQuerySet(models.QuerySet):
+    def rows_for(self, subdistricts):
+        """The attachment's lines for `subdistricts` (in their order), in two queries."""
+        subdistricts = list(subdistricts)
+        figures = {sub.pk: {metric: {} for metric in Metric.values} for sub in subdistricts}
+        for sub_id, metric, year, value in self.filter(subdistrict__in=subdistricts).values_list(
+            "subdistrict_id", "metric", "year", "value"
+        ):
+            figures[sub_id][metric][year] = value
+        return [PlanRow(sub, figures[sub.pk]) for sub in subdistricts]
+
+
+class PlanFigure(models.Model):
+    """One cell of the plan's attachment: a sub-district's figure for a metric and a year.
+
+    For 2022 (`BASE_YEAR`) the figure is the actual count the plan starts from; for 2023–2027
+    it is that year's target (年度目标数, end-of-year stock). District totals (合计) are
+    computed from these rows, never stored.
+    """
+
+    subdistrict = models.ForeignKey(
+        SubDistrict, verbose_name="街镇", on_delete=models.CASCADE, related_name="plan_figures"
+    )
+    metric = models.CharField("指标", max_length=16, choices=Metric.choices)
+    year = models.PositiveSmallIntegerField("年份", choices=[(y, f"{y}年") for y in ALL_YEARS])
+    value = models.PositiveIntegerField("数量（家）")
+
+    objects = PlanFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "目标任务分解"
+        verbose_name_plural = "目标任务分解"
+        ordering = ["subdistrict__category", "subdistrict__seq", "metric", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "metric", "year"],
+                name="planfigure_unique_cell",
+                violation_error_message="该街镇该指标该年份已有数值。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subdistrict} {self.get_metric_display()} {self.year}: {self.value}"
+
+    @property
+    def is_actual(self):
+        return self.year == ALL_YEARS[0]
+
+
+class DemoDataset(models.Model):
+    """Present while demo data (accounts, counts) is loaded; every page then shows a banner."""
+
+    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "演示数据"
+        verbose_name_plural = "演示数据"
+
+    def __str__(self):
+        return f"演示数据（{self.loaded_at:%Y-%m-%d %H:%M}）"

@@ -1,0 +1,56 @@
+import django_tables2 as tables
+
+from beibei_dashboard.tables import GroupedHeaderTable
+
+from .choices import ALL_YEARS, BASE_YEAR, Metric
+
+
+def _year_label(year):
+    return f"{year}年实际数" if year == BASE_YEAR else f"{year}年目标数"
+
+
+class PlanFigureTable(GroupedHeaderTable):
+    """The attachment: one row per sub-district, class A then B, with the computed 合计 row."""
+
+    category = tables.Column("类型", orderable=False)
+    seq = tables.Column("序号", orderable=False)
+    name = tables.Column("街镇", orderable=False)
+
+    class Meta:
+        template_name = "tables/grouped_table.html"
+        attrs = {"class": "table plan-table"}
+        row_attrs = {"class": lambda record: "total-row" if record.get("is_total") else ""}
+        orderable = False
+
+    def __init__(self, data, **kwargs):
+        extra = []
+        for metric in Metric:
+            for year in ALL_YEARS:
+                name = f"{metric.value}_{year}"
+                header = _year_label(year)
+                extra.append((name, tables.Column(header, orderable=False, attrs={"td": {"class": "num"}})))
+        super().__init__(data, extra_columns=extra, **kwargs)
+        self.column_groups = {metric.label: [f"{metric.value}_{year}" for year in ALL_YEARS] for metric in Metric}
+
+
+def plan_table_data(plan_rows, totals):
+    """Flatten PlanRows and the computed totals into the dicts PlanFigureTable shows."""
+    data, last_category = [], None
+    for row in plan_rows:
+        sub = row.subdistrict
+        item = {
+            "category": sub.get_category_display() if sub.category != last_category else "",
+            "seq": sub.seq,
+            "name": sub.name,
+        }
+        last_category = sub.category
+        for metric, by_year in row.figures.items():
+            for year, value in by_year.items():
+                item[f"{metric}_{year}"] = value
+        data.append(item)
+    total = {"category": "合计", "seq": "", "name": "", "is_total": True}
+    for metric, by_year in totals.items():
+        for year, value in by_year.items():
+            total[f"{metric}_{year}"] = value
+    data.append(total)
+    return data

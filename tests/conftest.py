@@ -1,0 +1,65 @@
+import pytest
+
+from accounts.choices import Role
+from accounts.models import User
+from targets.models import SubDistrict
+from targets.plan import load_plan
+from tasks.models import Unit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the plan loaded, as after `make run`."""
+    with django_db_blocker.unblock():
+        load_plan()
+
+
+def make_user(username, role, subdistrict=None, unit=None):
+    return User.objects.create_user(
+        username=username,
+        password="a-long-test-password",
+        role=role,
+        subdistrict=SubDistrict.objects.get(slug=subdistrict) if subdistrict else None,
+        unit=Unit.objects.get(name=unit) if unit else None,
+    )
+
+
+@pytest.fixture
+def bureau(db):
+    return make_user("bureau_user", Role.BUREAU)
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("leader_user", Role.LEADER)
+
+
+@pytest.fixture
+def official(db):
+    """An official of 天生街道."""
+    return make_user("tiansheng_user", Role.SUBDISTRICT, subdistrict="tiansheng")
+
+
+@pytest.fixture
+def other_official(db):
+    """An official of 水土街道, who must never see 天生街道's data."""
+    return make_user("shuitu_user", Role.SUBDISTRICT, subdistrict="shuitu")
+
+
+@pytest.fixture
+def unit_user(db):
+    return make_user("jxw_user", Role.UNIT, unit="区经济信息委")
+
+
+def _client_for(client_factory, user):
+    c = client_factory()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def login(db):
+    """login(user) -> a Django test client logged in as that user."""
+    from django.test import Client
+
+    return lambda user: _client_for(Client, user)
