@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import DemoDataset, District, PlanFigure, SubDistrict
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
 
 
 @admin.register(District)
@@ -29,3 +31,10 @@ class PlanFigureAdmin(admin.ModelAdmin):
 @admin.register(DemoDataset)
 class DemoDatasetAdmin(admin.ModelAdmin):
     list_display = ("loaded_at",)
+
+
+@admin.register(MonthlyCount)
+class MonthlyCountAdmin(SimpleHistoryAdmin):
+    list_display = ("subdistrict", "month", "metric", "value", "source", "updated_by", "updated_at")
+    list_filter = ("metric", "month", "source", "subdistrict__category")
+    readonly_fields = ("updated_by", "updated_at", "source", "source_file")

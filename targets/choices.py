@@ -15,3 +15,10 @@ class Category(models.TextChoices):
 BASE_YEAR = 2022
 PLAN_YEARS = (2023, 2024, 2025, 2026, 2027)
 ALL_YEARS = (BASE_YEAR, *PLAN_YEARS)
+
+
+class CountSource(models.TextChoices):
+    GRID = "grid", "网页填报"
+    IMPORT = "import", "表格导入"
+    CORRECTION = "correction", "更正"
+    DEMO = "demo", "演示数据"

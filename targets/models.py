@@ -1,10 +1,13 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from accounts.scope import plan_subdistricts_visible_to, subdistricts_visible_to
+from accounts.scope import plan_subdistricts_visible_to, rows_visible_to, subdistricts_visible_to
 
-from .choices import ALL_YEARS, Category, Metric
+from .choices import ALL_YEARS, Category, CountSource, Metric
+from .months import Month
 
 
 class District(models.Model):
@@ -126,6 +129,61 @@ class PlanFigure(models.Model):
     @property
     def is_actual(self):
         return self.year == ALL_YEARS[0]
+
+
+class MonthlyCountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return rows_visible_to(user, self)
+
+    def for_month(self, month):
+        return self.filter(month=month.date)
+
+    def value_map(self, months=None):
+        """{(subdistrict_id, metric, Month): value} for the given months (all when None), one query."""
+        qs = self if months is None else self.filter(month__in=[m.date for m in months])
+        return {
+            (sub_id, metric, Month.of(month)): value
+            for sub_id, metric, month, value in qs.values_list("subdistrict_id", "metric", "month", "value")
+        }
+
+
+class MonthlyCount(models.Model):
+    """A sub-district's stock of enterprises of one kind at the end of a month (月末存量).
+
+    Unique per (sub-district, month, metric); `month` is the first day of the month. A month
+    without a row is "未填报" and stays missing. Every change is kept in `history` with who,
+    when, the new value and how (`source`, `source_file`) and why (the change reason).
+    """
+
+    subdistrict = models.ForeignKey(SubDistrict, verbose_name="街镇", on_delete=models.PROTECT, related_name="counts")
+    month = models.DateField("月份")
+    metric = models.CharField("指标", max_length=16, choices=Metric.choices)
+    value = models.PositiveIntegerField("月末数量（家）")
+    note = models.CharField("备注", max_length=200, blank=True)
+    source = models.CharField("填报方式", max_length=16, choices=CountSource.choices, default=CountSource.GRID)
+    source_file = models.CharField("导入文件", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("填报时间", auto_now=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = MonthlyCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "月度数据"
+        verbose_name_plural = "月度数据"
+        ordering = ["month", "subdistrict__category", "subdistrict__seq", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "month", "metric"],
+                name="monthlycount_unique_cell",
+                violation_error_message="该街镇该月该指标已有数据。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subdistrict} {Month.of(self.month).label} {self.get_metric_display()}：{self.value}"
 
 
 class DemoDataset(models.Model):

@@ -1,0 +1,78 @@
+"""Calendar months as the application speaks of them: "2025-03", 2025年3月."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+FIRST_MONTH = (2023, 1)  # the plan's first month; 2022's year-end comes from the plan itself
+_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self):
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"月份 {self.month} 不在 1–12 之间")
+
+    @classmethod
+    def parse(cls, text):
+        """'2025-03' -> Month(2025, 3); ValueError with a Chinese message otherwise."""
+        match = _PATTERN.match(text or "")
+        if not match:
+            raise ValueError(f"月份“{text}”格式不对，应为 YYYY-MM，如 2025-03")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, date):
+        return cls(date.year, date.month)
+
+    @classmethod
+    def current(cls):
+        return cls.of(timezone.localdate())
+
+    @classmethod
+    def first(cls):
+        return cls(*FIRST_MONTH)
+
+    @property
+    def date(self):
+        """The first day of the month: how a month is stored."""
+        return dt.date(self.year, self.month, 1)
+
+    def previous(self):
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def next(self):
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def __str__(self):
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self):
+        return f"{self.year}年{self.month}月"
+
+    def is_future(self):
+        return self > Month.current()
+
+    def is_loggable(self):
+        """Counts are logged from 2023-01 through the current month."""
+        return Month.first() <= self <= Month.current()
+
+
+def month_range(start, end):
+    """Every month from `start` through `end`, inclusive."""
+    out, month = [], start
+    while month <= end:
+        out.append(month)
+        month = month.next()
+    return out
+
+
+def loggable_months():
+    return month_range(Month.first(), Month.current())
