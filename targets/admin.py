@@ -1,5 +1,4 @@
 from django.contrib import admin
-
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict

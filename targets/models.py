@@ -163,7 +163,12 @@ class MonthlyCount(models.Model):
     source = models.CharField("填报方式", max_length=16, choices=CountSource.choices, default=CountSource.GRID)
     source_file = models.CharField("导入文件", max_length=200, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField("填报时间", auto_now=True)
 
