@@ -211,6 +211,10 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # many percentage points below time progress.
 STATUS_YELLOW_THRESHOLD_PP = env_int("STATUS_YELLOW_THRESHOLD_PP", 10)
 
+# A logged count above this is refused as implausible (Chongqing's largest sub-districts hold a
+# few thousand tech-based firms).
+MAX_PLAUSIBLE_COUNT = env_int("MAX_PLAUSIBLE_COUNT", 20000)
+
 # The plan this deployment serves; Chongqing may host several districts in one database.
 DISTRICT_SLUG = os.environ.get("DISTRICT_SLUG", "beibei")
 

@@ -3,7 +3,8 @@
 from tasks.models import Indicator
 
 from . import metrics
-from .models import PlanFigure, SubDistrict
+from .choices import Metric
+from .models import MonthlyCount, PlanFigure, SubDistrict
 
 
 def _by_year(figures):
@@ -56,3 +57,22 @@ def targets_payload(user):
         "total": _by_year(totals),
         "goals": [goal_payload(indicator) for indicator in Indicator.objects.all()],
     }
+
+
+def progress_payload(user, month):
+    """Each sub-district in the user's scope with its logged counts for `month` (null if none)."""
+    subs = list(SubDistrict.objects.visible_to(user).in_plan_order())
+    counts = {
+        (sub_id, metric): (value, note)
+        for sub_id, metric, value, note in MonthlyCount.objects.filter(
+            subdistrict__in=subs, month=month.date
+        ).values_list("subdistrict_id", "metric", "value", "note")
+    }
+    rows = []
+    for sub in subs:
+        row = {"slug": sub.slug, "name": sub.name, "category": sub.category}
+        for metric in Metric.values:
+            value, note = counts.get((sub.pk, metric), (None, ""))
+            row[metric] = {"actual": value, "note": note}
+        rows.append(row)
+    return {"month": str(month), "subdistricts": rows}

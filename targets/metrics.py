@@ -22,3 +22,29 @@ def sum_plan_figures(figure_maps):
                 else:
                     totals[metric][year] += value
     return totals
+
+
+# A month-over-month rise above this share needs a confirmation and a note (counts issue).
+LARGE_RISE = 0.20
+
+
+def change_flag(previous, new):
+    """Why a new count needs an explicit confirmation, or None.
+
+    "drop" when it is below the previous count; "rise" when it is more than 20% above it (any
+    rise from 0 counts as large). No previous count, no flag.
+    """
+    if previous is None or new is None:
+        return None
+    if new < previous:
+        return "drop"
+    if new > previous and (previous == 0 or (new - previous) / previous > LARGE_RISE):
+        return "rise"
+    return None
+
+
+def change(previous, new):
+    """new − previous, or None when either is missing."""
+    if previous is None or new is None:
+        return None
+    return new - previous

@@ -131,12 +131,60 @@ class PlanFigure(models.Model):
         return self.year == ALL_YEARS[0]
 
 
+@dataclass
+class MonthStatus:
+    """A row of the month list: how many sub-districts reported, and the last change."""
+
+    month: Month
+    reported: int
+    expected: int
+    last_at: object = None
+    last_by: str = ""
+    locked: bool = False
+
+    @property
+    def complete(self):
+        return self.reported == self.expected
+
+
 class MonthlyCountQuerySet(models.QuerySet):
     def visible_to(self, user):
         return rows_visible_to(user, self)
 
     def for_month(self, month):
         return self.filter(month=month.date)
+
+    def month_statuses(self, months, subdistricts):
+        """A MonthStatus for each month in `months` (newest first), in three queries.
+
+        A sub-district counts as reported for a month when both metrics are logged.
+        """
+        sub_ids = [sub.pk for sub in subdistricts]
+        rows = self.filter(subdistrict_id__in=sub_ids, month__in=[m.date for m in months])
+        per_sub = rows.values("month", "subdistrict_id").annotate(n=models.Count("id"))
+        reported = {}
+        for row in per_sub:
+            if row["n"] == len(Metric.values):
+                reported[row["month"]] = reported.get(row["month"], 0) + 1
+        last = {row["month"]: row["last"] for row in rows.values("month").annotate(last=models.Max("updated_at"))}
+        who = {
+            (month, updated_at): name
+            for month, updated_at, name in rows.filter(updated_at__in=list(last.values())).values_list(
+                "month", "updated_at", "updated_by__username"
+            )
+        }
+        locked = set(BulletinVersion.objects.values_list("bulletin__month", flat=True))
+        return [
+            MonthStatus(
+                month=m,
+                reported=reported.get(m.date, 0),
+                expected=len(sub_ids),
+                last_at=last.get(m.date),
+                last_by=who.get((m.date, last.get(m.date))) or "",
+                locked=m.date in locked,
+            )
+            for m in sorted(months, reverse=True)
+        ]
 
     def value_map(self, months=None):
         """{(subdistrict_id, metric, Month): value} for the given months (all when None), one query."""
@@ -202,3 +250,63 @@ class DemoDataset(models.Model):
 
     def __str__(self):
         return f"演示数据（{self.loaded_at:%Y-%m-%d %H:%M}）"
+
+
+class BulletinQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(versions__isnull=False).distinct()
+
+
+class Bulletin(models.Model):
+    """The monthly bulletin (月通报) of one month. Unpublished months have no row or no version.
+
+    Once a version is published the month is locked: its counts change only through a
+    correction with a reason, and the published figures stay as they were (`BulletinVersion`).
+    """
+
+    month = models.DateField("月份", unique=True)
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "月通报"
+        verbose_name_plural = "月通报"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{Month.of(self.month).label}月通报"
+
+
+class BulletinVersion(models.Model):
+    """One published version of a bulletin: the figures as they were when published.
+
+    Version 1 is the first publication; later versions are revisions with a reason. The stored
+    `figures` are what the page and the exports show, whatever happens to the counts later.
+    """
+
+    bulletin = models.ForeignKey(Bulletin, verbose_name="月通报", on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField("版本")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField("修订原因", blank=True)
+    figures = models.JSONField("发布时的数据")
+
+    class Meta:
+        verbose_name = "月通报版本"
+        verbose_name_plural = "月通报版本"
+        ordering = ["bulletin", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bulletin", "number"], name="bulletinversion_unique", violation_error_message="版本号不能重复。"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bulletin} 第{self.number}版"
+
+
+def is_month_locked(month):
+    """A month is locked once its bulletin has been published."""
+    return BulletinVersion.objects.filter(bulletin__month=month.date).exists()

@@ -54,3 +54,21 @@ def plan_table_data(plan_rows, totals):
             total[f"{metric}_{year}"] = value
     data.append(total)
     return data
+
+
+class CountChangeTable(tables.Table):
+    """The history of a month's counts."""
+
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间", orderable=False)
+    user = tables.Column("修改人", orderable=False, default="—")
+    subdistrict = tables.Column("街镇", orderable=False)
+    metric_label = tables.Column("指标", orderable=False)
+    old = tables.Column("原值", orderable=False, default="空", attrs={"td": {"class": "num"}})
+    new = tables.Column("新值", orderable=False, default="删除", attrs={"td": {"class": "num"}})
+    how = tables.Column("方式", orderable=False)
+    reason = tables.Column("记录", orderable=False, default="")
+    note = tables.Column("备注", orderable=False, default="")
+
+    class Meta:
+        attrs = {"class": "table history-table"}
+        empty_text = "该月暂无修改记录。"

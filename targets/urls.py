@@ -1,10 +1,20 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .converters import MonthConverter
+
+register_converter(MonthConverter, "month")
 
 app_name = "targets"
 
 urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("counts/", views.MonthlyCountListView.as_view(), name="monthlycount_list"),
+    path("counts/import/", views.MonthlyCountImportView.as_view(), name="monthlycount_import"),
+    path("counts/import/confirm/", views.MonthlyCountImportConfirmView.as_view(), name="monthlycount_import_confirm"),
+    path("counts/<month:month>/", views.MonthlyCountEntryView.as_view(), name="monthlycount_entry"),
+    path("counts/<month:month>/template.xlsx", views.count_template, name="monthlycount_template"),
+    path("counts/<month:month>/history/", views.MonthlyCountHistoryView.as_view(), name="monthlycount_history"),
     path("api/v1/targets", views.api_targets, name="api_targets"),
+    path("api/v1/progress", views.api_progress, name="api_progress"),
 ]

@@ -1,16 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
-from beibei_dashboard.tables import XlsxExportMixin
+from accounts import scope
+from accounts.choices import Role
+from accounts.views import RoleRequiredMixin
+from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
 from tasks.models import Indicator
 
-from . import api
-from .tables import PlanFigureTable, plan_table_data
+from . import api, exporters, services
+from .choices import CountSource
+from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
+from .history import count_changes
+from .importers import IMPORT_SESSION_KEY, parse_counts, stage_import, unstage_import
+from .models import MonthlyCount, SubDistrict
+from .months import Month, latest_logged_month, loggable_months
+from .tables import CountChangeTable, PlanFigureTable, plan_table_data
 
 
 @never_cache
@@ -45,3 +55,172 @@ class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):
 
 def api_targets(request):
     return JsonResponse(api.targets_payload(request.user), json_dumps_params={"ensure_ascii": False})
+
+
+class MonthlyCountListView(RoleRequiredMixin, TemplateView):
+    """Every month from 2023-01 with how many sub-districts reported, when and by whom."""
+
+    allowed_roles = (Role.BUREAU, Role.LEADER)
+    template_name = "targets/monthlycount_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subs = list(services.district_subdistricts())
+        context["statuses"] = MonthlyCount.objects.month_statuses(loggable_months(), subs)
+        context["can_edit"] = scope.is_bureau(self.request.user)
+        return context
+
+
+class MonthlyCountEntryView(RoleRequiredMixin, FormView):
+    """The month's grid of 17 sub-districts × 2 metrics, saved in one transaction."""
+
+    allowed_roles = (Role.BUREAU,)
+    template_name = "targets/monthlycount_form.html"
+    form_class = MonthlyCountGridForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.month = kwargs["month"]
+        if not self.month.is_loggable():
+            raise Http404("该月份不可填报")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["plan"] = services.plan_month(self.month, {})
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            written = services.save_month(
+                self.month,
+                form.entries(),
+                self.request.user,
+                reason=form.cleaned_data["reason"],
+                confirmed=form.confirmed_keys(),
+                expected_old=form.expected_old(),
+            )
+        except services.CountsRejected as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            flagged = services.plan_month(self.month, form.entries()).flagged
+            return self.render_to_response(self.get_context_data(form=form, flagged=flagged))
+        messages.success(self.request, f"{self.month.label}已保存 {len(written)} 个数值。")
+        return redirect("targets:monthlycount_entry", month=self.month)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(month=self.month, locked=context["form"].plan.locked)
+        context.setdefault("flagged", [])
+        context["flagged_keys"] = {c.key for c in context["flagged"]}
+        return context
+
+
+def count_template(request, month):
+    scope.check_role(request.user, Role.BUREAU)
+    if month.is_future():
+        raise Http404("未来月份没有模板")
+    data = exporters.count_template(services.plan_month(month, {}))
+    return xlsx_response(data, f"高科双企月度数据_{month}.xlsx")
+
+
+class MonthlyCountImportView(RoleRequiredMixin, FormView):
+    """Upload a file; every row is validated and nothing is written before the preview is confirmed."""
+
+    allowed_roles = (Role.BUREAU,)
+    template_name = "targets/monthlycount_import.html"
+    form_class = CountImportForm
+
+    def get_initial(self):
+        return {"month": str(Month.current().previous())}
+
+    def form_valid(self, form):
+        month, upload = form.cleaned_data["month"], form.cleaned_data["file"]
+        subs = list(services.district_subdistricts())
+        parsed = parse_counts(upload.name, upload.read(), month, subs, partial=form.cleaned_data["partial"])
+        errors = services.month_errors(month) + parsed.errors
+        if errors:
+            return self.render_to_response(self.get_context_data(form=form, errors=errors, file_name=upload.name))
+        plan = services.plan_month(month, parsed.entries, subs)
+        self.request.session[IMPORT_SESSION_KEY] = stage_import(month, parsed, plan)
+        return redirect("targets:monthlycount_import_confirm")
+
+
+class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
+    """The preview (old → new for each cell) and the confirmation that writes it."""
+
+    allowed_roles = (Role.BUREAU,)
+    template_name = "targets/monthlycount_import_confirm.html"
+    form_class = CountImportConfirmForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.staged = request.session.get(IMPORT_SESSION_KEY)
+        if scope.is_bureau(request.user) and not self.staged:
+            messages.error(request, "没有待确认的导入，请重新上传文件。")
+            return redirect("targets:monthlycount_import")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month, entries, _ = unstage_import(self.staged)
+        plan = services.plan_month(month, entries)
+        context.update(month=month, plan=plan, file_name=self.staged["file_name"])
+        return context
+
+    def form_valid(self, form):
+        month, entries, expected_old = unstage_import(self.staged)
+        note = form.cleaned_data["note"].strip()
+        if form.cleaned_data["confirm"] and note:
+            for cell in services.plan_month(month, entries).flagged:
+                key = (cell.subdistrict.pk, cell.metric)
+                if not cell.note.strip():
+                    entries[key] = (entries[key][0], note)
+        try:
+            written = services.save_month(
+                month,
+                entries,
+                self.request.user,
+                source=CountSource.IMPORT,
+                source_file=self.staged["file_name"],
+                reason=form.cleaned_data["reason"].strip(),
+                confirmed=form.cleaned_data["confirm"],
+                expected_old=expected_old,
+            )
+        except services.CountsRejected as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        del self.request.session[IMPORT_SESSION_KEY]
+        messages.success(self.request, f"已导入{month.label}的 {len(written)} 个数值（{self.staged['file_name']}）。")
+        return redirect("targets:monthlycount_entry", month=month)
+
+
+class MonthlyCountHistoryView(SingleTableMixin, TemplateView):
+    """Every change to a month's counts: who, when, old → new, how and why; scoped to the user."""
+
+    template_name = "targets/monthlycount_history.html"
+    table_class = CountChangeTable
+    table_pagination = {"per_page": 100}
+
+    def get_table_data(self):
+        subdistrict = self.request.GET.get("subdistrict")
+        subs = SubDistrict.objects.visible_to(self.request.user)
+        if subdistrict:
+            sub = get_object_or_404(SubDistrict, slug=subdistrict)
+            scope.check_subdistrict(self.request.user, sub)
+            subs = subs.filter(pk=sub.pk)
+        return count_changes(month=self.kwargs["month"], subdistricts=subs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["month"] = self.kwargs["month"]
+        context["subdistricts"] = SubDistrict.objects.visible_to(self.request.user).in_plan_order()
+        context["selected"] = self.request.GET.get("subdistrict", "")
+        return context
+
+
+def api_progress(request):
+    try:
+        month = Month.parse(request.GET["month"]) if request.GET.get("month") else latest_logged_month()
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})

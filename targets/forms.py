@@ -1,0 +1,115 @@
+from django import forms
+from django.conf import settings
+
+from .choices import Metric
+from .months import Month
+
+
+def cell_name(prefix, sub, metric):
+    return f"{prefix}-{sub.slug}-{metric}"
+
+
+class MonthlyCountGridForm(forms.Form):
+    """The month's grid: a value, a note and (when asked) a confirmation per sub-district × metric.
+
+    `o-*` fields carry the value each cell had when the page was opened, so that a save never
+    overwrites a change someone else made in the meantime.
+    """
+
+    reason = forms.CharField(label="更正原因", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for cell in plan.cells:
+            sub, metric = cell.subdistrict, cell.metric
+            label = f"{sub.name}{Metric(metric).label}"
+            self.fields[cell_name("v", sub, metric)] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=settings.MAX_PLAUSIBLE_COUNT,
+                initial=cell.old,
+                error_messages={
+                    "invalid": f"{label}：请填写整数。",
+                    "min_value": f"{label}：企业数量不能为负。",
+                    "max_value": f"{label}：超出合理范围（不超过 %(limit_value)s 家）。",
+                },
+            )
+            self.fields[cell_name("n", sub, metric)] = forms.CharField(
+                label=f"{label}备注", required=False, max_length=200, initial=cell.note
+            )
+            self.fields[cell_name("c", sub, metric)] = forms.BooleanField(label="确认", required=False)
+            self.fields[cell_name("o", sub, metric)] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial="" if cell.old is None else str(cell.old)
+            )
+
+    def clean(self):
+        data = super().clean()
+        for cell in self.plan.cells:
+            name = cell_name("v", cell.subdistrict, cell.metric)
+            if name in data and data[name] is None and cell.old is not None and name not in self.errors:
+                self.add_error(
+                    name, f"{cell.subdistrict.name}{cell.metric_label}：已填报的数值不能清空，请填写正确数字。"
+                )
+        return data
+
+    def entries(self):
+        data, out = self.cleaned_data, {}
+        for cell in self.plan.cells:
+            sub, metric = cell.subdistrict, cell.metric
+            value = data.get(cell_name("v", sub, metric))
+            if value is not None:
+                out[(sub.pk, metric)] = (value, data.get(cell_name("n", sub, metric), "").strip())
+        return out
+
+    def confirmed_keys(self):
+        return {
+            (c.subdistrict.pk, c.metric)
+            for c in self.plan.cells
+            if self.cleaned_data.get(cell_name("c", c.subdistrict, c.metric))
+        }
+
+    def expected_old(self):
+        out = {}
+        for cell in self.plan.cells:
+            raw = self.data.get(cell_name("o", cell.subdistrict, cell.metric), "")
+            out[(cell.subdistrict.pk, cell.metric)] = int(raw) if raw.isdigit() else None
+        return out
+
+    def rows(self):
+        """The grid as the template draws it: one row per sub-district with its two cells."""
+        rows, by_sub = [], {}
+        for cell in self.plan.cells:
+            sub = cell.subdistrict
+            if sub.pk not in by_sub:
+                by_sub[sub.pk] = {"subdistrict": sub, "cells": []}
+                rows.append(by_sub[sub.pk])
+            by_sub[sub.pk]["cells"].append(
+                {
+                    "cell": cell,
+                    "value": self[cell_name("v", sub, cell.metric)],
+                    "note": self[cell_name("n", sub, cell.metric)],
+                    "confirm": self[cell_name("c", sub, cell.metric)],
+                    "old": self[cell_name("o", sub, cell.metric)],
+                }
+            )
+        return rows
+
+
+class CountImportForm(forms.Form):
+    month = forms.CharField(label="月份", help_text="YYYY-MM，如 2025-03")
+    file = forms.FileField(label="表格文件", help_text=".xlsx 或 .csv（UTF-8 或 GBK），不超过 5 MB")
+    partial = forms.BooleanField(label="仅更新部分街镇（文件可不含全部街镇）", required=False)
+
+    def clean_month(self):
+        try:
+            return Month.parse(self.cleaned_data["month"].strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class CountImportConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
+    note = forms.CharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
+    reason = forms.CharField(label="更正原因（已发布月份必填）", required=False, max_length=500)

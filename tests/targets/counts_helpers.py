@@ -1,0 +1,32 @@
+"""Building count files in memory for the import tests."""
+
+import io
+
+import openpyxl
+
+from targets.models import SubDistrict
+
+HEADER = ["街镇", "高新技术企业", "科技型企业"]
+
+
+def all_rows(high_tech=10, tech_based=100):
+    return [[sub.name, high_tech, tech_based] for sub in SubDistrict.objects.in_plan_order()]
+
+
+def xlsx_bytes(rows, header=HEADER, title=None, sheet="Sheet1"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows, header=HEADER, encoding="utf-8"):
+    lines = [",".join(header)] + [",".join(str(c) for c in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)

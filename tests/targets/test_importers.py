@@ -1,0 +1,253 @@
+"""Spreadsheet import of a month's counts: what is accepted, and every refusal writes nothing."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from targets.exporters import count_template
+from targets.models import MonthlyCount, SubDistrict
+from targets.months import Month
+from targets.services import CountsRejected, import_counts, plan_month
+from tests.targets.counts_helpers import HEADER, all_rows, csv_bytes, xlsx_bytes
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+OCT = Month(2026, 10)
+
+
+@pytest.fixture
+def pinned_today():
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+def stored(month=OCT):
+    return {
+        (name, metric): value
+        for name, metric, value in MonthlyCount.objects.filter(month=month.date).values_list(
+            "subdistrict__name", "metric", "value"
+        )
+    }
+
+
+def refused(data, name="counts.xlsx", month=OCT, **kwargs):
+    with pytest.raises(CountsRejected) as info:
+        import_counts(month, name, data, None, **kwargs)
+    assert not MonthlyCount.objects.exists(), "a refused file must write nothing"
+    return info.value.errors
+
+
+def test_a_whole_month_xlsx_is_imported_with_history():
+    rows = all_rows()
+    rows[0][1:] = [11, 300]
+    written = import_counts(OCT, "十月.xlsx", xlsx_bytes(rows), None, confirmed=True, default_note="导入确认")
+    assert len(written) == 34
+    assert stored()[("天生街道", "high_tech")] == 11 and stored()[("金刀峡镇", "tech_based")] == 100
+    row = MonthlyCount.objects.get(subdistrict__slug="tiansheng", month=OCT.date, metric="tech_based")
+    assert (row.source, row.source_file) == ("import", "十月.xlsx")
+    assert row.history.get().history_change_reason == "表格导入：十月.xlsx"
+
+
+def test_drops_and_large_rises_are_listed_and_need_confirm():
+    rows = all_rows()  # 10 high-tech everywhere: a drop for 水土 (2022: 129), a rise for 金刀峡 (0)
+    errors = refused(xlsx_bytes(rows))
+    assert any("水土街道高新技术企业：较上月下降（129 → 10）" in e for e in errors)
+    assert any("金刀峡镇高新技术企业：较上月增长超过20%（0 → 10）" in e for e in errors)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_in_utf8_bom_and_gbk(encoding):
+    data = csv_bytes(all_rows(), encoding=encoding)
+    import_counts(OCT, "counts.csv", data, None, confirmed=True, default_note="x")
+    assert len(stored()) == 34
+
+
+def test_template_round_trip_and_extra_columns():
+    data = count_template(plan_month(OCT, {}))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    assert "2026年10月" in ws["A1"].value
+    headers = [c.value for c in ws[3]]
+    assert headers[:5] == ["类型", "序号", "街镇", "高新技术企业", "科技型企业"]
+    assert ws.data_validations.dataValidation[0].type == "whole"
+    plan_rows = {s.name: s for s in SubDistrict.objects.all()}
+    for row in ws.iter_rows(min_row=4):
+        assert row[2].value in plan_rows
+        row[3].value, row[4].value = 20, 200
+        row[7].value = "核实"
+    out = io.BytesIO()
+    wb.save(out)
+    import_counts(OCT, "template.xlsx", out.getvalue(), None, confirmed=True)
+    assert set(stored().values()) == {20, 200}
+    assert MonthlyCount.objects.filter(note="核实").count() == 34
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_template_filled_with_formulas_and_saved_by_libreoffice(tmp_path):
+    wb = openpyxl.load_workbook(io.BytesIO(count_template(plan_month(OCT, {}))))
+    ws = wb.active
+    for row in ws.iter_rows(min_row=4):
+        row[3].value, row[4].value = "=10+5", "=100*2"
+    source = tmp_path / "filled.xlsx"
+    wb.save(source)
+    out = tmp_path / "out"
+    subprocess.run(
+        ["soffice", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    import_counts(OCT, "filled.xlsx", (out / "filled.xlsx").read_bytes(), None, confirmed=True, default_note="x")
+    assert set(stored().values()) == {15, 200}
+
+
+def test_partial_file_updates_only_its_rows():
+    import_counts(OCT, "one.csv", csv_bytes([["天生街道", 11, ""]]), None, partial=True)
+    assert stored() == {("天生街道", "high_tech"): 11}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r.__setitem__(3, ["不存在街道", 1, 1]), "第6行 A列（街镇）：未知街镇“不存在街道”"),
+        (lambda r: r.__setitem__(3, list(r[0])), "第6行 A列（街镇）：“天生街道”重复出现（第3行已有）"),
+        (lambda r: r.pop(5), "缺少1个街镇的行：蔡家岗街道"),
+        (lambda r: r[1].__setitem__(1, -3), "第4行 B列（高新技术企业）：“-3”是负数"),
+        (lambda r: r[1].__setitem__(2, 12.5), "第4行 C列（科技型企业）：“12.5”是小数"),
+        (lambda r: r[1].__setitem__(1, "十二"), "第4行 B列（高新技术企业）：“十二”不是数字"),
+        (lambda r: r[1].__setitem__(1, 999999), "第4行 B列（高新技术企业）：“999999”超出合理范围"),
+        (lambda r: r[1].__setitem__(1, None), "第4行 B列（高新技术企业）：缺少数值"),
+        (lambda r: r[-1].__setitem__(2, "abc"), "第19行 C列（科技型企业）：“abc”不是数字"),
+    ],
+)
+def test_bad_rows_are_refused_with_sheet_row_and_column(mutate, message):
+    rows = all_rows()
+    mutate(rows)
+    errors = refused(xlsx_bytes(rows, title="北碚区月度数据（2026年10月）", sheet="十月"), confirmed=True)
+    assert any(message in e and "工作表“十月”" in e for e in errors), errors
+
+
+def test_every_problem_is_listed_not_just_the_first():
+    rows = all_rows()
+    rows[0][1] = -1
+    rows[16][2] = "x"
+    errors = refused(xlsx_bytes(rows), confirmed=True)
+    assert len(errors) == 2
+
+
+def test_one_bad_row_in_the_last_line_writes_nothing():
+    rows = all_rows()
+    rows[-1][1] = 1.5
+    errors = refused(xlsx_bytes(rows), confirmed=True)
+    assert errors == ["工作表“Sheet1”第18行 B列（高新技术企业）：“1.5”是小数，企业数量必须是整数。"]
+
+
+def test_csv_errors_name_row_and_column():
+    rows = all_rows()
+    rows[2][2] = "-5"
+    errors = refused(csv_bytes(rows, encoding="gbk"), name="counts.csv", confirmed=True)
+    assert errors == ["第4行 C列（科技型企业）：“-5”是负数，企业数量不能为负。"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "文件为空"),
+        (xlsx_bytes([["天生街道", 1, 1]] * 17)[:300], "文件已损坏或不完整"),
+        (b"%PDF-1.4 not a spreadsheet \x00\x01\x02\xff\xfe", "文件不是表格"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel（.xls）"),
+        (b"x" * (5 * 1024 * 1024 + 1), "超过 5 MB"),
+        (xlsx_bytes([["天生街道", 1, 1]], header=["名称", "高新技术企业", "科技型企业"]), "找不到表头"),
+        (xlsx_bytes([], header=[]), "没有内容"),
+        (csv_bytes([["天生街道", 1, 1]], header=["街镇", "高企", "科技型企业"]), "找不到表头"),
+    ],
+)
+def test_whole_file_refusals(data, message):
+    errors = refused(data, confirmed=True)
+    assert any(message in e for e in errors), errors
+
+
+def test_future_month_is_refused():
+    errors = refused(xlsx_bytes(all_rows()), month=Month(2026, 12), confirmed=True)
+    assert any("2026年12月尚未到来" in e for e in errors)
+
+
+def test_title_month_must_match_the_chosen_month():
+    data = xlsx_bytes(all_rows(), title="北碚区“高科双企”月度数据填报表（2026年9月）")
+    errors = refused(data, confirmed=True)
+    assert any("文件标题写的是2026年9月，与所选月份2026年10月不符" in e for e in errors)
+
+
+def test_total_rows_are_skipped():
+    rows = all_rows() + [["合计", 170, 1700]]
+    import_counts(OCT, "with-total.xlsx", xlsx_bytes(rows), None, confirmed=True, default_note="x")
+    assert len(stored()) == 34
+
+
+def test_command_imports_and_reports(tmp_path, capsys):
+    path = tmp_path / "oct.csv"
+    path.write_bytes(csv_bytes(all_rows(), encoding="gbk"))
+    call_command("import_counts", str(path), "--month", "2026-10", "--confirm")
+    assert len(stored()) == 34
+    assert "已写入 34 个数值" in capsys.readouterr().out
+    assert set(
+        MonthlyCount.objects.filter(month=OCT.date, subdistrict__slug="shuitu").values_list("note", flat=True)
+    ) == {"导入确认：oct.csv"}
+
+
+def test_command_without_confirm_lists_the_flags_and_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "oct.xlsx"
+    path.write_bytes(xlsx_bytes(all_rows()))
+    with pytest.raises(CommandError, match="未写入任何数据.*--confirm"):
+        call_command("import_counts", str(path), "--month", "2026-10")
+    assert "水土街道高新技术企业：较上月下降" in capsys.readouterr().err
+    assert not MonthlyCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--month", "2026-13"], "不在 1–12 之间"),
+        (["--month", "10/2026"], "格式不对"),
+        (["--month", "2027-01"], "未写入任何数据"),
+    ],
+)
+def test_command_refuses_bad_arguments(tmp_path, args, message):
+    path = tmp_path / "oct.xlsx"
+    path.write_bytes(xlsx_bytes(all_rows()))
+    with pytest.raises(CommandError, match=message):
+        call_command("import_counts", str(path), *args)
+
+
+def test_command_on_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="无法读取文件"):
+        call_command("import_counts", str(tmp_path / "nope.xlsx"), "--month", "2026-10")
+
+
+def test_command_prints_no_traceback_for_a_broken_file(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04garbage")
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    for setup in (["migrate", "-v0"], ["load_plan"]):
+        subprocess.run([sys.executable, "manage.py", *setup], check=True, capture_output=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_counts", str(path), "--month", "2026-10"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "文件已损坏或不完整" in result.stderr
+
+
+def test_header_constant_matches_the_template():
+    assert HEADER == ["街镇", "高新技术企业", "科技型企业"]

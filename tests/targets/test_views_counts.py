@@ -1,0 +1,213 @@
+"""The monthly count pages through the test client, for every role."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from targets.models import MonthlyCount, SubDistrict
+from targets.months import Month
+from tests.targets.counts_helpers import all_rows, csv_bytes, xlsx_bytes
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+OCT = Month(2026, 10)
+
+
+@pytest.fixture
+def pinned_today():
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+def grid_data(values, notes=None, confirm=(), reason=""):
+    """POST data for the grid: values {(slug, metric): n}; other cells left blank."""
+    data = {"reason": reason}
+    for sub in SubDistrict.objects.all():
+        for metric in ("high_tech", "tech_based"):
+            data[f"v-{sub.slug}-{metric}"] = values.get((sub.slug, metric), "")
+            data[f"n-{sub.slug}-{metric}"] = (notes or {}).get((sub.slug, metric), "")
+            data[f"o-{sub.slug}-{metric}"] = ""
+            if (sub.slug, metric) in confirm:
+                data[f"c-{sub.slug}-{metric}"] = "on"
+    return data
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/counts/2026-10/", "/counts/2026-10/template.xlsx", "/counts/import/", "/counts/import/confirm/"],
+)
+def test_only_bureau_staff_enter_import_or_download_templates(login, bureau, leader, official, unit_user, url):
+    assert login(bureau).get(url).status_code in (200, 302)
+    for user in (leader, official, unit_user):
+        assert login(user).get(url).status_code == 403, (user, url)
+        assert login(user).post(url, {}).status_code == 403, (user, url)
+
+
+def test_month_list_shows_reporting_status(login, bureau, leader, official, unit_user):
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    MonthlyCount.objects.create(subdistrict=tiansheng, month=OCT.date, metric="high_tech", value=5, updated_by=bureau)
+    MonthlyCount.objects.create(subdistrict=tiansheng, month=OCT.date, metric="tech_based", value=50, updated_by=bureau)
+    MonthlyCount.objects.create(
+        subdistrict_id=SubDistrict.objects.get(slug="shuitu").pk, month=OCT.date, metric="high_tech", value=1
+    )
+    response = login(bureau).get("/counts/")
+    assert response.status_code == 200
+    statuses = {str(s.month): s for s in response.context["statuses"]}
+    assert len(statuses) == 47  # 2023-01 .. 2026-11
+    assert (statuses["2026-10"].reported, statuses["2026-10"].expected) == (1, 17)
+    assert statuses["2026-10"].last_by in ("bureau_user", "")
+    assert "1/17" in response.content.decode() and "0/17" in response.content.decode()
+    assert login(leader).get("/counts/").status_code == 200
+    assert login(official).get("/counts/").status_code == 403
+    assert login(unit_user).get("/counts/").status_code == 403
+
+
+def test_month_list_costs_a_fixed_number_of_queries(login, bureau, django_assert_max_num_queries):
+    c = login(bureau)
+    with django_assert_max_num_queries(10):
+        c.get("/counts/")
+
+
+def test_grid_shows_every_subdistrict_in_plan_order(login, bureau, django_assert_max_num_queries):
+    c = login(bureau)
+    with django_assert_max_num_queries(12):
+        response = c.get("/counts/2026-10/")
+    html = response.content.decode()
+    assert html.index("天生街道") < html.index("东阳街道") < html.index("澄江镇") < html.index("金刀峡镇")
+    assert html.count('name="v-') == 34
+    assert "js/count-grid.js" in html
+
+
+def test_grid_saves_in_one_go_and_history_shows_who(login, bureau):
+    c = login(bureau)
+    values = {("tiansheng", "high_tech"): 11, ("tiansheng", "tech_based"): 300, ("jindaoxia", "tech_based"): 13}
+    response = c.post("/counts/2026-10/", grid_data(values))
+    assert response.status_code == 302
+    assert MonthlyCount.objects.filter(month=OCT.date).count() == 3
+    history = c.get("/counts/2026-10/history/").content.decode()
+    assert "bureau_user" in history and "天生街道" in history and "网页填报" in history
+
+
+def test_grid_refuses_a_drop_until_confirmed_with_a_note(login, bureau):
+    c = login(bureau)
+    values = {("shuitu", "high_tech"): 120}  # 2022 actual is 129
+    response = c.post("/counts/2026-10/", grid_data(values))
+    assert response.status_code == 200
+    assert "水土街道高新技术企业：较上月下降（129 → 120）" in response.content.decode()
+    assert 'name="c-shuitu-high_tech"' in response.content.decode()
+    assert not MonthlyCount.objects.exists()
+    response = c.post("/counts/2026-10/", grid_data(values, confirm={("shuitu", "high_tech")}))
+    assert "须填写备注" in response.content.decode()
+    assert not MonthlyCount.objects.exists()
+    notes = {("shuitu", "high_tech"): "9 家证书到期"}
+    response = c.post("/counts/2026-10/", grid_data(values, notes, confirm={("shuitu", "high_tech")}))
+    assert response.status_code == 302
+    assert MonthlyCount.objects.get().note == "9 家证书到期"
+
+
+def test_grid_refuses_bad_numbers_and_writes_nothing(login, bureau):
+    c = login(bureau)
+    values = {("tiansheng", "high_tech"): 11, ("chaoyang", "high_tech"): "-1", ("xiema", "tech_based"): "1.5"}
+    response = c.post("/counts/2026-10/", grid_data(values))
+    html = response.content.decode()
+    assert "朝阳街道高新技术企业：企业数量不能为负" in html
+    assert "歇马街道科技型企业：请填写整数" in html
+    assert not MonthlyCount.objects.exists()
+
+
+def test_grid_cannot_clear_a_logged_value(login, bureau):
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug="tiansheng"), month=OCT.date, metric="high_tech", value=11
+    )
+    response = login(bureau).post("/counts/2026-10/", grid_data({}))
+    assert "已填报的数值不能清空" in response.content.decode()
+    assert MonthlyCount.objects.get().value == 11
+
+
+def test_future_month_grid_is_404(login, bureau):
+    assert login(bureau).get("/counts/2026-12/").status_code == 404
+    assert login(bureau).get("/counts/2022-12/").status_code == 404
+    assert login(bureau).get("/counts/2026-13/").status_code == 404
+
+
+def test_template_download(login, bureau):
+    response = login(bureau).get("/counts/2026-10/template.xlsx")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert response.content[:2] == b"PK"
+
+
+def test_web_import_previews_then_writes(login, bureau):
+    c = login(bureau)
+    upload = SimpleUploadedFile("十月.csv", csv_bytes(all_rows(), encoding="gbk"), content_type="text/csv")
+    response = c.post("/counts/import/", {"month": "2026-10", "file": upload})
+    assert response.status_code == 302 and response["Location"] == "/counts/import/confirm/"
+    assert not MonthlyCount.objects.exists()
+    preview = c.get("/counts/import/confirm/")
+    html = preview.content.decode()
+    assert "十月.csv" in html and "较上月下降" in html
+    assert len(preview.context["plan"].changes) == 34
+    response = c.post("/counts/import/confirm/", {})
+    assert "请确认" in response.content.decode()
+    assert not MonthlyCount.objects.exists()
+    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "按统计局口径核定"})
+    assert response.status_code == 302
+    assert MonthlyCount.objects.filter(month=OCT.date).count() == 34
+    assert MonthlyCount.objects.get(subdistrict__slug="shuitu", metric="high_tech").note == "按统计局口径核定"
+    assert "表格导入：十月.csv" in c.get("/counts/2026-10/history/").content.decode()
+
+
+def test_web_import_refusal_lists_every_problem_and_writes_nothing(login, bureau):
+    rows = all_rows()
+    rows[0][1] = "abc"
+    rows[-1][2] = -2
+    upload = SimpleUploadedFile("bad.xlsx", xlsx_bytes(rows))
+    response = login(bureau).post("/counts/import/", {"month": "2026-10", "file": upload})
+    html = response.content.decode()
+    assert "未写入任何数据" in html
+    assert "第2行 B列（高新技术企业）：“abc”不是数字" in html
+    assert "第18行 C列（科技型企业）：“-2”是负数" in html
+    assert not MonthlyCount.objects.exists()
+
+
+def test_web_import_refuses_a_changed_month_between_preview_and_confirm(login, bureau):
+    c = login(bureau)
+    upload = SimpleUploadedFile("a.csv", csv_bytes(all_rows(), encoding="utf-8"))
+    c.post("/counts/import/", {"month": "2026-10", "file": upload})
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug="tiansheng"), month=OCT.date, metric="high_tech", value=12
+    )
+    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "x"})
+    assert "已被他人改为 12" in response.content.decode()
+    assert MonthlyCount.objects.count() == 1
+
+
+def test_history_is_scoped_to_the_officials_own_subdistrict(login, bureau, official, other_official):
+    c = login(bureau)
+    c.post("/counts/2026-10/", grid_data({("tiansheng", "high_tech"): 11, ("shuitu", "high_tech"): 130}))
+    own = login(official).get("/counts/2026-10/history/")
+    assert own.status_code == 200
+    rows = own.context["table"].data.data
+    assert {r.subdistrict for r in rows} == {"天生街道"}
+    assert login(official).get("/counts/2026-10/history/?subdistrict=shuitu").status_code == 403
+    assert login(other_official).get("/counts/2026-10/history/?subdistrict=tiansheng").status_code == 403
+
+
+def test_api_progress_is_scoped(login, bureau, official, unit_user):
+    login(bureau).post("/counts/2026-10/", grid_data({("tiansheng", "high_tech"): 11, ("shuitu", "high_tech"): 130}))
+    everyone = login(bureau).get("/api/v1/progress?month=2026-10").json()
+    assert everyone["month"] == "2026-10" and len(everyone["subdistricts"]) == 17
+    first = everyone["subdistricts"][0]
+    assert (first["slug"], first["category"], first["high_tech"]["actual"], first["tech_based"]["actual"]) == (
+        "tiansheng",
+        "A",
+        11,
+        None,
+    )
+    own = login(official).get("/api/v1/progress?month=2026-10").json()
+    assert [row["slug"] for row in own["subdistricts"]] == ["tiansheng"]
+    assert login(unit_user).get("/api/v1/progress?month=2026-10").json()["subdistricts"] == []
+    bad = login(bureau).get("/api/v1/progress?month=2026-13")
+    assert bad.status_code == 400 and "月份" in bad.json()["error"]
