@@ -5,6 +5,7 @@ from tasks.models import Indicator
 from . import metrics
 from .choices import Metric
 from .models import MonthlyCount, PlanFigure, SubDistrict
+from .progress import district_progress
 
 
 def _by_year(figures):
@@ -59,20 +60,52 @@ def targets_payload(user):
     }
 
 
+def _ratio(value):
+    return None if value is None else round(float(value), 4)
+
+
+def metric_payload(progress, with_ranks=True):
+    payload = {
+        "actual": progress.actual,
+        "target": progress.target,
+        "base": progress.base,
+        "completion": _ratio(progress.completion),
+        "increment_completion": _ratio(progress.increment_completion),
+        "status": progress.status,
+    }
+    if with_ranks:
+        payload["rank_in_class"] = progress.rank_in_class
+        payload["rank_overall"] = progress.rank_overall
+    return payload
+
+
 def progress_payload(user, month):
-    """Each sub-district in the user's scope with its logged counts for `month` (null if none)."""
-    subs = list(SubDistrict.objects.visible_to(user).in_plan_order())
-    counts = {
-        (sub_id, metric): (value, note)
-        for sub_id, metric, value, note in MonthlyCount.objects.filter(
-            subdistrict__in=subs, month=month.date
-        ).values_list("subdistrict_id", "metric", "value", "note")
+    """Each sub-district in the user's scope with its counts and progress in `month`.
+
+    Ranks are over the whole district; the district total is included for everyone, since it
+    shows no sub-district's figure.
+    """
+    district = district_progress(month)
+    notes = {
+        (sub_id, metric): note
+        for sub_id, metric, note in MonthlyCount.objects.filter(month=month.date)
+        .exclude(note="")
+        .values_list("subdistrict_id", "metric", "note")
     }
     rows = []
-    for sub in subs:
-        row = {"slug": sub.slug, "name": sub.name, "category": sub.category}
+    for row in district.rows_visible_to(user):
+        sub = row.subdistrict
+        item = {"slug": sub.slug, "name": sub.name, "category": sub.category}
         for metric in Metric.values:
-            value, note = counts.get((sub.pk, metric), (None, ""))
-            row[metric] = {"actual": value, "note": note}
-        rows.append(row)
-    return {"month": str(month), "subdistricts": rows}
+            item[metric] = metric_payload(row.metrics[metric]) | {"note": notes.get((sub.pk, metric), "")}
+        rows.append(item)
+    total = {
+        metric: metric_payload(district.total[metric], with_ranks=False) | {"reported": district.reported[metric]}
+        for metric in Metric.values
+    }
+    return {
+        "month": str(month),
+        "time_progress": _ratio(district.time_progress),
+        "subdistricts": rows,
+        "total": total,
+    }

@@ -55,7 +55,8 @@ def demo_value(figures, year, month, pace, jitter):
     start, end = figures[year - 1], figures[year]
     curve = start + (end - start) * month / 12
     base = figures[2022]
-    return max(0, round(base + (curve - base) * pace) + jitter)
+    # Small sub-districts move a firm at a time: no month-to-month noise below 30 firms.
+    return max(0, round(base + (curve - base) * pace) + (jitter if curve >= 30 else 0))
 
 
 def seed_demo_counts(until=None):

@@ -3,6 +3,8 @@
 `None` stands for "undefined" (a missing count, a target of 0) and is never turned into 0.
 """
 
+from fractions import Fraction
+
 from .choices import ALL_YEARS, Metric
 
 
@@ -48,3 +50,127 @@ def change(previous, new):
     if previous is None or new is None:
         return None
     return new - previous
+
+
+# --- progress against the plan (progress issue) -------------------------------------------------
+# Ratios are computed as exact fractions so that "on schedule" is decided without float noise;
+# callers turn them into floats or percentages only for display.
+
+STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING = "done", "green", "yellow", "red", "missing"
+STATUS_LABELS = {
+    STATUS_DONE: "已完成年度目标",
+    STATUS_GREEN: "达到序时进度",
+    STATUS_YELLOW: "略低于序时进度",
+    STATUS_RED: "滞后",
+    STATUS_MISSING: "未填报",
+}
+STATUS_SHORT = {
+    STATUS_DONE: "已完成",
+    STATUS_GREEN: "正常",
+    STATUS_YELLOW: "预警",
+    STATUS_RED: "滞后",
+    STATUS_MISSING: "未填报",
+}
+STATUS_ORDER = [STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING]
+
+
+def completion(actual, target):
+    """年度目标完成率 = actual / target; None when either is missing or the target is 0."""
+    if actual is None or not target:
+        return None
+    return Fraction(actual, target)
+
+
+def increment_completion(actual, base, target):
+    """新增完成率 = (actual − base) / (target − base); None when target ≤ base or a value is missing."""
+    if actual is None or base is None or target is None or target <= base:
+        return None
+    return Fraction(actual - base, target - base)
+
+
+def time_progress(month):
+    """序时进度 of month M: M / 12."""
+    return Fraction(month, 12)
+
+
+def base_for(december_count, previous_plan_figure):
+    """The start of year Y: December Y−1's logged count, else the plan's figure for Y−1."""
+    return december_count if december_count is not None else previous_plan_figure
+
+
+def status(actual, target, increment, progress, yellow_pp=10):
+    """done / green / yellow / red / missing, from the definitions of the progress issue.
+
+    `yellow_pp` is the width of the yellow band below time progress, in percentage points.
+    """
+    if actual is None:
+        return STATUS_MISSING
+    if target is not None and actual >= target:
+        return STATUS_DONE
+    if increment is None:
+        return STATUS_RED
+    if increment >= progress:
+        return STATUS_GREEN
+    if increment >= progress - Fraction(yellow_pp, 100):
+        return STATUS_YELLOW
+    return STATUS_RED
+
+
+def competition_ranks(values):
+    """{key: rank} by value, highest first; ties share a rank (1, 2, 2, 4); None ranks last.
+
+    Every undefined value shares the rank after the last defined one.
+    """
+    defined = sorted((v for v in values.values() if v is not None), reverse=True)
+    first_at = {}
+    for index, value in enumerate(defined, start=1):
+        first_at.setdefault(value, index)
+    last = len(defined) + 1
+    return {key: (first_at[value] if value is not None else last) for key, value in values.items()}
+
+
+def curve_value(previous_figure, year_figure, month):
+    """The plan's monthly target curve: linear within a year from the Y−1 figure to the Y figure."""
+    if previous_figure is None or year_figure is None:
+        return None
+    return previous_figure + Fraction(year_figure - previous_figure) * Fraction(month, 12)
+
+
+def months_left(year, month, until_year):
+    """Months from the end of (year, month) to the end of December `until_year`."""
+    return (until_year - year) * 12 + (12 - month)
+
+
+def needed_pace(actual, target, months):
+    """Monthly increase still needed to reach `target` in `months` months.
+
+    0 when the target is already reached; None when the value is missing or no month is left
+    while a gap remains (the deadline has passed).
+    """
+    if actual is None or target is None:
+        return None
+    gap = target - actual
+    if gap <= 0:
+        return Fraction(0)
+    if months <= 0:
+        return None
+    return Fraction(gap, months)
+
+
+def gap(actual, target):
+    """How many enterprises are still missing to reach the target (0 when reached)."""
+    if actual is None or target is None:
+        return None
+    return max(0, target - actual)
+
+
+def goal_met(value, goal, comparator):
+    """A headline goal: "超过" is strictly greater, "达到" greater or equal; None when unknown."""
+    if value is None or goal is None:
+        return None
+    return value > goal if comparator == "gt" else value >= goal
+
+
+def as_percent(ratio, digits=1):
+    """A ratio as a percentage number for display (0.505 -> 50.5), None stays None."""
+    return None if ratio is None else round(float(ratio) * 100, digits)

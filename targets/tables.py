@@ -72,3 +72,36 @@ class CountChangeTable(tables.Table):
     class Meta:
         attrs = {"class": "table history-table"}
         empty_text = "该月暂无修改记录。"
+
+
+class SubDistrictMonthTable(tables.Table):
+    """A sub-district's monthly counts beside its target curve (sortable, exportable)."""
+
+    month = tables.Column("月份", order_by=("month",))
+    high_tech = tables.Column("高新技术企业", attrs={"td": {"class": "num"}}, default="未填报")
+    high_tech_curve = tables.Column("高企目标曲线", attrs={"td": {"class": "num"}}, default="—")
+    tech_based = tables.Column("科技型企业", attrs={"td": {"class": "num"}}, default="未填报")
+    tech_based_curve = tables.Column("科技型目标曲线", attrs={"td": {"class": "num"}}, default="—")
+    note = tables.Column("备注", orderable=False, default="")
+
+    class Meta:
+        attrs = {"class": "table month-table"}
+        order_by = ("-month",)
+
+
+def subdistrict_month_rows(series, curves, months):
+    """Rows of SubDistrictMonthTable: series {metric: {Month: (value, note)}}, curves {metric: {Month: v}}."""
+    rows = []
+    for m in months:
+        row = {"month": str(m)}
+        notes = []
+        for metric in Metric.values:
+            value, note = series[metric].get(m, (None, ""))
+            row[metric] = value
+            curve = curves[metric].get(m)
+            row[f"{metric}_curve"] = None if curve is None else round(float(curve), 1)
+            if note:
+                notes.append(note)
+        row["note"] = "；".join(notes)
+        rows.append(row)
+    return rows

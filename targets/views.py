@@ -13,14 +13,15 @@ from accounts.views import RoleRequiredMixin
 from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
 from tasks.models import Indicator
 
-from . import api, exporters, services
+from . import api, dashboard, exporters, services
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
 from .importers import IMPORT_SESSION_KEY, parse_counts, stage_import, unstage_import
 from .models import MonthlyCount, SubDistrict
 from .months import Month, latest_logged_month, loggable_months
-from .tables import CountChangeTable, PlanFigureTable, plan_table_data
+from .progress import plannable_months
+from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
 
 @never_cache
@@ -32,8 +33,69 @@ def healthz(request):
 
 
 def home(request):
-    """Until the dashboard lands, everyone starts at the plan."""
-    return redirect("targets:plan")
+    """Each role starts where its work is: officials on their own page, units at the plan."""
+    user = request.user
+    if scope.role_of(user) == Role.SUBDISTRICT:
+        return redirect("targets:subdistrict_detail", slug=user.subdistrict.slug)
+    if not scope.sees_whole_district(user):
+        return redirect("targets:plan")
+    return DashboardView.as_view()(request)
+
+
+def selected_month(request):
+    """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest logged."""
+    months = plannable_months()
+    raw = request.GET.get("month")
+    if raw:
+        try:
+            month = Month.parse(raw)
+        except ValueError:
+            raise Http404("月份格式不对") from None
+        if month not in months:
+            raise Http404("该月份不在计划期内")
+        return month, months
+    return min(latest_logged_month(), months[-1]), months
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    """The district against the plan: curves, this year's completion, the 17 sub-districts."""
+
+    allowed_roles = (Role.BUREAU, Role.LEADER)
+    template_name = "targets/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month, months = selected_month(self.request)
+        context.update(dashboard.dashboard_context(month))
+        context.update(month=month, months=months)
+        return context
+
+
+class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
+    """One sub-district: its curves, ranks, gaps, pace, monthly table and recent corrections."""
+
+    template_name = "targets/subdistrict_detail.html"
+    table_class = SubDistrictMonthTable
+    table_pagination = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.subdistrict = get_object_or_404(SubDistrict.objects.select_related("district"), slug=kwargs["slug"])
+        scope.check_subdistrict(request.user, self.subdistrict)
+        self.month, self.months = selected_month(request)
+        self.page = dashboard.subdistrict_context(self.subdistrict, self.month)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def export_name(self):
+        return f"{self.subdistrict.name}月度数据"
+
+    def get_table_data(self):
+        return self.page["month_rows"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.page, subdistrict=self.subdistrict, month=self.month, months=self.months)
+        return context
 
 
 class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):

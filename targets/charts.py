@@ -1,0 +1,180 @@
+"""Plotly figures built on the server. Pages embed the figure as JSON and the one local
+plotly.js file (static/vendor, the basic bundle: scatter and bar) draws it; no CDN.
+
+Colours are chosen to stay apart in grey print: the actual line is dark and solid, the target
+curve light grey and dashed, and markers differ in shape as well as colour.
+"""
+
+import json
+
+import plotly.graph_objects as go
+
+from . import metrics
+from .choices import Metric
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+INK, CURVE, TARGET, GOAL, PARTIAL = "#1f2933", "#9aa5b1", "#1e5aa8", "#a4161a", "#b7791f"
+STATUS_COLOURS = {
+    metrics.STATUS_DONE: "#1e5aa8",
+    metrics.STATUS_GREEN: "#2e7d32",
+    metrics.STATUS_YELLOW: "#d69e2e",
+    metrics.STATUS_RED: "#c62828",
+    metrics.STATUS_MISSING: "#9aa5b1",
+}
+
+
+def _layout(fig, title, height=380):
+    fig.update_layout(
+        title={"text": title, "font": {"size": 15}},
+        font={"family": FONT, "size": 12, "color": INK},
+        height=height,
+        margin={"l": 56, "r": 16, "t": 48, "b": 48},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": -0.18},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#c3cad3")
+    fig.update_yaxes(gridcolor="#e6e9ee", rangemode="tozero", ticksuffix="")
+    return fig
+
+
+def as_json(fig):
+    """The figure as plain JSON data for `json_script` in a template."""
+    return json.loads(fig.to_json())
+
+
+def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None):
+    """Actual counts against the plan's target curve.
+
+    actual_points: [(Month, value, note)] (note shown on hover, e.g. "16/17 个街镇填报");
+    curve_points: [(Month, value)]; yearly_targets: [(year, value)];
+    goals: [(year, value, label)] for the headline goals.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[m.date.isoformat() for m, _ in curve_points],
+            y=[None if v is None else float(v) for _, v in curve_points],
+            name="目标曲线（年度目标按月线性分解）",
+            mode="lines",
+            line={"color": CURVE, "dash": "dash", "width": 2},
+            hovertemplate="%{x|%Y年%-m月} 目标曲线：%{y:.1f} 家<extra></extra>",
+        )
+    )
+    complete = [(m, v, note) for m, v, note in actual_points if v is not None and not note]
+    partial = [(m, v, note) for m, v, note in actual_points if v is not None and note]
+    fig.add_trace(
+        go.Scatter(
+            x=[m.date.isoformat() for m, _, _ in complete],
+            y=[v for _, v, _ in complete],
+            name="实际（月末存量）",
+            mode="lines+markers",
+            line={"color": INK, "width": 3},
+            marker={"size": 5, "symbol": "circle"},
+            hovertemplate="%{x|%Y年%-m月} 实际：%{y} 家<extra></extra>",
+        )
+    )
+    if partial:
+        fig.add_trace(
+            go.Scatter(
+                x=[m.date.isoformat() for m, _, _ in partial],
+                y=[v for _, v, _ in partial],
+                name="实际（部分街镇未填报）",
+                mode="markers",
+                marker={"size": 8, "symbol": "circle-open", "color": PARTIAL},
+                text=[note for _, _, note in partial],
+                hovertemplate="%{x|%Y年%-m月} 已填报合计：%{y} 家（%{text}）<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[f"{year}-12-01" for year, _ in yearly_targets],
+            y=[v for _, v in yearly_targets],
+            name="年度目标",
+            mode="markers+text",
+            marker={"size": 10, "symbol": "diamond", "color": TARGET},
+            text=[str(v) for _, v in yearly_targets],
+            textposition="top center",
+            hovertemplate="%{x|%Y}年目标：%{y} 家<extra></extra>",
+        )
+    )
+    if goals:
+        fig.add_trace(
+            go.Scatter(
+                x=[f"{year}-12-01" for year, _, _ in goals],
+                y=[v for _, v, _ in goals],
+                name="总体目标（超过）",
+                mode="markers+text",
+                marker={"size": 12, "symbol": "triangle-up", "color": GOAL},
+                text=[label for _, _, label in goals],
+                textposition="bottom right",
+                hovertemplate="%{x|%Y}年：%{text}<extra></extra>",
+            )
+        )
+    if until is not None:
+        fig.add_vline(x=until.date.isoformat(), line={"color": "#c3cad3", "width": 1, "dash": "dot"})
+    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M6")
+    fig.update_yaxes(title_text="家")
+    return _layout(fig, title)
+
+
+def completion_chart(total, time_progress_pct):
+    """This year's completion and increment completion of both metrics beside time progress."""
+    labels = [Metric(m).label for m in total]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=[total[m].completion_pct for m in total],
+            name="年度目标完成率",
+            orientation="h",
+            marker={"color": TARGET},
+            text=[_pct(total[m].completion_pct) for m in total],
+            textposition="outside",
+            hovertemplate="%{y} 年度目标完成率：%{x:.1f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=[total[m].increment_completion_pct for m in total],
+            name="新增完成率",
+            orientation="h",
+            marker={"color": "#9aa5b1", "pattern": {"shape": "/"}},
+            text=[_pct(total[m].increment_completion_pct) for m in total],
+            textposition="outside",
+            hovertemplate="%{y} 新增完成率：%{x:.1f}%<extra></extra>",
+        )
+    )
+    fig.add_vline(
+        x=time_progress_pct,
+        line={"color": GOAL, "width": 2, "dash": "dash"},
+        annotation_text=f"序时进度 {time_progress_pct:.1f}%",
+        annotation_position="top",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(ticksuffix="%", range=[0, 120])
+    return _layout(fig, "本年度目标完成情况与序时进度", height=260)
+
+
+def ranking_chart(title, rows, metric):
+    """Completion of each sub-district for one metric, coloured by status (bulletin)."""
+    rows = sorted(rows, key=lambda r: (r.metrics[metric].completion is None, -(r.metrics[metric].completion or 0)))
+    fig = go.Figure(
+        go.Bar(
+            x=[r.subdistrict.name for r in rows],
+            y=[r.metrics[metric].completion_pct for r in rows],
+            marker={"color": [STATUS_COLOURS[r.metrics[metric].status] for r in rows]},
+            text=[_pct(r.metrics[metric].completion_pct) for r in rows],
+            textposition="outside",
+            hovertemplate="%{x} 完成率：%{y:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_yaxes(ticksuffix="%")
+    return _layout(fig, title, height=340)
+
+
+def _pct(value):
+    return "—" if value is None else f"{value:.1f}%"

@@ -1,0 +1,140 @@
+"""GET /api/v1/progress: the figures equal hand-computed ones for uneven data and the edge cases."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from targets.models import MonthlyCount, SubDistrict
+from targets.months import Month
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+
+@pytest.fixture
+def pinned_today():
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+def log(slug, month, metric, value):
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug=slug), month=Month.parse(month).date, metric=metric, value=value
+    )
+
+
+@pytest.fixture
+def october(db):
+    """Uneven data for 2026-10 (time progress 10/12): six sub-districts report high-tech."""
+    log("tiansheng", "2025-12", "high_tech", 15)  # base from December's count, not the plan's 14
+    log("tiansheng", "2026-10", "high_tech", 15)
+    log("tiansheng", "2026-10", "tech_based", 490)
+    log("shuitu", "2025-12", "high_tech", 160)
+    log("shuitu", "2026-10", "high_tech", 170)
+    log("xiema", "2026-10", "high_tech", 58)
+    log("beiwenquan", "2026-10", "high_tech", 67)
+    log("longfengqiao", "2026-10", "high_tech", 12)
+    log("fuxing", "2026-10", "high_tech", 21)
+    log("chaoyang", "2026-10", "tech_based", 185)
+
+
+def rows(client):
+    data = client.get("/api/v1/progress?month=2026-10").json()
+    return data, {row["slug"]: row for row in data["subdistricts"]}
+
+
+def test_figures_equal_hand_computed_values(login, leader, october):
+    data, by_slug = rows(login(leader))
+    assert data["month"] == "2026-10"
+    assert data["time_progress"] == round(10 / 12, 4) == 0.8333
+    t = by_slug["tiansheng"]["high_tech"]
+    # target 16 (2026), base 15 (December 2025 count), actual 15
+    assert (t["actual"], t["target"], t["base"]) == (15, 16, 15)
+    assert t["completion"] == 0.9375
+    assert t["increment_completion"] == 0.0
+    assert t["status"] == "red"
+    tb = by_slug["tiansheng"]["tech_based"]
+    # no December count: base is the plan's 2025 figure 439; (490-439)/(496-439) = 51/57
+    assert (tb["base"], tb["target"]) == (439, 496)
+    assert tb["completion"] == round(490 / 496, 4) == 0.9879
+    assert tb["increment_completion"] == round(51 / 57, 4) == 0.8947
+    assert tb["status"] == "green"
+    s = by_slug["shuitu"]["high_tech"]
+    assert (s["completion"], s["increment_completion"], s["status"]) == (0.9605, 0.5882, "red")  # 170/177, 10/17
+    x = by_slug["xiema"]["high_tech"]
+    assert (x["base"], x["increment_completion"], x["status"]) == (52, 0.8571, "green")  # 6/7
+    assert by_slug["beiwenquan"]["high_tech"]["status"] == "done"
+    f = by_slug["fuxing"]["high_tech"]
+    assert (f["increment_completion"], f["status"]) == (0.5, "red")
+    c = by_slug["chaoyang"]["tech_based"]
+    assert (c["increment_completion"], c["status"]) == (round(17 / 22, 4), "yellow")  # 0.7727: within 10 pp
+    missing = by_slug["jindaoxia"]["high_tech"]
+    assert (missing["actual"], missing["completion"], missing["status"]) == (None, None, "missing")
+
+
+def test_ranks_share_ties_and_put_unreported_last(login, leader, october):
+    _, by_slug = rows(login(leader))
+    ranks = {slug: row["high_tech"]["rank_overall"] for slug, row in by_slug.items()}
+    # beiwenquan 67/67 = longfengqiao 12/12 = 1.0; xiema .983; shuitu .960; fuxing .955; tiansheng .9375
+    assert ranks["beiwenquan"] == ranks["longfengqiao"] == 1
+    assert (ranks["xiema"], ranks["shuitu"], ranks["fuxing"], ranks["tiansheng"]) == (3, 4, 5, 6)
+    assert ranks["jindaoxia"] == ranks["chaoyang"] == 7
+    assert by_slug["tiansheng"]["high_tech"]["rank_in_class"] == 6
+    # class B: nobody reported, everyone shares the first rank after zero defined values
+    assert {by_slug[s]["high_tech"]["rank_in_class"] for s in ("chengjiang", "jindaoxia")} == {1}
+    assert by_slug["jindaoxia"]["high_tech"]["rank_overall"] == 7
+
+
+def test_total_sums_reported_subdistricts(login, leader, october):
+    data, _ = rows(login(leader))
+    total = data["total"]["high_tech"]
+    assert total["actual"] == 15 + 170 + 58 + 67 + 12 + 21 == 343
+    assert total["reported"] == 6
+    assert total["target"] == 524
+    assert total["completion"] == round(343 / 524, 4)
+    assert data["total"]["tech_based"]["reported"] == 2
+
+
+def test_target_equal_to_last_years(login, leader):
+    # 柳荫镇 high-tech: 2024 target 2, 2025 target 2 -> increment undefined
+    log("liuyin", "2025-06", "high_tech", 1)
+    log("chaoyang", "2025-06", "high_tech", 2)
+    data = login(leader).get("/api/v1/progress?month=2025-06").json()
+    by_slug = {row["slug"]: row for row in data["subdistricts"]}
+    liuyin = by_slug["liuyin"]["high_tech"]
+    assert (liuyin["target"], liuyin["base"], liuyin["increment_completion"], liuyin["completion"]) == (2, 2, None, 0.5)
+    assert liuyin["status"] == "red"
+    assert by_slug["chaoyang"]["high_tech"]["status"] == "done"
+
+
+def test_target_zero(login, leader):
+    # 金刀峡镇 high-tech: 2022 actual 0, 2023 target 0
+    log("jindaoxia", "2023-03", "high_tech", 0)
+    log("tiansheng", "2023-03", "high_tech", 11)
+    data = login(leader).get("/api/v1/progress?month=2023-03").json()
+    by_slug = {row["slug"]: row for row in data["subdistricts"]}
+    j = by_slug["jindaoxia"]["high_tech"]
+    assert (j["target"], j["completion"], j["increment_completion"], j["status"]) == (0, None, None, "done")
+    assert j["rank_overall"] == 2  # undefined completion ranks after tiansheng's 11/11
+    assert by_slug["tiansheng"]["high_tech"]["rank_overall"] == 1
+
+
+def test_january_uses_last_december(login, leader):
+    log("tiansheng", "2025-12", "high_tech", 13)
+    log("tiansheng", "2026-01", "high_tech", 14)
+    data = login(leader).get("/api/v1/progress?month=2026-01").json()
+    t = data["subdistricts"][0]["high_tech"]
+    assert (t["base"], t["target"], t["increment_completion"]) == (13, 16, round(1 / 3, 4))
+    assert data["time_progress"] == round(1 / 12, 4)
+
+
+def test_an_official_receives_only_their_own_row(login, official, october):
+    data = login(official).get("/api/v1/progress?month=2026-10").json()
+    assert [row["slug"] for row in data["subdistricts"]] == ["tiansheng"]
+    assert data["subdistricts"][0]["high_tech"]["rank_overall"] == 6  # still ranked among all 17
+
+
+def test_api_costs_a_fixed_number_of_queries(login, leader, october, django_assert_max_num_queries):
+    c = login(leader)
+    with django_assert_max_num_queries(10):
+        c.get("/api/v1/progress?month=2026-10")

@@ -1,0 +1,137 @@
+"""The dashboard and sub-district pages through the test client, for every role."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from targets.demo import seed_demo_counts
+from targets.models import MonthlyCount, SubDistrict
+from targets.months import Month
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+
+@pytest.fixture
+def pinned_today():
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+def test_dashboard_for_bureau_and_leadership(login, bureau, leader):
+    seed_demo_counts()
+    for user in (bureau, leader):
+        response = login(user).get("/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "全区“高科双企”双倍增进度（2026年10月）" in html  # the latest logged month
+        assert "vendor/plotly-basic-4.1.1.min.js" in html and "cdn" not in html.lower()
+        assert 'id="chart-high_tech-data"' in html and 'id="chart-tech_based-data"' in html
+        assert html.count('class="tile"') == 17
+        assert "超过470家" in html
+
+
+def test_dashboard_figures_come_from_the_data(login, leader):
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    MonthlyCount.objects.create(subdistrict=tiansheng, month=Month(2026, 10).date, metric="high_tech", value=17)
+    response = login(leader).get("/?month=2026-10")
+    progress = response.context["progress"]
+    assert progress.total["high_tech"].actual == 17
+    assert progress.reported == {"high_tech": 1, "tech_based": 0}
+    assert "高新技术企业 1/17 个街镇已填报" in response.content.decode()
+
+
+def test_dashboard_month_selection(login, leader):
+    assert login(leader).get("/?month=2025-03").context["month"] == Month(2025, 3)
+    for bad in ("2026-12", "2022-12", "2025-13", "x"):
+        assert login(leader).get(f"/?month={bad}").status_code == 404
+
+
+def test_officials_land_on_their_own_page(client, official):
+    response = client.post(
+        "/accounts/login/", {"username": "tiansheng_user", "password": "a-long-test-password"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/subdistricts/tiansheng/"
+    assert "天生街道" in response.content.decode()
+
+
+def test_another_subdistricts_page_answers_403(login, official, other_official, unit_user):
+    assert login(official).get("/subdistricts/tiansheng/").status_code == 200
+    assert login(official).get("/subdistricts/shuitu/").status_code == 403
+    assert login(official).get("/subdistricts/shuitu/?export=xlsx").status_code == 403
+    assert login(other_official).get("/subdistricts/tiansheng/").status_code == 403
+    assert login(unit_user).get("/subdistricts/tiansheng/").status_code == 403
+    assert login(unit_user).get("/").url == "/plan/"
+
+
+def test_subdistrict_page_shows_rank_gap_pace_and_corrections(login, bureau, official):
+    seed_demo_counts()
+    response = login(official).get("/subdistricts/tiansheng/?month=2026-10")
+    assert response.status_code == 200
+    row = response.context["row"]
+    ht = row.metrics["high_tech"]
+    assert ht.target == 16 and ht.target_2027 == 18
+    assert ht.gap_2027 == max(0, 18 - ht.actual)
+    assert ht.rank_overall is not None and ht.rank_in_class is not None
+    html = response.content.decode()
+    assert "类内排名" in html and "每月须增" in html and "近期修改记录" in html
+    assert len(response.context["table"].rows) == 46  # 2023-01 .. 2026-10
+
+
+def test_subdistrict_export_has_only_that_subdistrict(login, official):
+    seed_demo_counts()
+    response = login(official).get("/subdistricts/tiansheng/?month=2026-10&export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("月份", "高新技术企业", "高企目标曲线")
+    assert len(rows) == 1 + 46
+    expected = MonthlyCount.objects.get(
+        subdistrict__slug="tiansheng", metric="high_tech", month=Month(2026, 10).date
+    ).value
+    assert rows[1][0] == "2026-10" and rows[1][1] == expected
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/?month=2026-10", "/subdistricts/tiansheng/?month=2026-10", "/api/v1/progress?month=2026-10"]
+)
+def test_pages_cost_the_same_queries_with_more_months(login, leader, url):
+    c = login(leader)
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug="tiansheng"), month=Month(2026, 10).date, metric="high_tech", value=1
+    )
+    sparse = _queries(c, url)
+    seed_demo_counts()
+    assert _queries(c, url) == sparse
+    assert sparse <= 14
+
+
+def test_pages_cost_the_same_queries_with_more_subdistricts(login, leader):
+    from targets.models import District, PlanFigure
+
+    c = login(leader)
+    seed_demo_counts()
+    before = {url: _queries(c, url) for url in ("/?month=2026-10", "/api/v1/progress?month=2026-10")}
+    district = District.objects.get(slug="beibei")
+    extra = SubDistrict.objects.bulk_create(
+        SubDistrict(district=district, name=f"测试镇{i}", slug=f"test-{i}", category="B", seq=10 + i) for i in range(30)
+    )
+    PlanFigure.objects.bulk_create(
+        PlanFigure(subdistrict=sub, metric=metric, year=year, value=5 + year - 2022)
+        for sub in extra
+        for metric in ("high_tech", "tech_based")
+        for year in range(2022, 2028)
+    )
+    seed_demo_counts()
+    after = {url: _queries(c, url) for url in before}
+    assert after == before
