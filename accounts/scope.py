@@ -77,3 +77,13 @@ def check_role(user, *roles):
 def reads_plan(user):
     """Every logged-in role reads the plan itself (the published document)."""
     return role_of(user) is not None
+
+
+def check_bulletin(user, published):
+    """Leadership and bureau staff read every month's bulletin, drafts included; sub-district
+    officials and unit users read published bulletins only."""
+    if published and role_of(user) is not None:
+        return
+    if sees_whole_district(user):
+        return
+    raise PermissionDenied("该月通报尚未发布。")

@@ -159,22 +159,30 @@ def completion_chart(total, time_progress_pct):
     return _layout(fig, "本年度目标完成情况与序时进度", height=260)
 
 
-def ranking_chart(title, rows, metric):
-    """Completion of each sub-district for one metric, coloured by status (bulletin)."""
-    rows = sorted(rows, key=lambda r: (r.metrics[metric].completion is None, -(r.metrics[metric].completion or 0)))
-    fig = go.Figure(
-        go.Bar(
-            x=[r.subdistrict.name for r in rows],
-            y=[r.metrics[metric].completion_pct for r in rows],
-            marker={"color": [STATUS_COLOURS[r.metrics[metric].status] for r in rows]},
-            text=[_pct(r.metrics[metric].completion_pct) for r in rows],
-            textposition="outside",
-            hovertemplate="%{x} 完成率：%{y:.1f}%<extra></extra>",
-        )
-    )
-    fig.update_yaxes(ticksuffix="%")
-    return _layout(fig, title, height=340)
-
-
 def _pct(value):
     return "—" if value is None else f"{value:.1f}%"
+
+
+def bulletin_chart(figures, metric):
+    """Completion of every sub-district for one metric, coloured by status, from stored figures."""
+    section = figures["metrics"][metric]
+    rows = [r for klass in section["classes"].values() for r in klass["rows"]]
+    rows.sort(key=lambda r: (r["completion_pct"] is None, -(r["completion_pct"] or 0)))
+    fig = go.Figure(
+        go.Bar(
+            x=[r["name"] for r in rows],
+            y=[r["completion_pct"] for r in rows],
+            marker={
+                "color": [STATUS_COLOURS[r["status"]] for r in rows],
+                "line": {"color": INK, "width": 1},
+            },
+            text=[_pct(r["completion_pct"]) for r in rows],
+            textposition="outside",
+            customdata=[r["status_label"] for r in rows],
+            hovertemplate="%{x}<br>年度目标完成率：%{y:.1f}%<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=100, line={"color": GOAL, "dash": "dash", "width": 1})
+    fig.update_yaxes(ticksuffix="%", title_text="年度目标完成率")
+    fig.update_xaxes(tickangle=-45)
+    return _layout(fig, f"{section['label']}：各街镇年度目标完成率", height=360)

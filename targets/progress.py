@@ -275,3 +275,13 @@ def subdistrict_series(subdistrict, until):
     ).values_list("metric", "month", "value", "note"):
         out[metric][Month.of(m)] = (value, note)
     return out
+
+
+def district_totals_at(subdistricts, months):
+    """{(metric, Month): (sum, number of sub-districts reported)} for a few months, one query."""
+    rows = (
+        MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__in=[m.date for m in months])
+        .values("month", "metric")
+        .annotate(total=Sum("value"), n=Count("id"))
+    )
+    return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}

@@ -22,3 +22,6 @@
     document.querySelectorAll("[data-drawn]").forEach(function (el) { window.Plotly.Plots.resize(el); });
   });
 })();
+document.querySelectorAll("[data-print]").forEach(function (el) {
+  el.addEventListener("click", function () { window.print(); });
+});

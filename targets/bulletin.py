@@ -1,0 +1,365 @@
+"""The monthly bulletin (月通报): its figures, its written summary, publishing and revisions.
+
+A bulletin is a plain JSON-able dict ("figures") built from the data. A draft is built afresh
+on every request; publishing stores the dict in a BulletinVersion, and the page and the
+exports of a published month are drawn from that stored dict only, so later corrections to the
+counts never change what leadership has read.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import metrics
+from .choices import Category, Metric
+from .models import Bulletin, BulletinVersion, MonthlyCount, SubDistrict
+from .months import Month
+from .progress import district_progress, district_totals_at
+
+ISSUER = "北碚区“高科双企”双倍增工作推进专班办公室（区科技局）"
+SCHEMA = 1
+
+
+class PublishRefused(Exception):
+    """Publishing was refused; the message is Chinese."""
+
+
+def title_for(month):
+    return f"北碚区“高科双企”双倍增工作进展月通报（{month.year}年{month.month}月）"
+
+
+def _pct(ratio):
+    return metrics.as_percent(ratio)
+
+
+def _row(progress, sub=None):
+    row = {
+        "actual": progress.actual,
+        "target": progress.target,
+        "base": progress.base,
+        "completion_pct": _pct(progress.completion),
+        "increment_completion_pct": _pct(progress.increment_completion),
+        "status": progress.status,
+        "status_label": progress.status_label,
+        "new_month": progress.new_this_month,
+        "new_year": progress.new_this_year,
+        "gap_year": progress.gap_year,
+        "gap_2027": progress.gap_2027,
+    }
+    if sub is not None:
+        row.update(
+            slug=sub.slug,
+            name=sub.name,
+            category=sub.category,
+            seq=sub.seq,
+            rank=progress.rank_in_class,
+            rank_overall=progress.rank_overall,
+            rank_change=progress.rank_change_in_class,
+        )
+    return row
+
+
+def _class_total(rows):
+    """合计 of a class table: sums of counts and targets, and the rates of those sums."""
+    reported = [r for r in rows if r["actual"] is not None]
+    actual = sum(r["actual"] for r in reported) if reported else None
+    target = sum(r["target"] for r in rows if r["target"] is not None)
+    base = sum(r["base"] for r in rows if r["base"] is not None)
+    new_month = [r["new_month"] for r in rows if r["new_month"] is not None]
+    return {
+        "actual": actual,
+        "target": target,
+        "base": base,
+        "completion_pct": _pct(metrics.completion(actual, target)),
+        "increment_completion_pct": _pct(metrics.increment_completion(actual, base, target)),
+        "new_month": sum(new_month) if new_month else None,
+        "reported": len(reported),
+        "expected": len(rows),
+    }
+
+
+def _vs_progress(increment_pct, time_pct):
+    """ "高于序时进度 5.0 个百分点" / "低于…" / "与序时进度持平"."""
+    if increment_pct is None:
+        return "新增完成率无法计算"
+    diff = round(increment_pct - time_pct, 1)
+    if diff > 0:
+        return f"高于序时进度{diff:.1f}个百分点"
+    if diff < 0:
+        return f"低于序时进度{-diff:.1f}个百分点"
+    return "与序时进度持平"
+
+
+def build_figures(month, today=None):
+    """Everything the bulletin shows for `month`, computed from the current data."""
+    progress = district_progress(month)
+    time_pct = _pct(progress.time_progress)
+    sections = {}
+    for metric in Metric.values:
+        rows = [_row(r.metrics[metric], r.subdistrict) for r in progress.rows]
+        by_class = {}
+        for category in Category.values:
+            in_class = [r for r in rows if r["category"] == category]
+            in_class.sort(key=lambda r: (r["rank"], r["seq"]))
+            by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
+        total = _row(progress.total[metric])
+        total.update(reported=progress.reported[metric], expected=len(progress.rows))
+        sections[metric] = {
+            "label": Metric(metric).label,
+            "classes": by_class,
+            "total": total,
+            "vs_progress": _vs_progress(total["increment_completion_pct"], time_pct),
+            "lagging": [r["name"] for r in rows if r["status"] == metrics.STATUS_RED],
+            "ahead": [
+                r["name"]
+                for r in sorted(rows, key=lambda r: r["rank_overall"])
+                if r["status"] in (metrics.STATUS_DONE, metrics.STATUS_GREEN)
+            ],
+            "missing": [r["name"] for r in rows if r["status"] == metrics.STATUS_MISSING],
+        }
+    figures = {
+        "schema": SCHEMA,
+        "month": str(month),
+        "title": title_for(month),
+        "issuer": ISSUER,
+        "date": (today or timezone.localdate()).isoformat(),
+        "time_progress_pct": time_pct,
+        "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "metrics": sections,
+        "goals": _goals(month, progress),
+        "reported_both": sum(1 for r in progress.rows if r.reported),
+        "expected": len(progress.rows),
+        "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
+        "tasks": _tasks_section(month),
+    }
+    figures["summary"] = summary_paragraphs(figures, Month.parse(figures["month"]))
+    return figures
+
+
+def _goals(month, progress):
+    """Each headline goal judged at December of its year once that month has passed, else
+    against this month's district total; only a total of every sub-district counts."""
+    from tasks.models import Indicator
+
+    goals = list(Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position"))
+    decembers = {Month(g.year, 12) for g in goals if month >= Month(g.year, 12)}
+    subs = [r.subdistrict for r in progress.rows]
+    at = district_totals_at(subs, decembers) if decembers else {}
+    out = []
+    for goal in goals:
+        final = month >= Month(goal.year, 12)
+        if final:
+            value, reported = at.get((goal.metric, Month(goal.year, 12)), (None, 0))
+        else:
+            value, reported = progress.total[goal.metric].actual, progress.reported[goal.metric]
+        complete = reported == len(subs)
+        out.append(
+            {
+                "text": f"到{goal.year}年{goal.name}{goal.target_text}",
+                "metric": goal.metric,
+                "year": goal.year,
+                "goal": int(goal.value),
+                "value": value if complete else None,
+                "as_of": str(Month(goal.year, 12)) if final else str(month),
+                "met": metrics.goal_met(value, int(goal.value), goal.comparator) if complete else None,
+                "gap": max(0, _least_meeting(goal) - value) if complete else None,
+                "final": final,
+            }
+        )
+    return out
+
+
+def _least_meeting(goal):
+    """The smallest count that meets a goal: "超过570" needs 571."""
+    return int(goal.value) + 1 if goal.comparator == "gt" else int(goal.value)
+
+
+def _tasks_section(month):
+    """The key tasks' state, once the key-tasks module offers it (None until then)."""
+    try:
+        from tasks.services import bulletin_task_summary
+    except ImportError:
+        return None
+    return bulletin_task_summary(month)
+
+
+def _names(names, limit=None):
+    names = names[:limit] if limit else names
+    return "、".join(names)
+
+
+def summary_paragraphs(figures, month):
+    """The written summary, in the register of a government bulletin."""
+    paragraphs = []
+    time_pct = figures["time_progress_pct"]
+    lines = []
+    for metric in Metric.values:
+        section = figures["metrics"][metric]
+        t = section["total"]
+        name = "国家高新技术企业" if metric == Metric.HIGH_TECH else "市级科技型企业"
+        if t["actual"] is None:
+            lines.append(f"全区{name}本月尚无街镇填报数据。")
+            continue
+        partial = "" if t["reported"] == t["expected"] else f"（{t['reported']}个街镇已填报）"
+        segments = [
+            f"全区{name}{t['actual']}家{partial}，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+        ]
+        if t["increment_completion_pct"] is not None:
+            segments.append(
+                f"年度新增任务完成{t['increment_completion_pct']:.1f}%，{section['vs_progress']}（序时进度{time_pct:.1f}%）"
+            )
+        changes = []
+        if t["new_month"] is not None:
+            changes.append(f"较上月{'新增' if t['new_month'] >= 0 else '减少'}{abs(t['new_month'])}家")
+        if t["new_year"] is not None:
+            changes.append(f"较年初{'新增' if t['new_year'] >= 0 else '减少'}{abs(t['new_year'])}家")
+        if changes:
+            segments.append("，".join(changes))
+        lines.append("；".join(segments) + "。")
+    paragraphs.append(f"截至{month.year}年{month.month}月底，" + "".join(lines))
+    goal_lines = []
+    for g in figures["goals"]:
+        if g["value"] is None:
+            goal_lines.append(f"{g['text']}（本月数据未齐，暂不判定）")
+        elif g["final"]:
+            verdict = "已实现" if g["met"] else "未实现"
+            goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
+        elif g["met"]:
+            goal_lines.append(f"{g['text']}，目前已超过（{g['value']}家）")
+        else:
+            goal_lines.append(f"{g['text']}，尚差{g['gap']}家")
+    if goal_lines:
+        paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
+    for metric in Metric.values:
+        section = figures["metrics"][metric]
+        label = section["label"]
+        bits = []
+        if section["ahead"]:
+            bits.append(f"{label}进度靠前的有{_names(section['ahead'], 5)}")
+        if section["lagging"]:
+            bits.append(f"进度滞后的有{_names(section['lagging'])}（{len(section['lagging'])}个）")
+        else:
+            bits.append("无进度滞后的街镇")
+        paragraphs.append("从街镇看，" + "，".join(bits) + "。")
+    if figures["not_reported"]:
+        paragraphs.append(
+            f"本月{figures['expected']}个街镇中{figures['reported_both']}个已完成填报，"
+            f"未完成填报的有{_names(figures['not_reported'])}，请抓紧报送。"
+        )
+    else:
+        paragraphs.append(f"本月{figures['expected']}个街镇均已完成数据填报。")
+    return paragraphs
+
+
+def changes_between(old, new):
+    """What a revision changed: [(place, before, after)] for counts and totals."""
+    out = []
+    for metric, section in new["metrics"].items():
+        before_section = old["metrics"].get(metric, {})
+        label = section["label"]
+        before_rows = {r["slug"]: r for c in before_section.get("classes", {}).values() for r in c["rows"]}
+        for klass in section["classes"].values():
+            for row in klass["rows"]:
+                before = before_rows.get(row["slug"], {})
+                if before.get("actual") != row["actual"]:
+                    out.append((f"{row['name']}{label}", before.get("actual"), row["actual"]))
+        before_total = before_section.get("total", {}).get("actual")
+        if before_total != section["total"]["actual"]:
+            out.append((f"全区{label}合计", before_total, section["total"]["actual"]))
+    return out
+
+
+@transaction.atomic
+def publish(month, user, reason=""):
+    """Publish (or revise) the bulletin of `month`; returns the new BulletinVersion."""
+    if month.is_future() or month < Month.first():
+        raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
+    if not MonthlyCount.objects.filter(month=month.date, subdistrict__in=SubDistrict.objects.all()).exists():
+        raise PublishRefused(f"{month.label}尚无任何填报数据，不能发布通报。")
+    bulletin, _ = Bulletin.objects.select_for_update().get_or_create(month=month.date)
+    last = bulletin.versions.order_by("-number").first()
+    if last is not None and not reason.strip():
+        raise PublishRefused(f"{month.label}通报已发布（第{last.number}版），发布修订版须填写修订原因。")
+    now = timezone.now()
+    figures = build_figures(month, today=timezone.localdate(now))
+    if (
+        last is not None
+        and not changes_between(last.figures, figures)
+        and last.figures["summary"] == figures["summary"]
+    ):
+        raise PublishRefused(f"{month.label}的数据与已发布的第{last.number}版相同，无需发布修订版。")
+    return BulletinVersion.objects.create(
+        bulletin=bulletin,
+        number=(last.number + 1) if last else 1,
+        published_at=now,
+        published_by=user,
+        reason=reason.strip(),
+        figures=figures,
+    )
+
+
+@dataclass
+class BulletinView:
+    """What a bulletin page or export shows: stored figures for a published version, or a
+    draft computed now."""
+
+    month: Month
+    figures: dict
+    version: BulletinVersion | None
+    versions: list
+    changes: list
+
+    @property
+    def draft(self):
+        return self.version is None
+
+    @property
+    def latest(self):
+        return self.version is None or self.version.number == self.versions[-1].number
+
+
+def bulletin_view(month, number=None):
+    """The latest published version of `month` (or version `number`), else the draft."""
+    versions = list(
+        BulletinVersion.objects.filter(bulletin__month=month.date).select_related("published_by").order_by("number")
+    )
+    if number is not None:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise LookupError(f"{month.label}通报没有第{number}版")
+    else:
+        version = versions[-1] if versions else None
+    if version is None:
+        return BulletinView(month, build_figures(month), None, versions, [])
+    previous = next((v for v in versions if v.number == version.number - 1), None)
+    changes = changes_between(previous.figures, version.figures) if previous else []
+    return BulletinView(month, version.figures, version, versions, changes)
+
+
+@dataclass
+class BulletinMonth:
+    month: Month
+    versions: list = field(default_factory=list)
+
+    @property
+    def published(self):
+        return bool(self.versions)
+
+    @property
+    def first(self):
+        return self.versions[0] if self.versions else None
+
+    @property
+    def last(self):
+        return self.versions[-1] if self.versions else None
+
+
+def bulletin_months(months, published_only=False):
+    """Each month with its published versions, newest month first, in one query."""
+    by_month = {}
+    for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
+        by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
+    out = [BulletinMonth(m, by_month.get(m, [])) for m in sorted(months, reverse=True)]
+    return [b for b in out if b.published] if published_only else out

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from targets.bulletin import PublishRefused, publish
+from targets.months import Month
+
+
+class Command(BaseCommand):
+    help = "发布某月“高科双企”月通报（已发布的月份须加 --reason 发布修订版）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("month", help="月份，YYYY-MM")
+        parser.add_argument("--reason", default="", help="修订原因：发布修订版时必填")
+        parser.add_argument("--user", default=None, help="记为发布人的用户名")
+
+    def handle(self, *args, **options):
+        try:
+            month = Month.parse(options["month"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        user = None
+        if options["user"]:
+            from accounts.models import User
+
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"未找到用户“{options['user']}”")
+        try:
+            version = publish(month, user, options["reason"])
+        except PublishRefused as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"{month.label}通报已发布（第{version.number}版）。"))

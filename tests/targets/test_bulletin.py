@@ -1,0 +1,253 @@
+"""The monthly bulletin: figures and summary by hand, publishing, revisions, exports, access."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from targets.bulletin import PublishRefused, build_figures, publish
+from targets.models import BulletinVersion, MonthlyCount, SubDistrict
+from targets.months import Month
+from targets.services import CountsRejected, save_month
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+OCT = Month(2026, 10)
+
+
+@pytest.fixture
+def pinned_today():
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+def log(slug, month, metric, value):
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug=slug), month=Month.parse(month).date, metric=metric, value=value
+    )
+
+
+@pytest.fixture
+def uneven():
+    """High-tech for 2026-10: five sub-districts, a tie, a lagging one; September for changes."""
+    for slug, sep, oct_ in [("beiwenquan", 66, 67), ("longfengqiao", 12, 12), ("xiema", 57, 58), ("fuxing", 21, 21)]:
+        log(slug, "2026-09", "high_tech", sep)
+        log(slug, "2026-10", "high_tech", oct_)
+    log("shuitu", "2025-12", "high_tech", 160)
+    log("shuitu", "2026-09", "high_tech", 171)
+    log("shuitu", "2026-10", "high_tech", 170)
+    log("chengjiang", "2026-10", "high_tech", 9)  # class B: 9/10
+
+
+def row(figures, metric, slug):
+    return next(r for c in figures["metrics"][metric]["classes"].values() for r in c["rows"] if r["slug"] == slug)
+
+
+def test_ranking_tables_by_class_with_ties_changes_and_totals(uneven):
+    figures = build_figures(OCT)
+    ht = figures["metrics"]["high_tech"]
+    a_rows = ht["classes"]["A"]["rows"]
+    # by completion: beiwenquan 67/67 = longfengqiao 12/12 (tie, rank 1), xiema 58/59, shuitu 170/177, fuxing 21/22
+    assert [(r["name"], r["rank"]) for r in a_rows[:5]] == [
+        ("北温泉街道", 1),
+        ("龙凤桥街道", 1),
+        ("歇马街道", 3),
+        ("水土街道", 4),
+        ("复兴街道", 5),
+    ]
+    assert all(r["rank"] == 6 and r["actual"] is None for r in a_rows[5:])  # unreported share the last rank
+    assert row(figures, "high_tech", "xiema")["new_month"] == 1
+    assert row(figures, "high_tech", "shuitu")["new_month"] == -1
+    # September's ranks: beiwenquan 66/67 .985, longfengqiao 1.0, xiema 57/59 .966, shuitu 171/177 .966, fuxing .955
+    assert row(figures, "high_tech", "beiwenquan")["rank_change"] == 1  # from 2nd to 1st
+    assert row(figures, "high_tech", "longfengqiao")["rank_change"] == 0
+    assert row(figures, "high_tech", "shuitu")["rank_change"] == -1  # from 3rd (tie) to 4th
+    a_total = ht["classes"]["A"]["total"]
+    assert (a_total["actual"], a_total["reported"], a_total["expected"]) == (67 + 12 + 58 + 21 + 170, 5, 11)
+    assert a_total["target"] == 16 + 3 + 67 + 12 + 59 + 93 + 177 + 22 + 10 + 33 + 5
+    b = ht["classes"]["B"]
+    assert [r["name"] for r in b["rows"]][0] == "澄江镇" and b["rows"][0]["rank"] == 1
+    assert b["total"]["actual"] == 9
+    assert ht["total"]["actual"] == 337 and ht["total"]["reported"] == 6
+    assert ht["lagging"] == ["水土街道", "复兴街道", "澄江镇"]  # increments 10/17, 1/2, 1/2 < 73.3%
+
+
+def test_summary_figures_by_hand(uneven):
+    figures = build_figures(OCT)
+    text = "".join(figures["summary"])
+    # district: 337 of 524; base = shuitu's December 160 + plan 2025 figures of the others
+    assert "全区国家高新技术企业337家（6个街镇已填报），为2026年目标524家的64.3%" in text
+    assert "进度滞后的有水土街道、复兴街道、澄江镇（3个）" in text
+    assert "未完成填报的有" in text and "天生街道" in text
+    assert "到2027年国家高新技术企业超过570家" in text and "本月数据未齐，暂不判定" in text
+    assert figures["time_progress_pct"] == 83.3
+    assert figures["title"] == "北碚区“高科双企”双倍增工作进展月通报（2026年10月）"
+
+
+def test_summary_above_or_below_time_progress():
+    from targets.bulletin import _vs_progress
+
+    assert _vs_progress(88.3, 83.3) == "高于序时进度5.0个百分点"
+    assert _vs_progress(83.0, 83.3) == "低于序时进度0.3个百分点"
+    assert _vs_progress(83.3, 83.3) == "与序时进度持平"
+    assert _vs_progress(None, 83.3) == "新增完成率无法计算"
+
+
+def test_goals_judged_at_december_of_their_year_with_every_subdistrict():
+    for sub in SubDistrict.objects.all():
+        MonthlyCount.objects.create(subdistrict=sub, month=Month(2025, 12).date, metric="high_tech", value=28)
+    figures = build_figures(OCT)
+    goal = next(g for g in figures["goals"] if g["metric"] == "high_tech" and g["year"] == 2025)
+    # 17 × 28 = 476 > 470
+    assert (goal["value"], goal["met"], goal["final"]) == (476, True, True)
+    assert "已实现（2025年末476家）" in "".join(figures["summary"])
+
+
+def test_publish_freezes_the_figures_and_locks_the_month(uneven, bureau, login):
+    version = publish(OCT, bureau)
+    assert version.number == 1
+    frozen_page = login(bureau).get("/bulletin/2026-10/").content.decode()
+    frozen_xlsx = login(bureau).get("/bulletin/2026-10.xlsx").content
+    xiema = SubDistrict.objects.get(slug="xiema")
+    with pytest.raises(CountsRejected, match="已锁定"):
+        save_month(OCT, {(xiema.pk, "high_tech"): (59, "")}, bureau)
+    save_month(OCT, {(xiema.pk, "high_tech"): (59, "")}, bureau, reason="街道补报")
+    again = login(bureau).get("/bulletin/2026-10/")
+    assert again.context["figures"] == BulletinVersion.objects.get().figures
+    assert row(again.context["figures"], "high_tech", "xiema")["actual"] == 58
+    assert again.content.decode().replace("csrfmiddlewaretoken", "").count("58") == frozen_page.replace(
+        "csrfmiddlewaretoken", ""
+    ).count("58")
+    sheet = openpyxl.load_workbook(io.BytesIO(login(bureau).get("/bulletin/2026-10.xlsx").content))[
+        "高新技术企业赛马比拼"
+    ]
+    before = openpyxl.load_workbook(io.BytesIO(frozen_xlsx))["高新技术企业赛马比拼"]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [list(r) for r in before.iter_rows(values_only=True)]
+
+
+def test_revision_needs_a_reason_keeps_the_earlier_version_and_shows_changes(uneven, bureau, login):
+    publish(OCT, bureau)
+    with pytest.raises(PublishRefused, match="无需发布修订版|须填写修订原因"):
+        publish(OCT, bureau)
+    with pytest.raises(PublishRefused, match="无需发布修订版"):
+        publish(OCT, bureau, "没有变化")
+    xiema = SubDistrict.objects.get(slug="xiema")
+    save_month(OCT, {(xiema.pk, "high_tech"): (59, "")}, bureau, reason="街道补报")
+    with pytest.raises(PublishRefused, match="须填写修订原因"):
+        publish(OCT, bureau)
+    revised = publish(OCT, bureau, "歇马街道补报1家")
+    assert revised.number == 2
+    c = login(bureau)
+    page = c.get("/bulletin/2026-10/")
+    assert ("歇马街道高新技术企业", 58, 59) in page.context["view"].changes
+    html = page.content.decode()
+    assert "修订说明" in html and "歇马街道补报1家" in html
+    first = c.get("/bulletin/2026-10/?version=1")
+    assert row(first.context["figures"], "high_tech", "xiema")["actual"] == 58
+    assert "已被后续修订版取代" in first.content.decode()
+    assert c.get("/bulletin/2026-10/?version=9").status_code == 404
+    listing = c.get("/bulletin/").content.decode()
+    assert "已发布（已修订）" in listing
+
+
+def test_publish_through_the_page_and_the_command(uneven, bureau, login, capsys):
+    response = login(bureau).post("/bulletin/2026-10/publish/", {"reason": ""})
+    assert response.status_code == 302
+    assert BulletinVersion.objects.count() == 1
+    with pytest.raises(CommandError, match="须填写修订原因|无需发布修订版"):
+        call_command("publish_bulletin", "2026-10")
+    log("tiansheng", "2026-09", "high_tech", 16)
+    call_command("publish_bulletin", "2026-09")
+    assert "2026年9月通报已发布（第1版）" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="尚无任何填报数据"):
+        call_command("publish_bulletin", "2026-08")
+    with pytest.raises(CommandError, match="不在可发布"):
+        call_command("publish_bulletin", "2026-12")
+
+
+def test_only_bureau_staff_publish(uneven, leader, official, unit_user, login):
+    for user in (leader, official, unit_user):
+        assert login(user).post("/bulletin/2026-10/publish/", {}).status_code == 403
+    assert not BulletinVersion.objects.exists()
+
+
+def test_who_sees_drafts_and_published_bulletins(uneven, bureau, leader, official, unit_user, login):
+    urls = ["/bulletin/2026-10/", "/bulletin/2026-10.xlsx", "/bulletin/2026-10.docx"]
+    for url in urls:
+        assert login(bureau).get(url).status_code == 200
+        assert login(leader).get(url).status_code == 200
+        assert login(official).get(url).status_code == 403
+        assert login(unit_user).get(url).status_code == 403
+    assert "2026年10月" not in login(official).get("/bulletin/").content.decode()
+    publish(OCT, bureau)
+    for url in urls:
+        assert login(official).get(url).status_code == 200
+        assert login(unit_user).get(url).status_code == 200
+    assert "2026年10月" in login(official).get("/bulletin/").content.decode()
+
+
+def test_draft_is_marked_on_the_page_and_in_the_exports(uneven, leader, login):
+    c = login(leader)
+    assert "草稿" in c.get("/bulletin/2026-10/").content.decode()
+    wb = openpyxl.load_workbook(io.BytesIO(c.get("/bulletin/2026-10.xlsx").content))
+    assert "草稿" in wb["高新技术企业赛马比拼"]["A1"].value
+    import docx
+
+    document = docx.Document(io.BytesIO(c.get("/bulletin/2026-10.docx").content))
+    assert "草稿" in document.paragraphs[0].text
+
+
+def test_xlsx_is_print_ready(uneven, leader, login):
+    wb = openpyxl.load_workbook(io.BytesIO(login(leader).get("/bulletin/2026-10.xlsx").content))
+    assert wb.sheetnames == ["通报正文", "高新技术企业赛马比拼", "科技型企业赛马比拼"]
+    ws = wb["高新技术企业赛马比拼"]
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$4"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"C3:D3", "E3:G3", "A3:A4", "B3:B4"} <= merged  # two-level header
+    values = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    beiwenquan = next(r for r in values if r[1] == "北温泉街道")
+    assert beiwenquan[2] == 67 and beiwenquan[5] == 1.0
+    percent_cell = next(c for r in ws.iter_rows(min_row=5) for c in r if c.column == 6 and c.value is not None)
+    assert percent_cell.number_format == "0.0%"
+
+
+def test_exports_never_emit_formulas_from_text(uneven, leader, login):
+    figures = build_figures(OCT)
+    figures["summary"] = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
+    from targets.exporters import bulletin_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(bulletin_xlsx(figures, draft=True)))
+    for row in wb["通报正文"].iter_rows(min_row=2):
+        assert row[0].data_type == "s" and row[0].value.startswith("'")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_libreoffice_converts_the_exports_to_pdf(uneven, leader, login, tmp_path, fmt):
+    source = tmp_path / f"bulletin.{fmt}"
+    source.write_bytes(login(leader).get(f"/bulletin/2026-10.{fmt}").content)
+    result = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    pdf = tmp_path / "bulletin.pdf"
+    assert pdf.exists(), result.stderr
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
+
+
+def test_bulletin_page_costs_a_fixed_number_of_queries(uneven, leader, login, django_assert_max_num_queries):
+    c = login(leader)
+    with django_assert_max_num_queries(14):
+        c.get("/bulletin/2026-10/")
+    with django_assert_max_num_queries(8):
+        c.get("/bulletin/")
