@@ -244,7 +244,8 @@ def _print_setup(ws, title_rows, draft):
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddHeader.center.text = "草稿" if draft else ""
+    if draft:
+        ws.oddHeader.center.text = "草稿"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
