@@ -238,8 +238,12 @@ class Indicator(models.Model):
 
 
 def evidence_storage():
-    """Evidence files live under MEDIA_ROOT, outside the web root, with no public URL."""
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+    """Evidence files live under MEDIA_ROOT, outside the web root; no URL serves it.
+
+    No fixed location: the storage reads settings.MEDIA_ROOT when used (and again when a
+    test changes it).
+    """
+    return FileSystemStorage()
 
 
 def evidence_path(instance, filename):

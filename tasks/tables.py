@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from beibei_dashboard.tables import safe_cell
 
@@ -53,7 +54,7 @@ class KeyTaskTable(tables.Table):
     def render_targets(self, record):
         if not record.targets:
             return "—"
-        return format_html_join(format_html("<br>"), "{}", ((p.text,) for p in record.targets))
+        return format_html_join(mark_safe("<br>"), "{}", ((p.text,) for p in record.targets))
 
     def render_last_report(self, record):
         latest = record.latest

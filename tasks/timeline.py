@@ -20,7 +20,7 @@ def report_timeline(task):
     """Every report of the task, newest period first, with values and attachments (3 queries)."""
     return list(
         TaskReport.objects.filter(task=task)
-        .select_related("submitted_by", "reviewed_by")
+        .select_related("submitted_by__unit", "reviewed_by")
         .prefetch_related(
             Prefetch("values", queryset=TaskTargetValue.objects.select_related("target")),
             Prefetch("attachments", queryset=ReportAttachment.objects.all()),
