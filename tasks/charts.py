@@ -30,7 +30,7 @@ def _html(fig, height=260):
         plot_bgcolor="#fff",
         legend={"orientation": "h", "y": -0.25},
     )
-    fig.update_xaxes(showline=True, linecolor="#999", type="category")
+    fig.update_xaxes(showline=True, linecolor="#999", type="category", nticks=12, tickangle=0)
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
 
@@ -80,5 +80,5 @@ def status_chart(counts):
             name="任务数",
         )
     )
-    fig.update_yaxes(title_text="任务数（项）", dtick=1)
+    fig.update_yaxes(title_text="任务数（项）", tickformat="d", rangemode="tozero")
     return _html(fig, height=240)

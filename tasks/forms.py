@@ -4,6 +4,7 @@ from django.utils import timezone
 from targets.months import Month
 
 from . import supervision
+from .choices import ReportStatus
 from .evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from .models import HEADLINE_REFUSAL, Indicator, ReportAttachment, TaskReport
 from .periods import Period
@@ -72,7 +73,10 @@ class TaskReportForm(forms.ModelForm):
                 decimal_places=2,
                 initial=current.get(target.pk),
             )
-        self.order_fields(["period", "status", "done", "problems", "next_steps"])
+        self.fields["status"].choices = ReportStatus.choices  # radio buttons without a blank choice
+        self.order_fields(
+            ["period", "status", "done", "problems", "next_steps", *[f"target_{t.pk}" for t in self.targets]]
+        )
         if editing and self.instance.attachments.exists():
             self.fields["remove_attachments"] = forms.ModelMultipleChoiceField(
                 label="删除已上传的佐证材料",
