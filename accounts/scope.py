@@ -87,3 +87,108 @@ def check_bulletin(user, published):
     if sees_whole_district(user):
         return
     raise PermissionDenied("该月通报尚未发布。")
+
+
+# Key tasks (issue 6). The plan's tasks are read by every role except that a sub-district
+# official reads only the tasks "各镇街" leads or shares; reports are filed by a task's lead
+# units (and bureau staff); only bureau staff review reports and record indicator values.
+
+
+def _gezhenjie_tasks(queryset):
+    from django.db.models import Q
+
+    return queryset.filter(
+        pk__in=queryset.model.objects.filter(
+            Q(lead_units__all_subdistricts=True) | Q(responsible_units__all_subdistricts=True)
+        ).values("pk")
+    )
+
+
+def tasks_visible_to(user, queryset):
+    """Restrict a KeyTask queryset to what `user` may read."""
+    role = role_of(user)
+    if role in (Role.BUREAU, Role.LEADER, Role.UNIT):
+        return queryset
+    if role == Role.SUBDISTRICT:
+        return _gezhenjie_tasks(queryset)
+    return queryset.none()
+
+
+def own_tasks(user, queryset):
+    """本单位任务: a unit's tasks (as lead or responsible unit); 各镇街's for an official."""
+    from django.db.models import Q
+
+    role = role_of(user)
+    if role == Role.UNIT:
+        return queryset.filter(
+            pk__in=queryset.model.objects.filter(Q(lead_units=user.unit_id) | Q(responsible_units=user.unit_id)).values(
+                "pk"
+            )
+        )
+    if role == Role.SUBDISTRICT:
+        return _gezhenjie_tasks(queryset)
+    return queryset.none()
+
+
+def has_own_tasks(user):
+    """Whether the "本单位任务" filter means anything for `user`."""
+    return role_of(user) in (Role.UNIT, Role.SUBDISTRICT)
+
+
+def tasks_reportable_by(user, queryset):
+    """The key tasks `user` may file progress reports on: those their unit leads."""
+    role = role_of(user)
+    queryset = queryset.filter(kind="task")
+    if role == Role.BUREAU:
+        return queryset
+    if role == Role.UNIT:
+        return queryset.filter(pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+    return queryset.none()
+
+
+def can_report_on(user, task):
+    return tasks_reportable_by(user, type(task).objects.filter(pk=task.pk)).exists()
+
+
+def check_can_report(user, task):
+    """403 unless `user` may file (or revise) reports on `task`."""
+    if not can_report_on(user, task):
+        raise PermissionDenied("只有该任务的牵头单位（或区科技局）可以填报进展报告。")
+
+
+def check_can_edit_report(user, report):
+    """A lead unit revises its report until the bureau accepts it; bureau staff at any time."""
+    check_can_report(user, report.task)
+    if report.review_state == "accepted" and not is_bureau(user):
+        raise PermissionDenied("该报告已被区科技局采纳，如需修改请联系区科技局。")
+
+
+def can_edit_report(user, report, can_report=None):
+    """Bool form of `check_can_edit_report`; `can_report` may be passed when already known."""
+    if can_report is None:
+        can_report = can_report_on(user, report.task)
+    return can_report and (report.review_state != "accepted" or is_bureau(user))
+
+
+def check_task_visible(user, task):
+    """403 unless `user` may read `task`, its reports and their evidence."""
+    if not tasks_visible_to(user, type(task).objects.filter(pk=task.pk)).exists():
+        raise PermissionDenied("您无权查看该任务。")
+
+
+def can_review_reports(user):
+    return is_bureau(user)
+
+
+def check_can_review(user):
+    if not can_review_reports(user):
+        raise PermissionDenied("只有区科技局可以审核、退回进展报告。")
+
+
+def can_record_indicators(user):
+    return is_bureau(user)
+
+
+def check_can_record_indicators(user):
+    if not can_record_indicators(user):
+        raise PermissionDenied("只有区科技局可以录入指标数值。")

@@ -215,6 +215,11 @@ STATUS_YELLOW_THRESHOLD_PP = env_int("STATUS_YELLOW_THRESHOLD_PP", 10)
 # few thousand tech-based firms).
 MAX_PLAUSIBLE_COUNT = env_int("MAX_PLAUSIBLE_COUNT", 20000)
 
+# Key-task progress reports (issue 6): a month's report is due by this day of the next month.
+TASK_REPORT_DEADLINE_DAY = env_int("TASK_REPORT_DEADLINE_DAY", 10)
+if not 1 <= TASK_REPORT_DEADLINE_DAY <= 28:
+    raise ImproperlyConfigured(f"TASK_REPORT_DEADLINE_DAY={TASK_REPORT_DEADLINE_DAY} must be between 1 and 28")
+
 # The plan this deployment serves; Chongqing may host several districts in one database.
 DISTRICT_SLUG = os.environ.get("DISTRICT_SLUG", "beibei")
 

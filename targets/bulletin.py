@@ -132,7 +132,7 @@ def build_figures(month, today=None):
         "reported_both": sum(1 for r in progress.rows if r.reported),
         "expected": len(progress.rows),
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
-        "tasks": _tasks_section(month),
+        "tasks": _tasks_section(today or timezone.localdate()),
     }
     figures["summary"] = summary_paragraphs(figures, Month.parse(figures["month"]))
     return figures
@@ -176,13 +176,35 @@ def _least_meeting(goal):
     return int(goal.value) + 1 if goal.comparator == "gt" else int(goal.value)
 
 
-def _tasks_section(month):
-    """The key tasks' state, once the key-tasks module offers it (None until then)."""
-    try:
-        from tasks.services import bulletin_task_summary
-    except ImportError:
-        return None
-    return bulletin_task_summary(month)
+def _tasks_section(as_of):
+    """The key tasks' supervision state on the bulletin's date, with its written lines."""
+    from tasks.choices import Colour
+    from tasks.services import bulletin_task_summary
+
+    summary = bulletin_task_summary(as_of)
+    counts = summary["counts"]
+    parts = [
+        f"{Colour(c).label}{counts[c]}项" for c in (Colour.GREEN, Colour.BLUE, Colour.RED, Colour.YELLOW) if counts[c]
+    ]
+    lines = [
+        f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{summary['total']}项重点任务中"
+        + ("，".join(parts) if parts else "暂无进展报告")
+        + f"（按{summary['checked_period_label']}进展报告督办）。"
+    ]
+    if summary["overdue"]:
+        items = "；".join(
+            f"任务{t['number']}“{t['title']}”（{'、'.join(t['lead_units'])}）" for t in summary["overdue"]
+        )
+        lines.append(f"逾期未报送进展的有：{items}，请牵头单位尽快报送。")
+    if summary["lagging"]:
+        items = "；".join(
+            f"任务{t['number']}“{t['title']}”（{'、'.join(t['lead_units'])}）"
+            + (f"：{t['problems']}" if t["problems"] else "")
+            for t in summary["lagging"]
+        )
+        lines.append(f"进展滞后的有：{items}。")
+    summary["lines"] = lines
+    return summary
 
 
 def _names(names, limit=None):

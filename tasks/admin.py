@@ -1,6 +1,19 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, KeyTask, TaskGroup, TaskLead, TaskResponsible, TaskTarget, Unit
+from .models import (
+    Indicator,
+    IndicatorValue,
+    KeyTask,
+    ReportAttachment,
+    TaskGroup,
+    TaskLead,
+    TaskReport,
+    TaskResponsible,
+    TaskTarget,
+    TaskTargetValue,
+    Unit,
+)
 
 
 @admin.register(Unit)
@@ -45,3 +58,42 @@ class TaskTargetAdmin(admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ("position", "name", "kind", "year", "comparator", "value", "unit", "source")
+
+
+class TaskTargetValueInline(admin.TabularInline):
+    model = TaskTargetValue
+    extra = 0
+
+
+class ReportAttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(SimpleHistoryAdmin):
+    list_display = ("task", "period", "status", "review_state", "submitted_by", "submitted_at")
+    list_filter = ("status", "review_state", "task")
+    search_fields = ("done", "problems", "next_steps")
+    readonly_fields = ("submitted_at", "reviewed_at")
+    inlines = [TaskTargetValueInline, ReportAttachmentInline]
+
+
+@admin.register(TaskTargetValue)
+class TaskTargetValueAdmin(SimpleHistoryAdmin):
+    list_display = ("report", "target", "value")
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(SimpleHistoryAdmin):
+    list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "month", "value", "note", "recorded_by", "recorded_at")
+    list_filter = ("indicator",)

@@ -1,6 +1,16 @@
-from django.db import models
+import uuid
+from pathlib import PurePath
 
-from .choices import Comparator, IndicatorKind, TaskKind
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts import scope
+
+from .choices import Comparator, IndicatorKind, ReportStatus, ReviewState, TaskKind
+from .periods import Period
 
 
 def plain_number(value):
@@ -43,6 +53,38 @@ class TaskGroup(models.Model):
         return self.title
 
 
+class KeyTaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tasks and measures `user` may read (see `accounts.scope`)."""
+        return scope.tasks_visible_to(user, self)
+
+    def reportable_by(self, user):
+        """The tasks `user` may file progress reports on."""
+        return scope.tasks_reportable_by(user, self)
+
+    def own_for(self, user):
+        """本单位任务: the tasks `user`'s unit (or, for an official, 各镇街) leads or shares."""
+        return scope.own_tasks(user, self)
+
+    def tasks(self):
+        return self.filter(kind=TaskKind.TASK)
+
+    def measures(self):
+        return self.filter(kind=TaskKind.MEASURE)
+
+    def status_rows(self, today=None):
+        """A `TaskStatusRow` per key task in this queryset, as of `today`, in six queries."""
+        from .status import task_status_rows
+
+        return task_status_rows(self, today)
+
+    def with_units(self):
+        """Group, units (in the plan's order) and targets, in a fixed number of queries."""
+        return self.select_related("group").prefetch_related(
+            "tasklead_set__unit", "taskresponsible_set__unit", "targets"
+        )
+
+
 class KeyTask(models.Model):
     """A key task (重点任务 1–19) or a measure of 四 (组织实施 (一)–(四)) with its units.
 
@@ -59,6 +101,8 @@ class KeyTask(models.Model):
         Unit, verbose_name="责任单位", related_name="supported_tasks", through="TaskResponsible"
     )
 
+    objects = KeyTaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = "重点任务"
         verbose_name_plural = "重点任务"
@@ -73,6 +117,15 @@ class KeyTask(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    @property
+    def lead_unit_list(self):
+        """Lead units in the plan's order (uses the prefetch of `with_units()`)."""
+        return [row.unit for row in self.tasklead_set.all()]
+
+    @property
+    def responsible_unit_list(self):
+        return [row.unit for row in self.taskresponsible_set.all()]
 
 
 class TaskLead(models.Model):
@@ -182,3 +235,217 @@ class Indicator(models.Model):
         if self.comparator == Comparator.GT:
             return actual > self.value
         return actual >= self.value
+
+
+def evidence_storage():
+    """Evidence files live under MEDIA_ROOT, outside the web root; no URL serves it.
+
+    No fixed location: the storage reads settings.MEDIA_ROOT when used (and again when a
+    test changes it).
+    """
+    return FileSystemStorage()
+
+
+def evidence_path(instance, filename):
+    """A random name: the uploader's file name is kept in `original_name`, never on disk."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class TaskReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(task__in=KeyTask.objects.visible_to(user))
+
+    def counted(self):
+        """Reports supervision counts: submitted or accepted, not those sent back."""
+        return self.filter(review_state__in=[ReviewState.SUBMITTED, ReviewState.ACCEPTED])
+
+
+class TaskReport(models.Model):
+    """A lead unit's progress report (进展报告) on one key task for one period.
+
+    `period` is a month "2026-10" or a quarter "2026-Q3"; one report per task and period —
+    a revision edits the same row and `history` keeps every version with who and why.
+    `period_end` is derived from `period` so reports sort by the time they cover.
+    """
+
+    task = models.ForeignKey(KeyTask, verbose_name="任务", on_delete=models.PROTECT, related_name="reports")
+    period = models.CharField("报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
+    period_end = models.DateField("报告期末", editable=False)
+    status = models.CharField("推进状态", max_length=16, choices=ReportStatus.choices)
+    done = models.TextField("主要进展")
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步打算", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间")
+    review_state = models.CharField(
+        "审核状态", max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
+    )
+    review_comment = models.TextField("退回意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = TaskReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "任务进展报告"
+        verbose_name_plural = "任务进展报告"
+        ordering = ["-period_end", "-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "period"],
+                name="taskreport_unique_period",
+                violation_error_message="该任务该报告期已有进展报告，请修改原报告。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"任务{self.task.number} {self.period_label} 进展报告"
+
+    def save(self, *args, **kwargs):
+        period = Period.parse(self.period)
+        self.period = str(period)
+        self.period_end = period.end
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        try:
+            Period.parse(self.period)
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from None
+
+    @property
+    def period_obj(self):
+        return Period.parse(self.period)
+
+    @property
+    def period_label(self):
+        try:
+            return self.period_obj.label
+        except ValueError:
+            return self.period
+
+    @property
+    def is_counted(self):
+        return self.review_state in (ReviewState.SUBMITTED, ReviewState.ACCEPTED)
+
+
+class TaskTargetValue(models.Model):
+    """The value a report gives for one quantitative target of its task (cumulative, in the target's unit).
+
+    One per (report, target); history keeps every change.
+    """
+
+    report = models.ForeignKey(TaskReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="values")
+    target = models.ForeignKey(TaskTarget, verbose_name="量化目标", on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField("完成值", max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = "量化目标完成值"
+        verbose_name_plural = "量化目标完成值"
+        ordering = ["report", "target__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target"],
+                name="tasktargetvalue_unique",
+                violation_error_message="同一报告的同一指标只能填写一个值。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target.name}：{plain_number(self.value)}{self.target.unit}"
+
+    def clean(self):
+        super().clean()
+        if self.report_id and self.target_id and self.target.task_id != self.report.task_id:
+            raise ValidationError("该指标不属于本报告的任务。")
+
+
+class ReportAttachment(models.Model):
+    """A piece of evidence (佐证材料) attached to a report: PDF, image or Office file, at most 10 MB.
+
+    Stored under MEDIA_ROOT with a random name; `kind` is what its content was found to be,
+    and decides the Content-Type it is served with.
+    """
+
+    report = models.ForeignKey(
+        TaskReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("文件", storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    kind = models.CharField("文件类型", max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class IndicatorValue(models.Model):
+    """A recorded value of a district indicator for a month (annual figures go in December).
+
+    Unique per (indicator, month). The headline goals (高新技术企业, 科技型企业) are never
+    recorded here: their values are the district sums of the monthly counts.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
+    month = models.DateField("数据月份")
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    note = models.CharField("备注（数据来源）", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("录入时间", auto_now=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = "指标数值"
+        verbose_name_plural = "指标数值"
+        ordering = ["indicator__position", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month"],
+                name="indicatorvalue_unique_month",
+                violation_error_message="该指标该月已有数值，请修改原记录。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.month:%Y-%m}：{plain_number(self.value)}{self.indicator.unit}"
+
+    def clean(self):
+        super().clean()
+        if self.indicator_id and self.indicator.metric:
+            raise ValidationError({"indicator": HEADLINE_REFUSAL})
+
+
+HEADLINE_REFUSAL = "该指标的数值取自各街镇月度数据的全区合计，不在此重复录入。"

@@ -1,0 +1,156 @@
+"""Writes of the key-task pages, each in one transaction with its history, and the bulletin summary."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from targets.months import Month
+
+from . import supervision
+from .choices import Colour, ReportStatus, ReviewState
+from .models import IndicatorValue, KeyTask, ReportAttachment, TaskReport, TaskTargetValue
+
+
+class ReviewError(Exception):
+    """A Chinese message: the review step does not apply to the report's state."""
+
+
+def _with_history(obj, user, reason):
+    obj._history_user = user
+    obj._change_reason = reason
+    return obj
+
+
+@transaction.atomic
+def save_report(*, task, user, fields, values, uploads=(), remove=(), report=None):
+    """Create or revise a report with its target values and evidence, as one change.
+
+    `fields`: period, status, done, problems, next_steps; `values`: {TaskTarget: Decimal or
+    None}; `uploads`: [(UploadedFile, kind)] already checked; `remove`: attachments to drop.
+    A revision is submitted again (a returned report goes back to the bureau).
+    """
+    creating = report is None
+    if creating:
+        report = TaskReport(task=task)
+        reason = "填报进展报告"
+    else:
+        reason = "修改后重新提交" if report.review_state == ReviewState.RETURNED else "修改进展报告"
+    for name in ("period", "status", "done", "problems", "next_steps"):
+        if name in fields:
+            setattr(report, name, fields[name])
+    report.submitted_by = user
+    report.submitted_at = timezone.now()
+    report.review_state = ReviewState.SUBMITTED
+    _with_history(report, user, reason).save()
+
+    existing = {v.target_id: v for v in report.values.all()} if not creating else {}
+    for target, value in values.items():
+        row = existing.get(target.pk)
+        if value is None:
+            if row is not None:
+                _with_history(row, user, reason).delete()
+        elif row is None:
+            _with_history(TaskTargetValue(report=report, target=target, value=value), user, reason).save()
+        elif row.value != value:
+            row.value = value
+            _with_history(row, user, reason).save()
+
+    for attachment in remove:
+        # The file stays on disk: the history still names it.
+        _with_history(attachment, user, "删除佐证材料").delete()
+    saved = []
+    try:
+        for upload, kind in uploads:
+            attachment = ReportAttachment(
+                report=report, original_name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
+            )
+            attachment.file.save(upload.name, upload, save=False)
+            saved.append(attachment.file.name)
+            _with_history(attachment, user, "上传佐证材料").save()
+    except Exception:
+        storage = ReportAttachment._meta.get_field("file").storage
+        for name in saved:
+            storage.delete(name)
+        raise
+    return report
+
+
+@transaction.atomic
+def return_report(report, user, comment):
+    """Send a submitted report back for revision with the bureau's comment."""
+    report = TaskReport.objects.select_for_update().get(pk=report.pk)
+    if report.review_state != ReviewState.SUBMITTED:
+        raise ReviewError("只有“已提交”的报告可以退回。")
+    if not comment.strip():
+        raise ReviewError("请填写退回意见。")
+    report.review_state = ReviewState.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    _with_history(report, user, f"退回修改：{comment.strip()}").save()
+    return report
+
+
+@transaction.atomic
+def accept_report(report, user):
+    report = TaskReport.objects.select_for_update().get(pk=report.pk)
+    if report.review_state != ReviewState.SUBMITTED:
+        raise ReviewError("只有“已提交”的报告可以采纳。")
+    report.review_state = ReviewState.ACCEPTED
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    _with_history(report, user, "采纳").save()
+    return report
+
+
+@transaction.atomic
+def record_indicator_value(*, indicator, month, value, note, user):
+    """Record (or correct) an indicator's value for a month; history says who and why."""
+    if indicator.metric:
+        raise ValueError("headline goals come from the monthly counts")
+    row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, month=month.date).first()
+    if row is None:
+        row = IndicatorValue(indicator=indicator, month=month.date)
+        reason = "录入"
+    else:
+        reason = f"更正（原值 {row.value}）"
+    row.value, row.note, row.recorded_by = value, note, user
+    _with_history(row, user, reason).save()
+    return row
+
+
+def _units(task):
+    return [unit.name for unit in task.lead_unit_list]
+
+
+def bulletin_task_summary(as_of_date):
+    """What the monthly bulletin says of the key tasks, as plain data, as of `as_of_date`.
+
+    Counts reports submitted up to the end of that day.
+    """
+    rows = KeyTask.objects.all().status_rows(as_of_date)
+    checked, deadline = supervision.checked_period(as_of_date)
+    counts = {colour.value: 0 for colour in Colour}
+    for row in rows:
+        counts[row.colour] += 1
+    return {
+        "as_of": as_of_date.isoformat(),
+        "checked_period": str(checked),
+        "checked_period_label": Month(checked.year, checked.month).label,
+        "deadline": deadline.isoformat(),
+        "total": len(rows),
+        "counts": counts,
+        "overdue": [
+            {"number": r.task.number, "title": r.task.title, "lead_units": _units(r.task)}
+            for r in rows
+            if r.assessment.overdue
+        ],
+        "lagging": [
+            {
+                "number": r.task.number,
+                "title": r.task.title,
+                "lead_units": _units(r.task),
+                "period": str(r.latest.period),
+                "problems": r.latest.problems,
+            }
+            for r in rows
+            if r.latest and r.latest.status == ReportStatus.LAGGING
+        ],
+    }

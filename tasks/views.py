@@ -1,0 +1,207 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+
+from accounts import scope
+from beibei_dashboard.tables import XlsxExportMixin
+
+from . import api, charts, services, supervision
+from .choices import Colour
+from .evidence import content_type_for
+from .filtersets import KeyTaskFilterSet
+from .forms import IndicatorValueForm, ReturnReportForm, TaskReportForm
+from .indicators import indicator_rows
+from .models import Indicator, KeyTask, ReportAttachment, TaskReport
+from .status import overdue_by_unit
+from .tables import KeyTaskTable, OverdueTable
+from .timeline import report_timeline, target_charts
+
+
+class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+    """The 19 tasks by group with status lights, filters, the rules, and the four measures."""
+
+    template_name = "tasks/keytask_list.html"
+    table_class = KeyTaskTable
+    table_pagination = False
+    export_name = "重点任务推进情况"
+
+    def get_table_data(self):
+        visible = KeyTask.objects.visible_to(self.request.user).tasks()
+        self.filterset = KeyTaskFilterSet(self.request.GET or None, queryset=visible, request=self.request)
+        self.rows = self.filterset.qs.status_rows()
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        sections = {}
+        for row in self.rows:
+            sections.setdefault(row.task.group, []).append(row)
+        counts = [(c.value, c.label, sum(1 for r in self.rows if r.colour == c)) for c in Colour]
+        context.update(
+            filter=self.filterset,
+            sections=[(group, KeyTaskTable(rows, exclude=("group",))) for group, rows in sections.items()],
+            counts=counts,
+            status_chart=charts.status_chart(counts) if self.rows else None,
+            rules=supervision.rules_text(),
+            calendar=supervision.calendar_text(),
+            open_period=supervision.open_period(timezone.localdate()),
+            checked_period=supervision.checked_period(timezone.localdate()),
+            measures=KeyTask.objects.visible_to(user).measures().with_units(),
+            has_own_tasks=scope.has_own_tasks(user),
+            reportable=set(KeyTask.objects.reportable_by(user).values_list("number", flat=True)),
+        )
+        return context
+
+
+def keytask_detail(request, number):
+    task = get_object_or_404(KeyTask.objects.tasks().with_units(), number=number)
+    scope.check_task_visible(request.user, task)
+    row = KeyTask.objects.filter(pk=task.pk).status_rows()[0]
+    can_report = scope.can_report_on(request.user, task)
+    timeline = report_timeline(task)
+    for report in timeline:
+        report.editable = scope.can_edit_report(request.user, report, can_report)
+    context = {
+        "task": task,
+        "row": row,
+        "target_charts": target_charts(task, row),
+        "timeline": timeline,
+        "can_report": can_report,
+        "can_review": scope.can_review_reports(request.user),
+        "return_form": ReturnReportForm(),
+    }
+    return render(request, "tasks/keytask_detail.html", context)
+
+
+def report_form(request, number=None, pk=None):
+    """File a new report on task `number`, or revise report `pk`."""
+    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk) if pk else None
+    task = report.task if report else get_object_or_404(KeyTask.objects.tasks(), number=number)
+    scope.check_can_report(request.user, task)
+    if report:
+        scope.check_can_edit_report(request.user, report)
+    form = TaskReportForm(request.POST or None, request.FILES or None, instance=report, task=task)
+    if request.method == "POST" and form.is_valid():
+        services.save_report(
+            task=task,
+            user=request.user,
+            fields=form.report_fields,
+            values=form.target_values,
+            uploads=form.cleaned_data["attachments"],
+            remove=form.cleaned_data.get("remove_attachments") or (),
+            report=report,
+        )
+        messages.success(request, "进展报告已提交。")
+        return redirect("tasks:keytask_detail", number=task.number)
+    return render(request, "tasks/taskreport_form.html", {"form": form, "task": task, "report": report})
+
+
+def report_return(request, pk):
+    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk)
+    scope.check_can_review(request.user)
+    form = ReturnReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_report(report, request.user, form.cleaned_data["comment"])
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已将任务{report.task.number}{report.period_label}的报告退回修改。")
+        return redirect("tasks:keytask_detail", number=report.task.number)
+    return render(request, "tasks/taskreport_return.html", {"form": form, "report": report})
+
+
+@require_POST
+def report_accept(request, pk):
+    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk)
+    scope.check_can_review(request.user)
+    try:
+        services.accept_report(report, request.user)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已采纳任务{report.task.number}{report.period_label}的报告。")
+    return redirect("tasks:keytask_detail", number=report.task.number)
+
+
+def attachment_download(request, pk):
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__task"), pk=pk)
+    scope.check_task_visible(request.user, attachment.report.task)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type_for(attachment.kind, attachment.original_name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class OverdueListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+    """督办: the tasks whose lead units owe the report of the checked month, by unit."""
+
+    template_name = "tasks/overdue_list.html"
+    table_class = OverdueTable
+    table_pagination = False
+    export_name = "重点任务逾期督办清单"
+
+    def get_table_data(self):
+        today = timezone.localdate()
+        rows = KeyTask.objects.visible_to(self.request.user).tasks().status_rows(today)
+        return overdue_by_unit(rows, today)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["checked_period"] = supervision.checked_period(timezone.localdate())
+        context["calendar"] = supervision.calendar_text()
+        return context
+
+
+def indicator_list(request):
+    rows = indicator_rows()
+    for row in rows:
+        row.chart = charts.trend_chart(
+            [(p.month.label, p.value) for p in row.points],
+            target=row.indicator.value,
+            unit=row.indicator.unit,
+            target_name=f"{row.indicator.year}年目标",
+        )
+    context = {"rows": rows, "can_record": scope.can_record_indicators(request.user)}
+    return render(request, "tasks/indicator_list.html", context)
+
+
+def indicator_record(request):
+    scope.check_can_record_indicators(request.user)
+    initial = {"indicator": request.GET.get("indicator")} if request.GET.get("indicator") else None
+    form = IndicatorValueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_indicator_value(
+            indicator=data["indicator"], month=data["month"], value=data["value"], note=data["note"], user=request.user
+        )
+        messages.success(request, f"已录入 {data['indicator'].name} {data['month'].label} 的数值。")
+        return redirect("tasks:indicator_list")
+    recordable = Indicator.objects.filter(metric="")
+    return render(request, "tasks/indicatorvalue_form.html", {"form": form, "recordable": recordable})
+
+
+def _json(payload):
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def api_tasks(request):
+    return _json(api.tasks_payload(request.user))
+
+
+def api_indicators(request):
+    return _json(api.indicators_payload(request.user))
