@@ -63,7 +63,8 @@ class EnterpriseQuerySet(models.QuerySet):
         out = []
         for sub in subdistricts:
             row = by_sub.get(sub.pk, {})
-            out.append(SubDistrictCounts(sub, row.get("high_tech", 0), row.get("tech_based", 0), row.get("expiring", 0)))
+            counts = (row.get("high_tech", 0), row.get("tech_based", 0), row.get("expiring", 0))
+            out.append(SubDistrictCounts(sub, *counts))
         return out
 
 
@@ -131,7 +132,9 @@ class HighTechRecognitionQuerySet(models.QuerySet):
     def expiry_by_subdistrict_year(self, subdistricts, years):
         """{(subdistrict_id, year): (expiring, not_renewed)}: certificates whose last valid day
         falls in `year`, and those of them with no later certificate of the same firm. One query."""
-        later = HighTechRecognition.objects.filter(enterprise=OuterRef("enterprise"), issue_date__gt=OuterRef("issue_date"))
+        later = HighTechRecognition.objects.filter(
+            enterprise=OuterRef("enterprise"), issue_date__gt=OuterRef("issue_date")
+        )
         rows = (
             self.filter(enterprise__subdistrict__in=list(subdistricts), valid_until__year__in=list(years))
             .annotate(renewed=models.Exists(later), sub_id=F("enterprise__subdistrict_id"), year=F("valid_until__year"))
