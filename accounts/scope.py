@@ -77,3 +77,17 @@ def check_role(user, *roles):
 def reads_plan(user):
     """Every logged-in role reads the plan itself (the published document)."""
     return role_of(user) is not None
+
+
+ENTERPRISE_ROLES = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
+
+
+def reads_enterprises(user):
+    """The enterprise registry names firms: bureau and leadership read it all, an official their
+    own sub-district's firms; unit users (责任单位) do not read it."""
+    return role_of(user) in ENTERPRISE_ROLES
+
+
+def check_reads_enterprises(user):
+    if not reads_enterprises(user):
+        raise PermissionDenied("您的账号无权查看企业名录。")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import rows_visible_to
@@ -113,6 +114,9 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
 
     def clean(self):
         self.credit_code = validity.normalise_credit_code(self.credit_code)
