@@ -76,7 +76,7 @@ def firms(count, seed=2025, today=None):
             start = dt.date(tech_year, 6, 30)
             if start < today:
                 left_on = start + dt.timedelta(days=rng.randrange((today - start).days + 1))
-        high_tech = rng.random() < 0.13
+        high_tech = rng.random() < 0.3
         issue_date = None
         if high_tech:
             first = dt.date(2019, 10, 1)

@@ -70,26 +70,27 @@ def profile(user, day):
     ):
         rows[sub_id].by_industry[industry] = n
     high_tech = Q(high_tech_until__gte=day)
+    not_high_tech = Q(high_tech_until__isnull=True) | Q(high_tech_until__lt=day)  # NOT would drop NULLs
     counts = (
         firms.with_high_tech_until(day)
         .order_by()
         .values("subdistrict_id")
         .annotate(
-            total=Count("pk"),
-            above_scale=Count("pk", filter=Q(above_scale=True)),
-            specialized=Count("pk", filter=Q(specialized=True)),
-            little_giant=Count("pk", filter=Q(little_giant=True)),
-            cultivation_pool=Count("pk", filter=Q(cultivation_pool=True)),
-            high_tech=Count("pk", filter=high_tech),
-            tech_based=Count("pk", filter=tech_based_q(day)),
-            pool_not_high_tech=Count("pk", filter=Q(cultivation_pool=True) & ~high_tech),
-            pool_tech_based=Count("pk", filter=Q(cultivation_pool=True) & ~high_tech & tech_based_q(day)),
+            n_total=Count("pk"),
+            n_above_scale=Count("pk", filter=Q(above_scale=True)),
+            n_specialized=Count("pk", filter=Q(specialized=True)),
+            n_little_giant=Count("pk", filter=Q(little_giant=True)),
+            n_cultivation_pool=Count("pk", filter=Q(cultivation_pool=True)),
+            n_high_tech=Count("pk", filter=high_tech),
+            n_tech_based=Count("pk", filter=tech_based_q(day)),
+            n_pool_not_high_tech=Count("pk", filter=Q(cultivation_pool=True) & not_high_tech),
+            n_pool_tech_based=Count("pk", filter=Q(cultivation_pool=True) & not_high_tech & tech_based_q(day)),
         )
     )
     for item in counts:
         row = rows[item.pop("subdistrict_id")]
         for name, value in item.items():
-            setattr(row, name, value)
+            setattr(row, name.removeprefix("n_"), value)
     year = target_year(day)
     for plan_row in PlanFigure.objects.rows_for(subs):
         rows[plan_row.subdistrict.pk].target = plan_row.figures[Metric.HIGH_TECH].get(year)

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from beibei_dashboard.tables import safe_cell
 
@@ -44,9 +43,6 @@ class EnterpriseTable(tables.Table):
         )  # fmt: skip
         attrs = {"class": "table enterprise-table"}
         empty_text = "没有符合条件的企业。"
-
-    def render_high_tech_until(self, value):
-        return format_html('<span class="cert-until">{}</span>', value.strftime("%Y-%m-%d"))
 
     def value_name(self, value):
         return safe_cell(value)
