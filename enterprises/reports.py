@@ -48,6 +48,14 @@ class ProfileRow:
         return bool(self.gap) and self.gap > self.pool_not_high_tech
 
     @property
+    def industry_shares(self):
+        """[(industry label, firms, % of the sub-district's firms)] for the table beside the chart."""
+        return [
+            (label, self.by_industry.get(value, 0), metrics.share(self.by_industry.get(value, 0), self.total))
+            for value, label in Industry.choices
+        ]
+
+    @property
     def industry_counts(self):
         return [self.by_industry.get(value, 0) for value in Industry.values]
 
@@ -127,6 +135,10 @@ class OutlookRow:
 
     subdistrict: SubDistrict
     cells: list  # [OutlookCell] in PLAN_YEARS order
+
+    @property
+    def by_year(self):
+        return list(zip(PLAN_YEARS, self.cells, strict=True))
 
 
 def expiry_outlook(user):
