@@ -192,3 +192,17 @@ def can_record_indicators(user):
 def check_can_record_indicators(user):
     if not can_record_indicators(user):
         raise PermissionDenied("只有区科技局可以录入指标数值。")
+
+
+ENTERPRISE_ROLES = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
+
+
+def reads_enterprises(user):
+    """The enterprise registry names firms: bureau and leadership read it all, an official their
+    own sub-district's firms; unit users (责任单位) do not read it."""
+    return role_of(user) in ENTERPRISE_ROLES
+
+
+def check_reads_enterprises(user):
+    if not reads_enterprises(user):
+        raise PermissionDenied("您的账号无权查看企业名录。")

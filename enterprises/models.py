@@ -1,0 +1,191 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import rows_visible_to
+
+from . import validity
+from .choices import Industry
+
+
+@dataclass
+class SubDistrictCounts:
+    """A sub-district's registry counts on one day."""
+
+    subdistrict: object
+    high_tech: int
+    tech_based: int
+    high_tech_expiring_this_year: int
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return rows_visible_to(user, self)
+
+    def with_high_tech_until(self, day=None):
+        """Annotate `high_tech_until`: the last valid day of the firm's latest certificate
+        issued on or before `day` (every certificate when None); NULL without one."""
+        recognitions = HighTechRecognition.objects.filter(enterprise=OuterRef("pk"))
+        if day is not None:
+            recognitions = recognitions.filter(issue_date__lte=day)
+        latest = recognitions.order_by().values("enterprise").annotate(last=Max("valid_until")).values("last")
+        return self.annotate(high_tech_until=Subquery(latest, output_field=models.DateField()))
+
+    def high_tech_on(self, day):
+        """Firms holding a valid high-tech certificate on `day`."""
+        valid = HighTechRecognition.objects.valid_on(day).values("enterprise_id")
+        return self.filter(pk__in=valid)
+
+    def tech_based_on(self, day):
+        """Firms counted as tech-based (科技型企业) on `day`."""
+        return self.filter(tech_based_q(day))
+
+    def counts_by_subdistrict(self, subdistricts, day):
+        """[SubDistrictCounts] for `subdistricts` (in their order) on `day`, in two queries."""
+        subdistricts = list(subdistricts)
+        year_end = dt.date(day.year, 12, 31)
+        rows = (
+            self.filter(subdistrict__in=subdistricts)
+            .with_high_tech_until(day)
+            .order_by()
+            .values("subdistrict_id")
+            .annotate(
+                high_tech=Count("pk", filter=Q(high_tech_until__gte=day)),
+                expiring=Count("pk", filter=Q(high_tech_until__gte=day, high_tech_until__lte=year_end)),
+                tech_based=Count("pk", filter=tech_based_q(day)),
+            )
+        )
+        by_sub = {row["subdistrict_id"]: row for row in rows}
+        out = []
+        for sub in subdistricts:
+            row = by_sub.get(sub.pk, {})
+            counts = (row.get("high_tech", 0), row.get("tech_based", 0), row.get("expiring", 0))
+            out.append(SubDistrictCounts(sub, *counts))
+        return out
+
+
+def tech_based_q(day):
+    return Q(tech_registered_year__lte=day.year) & (Q(tech_left_on__isnull=True) | Q(tech_left_on__gt=day))
+
+
+class Enterprise(models.Model):
+    """A firm of the district, identified by its 统一社会信用代码 (unique, 18 characters, check
+    digit per GB 32100-2015), with its sub-district, industry and flags.
+
+    Tech-based registration (科技型企业入库): counted on day d when `tech_registered_year` ≤ d's
+    year and it has not left (`tech_left_on` is empty or after d). High-tech status comes from
+    its `recognitions`. Every change is kept in `history`.
+    """
+
+    name = models.CharField("企业名称", max_length=200)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    subdistrict = models.ForeignKey(
+        "targets.SubDistrict", verbose_name="所属街镇", on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.CharField("所属产业", max_length=32, choices=Industry.choices, default=Industry.OTHER)
+    above_scale = models.BooleanField("规上", default=False)
+    specialized = models.BooleanField("专精特新", default=False)
+    little_giant = models.BooleanField("“小巨人”", default=False)
+    cultivation_pool = models.BooleanField("培优库", default=False)
+    tech_registered_year = models.PositiveSmallIntegerField("科技型企业入库年份", null=True, blank=True)
+    tech_left_on = models.DateField("科技型企业退库日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业名录"
+        ordering = ["subdistrict__category", "subdistrict__seq", "name"]
+        indexes = [models.Index(fields=["subdistrict", "tech_registered_year"], name="enterprise_sub_techyear")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                name="enterprise_unique_credit_code",
+                violation_error_message="已有使用该统一社会信用代码的企业。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self):
+        self.credit_code = validity.normalise_credit_code(self.credit_code)
+        problem = validity.credit_code_problem(self.credit_code)
+        if problem:
+            raise ValidationError({"credit_code": problem})
+        if self.tech_left_on and not self.tech_registered_year:
+            raise ValidationError({"tech_left_on": "未填写入库年份的企业不能有退库日期。"})
+        if self.tech_left_on and self.tech_registered_year and self.tech_left_on.year < self.tech_registered_year:
+            raise ValidationError({"tech_left_on": "退库日期不能早于入库年份。"})
+
+
+class HighTechRecognitionQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(issue_date__lte=day, valid_until__gte=day)
+
+    def expiry_by_subdistrict_year(self, subdistricts, years):
+        """{(subdistrict_id, year): (expiring, not_renewed)}: certificates whose last valid day
+        falls in `year`, and those of them with no later certificate of the same firm. One query."""
+        later = HighTechRecognition.objects.filter(
+            enterprise=OuterRef("enterprise"), issue_date__gt=OuterRef("issue_date")
+        )
+        rows = (
+            self.filter(enterprise__subdistrict__in=list(subdistricts), valid_until__year__in=list(years))
+            .annotate(renewed=models.Exists(later), sub_id=F("enterprise__subdistrict_id"), year=F("valid_until__year"))
+            .order_by()
+            .values("sub_id", "year")
+            .annotate(n=Count("pk"), not_renewed=Count("pk", filter=Q(renewed=False)))
+        )
+        return {(row["sub_id"], row["year"]): (row["n"], row["not_renewed"]) for row in rows}
+
+
+class HighTechRecognition(models.Model):
+    """One high-tech enterprise certificate (高新技术企业证书) of a firm.
+
+    Valid on day d when `issue_date` ≤ d < the same date three years later; `valid_until` is
+    the last valid day, computed from the issue date (see `validity.anniversary` for 29
+    February). A firm has at most one certificate per issue date.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="recognitions"
+    )
+    certificate_no = models.CharField("证书编号", max_length=32, blank=True)
+    issue_date = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至", editable=False)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = HighTechRecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "高新技术企业认定"
+        verbose_name_plural = "高新技术企业认定"
+        ordering = ["enterprise", "-issue_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "issue_date"],
+                name="recognition_unique_issue_date",
+                violation_error_message="该企业在该发证日期已有一张高新技术企业证书。",
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "issue_date", "valid_until"], name="recognition_validity")]
+
+    def __str__(self):
+        return f"{self.enterprise} 高新技术企业证书 {self.issue_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.valid_until = validity.valid_until(self.issue_date)
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day):
+        return validity.high_tech_valid_on(self.issue_date, day)

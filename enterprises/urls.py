@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "enterprises"
 
-urlpatterns = []
+urlpatterns = [
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("enterprises/profile/", views.ProfileView.as_view(), name="profile"),
+    path("enterprises/reconcile/", views.ReconcileView.as_view(), name="reconcile"),
+    path("enterprises/import/", views.import_view, name="enterprise_import"),
+    path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
+]

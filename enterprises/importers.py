@@ -1,0 +1,498 @@
+"""Import of the enterprise registry from .xlsx or .csv, in three steps.
+
+1. `parse`: the file into rows that keep their sheet and row numbers;
+2. `validate`: every row checked, every problem collected as an `ImportProblem` (sheet, row,
+   column, message in Chinese);
+3. `write`: only when there is no problem, in one transaction, with bulk operations and their
+   history. A firm is matched by its credit code, so a re-import updates and never duplicates.
+
+The web page (`/enterprises/import/`) and `manage.py import_enterprises` both call `run_import`.
+"""
+
+import csv
+import datetime as dt
+import gc
+import io
+import re
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+from simple_history.utils import bulk_update_with_history
+
+from targets.models import SubDistrict
+
+from . import bulk, validity
+from .choices import Industry
+from .models import Enterprise, HighTechRecognition
+
+MAX_BYTES = 20 * 1024 * 1024
+FIRST_YEAR = 2000
+CHUNK = 900  # codes per `IN (...)`: within every database's parameter limit
+
+REQUIRED = {
+    "企业名称": "name",
+    "统一社会信用代码": "credit_code",
+    "所属街镇": "subdistrict",
+    "高新技术企业发证日期": "issue_date",
+    "科技型企业入库年份": "tech_registered_year",
+}
+OPTIONAL = {
+    "高新技术企业证书编号": "certificate_no",
+    "所属产业": "industry",
+    "规上": "above_scale",
+    "专精特新": "specialized",
+    "小巨人": "little_giant",
+    "培优库": "cultivation_pool",
+    "科技型企业退库日期": "tech_left_on",
+}
+HEADERS = {**REQUIRED, **OPTIONAL}
+FLAGS = ("above_scale", "specialized", "little_giant", "cultivation_pool")
+ENTERPRISE_FIELDS = ("name", "subdistrict_id", "industry", *FLAGS, "tech_registered_year", "tech_left_on")
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "✔"}
+FALSE_WORDS = {"", "否", "n", "no", "false", "0", "×"}
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason a file is refused: where (sheet, row, column) and why, in Chinese."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = []
+        if self.sheet:
+            where.append(f"工作表“{self.sheet}”")
+        if self.row:
+            where.append(f"第{self.row}行")
+        if self.column:
+            where.append(f"{self.column}列")
+        return ("".join(where) + "：" if where else "") + self.message
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class ParsedFile:
+    """The data rows of a file: `columns` maps a field to (header, column letter, index)."""
+
+    sheet: str | None
+    columns: dict
+    rows: list  # [(row number, tuple of cell values)]
+
+
+@dataclass(slots=True)
+class CleanRow:
+    row: int
+    name: str
+    credit_code: str
+    subdistrict_id: int
+    industry: str
+    above_scale: bool
+    specialized: bool
+    little_giant: bool
+    cultivation_pool: bool
+    tech_registered_year: int | None
+    tech_left_on: dt.date | None
+    issue_date: dt.date | None
+    certificate_no: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, in a preview, would do)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    recognitions_added: int = 0
+    recognitions_updated: int = 0
+    file_name: str = ""
+    _plan: object = field(default=None, repr=False)
+
+
+# --- step 1: parse ---------------------------------------------------------------------------
+
+
+def _header_key(text):
+    return re.sub(r"[\s“”\"'（）()]", "", str(text or ""))
+
+
+def _columns(header, sheet):
+    keys = {_header_key(h): h for h in HEADERS}
+    columns, problems = {}, []
+    for index, cell in enumerate(header):
+        key = _header_key(cell)
+        if key in keys:
+            name = HEADERS[keys[key]]
+            if name in columns:
+                problems.append(ImportProblem(sheet, 1, get_column_letter(index + 1), f"表头“{cell}”重复"))
+            columns[name] = (keys[key], get_column_letter(index + 1), index)
+    missing = [h for h, name in REQUIRED.items() if name not in columns]
+    if missing:
+        problems.append(ImportProblem(sheet, 1, None, f"缺少表头：{'、'.join(missing)}（表头须在第1行）"))
+    if problems:
+        raise ImportRefused(problems)
+    return columns
+
+
+def _blank(values):
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _refused(message):
+    return ImportRefused([ImportProblem(None, None, None, message)])
+
+
+def _parse_xlsx(data):
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise _refused("文件不是有效的 Excel（.xlsx）表格，无法读取。") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or _blank(header):
+            raise ImportRefused([ImportProblem(sheet.title, 1, None, "文件是空的：第1行应为表头。")])
+        columns = _columns(header, sheet.title)
+        body = [(number, values) for number, values in enumerate(rows, start=2) if not _blank(values)]
+        return ParsedFile(sheet.title, columns, body)
+    finally:
+        workbook.close()
+
+
+def _decode(data):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _refused("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。")
+
+
+def _parse_csv(data):
+    text = _decode(data)
+    if "\x00" in text:
+        raise _refused("文件不是 CSV 文本表格，无法读取。")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or _blank(header):
+        raise ImportRefused([ImportProblem(None, 1, None, "文件是空的：第1行应为表头。")])
+    columns = _columns(header, None)
+    body = [(number, tuple(values)) for number, values in enumerate(reader, start=2) if not _blank(values)]
+    return ParsedFile(None, columns, body)
+
+
+def parse(data, filename):
+    """Bytes of an uploaded file -> ParsedFile; ImportRefused for a file that cannot be read."""
+    if len(data) > MAX_BYTES:
+        raise _refused(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入。")
+    suffix = Path(filename or "").suffix.lower()
+    if suffix == ".xlsx":
+        parsed = _parse_xlsx(data)
+    elif suffix == ".csv":
+        parsed = _parse_csv(data)
+    elif suffix == ".xls":
+        raise _refused("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后导入。")
+    else:
+        raise _refused("只能导入 Excel（.xlsx）或 CSV（.csv）表格文件。")
+    if not parsed.rows:
+        raise ImportRefused([ImportProblem(parsed.sheet, 2, None, "文件中没有数据行（表头下面是空的）。")])
+    return parsed
+
+
+# --- step 2: validate ------------------------------------------------------------------------
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value):
+    """A cell -> date; ValueError with a Chinese message for text that is not a real date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                raise ValueError(f"日期“{text}”不存在") from None
+    raise ValueError(f"“{text}”不是日期，应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日")
+
+
+def parse_year(value):
+    text = _text(value).removesuffix("年")
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(f"“{_text(value)}”不是年份，应为四位数字，如 2023")
+    return int(text)
+
+
+def parse_flag(value):
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"“{_text(value)}”应为“是”或“否”")
+
+
+class _Row:
+    """One data row being checked: reads cells by field name and collects its problems."""
+
+    def __init__(self, parsed, number, values):
+        self.parsed, self.number, self.values, self.problems = parsed, number, values, []
+
+    def has(self, name):
+        return name in self.parsed.columns
+
+    def cell(self, name):
+        spec = self.parsed.columns.get(name)
+        if spec is None or spec[2] >= len(self.values):
+            return None
+        return self.values[spec[2]]
+
+    def problem(self, name, message):
+        header, letter, _ = self.parsed.columns[name]
+        self.problems.append(ImportProblem(self.parsed.sheet, self.number, f"{letter}（{header}）", message))
+
+    def read(self, name, reader):
+        try:
+            return reader(self.cell(name))
+        except ValueError as error:
+            self.problem(name, str(error))
+            return None
+
+
+def validate(parsed, today=None):
+    """ParsedFile -> ([CleanRow], [ImportProblem]); every row is checked, every problem kept."""
+    today = today or timezone.localdate()
+    subdistricts = {sub.name: sub.pk for sub in SubDistrict.objects.all()}
+    industries = {label: value for value, label in Industry.choices}
+    clean, problems, first_row_of = [], [], {}
+    for number, values in parsed.rows:
+        row = _Row(parsed, number, values)
+        name = _text(row.cell("name"))
+        if not name:
+            row.problem("name", "企业名称不能为空")
+        elif len(name) > 200:
+            row.problem("name", "企业名称超过200字")
+        code = validity.normalise_credit_code(_text(row.cell("credit_code")))
+        issue = validity.credit_code_problem(code) if code else "统一社会信用代码不能为空"
+        if issue:
+            row.problem("credit_code", issue)
+        elif code in first_row_of:
+            row.problem("credit_code", f"统一社会信用代码“{code}”与第{first_row_of[code]}行重复")
+        else:
+            first_row_of[code] = number
+        sub_name = _text(row.cell("subdistrict"))
+        sub_id = subdistricts.get(sub_name)
+        if sub_id is None:
+            row.problem("subdistrict", f"所属街镇“{sub_name}”不是本区的街镇" if sub_name else "所属街镇不能为空")
+        industry = Industry.OTHER
+        label = _text(row.cell("industry"))
+        if label:
+            industry = industries.get(label)
+            if industry is None:
+                row.problem("industry", f"所属产业“{label}”不在可选范围：{'、'.join(industries)}")
+        flags = [bool(row.read(flag, parse_flag)) for flag in FLAGS]
+        issue_date = row.read("issue_date", parse_date)
+        if issue_date and (issue_date.year < FIRST_YEAR or issue_date > today):
+            row.problem("issue_date", f"发证日期 {issue_date:%Y-%m-%d} 超出范围（{FIRST_YEAR}年1月1日至今天）")
+        year = row.read("tech_registered_year", parse_year)
+        if year and not FIRST_YEAR <= year <= today.year:
+            row.problem("tech_registered_year", f"入库年份 {year} 超出范围（应在 {FIRST_YEAR}—{today.year} 年之间）")
+        left_on = row.read("tech_left_on", parse_date)
+        if left_on:
+            if left_on.year < FIRST_YEAR or left_on > today:
+                row.problem("tech_left_on", f"退库日期 {left_on:%Y-%m-%d} 超出范围（{FIRST_YEAR}年1月1日至今天）")
+            elif not year:
+                row.problem("tech_left_on", "有退库日期但没有科技型企业入库年份")
+            elif left_on.year < year:
+                row.problem("tech_left_on", f"退库日期 {left_on:%Y-%m-%d} 早于入库年份 {year}")
+        certificate_no = _text(row.cell("certificate_no"))[:32]
+        if row.problems:
+            problems.extend(row.problems)
+            continue
+        clean.append(CleanRow(number, name, code, sub_id, industry, *flags, year, left_on, issue_date, certificate_no))
+    return clean, problems
+
+
+# --- step 3: write ---------------------------------------------------------------------------
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Plan:
+    new: list
+    changed: list
+    unchanged: int
+    recognitions: list  # (CleanRow, enterprise or None); None: the enterprise is new
+    recognitions_changed: list
+
+
+def plan(rows):
+    """What writing `rows` would change, read from the database in a few chunked queries."""
+    existing = {}
+    for codes in _chunks(row.credit_code for row in rows):
+        existing.update({e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)})
+    known = {}
+    for ids in _chunks(e.pk for e in existing.values()):
+        for rec in HighTechRecognition.objects.filter(enterprise_id__in=ids):
+            known[(rec.enterprise_id, rec.issue_date)] = rec
+    new, changed, unchanged, recognitions, recognitions_changed = [], [], 0, [], []
+    for row in rows:
+        enterprise = existing.get(row.credit_code)
+        if enterprise is None:
+            enterprise = Enterprise(credit_code=row.credit_code)
+            new.append(enterprise)
+        if enterprise.pk is None or any(getattr(enterprise, f) != getattr(row, f) for f in ENTERPRISE_FIELDS):
+            for name in ENTERPRISE_FIELDS:
+                setattr(enterprise, name, getattr(row, name))
+            if enterprise.pk is not None:
+                changed.append(enterprise)
+        elif enterprise.pk is not None:
+            unchanged += 1
+        if row.issue_date:
+            rec = known.get((enterprise.pk, row.issue_date)) if enterprise.pk else None
+            if rec is None:
+                recognitions.append((row, enterprise))
+            elif row.certificate_no and rec.certificate_no != row.certificate_no:
+                rec.certificate_no = row.certificate_no
+                recognitions_changed.append(rec)
+    return _Plan(new, changed, unchanged, recognitions, recognitions_changed)
+
+
+def _enterprise_row(enterprise, now):
+    row = {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS}
+    return {**row, "credit_code": enterprise.credit_code, "updated_at": now}
+
+
+def _ids_by_code(codes):
+    ids = {}
+    for chunk in _chunks(codes):
+        ids.update(Enterprise.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk"))
+    return ids
+
+
+@transaction.atomic
+def write(the_plan, user=None, reason=""):
+    """Write a plan: new firms and certificates by plain bulk INSERTs, changes by bulk UPDATEs,
+    each with its history row, all in one transaction."""
+    now = timezone.now()
+    new_rows = [_enterprise_row(e, now) for e in the_plan.new]
+    bulk.insert_rows(Enterprise, new_rows)
+    ids = _ids_by_code(row["credit_code"] for row in new_rows)
+    for enterprise, row in zip(the_plan.new, new_rows, strict=True):
+        enterprise.pk = row["id"] = ids[enterprise.credit_code]
+    bulk.insert_history(Enterprise, new_rows, user, reason)
+    kwargs = {"default_user": user, "default_change_reason": reason, "batch_size": 500}
+    if the_plan.changed:
+        for enterprise in the_plan.changed:
+            enterprise.updated_at = now
+        fields = [*ENTERPRISE_FIELDS, "updated_at"]
+        bulk_update_with_history(the_plan.changed, Enterprise, fields=fields, **kwargs)
+    rec_rows = [
+        {
+            "enterprise_id": enterprise.pk,
+            "certificate_no": row.certificate_no,
+            "issue_date": row.issue_date,
+            "valid_until": validity.valid_until(row.issue_date),
+        }
+        for row, enterprise in the_plan.recognitions
+    ]
+    bulk.insert_rows(HighTechRecognition, rec_rows)
+    rec_ids = {}
+    for chunk in _chunks({row["enterprise_id"] for row in rec_rows}):
+        for pk, enterprise_id, issue_date in HighTechRecognition.objects.filter(enterprise_id__in=chunk).values_list(
+            "pk", "enterprise_id", "issue_date"
+        ):
+            rec_ids[(enterprise_id, issue_date)] = pk
+    for row in rec_rows:
+        row["id"] = rec_ids[(row["enterprise_id"], row["issue_date"])]
+    bulk.insert_history(HighTechRecognition, rec_rows, user, reason)
+    if the_plan.recognitions_changed:
+        bulk_update_with_history(
+            the_plan.recognitions_changed, HighTechRecognition, fields=["certificate_no"], **kwargs
+        )
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Parsing builds a million small objects and no cycles; the cyclic collector would scan
+    them again and again (a third of the time at 100,000 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def run_import(data, filename, user=None, dry_run=False, today=None):
+    """Parse, validate and (unless `dry_run`) write a file; ImportRefused lists every problem."""
+    with _no_cyclic_gc():
+        return _run_import(data, filename, user, dry_run, today)
+
+
+def _run_import(data, filename, user, dry_run, today):
+    parsed = parse(data, filename)
+    rows, problems = validate(parsed, today=today)
+    if problems:
+        raise ImportRefused(problems)
+    the_plan = plan(rows)
+    summary = ImportSummary(
+        rows=len(rows),
+        created=len(the_plan.new),
+        updated=len(the_plan.changed),
+        unchanged=the_plan.unchanged,
+        recognitions_added=len(the_plan.recognitions),
+        recognitions_updated=len(the_plan.recognitions_changed),
+        file_name=filename,
+    )
+    if not dry_run:
+        write(the_plan, user=user, reason=f"表格导入：{Path(filename).name}")
+    return summary

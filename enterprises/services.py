@@ -1,0 +1,53 @@
+"""The uploaded file kept between the import's preview and its confirmation.
+
+The file is stored under MEDIA_ROOT/imports/ (outside the web root) under a random token; the
+session remembers the token and the original name, so only the user who uploaded it can
+confirm it, and a stale or forged token finds nothing.
+"""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+
+SESSION_KEY = "enterprise_import"
+SUFFIXES = (".xlsx", ".csv")
+
+
+def _directory():
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _path(token, suffix):
+    return _directory() / f"enterprises-{token}{suffix}"
+
+
+def stash(session, uploaded):
+    """Save an uploaded file; returns its bytes. Replaces any earlier upload of this session."""
+    discard(session)
+    suffix = Path(uploaded.name).suffix.lower()
+    suffix = suffix if suffix in SUFFIXES else ".bin"
+    token = secrets.token_urlsafe(24)
+    data = b"".join(uploaded.chunks())
+    _path(token, suffix).write_bytes(data)
+    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": Path(uploaded.name).name}
+    return token, data
+
+
+def load(session, token):
+    """(bytes, original name) of this session's upload with `token`, or None."""
+    entry = session.get(SESSION_KEY)
+    if not entry or not token or not secrets.compare_digest(entry["token"], token):
+        return None
+    path = _path(entry["token"], entry["suffix"])
+    if not path.exists():
+        return None
+    return path.read_bytes(), entry["name"]
+
+
+def discard(session):
+    entry = session.pop(SESSION_KEY, None)
+    if entry:
+        _path(entry["token"], entry["suffix"]).unlink(missing_ok=True)

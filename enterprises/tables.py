@@ -1,0 +1,63 @@
+import django_tables2 as tables
+
+from beibei_dashboard.tables import safe_cell
+
+from .models import Enterprise
+
+
+class FlagColumn(tables.Column):
+    """是 on screen for a set flag (blank otherwise); 是/否 in the export."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "flag"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return "是" if value else ""
+
+    def value(self, value):
+        return "是" if value else "否"
+
+
+class EnterpriseTable(tables.Table):
+    """The registry list: one firm a row, exported as shown (filtered and sorted)."""
+
+    name = tables.Column("企业名称", linkify=True, attrs={"td": {"class": "text-left"}})
+    credit_code = tables.Column("统一社会信用代码", attrs={"td": {"class": "code"}})
+    subdistrict = tables.Column("所属街镇", order_by=("subdistrict__category", "subdistrict__seq"))
+    industry = tables.Column("所属产业")
+    above_scale = FlagColumn("规上")
+    specialized = FlagColumn("专精特新")
+    little_giant = FlagColumn("“小巨人”")
+    cultivation_pool = FlagColumn("培优库")
+    high_tech_until = tables.DateColumn(format="Y-m-d", verbose_name="高新证书有效期至", default="")
+    tech_registered_year = tables.Column("科技型入库年份", default="")
+    tech_left_on = tables.DateColumn(format="Y-m-d", verbose_name="退库日期", default="")
+
+    class Meta:
+        model = Enterprise
+        fields = ()
+        sequence = (
+            "name", "credit_code", "subdistrict", "industry", "above_scale", "specialized", "little_giant",
+            "cultivation_pool", "high_tech_until", "tech_registered_year", "tech_left_on",
+        )  # fmt: skip
+        attrs = {"class": "table enterprise-table"}
+        empty_text = "没有符合条件的企业。"
+
+    def value_name(self, value):
+        return safe_cell(value)
+
+    def value_credit_code(self, value):
+        return safe_cell(value)
+
+    def value_subdistrict(self, value):
+        return safe_cell(str(value))
+
+    def value_industry(self, record):
+        return record.get_industry_display()
+
+    def value_high_tech_until(self, value):
+        return value.strftime("%Y-%m-%d") if value else ""
+
+    def value_tech_left_on(self, value):
+        return value.strftime("%Y-%m-%d") if value else ""
