@@ -1,6 +1,8 @@
 """Demo accounts (and, once counts exist, demo data) for a newcomer's first look."""
 
 import hashlib
+import tempfile
+from pathlib import Path
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -34,6 +36,11 @@ def seed_demo():
         for username, role, sub, unit in DEMO_ACCOUNTS
     ]
     seed_demo_counts()
+    from tasks.demo import seed_demo_reports
+
+    by_unit = {user.unit.name: user for user in users if user.unit_id}
+    seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
+    seed_demo_enterprises()
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
     return users
@@ -84,8 +91,32 @@ def seed_demo_counts(until=None):
     return len(new)
 
 
+DEMO_FIRMS = 2400
+
+
+def seed_demo_enterprises():
+    """A registry of generated firms (valid credit codes), imported once like a real file."""
+    from enterprises.generator import write_xlsx
+    from enterprises.importers import run_import
+    from enterprises.models import Enterprise
+
+    if Enterprise.objects.exists():
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "演示企业名录.xlsx"
+        write_xlsx(path, DEMO_FIRMS, seed=2027)
+        return run_import(path.read_bytes(), path.name).created
+
+
 @transaction.atomic
 def clear_demo():
+    """Remove what seed_demo added; whatever users entered themselves stays."""
+    from enterprises.models import Enterprise
+    from tasks.models import TaskReport
+
+    TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
+    demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
+    Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
     MonthlyCount.objects.filter(source=CountSource.DEMO).delete()
     MonthlyCount.history.filter(source=CountSource.DEMO).delete()
     User.objects.filter(is_demo=True).delete()
