@@ -99,8 +99,40 @@ def firms(count, seed=2025, today=None):
         }
 
 
-def write_xlsx(path, count, seed=2025, today=None):
-    """Write `count` firms to an .xlsx at `path`.
+def firms_matching(counts, as_of, seed=2027):
+    """Rows whose registry counts on `as_of` equal `counts` {sub-district name: (high_tech, tech_based)}.
+
+    The first `high_tech` firms of a sub-district hold a certificate valid on `as_of` (issued
+    within the three years before it, so some expire soon); `tech_based` firms are registered.
+    """
+    rng = random.Random(seed)
+    used_codes, used_names = set(), set()
+    industries = list(Industry)
+    index = 0
+    for sub_name, (high_tech, tech_based) in counts.items():
+        for i in range(max(high_tech, tech_based)):
+            index += 1
+            industry = rng.choices(industries, INDUSTRY_WEIGHTS)[0]
+            certified, registered = i < high_tech, i < tech_based
+            issue_date = as_of - dt.timedelta(days=rng.randrange(3 * 365 - 2)) if certified else None
+            yield {
+                "企业名称": _name(rng, industry, used_names, index),
+                "统一社会信用代码": credit_code(rng, used_codes),
+                "所属街镇": sub_name,
+                "高新技术企业发证日期": issue_date,
+                "科技型企业入库年份": rng.choice(range(2018, as_of.year + 1)) if registered else None,
+                "高新技术企业证书编号": f"GR{issue_date.year}5{rng.randrange(10**7):07d}" if issue_date else None,
+                "所属产业": industry.label,
+                "规上": _yes(rng.random() < (0.45 if certified else 0.15)),
+                "专精特新": _yes(certified and rng.random() < 0.2),
+                "小巨人": _yes(certified and rng.random() < 0.03),
+                "培优库": _yes(registered and not certified and rng.random() < 0.12),
+                "科技型企业退库日期": None,
+            }
+
+
+def write_rows(path, rows):
+    """Write import-format rows to an .xlsx at `path`.
 
     Not openpyxl's write-only mode: that writes every text as an inline string, whereas Excel
     (and WPS) keep a shared-string table; the file should read like one a user saved.
@@ -110,6 +142,11 @@ def write_xlsx(path, count, seed=2025, today=None):
     sheet.title = "企业名录"
     headers = list(HEADERS)
     sheet.append(headers)
-    for row in firms(count, seed, today):
+    for row in rows:
         sheet.append([row[h] for h in headers])
     workbook.save(path)
+
+
+def write_xlsx(path, count, seed=2025, today=None):
+    """Write `count` random firms to an .xlsx at `path`."""
+    write_rows(path, firms(count, seed, today))

@@ -1,5 +1,6 @@
 """Demo accounts (and, once counts exist, demo data) for a newcomer's first look."""
 
+import datetime as dt
 import hashlib
 import tempfile
 from pathlib import Path
@@ -91,20 +92,31 @@ def seed_demo_counts(until=None):
     return len(new)
 
 
-DEMO_FIRMS = 2400
+# Differences planted between the demo registry and the logged counts, for reconciliation.
+REGISTRY_OFFSETS = {"天生街道": (1, 0), "水土街道": (0, -2)}
 
 
-def seed_demo_enterprises():
-    """A registry of generated firms (valid credit codes), imported once like a real file."""
-    from enterprises.generator import write_xlsx
+def seed_demo_enterprises(month=None):
+    """A registry whose firms match last month's logged counts, but for two planted differences."""
+    from enterprises.generator import firms_matching, write_rows
     from enterprises.importers import run_import
     from enterprises.models import Enterprise
 
     if Enterprise.objects.exists():
         return 0
+    month = month or Month.current().previous()
+    month_end = month.next().date - dt.timedelta(days=1)
+    logged = MonthlyCount.objects.filter(month=month.date).values_list("subdistrict__name", "metric", "value")
+    counts = {}
+    for name, metric, value in logged:
+        counts.setdefault(name, {})[metric] = value
+    wanted = {}
+    for name, by_metric in counts.items():
+        extra_ht, extra_tb = REGISTRY_OFFSETS.get(name, (0, 0))
+        wanted[name] = (by_metric.get("high_tech", 0) + extra_ht, by_metric.get("tech_based", 0) + extra_tb)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "演示企业名录.xlsx"
-        write_xlsx(path, DEMO_FIRMS, seed=2027)
+        write_rows(path, firms_matching(wanted, month_end))
         return run_import(path.read_bytes(), path.name).created
 
 
