@@ -30,3 +30,13 @@ def xlsx_bytes(rows, header=HEADER, title=None, sheet="Sheet1"):
 def csv_bytes(rows, header=HEADER, encoding="utf-8"):
     lines = [",".join(header)] + [",".join(str(c) for c in row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def log(slug, month, metric, value):
+    """Store one count directly (no history), e.g. log("tiansheng", "2026-10", "high_tech", 15)."""
+    from targets.models import MonthlyCount
+    from targets.months import Month
+
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug=slug), month=Month.parse(month).date, metric=metric, value=value
+    )

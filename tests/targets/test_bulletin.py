@@ -1,35 +1,22 @@
 """The monthly bulletin: figures and summary by hand, publishing, revisions, exports, access."""
 
-import datetime as dt
 import io
 import shutil
 import subprocess
 
 import openpyxl
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from targets.bulletin import PublishRefused, build_figures, publish
 from targets.models import BulletinVersion, MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, save_month
+from tests.targets.counts_helpers import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
 OCT = Month(2026, 10)
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
-
-
-def log(slug, month, metric, value):
-    MonthlyCount.objects.create(
-        subdistrict=SubDistrict.objects.get(slug=slug), month=Month.parse(month).date, metric=metric, value=value
-    )
 
 
 @pytest.fixture

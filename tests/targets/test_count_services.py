@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from targets.choices import CountSource
 from targets.models import Bulletin, BulletinVersion, MonthlyCount, SubDistrict
@@ -11,12 +10,6 @@ from targets.services import CountsRejected, plan_month, previous_values, save_m
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
 OCT = Month(2026, 10)
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Spreadsheet import of a month's counts: what is accepted, and every refusal writes nothing."""
 
-import datetime as dt
 import io
 import shutil
 import subprocess
@@ -8,7 +7,6 @@ import sys
 
 import openpyxl
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from targets.exporters import count_template
@@ -20,12 +18,6 @@ from tests.targets.counts_helpers import HEADER, all_rows, csv_bytes, xlsx_bytes
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
 OCT = Month(2026, 10)
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
 
 
 def stored(month=OCT):

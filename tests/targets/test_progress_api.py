@@ -1,26 +1,10 @@
 """GET /api/v1/progress: the figures equal hand-computed ones for uneven data and the edge cases."""
 
-import datetime as dt
-
 import pytest
-import time_machine
 
-from targets.models import MonthlyCount, SubDistrict
-from targets.months import Month
+from tests.targets.counts_helpers import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
-
-
-def log(slug, month, metric, value):
-    MonthlyCount.objects.create(
-        subdistrict=SubDistrict.objects.get(slug=slug), month=Month.parse(month).date, metric=metric, value=value
-    )
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """The monthly count pages through the test client, for every role."""
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import MonthlyCount, SubDistrict
@@ -13,12 +10,6 @@ from tests.targets.counts_helpers import all_rows, csv_bytes, xlsx_bytes
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
 OCT = Month(2026, 10)
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
 
 
 def grid_data(values, notes=None, confirm=(), reason=""):

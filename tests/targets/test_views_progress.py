@@ -1,11 +1,9 @@
 """The dashboard and sub-district pages through the test client, for every role."""
 
-import datetime as dt
 import io
 
 import openpyxl
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,12 +12,6 @@ from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
-
-
-@pytest.fixture
-def pinned_today():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
 
 
 def test_dashboard_for_bureau_and_leadership(login, bureau, leader):
