@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
+from .models import Bulletin, BulletinVersion, DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
 
 
 @admin.register(District)
@@ -37,3 +37,38 @@ class MonthlyCountAdmin(SimpleHistoryAdmin):
     list_display = ("subdistrict", "month", "metric", "value", "source", "updated_by", "updated_at")
     list_filter = ("metric", "month", "source", "subdistrict__category")
     readonly_fields = ("updated_by", "updated_at", "source", "source_file")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Published bulletins are a record: they are read here, never edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BulletinVersionInline(admin.TabularInline):
+    model = BulletinVersion
+    fields = ("number", "published_at", "published_by", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(ReadOnlyAdmin):
+    list_display = ("month",)
+    inlines = [BulletinVersionInline]
+
+
+@admin.register(BulletinVersion)
+class BulletinVersionAdmin(ReadOnlyAdmin):
+    list_display = ("bulletin", "number", "published_at", "published_by", "reason")

@@ -97,3 +97,15 @@ class ReportAttachmentAdmin(SimpleHistoryAdmin):
 class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_display = ("indicator", "month", "value", "note", "recorded_by", "recorded_at")
     list_filter = ("indicator",)
+
+
+@admin.register(TaskLead)
+class TaskLeadAdmin(admin.ModelAdmin):
+    list_display = ("task", "unit", "position")
+    list_filter = ("unit",)
+
+
+@admin.register(TaskResponsible)
+class TaskResponsibleAdmin(admin.ModelAdmin):
+    list_display = ("task", "unit", "position")
+    list_filter = ("unit",)

@@ -110,3 +110,17 @@ def test_bureau_staff_can_open_the_admin_in_chinese(login, bureau):
 def test_other_roles_cannot_use_the_admin(login, leader, official):
     for user in (leader, official):
         assert login(user).get("/admin/").status_code == 302
+
+
+def test_every_model_is_in_the_chinese_admin(login, bureau):
+    from django.apps import apps
+    from django.contrib import admin
+
+    c = login(bureau)
+    for app in ("targets", "tasks", "enterprises"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert admin.site.is_registered(model), model
+            url = f"/admin/{app}/{model._meta.model_name}/"
+            assert c.get(url).status_code == 200, url
