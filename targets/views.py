@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
@@ -36,12 +37,12 @@ def healthz(request):
 
 
 def home(request):
-    """Each role starts where its work is: officials on their own page, units at the plan."""
+    """Each role starts where its work is: officials on their own page, units at their tasks."""
     user = request.user
     if scope.role_of(user) == Role.SUBDISTRICT:
         return redirect("targets:subdistrict_detail", slug=user.subdistrict.slug)
     if not scope.sees_whole_district(user):
-        return redirect("targets:plan")
+        return redirect(reverse("tasks:keytask_list") + "?mine=on")
     return DashboardView.as_view()(request)
 
 
