@@ -32,5 +32,23 @@ test: $(VENV)/.installed lint  ## ruff, checks, migrations, pytest
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# `make serve`: as in production (DEBUG=0, gunicorn, static files by WhiteNoise, hashed and
+# compressed); DATABASE_URL=postgres://... to run it on PostgreSQL. The local SECRET_KEY is
+# made once and kept in var/ (git-ignored) so that sessions survive a restart.
+SERVE_ENV = DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" SECRET_KEY="$${SECRET_KEY:-$$(cat var/serve_secret_key)}"
+
+var/serve_secret_key:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: $(VENV)/.installed var/serve_secret_key  ## gunicorn, 2 workers, DEBUG=0 on http://127.0.0.1:8000
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py load_plan
+	$(SERVE_ENV) exec $(VENV)/bin/gunicorn beibei_dashboard.wsgi:application --workers 2 --bind $(HOST):$(PORT)
+
+bench: $(VENV)/.installed  ## benchmarks on SQLite and PostgreSQL (README: 性能基准)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

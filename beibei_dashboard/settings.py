@@ -223,6 +223,11 @@ if not 1 <= TASK_REPORT_DEADLINE_DAY <= 28:
 # The plan this deployment serves; Chongqing may host several districts in one database.
 DISTRICT_SLUG = os.environ.get("DISTRICT_SLUG", "beibei")
 
+# Progress pages cache their figures under the data's version (targets/freshness.py), in each
+# process's memory; a change to any count gives a new version, so this is only how long an
+# unused entry is kept. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

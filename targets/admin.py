@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bulletin, BulletinVersion, DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
+from .models import Bulletin, BulletinVersion, DataVersion, DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
 
 
 @admin.register(District)
@@ -72,3 +72,8 @@ class BulletinAdmin(ReadOnlyAdmin):
 @admin.register(BulletinVersion)
 class BulletinVersionAdmin(ReadOnlyAdmin):
     list_display = ("bulletin", "number", "published_at", "published_by", "reason")
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(ReadOnlyAdmin):
+    list_display = ("token",)

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.services import save_account
 
+from . import freshness
 from .choices import CountSource, Metric
 from .models import DemoDataset, MonthlyCount, PlanFigure, SubDistrict
 from .months import Month, month_range
@@ -89,6 +90,7 @@ def seed_demo_counts(until=None):
                     )
                 )
     bulk_create_with_history(new, MonthlyCount, batch_size=500, default_change_reason="演示数据")
+    freshness.bump()  # bulk_create sends no post_save
     return len(new)
 
 

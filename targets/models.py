@@ -310,3 +310,19 @@ class BulletinVersion(models.Model):
 def is_month_locked(month):
     """A month is locked once its bulletin has been published."""
     return BulletinVersion.objects.filter(bulletin__month=month.date).exists()
+
+
+class DataVersion(models.Model):
+    """One row whose `token` changes, in the writer's transaction, whenever anything a progress
+    page or bulletin shows changes (see `targets.freshness`). Pages cache their figures under
+    the token, so a cached figure is never shown once a count has changed.
+    """
+
+    token = models.CharField("数据版本", max_length=32)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return self.token

@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -16,7 +17,7 @@ from accounts.views import RoleRequiredMixin
 from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
 from tasks.models import Indicator
 
-from . import api, bulletin, charts, dashboard, exporters, services
+from . import api, bulletin, charts, dashboard, exporters, freshness, services
 from .choices import CountSource
 from .exporters import DOCX_TYPE
 from .forms import BulletinPublishForm, CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
@@ -70,8 +71,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month, months = selected_month(self.request)
-        context.update(dashboard.dashboard_context(month))
-        context.update(month=month, months=months)
+        page_cache = freshness.PageCache(self.request, "dashboard", settings.DISTRICT_SLUG, month)
+        context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
+        context.update(month=month, months=months, page_cache=page_cache)
         return context
 
 
@@ -86,7 +88,8 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         self.subdistrict = get_object_or_404(SubDistrict.objects.select_related("district"), slug=kwargs["slug"])
         scope.check_subdistrict(request.user, self.subdistrict)
         self.month, self.months = selected_month(request)
-        self.page = dashboard.subdistrict_context(self.subdistrict, self.month)
+        self.page_cache = freshness.PageCache(request, "subdistrict", self.subdistrict.pk, self.month)
+        self.page = self.page_cache.get(lambda: dashboard.subdistrict_context(self.subdistrict, self.month))
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -98,7 +101,9 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.page, subdistrict=self.subdistrict, month=self.month, months=self.months)
+        context.update(
+            self.page, subdistrict=self.subdistrict, month=self.month, months=self.months, page_cache=self.page_cache
+        )
         return context
 
 
@@ -305,14 +310,34 @@ class BulletinListView(TemplateView):
         return context
 
 
-def _bulletin_for(request, month):
+def _bulletin_for(request, month, page_cache=None):
+    """The bulletin (or version) the request asks for; with a `page_cache`, also its tables and
+    charts, from the cache."""
     number = request.GET.get("version")
+    number = int(number) if number and number.isdigit() else None
+    page = page_cache is not None
     try:
-        view = bulletin.bulletin_view(month, int(number) if number and number.isdigit() else None)
+        if page:
+            parts = page_cache.get(lambda: _bulletin_page(month, number))
+        else:
+            parts = {"view": bulletin.bulletin_view(month, number)}
     except LookupError as exc:
         raise Http404(str(exc)) from None
-    scope.check_bulletin(request.user, published=not view.draft)
-    return view
+    scope.check_bulletin(request.user, published=not parts["view"].draft)
+    return parts if page else parts["view"]
+
+
+def _bulletin_page(month, number):
+    view = bulletin.bulletin_view(month, number)
+    figures = view.figures
+    return {
+        "view": view,
+        "tables": {m: list(exporters.bulletin_table_rows(figures, m)) for m in figures["metrics"]},
+        "charts": [
+            {"id": f"chart-{m}", "figure": charts.as_json(charts.bulletin_chart(figures, m))}
+            for m in figures["metrics"]
+        ],
+    }
 
 
 class BulletinDetailView(TemplateView):
@@ -325,17 +350,14 @@ class BulletinDetailView(TemplateView):
         month = self.kwargs["month"]
         if month not in plannable_months():
             raise Http404("该月份不在计划期内")
-        view = _bulletin_for(self.request, month)
-        figures = view.figures
+        page_cache = freshness.PageCache(self.request, "bulletin", month, self.request.GET.get("version", ""))
+        page = _bulletin_for(self.request, month, page_cache)
+        view = page["view"]
         context.update(
-            view=view,
-            figures=figures,
+            page,
+            figures=view.figures,
             month=month,
-            tables={m: list(exporters.bulletin_table_rows(figures, m)) for m in figures["metrics"]},
-            charts=[
-                {"id": f"chart-{m}", "figure": charts.as_json(charts.bulletin_chart(figures, m))}
-                for m in figures["metrics"]
-            ],
+            page_cache=page_cache,
             can_publish=scope.is_bureau(self.request.user) and view.latest,
             form=BulletinPublishForm(),
         )

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from accounts.choices import Role
 from accounts.models import User
@@ -12,6 +13,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the plan loaded, as after `make run`."""
     with django_db_blocker.unblock():
         load_plan()
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Every test's database rolls back to the same data version (targets.freshness), so pages
+    cached by one test must not be served to the next."""
+    cache.clear()
 
 
 def make_user(username, role, subdistrict=None, unit=None):

@@ -1,0 +1,203 @@
+"""The benchmark of issue 8 (`make bench`): throughput at the district's size against /healthz,
+latency at city scale and the first chart in Chromium, on SQLite and PostgreSQL.
+
+For each database: a fresh database, migrate, load_plan, seed_demo; gunicorn with two workers
+(DEBUG=0, static files by WhiteNoise after collectstatic) on 127.0.0.1; log in once as the
+demo `leader`. Then generate_scale_data (1,000 sub-districts, 100,000 firms) in the same
+database and time the pages again. Results go to bench/results/*.json and a table is printed.
+
+Usage: .venv/bin/python bench/run.py [--db sqlite,postgres] [--seconds 6] [--port 8019]
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from client import latency, login, throughput  # noqa: E402
+from first_chart import first_chart  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+PG_URL = "postgres://postgres@127.0.0.1:5432/beibei_bench"
+PASSWORD = "beibei-demo-2027"  # noqa: S105 - the demo password, printed by seed_demo
+BIG_DISTRICT = "wanzhou"  # the largest district of the generated city (52 sub-districts)
+
+
+def last_month():
+    today = dt.date.today()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year}-{first.month:02d}"
+
+
+def env_for(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DISTRICT_SLUG", "PAGE_CACHE_SECONDS"}}
+    env.update(
+        DATABASE_URL=database_url, DEBUG="0", SECRET_KEY="bench-only-secret-key-not-for-production",  # noqa: S106
+        ALLOWED_HOSTS=HOST, LOG_LEVEL="ERROR", **extra,
+    )  # fmt: skip
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
+class Gunicorn:
+    """gunicorn with two workers, stopped on exit whatever happens."""
+
+    def __init__(self, env, port):
+        self.env, self.port = env, port
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "beibei_dashboard.wsgi:application", "--workers", "2",
+             "--bind", f"{HOST}:{self.port}", "--log-level", "warning"],
+            cwd=ROOT, env=self.env,
+        )  # fmt: skip
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{self.port}/healthz", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def fresh_database(kind, tmp):
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'bench.sqlite3'}"
+    pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+    subprocess.run(["dropdb", *pg, "--if-exists", "beibei_bench"], check=True)  # noqa: S603, S607
+    subprocess.run(["createdb", *pg, "beibei_bench"], check=True)  # noqa: S603, S607
+    return PG_URL
+
+
+def drop_database(kind):
+    if kind == "postgres":
+        pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+        subprocess.run(["dropdb", *pg, "--if-exists", "beibei_bench"], check=True)  # noqa: S603, S607
+
+
+def bench_database(kind, args, tmp):
+    month = last_month()
+    pages = ["/", f"/bulletin/{month}/", "/subdistricts/tiansheng/", "/healthz"]
+    url = fresh_database(kind, tmp)
+    env = env_for(url)
+    out = {"database": kind}
+    try:
+        for step in (["migrate", "--no-input"], ["load_plan"], ["seed_demo"]):
+            manage(env, *step)
+        with Gunicorn(env, args.port):
+            cookies = login(HOST, args.port, "leader", PASSWORD)
+            rows = [throughput(HOST, args.port, p, cookies, args.threads, args.seconds) for p in pages]
+            health = rows[-1]["rps"]
+            for row in rows:
+                row["vs_healthz"] = round(row["rps"] / health, 2)
+            out["district"] = rows
+            print(f"[{kind}] district size: " + ", ".join(f"{r['path']} {r['rps']}/s" for r in rows), flush=True)
+            out["first_chart"] = first_chart(f"http://{HOST}:{args.port}", pages[:3], cookies)
+            print(f"[{kind}] first chart: {out['first_chart']}", flush=True)
+
+        started = time.perf_counter()
+        manage(env, "generate_scale_data", "--subdistricts", "1000", "--enterprises", "100000")
+        out["generate_seconds"] = round(time.perf_counter() - started, 1)
+        print(f"[{kind}] generate_scale_data: {out['generate_seconds']} s", flush=True)
+        city_pages = ["/", f"/api/v1/progress?month={month}", f"/bulletin/{month}/"]
+        out["city"] = []
+        for slug in ("beibei", BIG_DISTRICT):
+            for cache in ("600", "0"):
+                run_env = env_for(url, DISTRICT_SLUG=slug, PAGE_CACHE_SECONDS=cache)
+                with Gunicorn(run_env, args.port):
+                    cookies = login(HOST, args.port, "leader", PASSWORD)
+                    for path in city_pages:
+                        row = latency(HOST, args.port, path, cookies, args.count)
+                        row.update(district=slug, cache=cache != "0")
+                        out["city"].append(row)
+                        print(f"[{kind}] city {slug} cache={cache}: {row}", flush=True)
+    finally:
+        drop_database(kind)
+    return out
+
+
+def machine():
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem_kb = int(next(line.split()[1] for line in meminfo if line.startswith("MemTotal")))
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "date": dt.date.today().isoformat()}  # fmt: skip
+
+
+def print_table(results):
+    print(f"\n机器：{results['machine']}")
+    for db in results["databases"]:
+        print(f"\n== {db['database']}：北碚区规模（17 个街镇），gunicorn 2 workers，4 个并发客户端 ==")
+        print(f"{'页面':<32}{'请求/秒':>10}{'中位(ms)':>10}{'/healthz比':>12}")
+        for r in db["district"]:
+            print(f"{r['path']:<32}{r['rps']:>10}{r['median_ms']:>10}{r['vs_healthz']:>12}")
+        print("首个图表绘制完成（自导航开始，ms）：")
+        for r in db["first_chart"]:
+            print(f"  {r['path']:<30} 首次 {r['first_visit_ms']}，其后中位 {r['median_ms']}，最长 {r['max_ms']}")
+        print(f"全市规模（1000 个街镇、100000 家企业；生成用时 {db['generate_seconds']} 秒），顺序请求的延迟：")
+        print(f"{'DISTRICT_SLUG':<14}{'缓存':<6}{'页面':<32}{'首次(ms)':>10}{'中位(ms)':>10}{'最长(ms)':>10}")
+        for r in db["city"]:
+            cache = "开" if r["cache"] else "关"
+            print(
+                f"{r['district']:<14}{cache:<6}{r['path']:<32}{r['first_ms']:>10}{r['median_ms']:>10}{r['max_ms']:>10}"
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--seconds", type=float, default=6.0, help="seconds of load per page")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--count", type=int, default=25, help="sequential requests per page at city scale")
+    parser.add_argument("--port", type=int, default=8019)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="beibei_bench_"))
+    try:
+        subprocess.run(  # noqa: S603 - collectstatic once: the manifest is the same for every database
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "--clear"],
+            cwd=ROOT, env=env_for(f"sqlite:///{tmp / 'static.sqlite3'}"), check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        results = {"machine": machine(), "databases": []}
+        for kind in args.db.split(","):
+            results["databases"].append(bench_database(kind, args, tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_table(results)
+    print(f"\n结果已写入 {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

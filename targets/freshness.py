@@ -1,0 +1,98 @@
+"""Page figures cached under the data's version, so that no page shows a number that has since
+changed.
+
+A progress page spends most of its time building Plotly figures and ranking sub-districts from
+data that changes a few times a month. The figures are cached (in each application process's
+own memory) under a key that holds the token of `DataVersion`; every save or delete of a model
+of `targets` or `tasks` writes a new random token in the same transaction, so the first request
+after the change reads the new token and computes afresh. Bulk writes that send no signals
+(`bulk_create`, raw inserts) call `bump()` themselves. Several application servers on one
+database stay correct: each reads the token from the database on every request.
+"""
+
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+WATCHED_APPS = ("targets", "tasks")
+
+
+def _version_model():
+    return apps.get_model("targets", "DataVersion")
+
+
+def current_version():
+    """The data's version token, one query (created on first use)."""
+    model = _version_model()
+    token = model.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:
+        token = uuid.uuid4().hex
+        try:
+            with transaction.atomic():
+                model.objects.create(pk=1, token=token)
+        except IntegrityError:  # another process created it first
+            token = model.objects.values_list("token", flat=True).get(pk=1)
+    return token
+
+
+def bump():
+    """Give the data a new version; call inside the transaction that changed it."""
+    model = _version_model()
+    token = uuid.uuid4().hex
+    if not model.objects.filter(pk=1).update(token=token):
+        model.objects.get_or_create(pk=1, defaults={"token": token})
+
+
+class PageCache:
+    """One request's view of the cache for one page: its figures (`get`) and, for the
+    template's `{% cache page_cache.seconds name page_cache.html_key %}`, its rendered HTML.
+
+    Keyed on the data's version (one query, read once per request) and today's date, since
+    a draft bulletin and the key tasks' state depend on the day. `parts` name what else the
+    page depends on (month, sub-district); the HTML key adds the full path (sorting, version
+    parameters) and `vary`, for what differs between users (the bulletin's publish button).
+    """
+
+    def __init__(self, request, name, *parts, vary=()):
+        self.seconds = settings.PAGE_CACHE_SECONDS
+        version = current_version() if self.seconds else "off"
+        self.key = ":".join(["page", name, version, timezone.localdate().isoformat(), *map(str, parts)])
+        self.html_key = ":".join([self.key, request.get_full_path(), *map(str, vary)])
+
+    def get(self, compute):
+        """`compute()`'s value at the data's current version."""
+        if not self.seconds:
+            return compute()
+        value = cache.get(self.key)
+        if value is None:
+            value = compute()
+            cache.set(self.key, value, self.seconds)
+        return value
+
+
+def _changed(sender, **kwargs):
+    if kwargs.get("raw"):  # loaddata: the data was not yet visible to anyone
+        return
+    bump()
+
+
+def connect():
+    """Bump on every save and delete of the watched apps' models (history rows included)."""
+    for app in WATCHED_APPS:
+        for model in apps.get_app_config(app).get_models():
+            # History rows are written with the change they record, which already bumps.
+            if model is _version_model() or model.__name__.startswith("Historical"):
+                continue
+            post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="freshness-m2m")
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
+        bump()

@@ -1,0 +1,81 @@
+"""Cached progress pages never show a number after it has changed (targets.freshness)."""
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from enterprises.models import Enterprise
+from targets import freshness
+from targets.demo import seed_demo_counts
+from targets.models import District, MonthlyCount, SubDistrict
+from targets.months import Month
+from targets.services import save_month
+
+pytestmark = pytest.mark.django_db
+
+MONTH = Month(2026, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2026-11-15 10:00 +0800", tick=False):
+        yield
+
+
+def _dashboard_total(client):
+    response = client.get(f"/?month={MONTH}")
+    assert response.status_code == 200
+    return response.context["progress"].total["high_tech"].actual, response.content.decode()
+
+
+def test_a_saved_count_shows_at_once_on_every_cached_page(login, leader, bureau):
+    seed_demo_counts()
+    client = login(leader)
+    before, _ = _dashboard_total(client)
+    assert _dashboard_total(client)[0] == before  # served from the cache
+    client.get(f"/bulletin/{MONTH}/")
+    client.get(f"/subdistricts/tiansheng/?month={MONTH}")
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    old = MonthlyCount.objects.get(subdistrict=tiansheng, month=MONTH.date, metric="high_tech").value
+    save_month(MONTH, {(tiansheng.pk, "high_tech"): (old + 5, "新认定")}, bureau, confirmed=True)
+    after, html = _dashboard_total(client)
+    assert after == before + 5
+    bulletin = client.get(f"/bulletin/{MONTH}/").context["figures"]
+    assert bulletin["metrics"]["high_tech"]["total"]["actual"] == after
+    page = client.get(f"/subdistricts/tiansheng/?month={MONTH}")
+    assert page.context["row"].metrics["high_tech"].actual == old + 5
+    assert f"{old + 5}" in page.content.decode()
+
+
+def test_every_write_gives_a_new_version_and_bulk_writes_bump_themselves(bureau):
+    first = freshness.current_version()
+    seed_demo_counts()
+    second = freshness.current_version()
+    assert second != first
+    MonthlyCount.objects.first().save()
+    assert freshness.current_version() not in (first, second)
+
+
+def test_a_cached_page_costs_fewer_queries_than_a_computed_one(login, leader, django_assert_max_num_queries):
+    seed_demo_counts()
+    client = login(leader)
+    with django_assert_max_num_queries(14):
+        client.get(f"/?month={MONTH}")
+    with django_assert_max_num_queries(6):  # session, user, version, latest month, demo banner
+        client.get(f"/?month={MONTH}")
+
+
+def test_generate_scale_data_fills_a_city_and_refuses_to_run_twice():
+    call_command("generate_scale_data", "--subdistricts", "60", "--enterprises", "200", "--seed", "3")
+    assert District.objects.count() == 38
+    assert SubDistrict.objects.count() == 60
+    assert SubDistrict.objects.filter(district__slug="beibei").count() == 17
+    other = SubDistrict.objects.exclude(district__slug="beibei").first()
+    assert other.plan_figures.count() == 12
+    months = MonthlyCount.objects.filter(subdistrict=other).values("month").distinct().count()
+    assert months == 46  # 2023-01 .. 2026-10, the month before "today"
+    assert Enterprise.objects.count() == 200
+    assert Enterprise.history.count() == 200
+    assert MonthlyCount.history.filter(subdistrict_id=other.pk).count() == 2 * 46
+    with pytest.raises(CommandError, match="已有规模测试数据"):
+        call_command("generate_scale_data", "--subdistricts", "60", "--enterprises", "10")
