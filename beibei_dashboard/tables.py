@@ -4,7 +4,9 @@ from urllib.parse import quote
 
 import django_tables2 as tables
 from django.http import HttpResponse
+from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
+from tablib import Dataset
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -41,11 +43,26 @@ def safe_cell(value):
     return value
 
 
+class SafeTableExport(TableExport):
+    """tablib hands every cell to openpyxl, which writes a string starting with "=" as a formula:
+    every text cell (headers included) goes through `safe_cell` first, whatever the table's
+    columns do themselves."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        safe = Dataset(title=dataset.title)
+        safe.headers = [safe_cell(header) for header in dataset.headers or []]
+        for row in dataset:
+            safe.append([safe_cell(value) for value in row])
+        return safe
+
+
 class XlsxExportMixin(ExportMixin):
     """`?export=xlsx` on a list page exports the table it shows, filtered as shown."""
 
     export_trigger_param = "export"
     export_formats = ("xlsx",)
+    export_class = SafeTableExport
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"

@@ -1,7 +1,8 @@
 """Plotly figures of the profile page, built on the server from report rows.
 
 Colours step through lightness as well as hue, and bars carry patterns, so that the charts stay
-readable when printed in grey. The page loads the one local plotly.js (basic bundle).
+readable when printed in grey. The page embeds each figure as JSON (`targets.charts.as_json`) and
+static/js/charts.js draws it with the one local plotly.js (basic bundle), with no inline script.
 """
 
 import plotly.graph_objects as go
@@ -14,7 +15,6 @@ FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Dark to light, distinguishable in grey print; with patterns as a second cue.
 SHADES = ["#1b3a6b", "#3f6fb5", "#7fa6d9", "#b8cbe6", "#5c5c5c", "#d9d9d9"]
 PATTERNS = ["", "/", ".", "x", "\\", "-"]
-CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def _layout(fig, title, height=420):
@@ -31,10 +31,6 @@ def _layout(fig, title, height=420):
     fig.update_xaxes(gridcolor="#e5e7eb")
     fig.update_yaxes(gridcolor="#e5e7eb")
     return fig
-
-
-def to_html(fig):
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
 
 
 def industry_chart(rows):

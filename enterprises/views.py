@@ -12,6 +12,7 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from beibei_dashboard.tables import XlsxExportMixin
+from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.months import Month
 
@@ -86,9 +87,9 @@ class ProfileView(EnterpriseAccessMixin, TemplateView):
             years=PLAN_YEARS,
             industries=Industry.choices,
             target_year=reports.target_year(today),
-            industry_chart=charts.to_html(charts.industry_chart(rows)),
-            expiry_chart=charts.to_html(charts.expiry_chart(outlook_total or outlook[0])) if outlook else "",
-            pipeline_chart=charts.to_html(charts.pipeline_chart(rows)),
+            industry_chart=as_json(charts.industry_chart(rows)),
+            expiry_chart=as_json(charts.expiry_chart(outlook_total or outlook[0])) if outlook else None,
+            pipeline_chart=as_json(charts.pipeline_chart(rows)),
             **kwargs,
         )
 

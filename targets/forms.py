@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from .choices import Metric
+from .importers import MAX_FILE_BYTES
 from .months import Month
 
 
@@ -107,6 +108,13 @@ class CountImportForm(forms.Form):
             return Month.parse(self.cleaned_data["month"].strip())
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean_file(self):
+        # Refused from its size before the view reads it into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
+        return upload
 
 
 class CountImportConfirmForm(forms.Form):

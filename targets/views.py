@@ -1,9 +1,10 @@
+import logging
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -28,12 +29,19 @@ from .months import Month, latest_logged_month, loggable_months
 from .progress import plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
+logger = logging.getLogger(__name__)
+
 
 @never_cache
 @login_not_required
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For the load balancer: 200 when the database answers, 503 (not a 500 page) when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("healthz: the database did not answer")
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 

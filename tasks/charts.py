@@ -1,11 +1,15 @@
 """Plotly figures for the task and indicator pages, built on the server.
 
-Each takes plain rows and returns HTML for `{{ chart|safe }}` (plotly.js is loaded once by the
-page from static/vendor). Only scatter and bar traces: the page loads the basic bundle.
+Each takes plain rows and returns the figure as JSON data; the page embeds it with
+`includes/chart.html` and static/js/charts.js draws it with the one local plotly.js (no inline
+script, which the Content-Security-Policy forbids). Only scatter and bar traces: the page loads
+the basic bundle.
 Colours differ in lightness and every series is also named in words, so grey print reads.
 """
 
 import plotly.graph_objects as go
+
+from targets.charts import as_json
 
 from .choices import Colour
 
@@ -21,7 +25,7 @@ LINE = "#1e5aa8"
 TARGET = "#444444"
 
 
-def _html(fig, height=260):
+def _figure(fig, height=260):
     fig.update_layout(
         height=height,
         margin={"l": 50, "r": 20, "t": 30, "b": 50},
@@ -32,7 +36,7 @@ def _html(fig, height=260):
     )
     fig.update_xaxes(showline=True, linecolor="#999", type="category", nticks=12, tickangle=0)
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+    return as_json(fig)
 
 
 def trend_chart(points, target=None, unit="", name="实际值", target_name="目标"):
@@ -65,7 +69,7 @@ def trend_chart(points, target=None, unit="", name="实际值", target_name="目
             )
         )
     fig.update_yaxes(title_text=unit)
-    return _html(fig)
+    return _figure(fig)
 
 
 def status_chart(counts):
@@ -81,4 +85,4 @@ def status_chart(counts):
         )
     )
     fig.update_yaxes(title_text="任务数（项）", tickformat="d", rangemode="tozero")
-    return _html(fig, height=240)
+    return _figure(fig, height=240)

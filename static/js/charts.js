@@ -13,15 +13,9 @@
       });
     });
   }
-  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
-    el.addEventListener("change", function () { el.form.submit(); });
-  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("[data-drawn]").forEach(function (el) { window.Plotly.Plots.resize(el); });
   });
 })();
-document.querySelectorAll("[data-print]").forEach(function (el) {
-  el.addEventListener("click", function () { window.print(); });
-});

@@ -181,7 +181,7 @@ def test_profile_counts_and_outlook(login, bureau, firms):
     assert outlook["tiansheng"].cells[years.index(2026)].expiring == 1
     html = response.content.decode()
     assert "plotly-basic-4.1.1.min.js" in html and "cdn" not in html.lower()
-    assert html.count('class="plotly-graph-div"') == 3
+    assert html.count('data-chart="chart-') == 3
 
 
 def test_renewed_certificate_is_not_counted_as_not_renewed(login, bureau, firms):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from targets.importers import IMPORT_SESSION_KEY
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from tests.targets.counts_helpers import all_rows, csv_bytes, xlsx_bytes
@@ -161,6 +162,17 @@ def test_web_import_refusal_lists_every_problem_and_writes_nothing(login, bureau
     assert "第2行 B列（高新技术企业）：“abc”不是数字" in html
     assert "第18行 C列（科技型企业）：“-2”是负数" in html
     assert not MonthlyCount.objects.exists()
+
+
+def test_web_import_refuses_an_oversized_file_before_reading_it(login, bureau):
+    c = login(bureau)
+    upload = SimpleUploadedFile("大文件.csv", b"x" * (5 * 1024 * 1024 + 1), content_type="text/csv")
+    response = c.post("/counts/import/", {"month": "2026-10", "file": upload})
+    assert response.status_code == 200
+    assert "超过 5 MB 上限" in response.content.decode()
+    assert not MonthlyCount.objects.exists()
+    assert IMPORT_SESSION_KEY not in c.session
+    assert c.get("/counts/import/confirm/").status_code == 302  # nothing staged to confirm
 
 
 def test_web_import_refuses_a_changed_month_between_preview_and_confirm(login, bureau):

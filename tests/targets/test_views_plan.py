@@ -94,6 +94,18 @@ def test_healthz_without_login(client):
     assert response.content == b"ok"
 
 
+def test_healthz_answers_503_when_the_database_does_not(client):
+    from django.db import OperationalError, connection
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server")
+
+    with connection.execute_wrapper(refuse):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database unavailable"
+
+
 def test_plan_page_costs_a_fixed_number_of_queries(login, leader, django_assert_max_num_queries):
     c = login(leader)
     with django_assert_max_num_queries(8):

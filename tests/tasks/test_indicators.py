@@ -42,7 +42,7 @@ def test_page_shows_every_indicator_with_target_and_source(login, official, coun
     assert (tech.latest.value, tech.complete, tech.met) == (5236, True, False)
     assert rows["tech_based_2025"].met is True  # 5236 > 4500
     assert "2/17个街镇已填报" in html and "各街镇月度数据（全区合计）" in html
-    assert html.count('class="plotly-graph-div"') == 4  # the four headline goals have data
+    assert html.count('data-chart="chart-') == 4  # the four headline goals have data
     assert "录入指标数值" not in html  # officials read only
 
 
