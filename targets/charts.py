@@ -109,13 +109,14 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
                 mode="markers+text",
                 marker={"size": 12, "symbol": "triangle-up", "color": GOAL},
                 text=[label for _, _, label in goals],
-                textposition="bottom right",
+                textposition="bottom left",
                 hovertemplate="%{x|%Y}年：%{text}<extra></extra>",
             )
         )
     if until is not None:
         fig.add_vline(x=until.date.isoformat(), line={"color": "#c3cad3", "width": 1, "dash": "dot"})
-    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M6")
+    # Room on the right for the 2027 labels ("超过570家"), which sit on the last month.
+    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M6", range=["2022-11-01", "2028-04-01"])
     fig.update_yaxes(title_text="家")
     return _layout(fig, title)
 

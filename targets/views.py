@@ -273,9 +273,10 @@ class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
         return redirect("targets:monthlycount_entry", month=month)
 
 
-class MonthlyCountHistoryView(SingleTableMixin, TemplateView):
+class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     """Every change to a month's counts: who, when, old → new, how and why; scoped to the user."""
 
+    allowed_roles = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
     template_name = "targets/monthlycount_history.html"
     table_class = CountChangeTable
     table_pagination = {"per_page": 100}

@@ -71,3 +71,9 @@ def login(db):
     from django.test import Client
 
     return lambda user: _client_for(Client, user)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; a slow hash proves nothing here and costs minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

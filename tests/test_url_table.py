@@ -67,7 +67,7 @@ EXPECTED = {
     "targets:monthlycount_entry": [("/counts/2026-10/", BUREAU_ONLY)],
     "targets:monthlycount_template": [("/counts/2026-10/template.xlsx", BUREAU_ONLY)],
     "targets:monthlycount_history": [
-        ("/counts/2026-10/history/", EVERYONE),  # scoped: a unit user's table is empty
+        ("/counts/2026-10/history/", NOT_UNITS),  # scoped: an official sees their own rows
         ("/counts/2026-10/history/?subdistrict=tiansheng", NOT_UNITS),
         ("/counts/2026-10/history/?subdistrict=shuitu", WHOLE_DISTRICT),
     ],
