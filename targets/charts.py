@@ -23,21 +23,36 @@ STATUS_COLOURS = {
 }
 
 
-def _layout(fig, title, height=380):
-    fig.update_layout(
-        title={"text": title, "font": {"size": 15}},
-        font={"family": FONT, "size": 12, "color": INK},
-        height=height,
-        margin={"l": 56, "r": 16, "t": 48, "b": 48},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        legend={"orientation": "h", "y": -0.18},
-        hoverlabel={"font": {"family": FONT}},
-        separators=".,",
+def _figure(traces, title, height=380, xaxis=None, yaxis=None, shapes=(), annotations=(), **layout):
+    """One Figure built from its whole layout at once: Plotly validates a layout given whole in
+    a fraction of the time that successive update_layout / add_vline calls cost."""
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": {"text": title, "font": {"size": 15}},
+            "font": {"family": FONT, "size": 12, "color": INK},
+            "height": height,
+            "margin": {"l": 56, "r": 16, "t": 48, "b": 48},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "legend": {"orientation": "h", "y": -0.18},
+            "hoverlabel": {"font": {"family": FONT}},
+            "separators": ".,",
+            "xaxis": {"showgrid": False, "linecolor": "#c3cad3", **(xaxis or {})},
+            "yaxis": {"gridcolor": "#e6e9ee", "rangemode": "tozero", **(yaxis or {})},
+            "shapes": list(shapes),
+            "annotations": list(annotations),
+            **layout,
+        },
     )
-    fig.update_xaxes(showgrid=False, linecolor="#c3cad3")
-    fig.update_yaxes(gridcolor="#e6e9ee", rangemode="tozero", ticksuffix="")
-    return fig
+
+
+def _vline(x, line):
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
+
+
+def _hline(y, line):
+    return {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": line}
 
 
 def as_json(fig):
@@ -52,8 +67,8 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
     curve_points: [(Month, value)]; yearly_targets: [(year, value)];
     goals: [(year, value, label)] for the headline goals.
     """
-    fig = go.Figure()
-    fig.add_trace(
+    traces = []
+    traces.append(
         go.Scatter(
             x=[m.date.isoformat() for m, _ in curve_points],
             y=[None if v is None else float(v) for _, v in curve_points],
@@ -65,7 +80,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
     )
     complete = [(m, v, note) for m, v, note in actual_points if v is not None and not note]
     partial = [(m, v, note) for m, v, note in actual_points if v is not None and note]
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=[m.date.isoformat() for m, _, _ in complete],
             y=[v for _, v, _ in complete],
@@ -77,7 +92,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
         )
     )
     if partial:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[m.date.isoformat() for m, _, _ in partial],
                 y=[v for _, v, _ in partial],
@@ -88,7 +103,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
                 hovertemplate="%{x|%Y年%-m月} 已填报合计：%{y} 家（%{text}）<extra></extra>",
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=[f"{year}-12-01" for year, _ in yearly_targets],
             y=[v for _, v in yearly_targets],
@@ -101,7 +116,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
         )
     )
     if goals:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[f"{year}-12-01" for year, _, _ in goals],
                 y=[v for _, v, _ in goals],
@@ -113,19 +128,21 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
                 hovertemplate="%{x|%Y}年：%{text}<extra></extra>",
             )
         )
-    if until is not None:
-        fig.add_vline(x=until.date.isoformat(), line={"color": "#c3cad3", "width": 1, "dash": "dot"})
-    # Room on the right for the 2027 labels ("超过570家"), which sit on the last month.
-    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M6", range=["2022-11-01", "2028-04-01"])
-    fig.update_yaxes(title_text="家")
-    return _layout(fig, title)
+    shapes = [] if until is None else [_vline(until.date.isoformat(), {"color": "#c3cad3", "width": 1, "dash": "dot"})]
+    return _figure(
+        traces,
+        title,
+        # Room on the right for the 2027 labels ("超过570家"), which sit on the last month.
+        xaxis={"tickformat": "%Y年%-m月", "dtick": "M6", "range": ["2022-11-01", "2028-04-01"]},
+        yaxis={"title": {"text": "家"}},
+        shapes=shapes,
+    )
 
 
 def completion_chart(total, time_progress_pct):
     """This year's completion and increment completion of both metrics beside time progress."""
     labels = [Metric(m).label for m in total]
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Bar(
             y=labels,
             x=[total[m].completion_pct for m in total],
@@ -135,9 +152,7 @@ def completion_chart(total, time_progress_pct):
             text=[_pct(total[m].completion_pct) for m in total],
             textposition="outside",
             hovertemplate="%{y} 年度目标完成率：%{x:.1f}%<extra></extra>",
-        )
-    )
-    fig.add_trace(
+        ),
         go.Bar(
             y=labels,
             x=[total[m].increment_completion_pct for m in total],
@@ -147,17 +162,26 @@ def completion_chart(total, time_progress_pct):
             text=[_pct(total[m].increment_completion_pct) for m in total],
             textposition="outside",
             hovertemplate="%{y} 新增完成率：%{x:.1f}%<extra></extra>",
-        )
+        ),
+    ]
+    label = {
+        "x": time_progress_pct,
+        "xref": "x",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "text": f"序时进度 {time_progress_pct:.1f}%",
+    }
+    return _figure(
+        traces,
+        "本年度目标完成情况与序时进度",
+        height=260,
+        xaxis={"ticksuffix": "%", "range": [0, 120]},
+        shapes=[_vline(time_progress_pct, {"color": GOAL, "width": 2, "dash": "dash"})],
+        annotations=[label],
+        barmode="group",
     )
-    fig.add_vline(
-        x=time_progress_pct,
-        line={"color": GOAL, "width": 2, "dash": "dash"},
-        annotation_text=f"序时进度 {time_progress_pct:.1f}%",
-        annotation_position="top",
-    )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(ticksuffix="%", range=[0, 120])
-    return _layout(fig, "本年度目标完成情况与序时进度", height=260)
 
 
 def _pct(value):
@@ -169,21 +193,23 @@ def bulletin_chart(figures, metric):
     section = figures["metrics"][metric]
     rows = [r for klass in section["classes"].values() for r in klass["rows"]]
     rows.sort(key=lambda r: (r["completion_pct"] is None, -(r["completion_pct"] or 0)))
-    fig = go.Figure(
-        go.Bar(
-            x=[r["name"] for r in rows],
-            y=[r["completion_pct"] for r in rows],
-            marker={
-                "color": [STATUS_COLOURS[r["status"]] for r in rows],
-                "line": {"color": INK, "width": 1},
-            },
-            text=[_pct(r["completion_pct"]) for r in rows],
-            textposition="outside",
-            customdata=[r["status_label"] for r in rows],
-            hovertemplate="%{x}<br>年度目标完成率：%{y:.1f}%<br>%{customdata}<extra></extra>",
-        )
+    bars = go.Bar(
+        x=[r["name"] for r in rows],
+        y=[r["completion_pct"] for r in rows],
+        marker={
+            "color": [STATUS_COLOURS[r["status"]] for r in rows],
+            "line": {"color": INK, "width": 1},
+        },
+        text=[_pct(r["completion_pct"]) for r in rows],
+        textposition="outside",
+        customdata=[r["status_label"] for r in rows],
+        hovertemplate="%{x}<br>年度目标完成率：%{y:.1f}%<br>%{customdata}<extra></extra>",
     )
-    fig.add_hline(y=100, line={"color": GOAL, "dash": "dash", "width": 1})
-    fig.update_yaxes(ticksuffix="%", title_text="年度目标完成率")
-    fig.update_xaxes(tickangle=-45)
-    return _layout(fig, f"{section['label']}：各街镇年度目标完成率", height=360)
+    return _figure(
+        [bars],
+        f"{section['label']}：各街镇年度目标完成率",
+        height=360,
+        xaxis={"tickangle": -45},
+        yaxis={"ticksuffix": "%", "title": {"text": "年度目标完成率"}},
+        shapes=[_hline(100, {"color": GOAL, "dash": "dash", "width": 1})],
+    )
