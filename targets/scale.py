@@ -118,10 +118,9 @@ def _generate(total, firm_count, seed, until, say):
     if not District.objects.filter(slug=KEEP).exists():
         raise LookupError("尚未载入计划数据，请先运行 python manage.py load_plan")
     others = SubDistrict.objects.exclude(district__slug=KEEP).count()
-    if others or Enterprise.objects.exists():
+    if others:
         raise AlreadyGenerated(
-            f"数据库中已有规模测试数据或企业名录（北碚区以外的街镇 {others} 个，"
-            f"企业 {Enterprise.objects.count()} 家）；"
+            f"数据库中已有规模测试数据（北碚区以外的街镇 {others} 个）；"
             "请在新的空数据库上运行（migrate、load_plan 之后）。"
         )
     kept = SubDistrict.objects.filter(district__slug=KEEP).count()
@@ -202,7 +201,10 @@ def _enterprises(count, seed, now):
     industries = {choice.label: choice.value for choice in Industry}
     today = dt.date.today()
     rows, certificates = [], []
+    taken = set(Enterprise.objects.values_list("credit_code", flat=True))  # e.g. the demo registry
     for firm in firms(count, seed, today):
+        if firm["统一社会信用代码"] in taken:
+            continue
         rows.append(
             {
                 "name": firm["企业名称"],
