@@ -1,11 +1,16 @@
 from targets.models import DemoDataset
 
-from .scope import role_of
+from . import scope
 
 
 def site(request):
-    """What every page's frame needs: the demo banner and the user's role for the menu."""
+    """What every page's frame needs: the demo banner, and what the menu may offer this user —
+    decided by `accounts.scope`, so templates never compare roles themselves."""
+    user = getattr(request, "user", None)
     return {
         "demo_data_present": DemoDataset.objects.exists(),
-        "user_role": role_of(request.user) if hasattr(request, "user") else None,
+        "can": {
+            "see_district": bool(user) and scope.sees_whole_district(user),
+            "edit": bool(user) and scope.is_bureau(user),
+        },
     }
