@@ -20,10 +20,10 @@ def _figures_by_year(rows, metric):
     return {year: sum(row.figures[metric][year] for row in rows) for year in ALL_YEARS}
 
 
-def headline_goals():
-    """{metric: [(year, value, label)]} from the plan's 二(一) goals."""
+def chart_goals(goals):
+    """{metric: [(year, value, label)]}: the plan's 二(一) goals as chart markers."""
     out = {metric: [] for metric in Metric.values}
-    for goal in Indicator.objects.filter(kind="headline").exclude(metric=""):
+    for goal in goals:
         out[goal.metric].append((goal.year, int(goal.value), goal.target_text))
     return out
 
@@ -54,7 +54,8 @@ def dashboard_context(month):
     progress = district_progress(month, subs)
     plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)
-    goals = headline_goals()
+    headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
+    goals = chart_goals(headline)
     chart_list = []
     for metric in Metric.values:
         by_year = _figures_by_year(plan_rows, metric)
@@ -80,9 +81,7 @@ def dashboard_context(month):
         "charts": chart_list,
         "completion_chart": charts.as_json(charts.completion_chart(progress.total, progress.time_progress_pct)),
         "by_category": progress.by_category(),
-        "goal_rows": goal_status(
-            Indicator.objects.filter(kind="headline").exclude(metric=""), series, month, len(subs)
-        ),
+        "goal_rows": goal_status(headline, series, month, len(subs)),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
     }

@@ -244,16 +244,10 @@ def district_series(subdistricts, until):
     One aggregate query. A month's total is only a district total when every sub-district
     reported; `reported` says how many did.
     """
-    rows = (
-        MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__lte=until.date)
-        .values("month", "metric")
-        .annotate(total=Sum("value"), n=Count("id"))
-    )
-    by_key = {(Month.of(r["month"]), r["metric"]): (r["total"], r["n"]) for r in rows}
-    out = {}
-    for metric in Metric.values:
-        out[metric] = [SeriesPoint(m, *by_key.get((m, metric), (None, 0))) for m in month_range(Month.first(), until)]
-    return out
+    counts = MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__lte=until.date)
+    by_key = _district_totals(counts)
+    months = month_range(Month.first(), until)
+    return {metric: [SeriesPoint(m, *by_key.get((metric, m), (None, 0))) for m in months] for metric in Metric.values}
 
 
 def plan_curve(figures_by_year):
@@ -279,9 +273,12 @@ def subdistrict_series(subdistrict, until):
 
 def district_totals_at(subdistricts, months):
     """{(metric, Month): (sum, number of sub-districts reported)} for a few months, one query."""
-    rows = (
+    return _district_totals(
         MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__in=[m.date for m in months])
-        .values("month", "metric")
-        .annotate(total=Sum("value"), n=Count("id"))
     )
+
+
+def _district_totals(counts):
+    """{(metric, Month): (sum, number of sub-districts reported)} of a MonthlyCount queryset."""
+    rows = counts.values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
     return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
