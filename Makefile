@@ -26,6 +26,7 @@ run: data  ## serve http://127.0.0.1:8000 on SQLite with demo data
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.installed lint  ## ruff, checks, migrations, pytest
 	$(PY) manage.py check

@@ -1,14 +1,11 @@
-from targets.models import DemoDataset
-
 from . import scope
 
 
 def site(request):
-    """What every page's frame needs: the demo banner, and what the menu may offer this user —
+    """What every page's frame needs: what the menu may offer this user —
     decided by `accounts.scope`, so templates never compare roles themselves."""
     user = getattr(request, "user", None)
     return {
-        "demo_data_present": DemoDataset.objects.exists(),
         "can": {
             "see_district": bool(user) and scope.sees_whole_district(user),
             "edit": bool(user) and scope.is_bureau(user),

@@ -4,15 +4,18 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from targets.models import SubDistrict
-from tasks.models import Unit
-
 from .choices import Role
 from .models import User
 
 
 class AccountError(Exception):
     """A Chinese message for the person running the command."""
+
+
+def _bound(field):
+    """The model an account is bound to (a sub-district, a unit), read from the user model's
+    foreign key: the plan's apps sit above `accounts` and are never imported from here."""
+    return User._meta.get_field(field).related_model
 
 
 @transaction.atomic
@@ -26,11 +29,11 @@ def save_account(username, role, subdistrict_slug=None, unit_name=None, password
         raise AccountError(f"未知角色“{role}”，可选：{', '.join(Role.values)}")
     subdistrict = unit = None
     if subdistrict_slug:
-        subdistrict = SubDistrict.objects.filter(slug=subdistrict_slug).first()
+        subdistrict = _bound("subdistrict").objects.filter(slug=subdistrict_slug).first()
         if subdistrict is None:
             raise AccountError(f"未找到街镇“{subdistrict_slug}”，请先运行 load_plan 并使用街镇标识（如 tiansheng）")
     if unit_name:
-        unit = Unit.objects.filter(name=unit_name).first()
+        unit = _bound("unit").objects.filter(name=unit_name).first()
         if unit is None:
             raise AccountError(f"未找到单位“{unit_name}”，请使用计划中的单位名称（如 区科技局）")
     user = User.objects.filter(username=username).first()

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "targets",
     "tasks",
     "enterprises",
+    "bulletins",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
+                "demo.context_processors.demo_banner",
             ],
         },
     },

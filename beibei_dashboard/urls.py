@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from targets import views as target_views
+from targets.converters import MonthConverter
+
+register_converter(MonthConverter, "month")
 
 admin.site.site_header = "北碚区“高科双企”双倍增管理后台"
 admin.site.site_title = "高科双企管理后台"
@@ -17,4 +20,5 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("tasks.urls")),
     path("", include("enterprises.urls")),
+    path("", include("bulletins.urls")),
 ]

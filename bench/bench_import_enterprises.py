@@ -27,7 +27,7 @@ def main():
 
     from enterprises.importers import run_import
     from enterprises.models import Enterprise, HighTechRecognition
-    from targets.plan import load_plan
+    from tasks.plan import load_plan
 
     call_command("migrate", verbosity=0)
     load_plan()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bulletin, BulletinVersion, DataVersion, DemoDataset, District, MonthlyCount, PlanFigure, SubDistrict
+from .models import DataVersion, District, Indicator, IndicatorValue, MonthLock, MonthlyCount, PlanFigure, SubDistrict
 
 
 @admin.register(District)
@@ -27,11 +27,6 @@ class PlanFigureAdmin(admin.ModelAdmin):
     list_filter = ("metric", "year", "subdistrict__category")
 
 
-@admin.register(DemoDataset)
-class DemoDatasetAdmin(admin.ModelAdmin):
-    list_display = ("loaded_at",)
-
-
 @admin.register(MonthlyCount)
 class MonthlyCountAdmin(SimpleHistoryAdmin):
     list_display = ("subdistrict", "month", "metric", "value", "source", "updated_by", "updated_at")
@@ -39,8 +34,19 @@ class MonthlyCountAdmin(SimpleHistoryAdmin):
     readonly_fields = ("updated_by", "updated_at", "source", "source_file")
 
 
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("position", "name", "kind", "year", "comparator", "value", "unit", "source")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "month", "value", "note", "recorded_by", "recorded_at")
+    list_filter = ("indicator",)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Published bulletins are a record: they are read here, never edited."""
+    """Records written by the application itself: read here, never edited."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -52,26 +58,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class BulletinVersionInline(admin.TabularInline):
-    model = BulletinVersion
-    fields = ("number", "published_at", "published_by", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Bulletin)
-class BulletinAdmin(ReadOnlyAdmin):
-    list_display = ("month",)
-    inlines = [BulletinVersionInline]
-
-
-@admin.register(BulletinVersion)
-class BulletinVersionAdmin(ReadOnlyAdmin):
-    list_display = ("bulletin", "number", "published_at", "published_by", "reason")
+@admin.register(MonthLock)
+class MonthLockAdmin(ReadOnlyAdmin):
+    list_display = ("month", "locked_at", "reason")
 
 
 @admin.register(DataVersion)

@@ -1,10 +1,8 @@
 """Payloads of the read-only JSON API (plan 四(一): data sharing), scoped like every page."""
 
-from tasks.models import Indicator
-
 from . import metrics
 from .choices import Metric
-from .models import MonthlyCount, PlanFigure, SubDistrict
+from .models import Indicator, MonthlyCount, PlanFigure, SubDistrict
 from .progress import district_progress
 
 

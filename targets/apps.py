@@ -9,4 +9,4 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from . import freshness
 
-        freshness.connect()
+        freshness.connect(self.label)

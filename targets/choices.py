@@ -22,3 +22,15 @@ class CountSource(models.TextChoices):
     IMPORT = "import", "表格导入"
     CORRECTION = "correction", "更正"
     DEMO = "demo", "演示数据"
+
+
+class Comparator(models.TextChoices):
+    GT = "gt", "超过"
+    GTE = "gte", "达到"
+    LEAD = "lead", "保持全市领先"
+
+
+class IndicatorKind(models.TextChoices):
+    HEADLINE = "headline", "数量实现倍增"
+    STRUCTURE = "structure", "结构实现优化"
+    CAPABILITY = "capability", "能力实现提升"

@@ -5,12 +5,10 @@ Each function costs a fixed number of queries whatever the number of months or s
 
 from django.conf import settings
 
-from tasks.models import Indicator
-
 from . import charts, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .history import count_changes
-from .models import PlanFigure, SubDistrict
+from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
 from .progress import LAST_PLAN_MONTH, district_progress, district_series, plan_curve, subdistrict_series
 from .tables import subdistrict_month_rows

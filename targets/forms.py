@@ -121,9 +121,3 @@ class CountImportConfirmForm(forms.Form):
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
     note = forms.CharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
     reason = forms.CharField(label="更正原因（已发布月份必填）", required=False, max_length=500)
-
-
-class BulletinPublishForm(forms.Form):
-    reason = forms.CharField(
-        label="修订原因（发布修订版时必填）", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )

@@ -4,7 +4,8 @@ changed.
 A progress page spends most of its time building Plotly figures and ranking sub-districts from
 data that changes a few times a month. The figures are cached (in each application process's
 own memory) under a key that holds the token of `DataVersion`; every save or delete of a model
-of `targets` or `tasks` writes a new random token in the same transaction, so the first request
+of a watched app (`targets`, `tasks`, `bulletins`: each connects itself in its `ready`) writes a
+new random token in the same transaction, so the first request
 after the change reads the new token and computes afresh. Bulk writes that send no signals
 (`bulk_create`, raw inserts) call `bump()` themselves. Several application servers on one
 database stay correct: each reads the token from the database on every request.
@@ -18,8 +19,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-
-WATCHED_APPS = ("targets", "tasks")
 
 
 def _version_model():
@@ -81,15 +80,18 @@ def _changed(sender, **kwargs):
     bump()
 
 
-def connect():
-    """Bump on every save and delete of the watched apps' models (history rows included)."""
-    for app in WATCHED_APPS:
-        for model in apps.get_app_config(app).get_models():
-            # History rows are written with the change they record, which already bumps.
-            if model is _version_model() or model.__name__.startswith("Historical"):
-                continue
-            post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
+WATCHED_APPS = set()
+
+
+def connect(app_label):
+    """Bump on every save and delete of the app's models (called from its `AppConfig.ready`)."""
+    WATCHED_APPS.add(app_label)
+    for model in apps.get_app_config(app_label).get_models():
+        # History rows are written with the change they record, which already bumps.
+        if model is _version_model() or model.__name__.startswith("Historical"):
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
     m2m_changed.connect(_m2m_changed, dispatch_uid="freshness-m2m")
 
 

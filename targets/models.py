@@ -1,13 +1,19 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import plan_subdistricts_visible_to, rows_visible_to, subdistricts_visible_to
 
-from .choices import ALL_YEARS, Category, CountSource, Metric
+from .choices import ALL_YEARS, Category, Comparator, CountSource, IndicatorKind, Metric
 from .months import Month
+
+
+def plain_number(value):
+    """470.00 -> "470", 0.50 -> "0.5": how the plan writes its figures."""
+    return f"{value.normalize():f}"
 
 
 class District(models.Model):
@@ -173,7 +179,7 @@ class MonthlyCountQuerySet(models.QuerySet):
                 "month", "updated_at", "updated_by__username"
             )
         }
-        locked = set(BulletinVersion.objects.values_list("bulletin__month", flat=True))
+        locked = set(MonthLock.objects.values_list("month", flat=True))
         return [
             MonthStatus(
                 month=m,
@@ -239,77 +245,28 @@ class MonthlyCount(models.Model):
         return f"{self.subdistrict} {Month.of(self.month).label} {self.get_metric_display()}：{self.value}"
 
 
-class DemoDataset(models.Model):
-    """Present while demo data (accounts, counts) is loaded; every page then shows a banner."""
+class MonthLock(models.Model):
+    """A month whose counts are frozen: its bulletin has been published (`bulletins` locks it).
 
-    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "演示数据"
-        verbose_name_plural = "演示数据"
-
-    def __str__(self):
-        return f"演示数据（{self.loaded_at:%Y-%m-%d %H:%M}）"
-
-
-class BulletinQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(versions__isnull=False).distinct()
-
-
-class Bulletin(models.Model):
-    """The monthly bulletin (月通报) of one month. Unpublished months have no row or no version.
-
-    Once a version is published the month is locked: its counts change only through a
-    correction with a reason, and the published figures stay as they were (`BulletinVersion`).
+    A locked month's counts change only through a correction with a reason. One row a month.
     """
 
     month = models.DateField("月份", unique=True)
-
-    objects = BulletinQuerySet.as_manager()
+    locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
+    reason = models.CharField("锁定原因", max_length=64, default="月通报已发布")
 
     class Meta:
-        verbose_name = "月通报"
-        verbose_name_plural = "月通报"
+        verbose_name = "已锁定月份"
+        verbose_name_plural = "已锁定月份"
         ordering = ["-month"]
 
     def __str__(self):
-        return f"{Month.of(self.month).label}月通报"
-
-
-class BulletinVersion(models.Model):
-    """One published version of a bulletin: the figures as they were when published.
-
-    Version 1 is the first publication; later versions are revisions with a reason. The stored
-    `figures` are what the page and the exports show, whatever happens to the counts later.
-    """
-
-    bulletin = models.ForeignKey(Bulletin, verbose_name="月通报", on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveSmallIntegerField("版本")
-    published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField("修订原因", blank=True)
-    figures = models.JSONField("发布时的数据")
-
-    class Meta:
-        verbose_name = "月通报版本"
-        verbose_name_plural = "月通报版本"
-        ordering = ["bulletin", "number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["bulletin", "number"], name="bulletinversion_unique", violation_error_message="版本号不能重复。"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.bulletin} 第{self.number}版"
+        return f"{Month.of(self.month).label}（{self.reason}）"
 
 
 def is_month_locked(month):
     """A month is locked once its bulletin has been published."""
-    return BulletinVersion.objects.filter(bulletin__month=month.date).exists()
+    return MonthLock.objects.filter(month=month.date).exists()
 
 
 class DataVersion(models.Model):
@@ -326,3 +283,94 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class Indicator(models.Model):
+    """A district goal of 二、目标要求: the headline counts and the other 2027 indicators.
+
+    `metric` links a headline goal to the monthly counts it is measured by (高新技术企业,
+    科技型企业); `value` is empty for the qualitative "保持全市领先" ones. `code` is a
+    stable identifier for the API and the importer.
+    """
+
+    code = models.SlugField("标识", max_length=48, unique=True)
+    kind = models.CharField("类别", max_length=16, choices=IndicatorKind.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("指标", max_length=64)
+    year = models.PositiveSmallIntegerField("目标年份")
+    comparator = models.CharField("比较", max_length=8, choices=Comparator.choices)
+    value = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField("单位", max_length=16, blank=True)
+    metric = models.CharField("对应月度指标", max_length=16, blank=True)
+    source = models.CharField("出处", max_length=64)
+    text = models.CharField("原文", max_length=200)
+
+    class Meta:
+        verbose_name = "目标指标"
+        verbose_name_plural = "目标指标"
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def target_text(self):
+        """ "超过470家", "达到45件", or "保持全市领先" for the qualitative goals."""
+        if self.value is None:
+            return self.get_comparator_display()
+        return f"{self.get_comparator_display()}{plain_number(self.value)}{self.unit}"
+
+    def is_met_by(self, actual):
+        """Whether `actual` meets the goal; None for qualitative goals or a missing value."""
+        if actual is None or self.value is None:
+            return None
+        if self.comparator == Comparator.GT:
+            return actual > self.value
+        return actual >= self.value
+
+
+class IndicatorValue(models.Model):
+    """A recorded value of a district indicator for a month (annual figures go in December).
+
+    Unique per (indicator, month). The headline goals (高新技术企业, 科技型企业) are never
+    recorded here: their values are the district sums of the monthly counts.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
+    month = models.DateField("数据月份")
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    note = models.CharField("备注（数据来源）", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("录入时间", auto_now=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = "指标数值"
+        verbose_name_plural = "指标数值"
+        ordering = ["indicator__position", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month"],
+                name="indicatorvalue_unique_month",
+                violation_error_message="该指标该月已有数值，请修改原记录。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.month:%Y-%m}：{plain_number(self.value)}{self.indicator.unit}"
+
+    def clean(self):
+        super().clean()
+        if self.indicator_id and self.indicator.metric:
+            raise ValidationError({"indicator": HEADLINE_REFUSAL})
+
+
+HEADLINE_REFUSAL = "该指标的数值取自各街镇月度数据的全区合计，不在此重复录入。"

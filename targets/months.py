@@ -76,16 +76,3 @@ def month_range(start, end):
 
 def loggable_months():
     return month_range(Month.first(), Month.current())
-
-
-def latest_logged_month():
-    """The newest month with any logged count, else last month (the usual month to report)."""
-    from .models import MonthlyCount
-
-    latest = (
-        MonthlyCount.objects.filter(month__lte=Month.current().date)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    return Month.of(latest) if latest else Month.current().previous()

@@ -1,19 +1,20 @@
 """Loading the plan document's data (`fixtures/plan.json`) into the database.
 
-`load_plan` is idempotent: it creates what is missing, updates what differs from the fixture
-and leaves everything else alone, so running it again changes nothing. It never touches logged
-monthly counts.
+`tasks.plan.load_plan` (this module's `load_targets`, then the key tasks) is idempotent: it
+creates what is missing, updates what differs from the fixture and leaves everything else alone,
+so running it again changes nothing. It never touches logged monthly counts.
 """
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
 from .choices import ALL_YEARS, Metric
-from .models import District, PlanFigure, SubDistrict
+from .models import District, Indicator, PlanFigure, SubDistrict
 
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "plan.json"
 
@@ -54,11 +55,9 @@ def upsert(model, report, label, lookup, values):
 
 
 @transaction.atomic
-def load_plan(path=PLAN_FIXTURE):
-    from tasks.plan import load_tasks_and_indicators
-
-    data = read_plan(path)
-    report = LoadReport()
+def load_targets(data, report):
+    """The plan's own part: the district, its sub-districts, the attachment's figures and the
+    goals and indicators. The key tasks are loaded on top of it by `tasks.plan.load_plan`."""
     district = upsert(District, report, "区县", {"slug": data["district"]["slug"]}, {"name": data["district"]["name"]})
     for row in data["subdistricts"]:
         sub = upsert(
@@ -77,5 +76,8 @@ def load_plan(path=PLAN_FIXTURE):
                     {"subdistrict": sub, "metric": metric, "year": year},
                     {"value": row[metric][str(year)]},
                 )
-    load_tasks_and_indicators(data, report, upsert)
+    for row in data["indicators"]:
+        values = {k: v for k, v in row.items() if k != "code"}
+        values["value"] = None if row["value"] is None else Decimal(str(row["value"]))
+        upsert(Indicator, report, "目标指标", {"code": row["code"]}, values)
     return report

@@ -282,3 +282,14 @@ def _district_totals(counts):
     """{(metric, Month): (sum, number of sub-districts reported)} of a MonthlyCount queryset."""
     rows = counts.values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
     return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
+
+
+def latest_logged_month():
+    """The newest month with any logged count, else last month (the usual month to report)."""
+    latest = (
+        MonthlyCount.objects.filter(month__lte=Month.current().date)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return Month.of(latest) if latest else Month.current().previous()

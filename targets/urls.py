@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
-from .converters import MonthConverter
-
-register_converter(MonthConverter, "month")
 
 app_name = "targets"
 
@@ -16,11 +13,6 @@ urlpatterns = [
     path("counts/<month:month>/", views.MonthlyCountEntryView.as_view(), name="monthlycount_entry"),
     path("counts/<month:month>/template.xlsx", views.count_template, name="monthlycount_template"),
     path("counts/<month:month>/history/", views.MonthlyCountHistoryView.as_view(), name="monthlycount_history"),
-    path("bulletin/", views.BulletinListView.as_view(), name="bulletin_list"),
-    path("bulletin/<month:month>/", views.BulletinDetailView.as_view(), name="bulletin_detail"),
-    path("bulletin/<month:month>/publish/", views.BulletinPublishView.as_view(), name="bulletin_publish"),
-    path("bulletin/<month:month>.xlsx", views.bulletin_export, {"fmt": "xlsx"}, name="bulletin_xlsx"),
-    path("bulletin/<month:month>.docx", views.bulletin_export, {"fmt": "docx"}, name="bulletin_docx"),
     path("api/v1/targets", views.api_targets, name="api_targets"),
     path("api/v1/progress", views.api_progress, name="api_progress"),
 ]

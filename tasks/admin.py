@@ -2,8 +2,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Indicator,
-    IndicatorValue,
     KeyTask,
     ReportAttachment,
     TaskGroup,
@@ -55,11 +53,6 @@ class TaskTargetAdmin(admin.ModelAdmin):
     list_display = ("task", "name", "comparator", "value", "unit", "year")
 
 
-@admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("position", "name", "kind", "year", "comparator", "value", "unit", "source")
-
-
 class TaskTargetValueInline(admin.TabularInline):
     model = TaskTargetValue
     extra = 0
@@ -91,12 +84,6 @@ class TaskTargetValueAdmin(SimpleHistoryAdmin):
 class ReportAttachmentAdmin(SimpleHistoryAdmin):
     list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
     readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
-
-
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
-    list_display = ("indicator", "month", "value", "note", "recorded_by", "recorded_at")
-    list_filter = ("indicator",)
 
 
 @admin.register(TaskLead)

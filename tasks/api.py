@@ -1,9 +1,10 @@
 """Payloads of /api/v1/tasks and /api/v1/indicators, scoped like the pages."""
 
 from targets.api import _number
+from targets.indicators import indicator_rows
 
-from .indicators import indicator_rows
 from .models import KeyTask
+from .status import task_status_rows
 
 
 def _value(value):
@@ -45,7 +46,7 @@ def task_payload(row):
 def tasks_payload(user):
     visible = KeyTask.objects.visible_to(user)
     return {
-        "tasks": [task_payload(row) for row in visible.tasks().status_rows()],
+        "tasks": [task_payload(row) for row in task_status_rows(visible.tasks())],
         "measures": [
             {
                 "number": m.number,

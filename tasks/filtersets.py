@@ -6,6 +6,7 @@ from accounts import scope
 
 from .choices import Colour, TaskKind
 from .models import KeyTask, TaskGroup, Unit
+from .status import task_status_rows
 
 
 class KeyTaskFilterSet(django_filters.FilterSet):
@@ -37,4 +38,4 @@ class KeyTaskFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         # The colour is computed by tasks.supervision, not stored; compute it for the rows left.
-        return queryset.filter(pk__in=[row.task.pk for row in queryset.status_rows() if row.colour == value])
+        return queryset.filter(pk__in=[row.task.pk for row in task_status_rows(queryset) if row.colour == value])

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
 
+from targets.models import HEADLINE_REFUSAL, Indicator
 from targets.months import Month
 
 from . import supervision
 from .choices import ReportStatus
 from .evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
-from .models import HEADLINE_REFUSAL, Indicator, ReportAttachment, TaskReport
+from .models import ReportAttachment, TaskReport
 from .periods import Period
 
 

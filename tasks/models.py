@@ -8,14 +8,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from targets.choices import Comparator
+from targets.models import plain_number
 
-from .choices import Comparator, IndicatorKind, ReportStatus, ReviewState, TaskKind
+from .choices import ReportStatus, ReviewState, TaskKind
 from .periods import Period
-
-
-def plain_number(value):
-    """470.00 -> "470", 0.50 -> "0.5": how the plan writes its figures."""
-    return f"{value.normalize():f}"
 
 
 class Unit(models.Model):
@@ -71,12 +68,6 @@ class KeyTaskQuerySet(models.QuerySet):
 
     def measures(self):
         return self.filter(kind=TaskKind.MEASURE)
-
-    def status_rows(self, today=None):
-        """A `TaskStatusRow` per key task in this queryset, as of `today`, in six queries."""
-        from .status import task_status_rows
-
-        return task_status_rows(self, today)
 
     def with_units(self):
         """Group, units (in the plan's order) and targets, in a fixed number of queries."""
@@ -191,50 +182,6 @@ class TaskTarget(models.Model):
     @property
     def target_text(self):
         return f"{self.get_comparator_display()}{plain_number(self.value)}{self.unit}"
-
-
-class Indicator(models.Model):
-    """A district goal of 二、目标要求: the headline counts and the other 2027 indicators.
-
-    `metric` links a headline goal to the monthly counts it is measured by (高新技术企业,
-    科技型企业); `value` is empty for the qualitative "保持全市领先" ones. `code` is a
-    stable identifier for the API and the importer.
-    """
-
-    code = models.SlugField("标识", max_length=48, unique=True)
-    kind = models.CharField("类别", max_length=16, choices=IndicatorKind.choices)
-    position = models.PositiveSmallIntegerField("顺序")
-    name = models.CharField("指标", max_length=64)
-    year = models.PositiveSmallIntegerField("目标年份")
-    comparator = models.CharField("比较", max_length=8, choices=Comparator.choices)
-    value = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
-    unit = models.CharField("单位", max_length=16, blank=True)
-    metric = models.CharField("对应月度指标", max_length=16, blank=True)
-    source = models.CharField("出处", max_length=64)
-    text = models.CharField("原文", max_length=200)
-
-    class Meta:
-        verbose_name = "目标指标"
-        verbose_name_plural = "目标指标"
-        ordering = ["position"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def target_text(self):
-        """ "超过470家", "达到45件", or "保持全市领先" for the qualitative goals."""
-        if self.value is None:
-            return self.get_comparator_display()
-        return f"{self.get_comparator_display()}{plain_number(self.value)}{self.unit}"
-
-    def is_met_by(self, actual):
-        """Whether `actual` meets the goal; None for qualitative goals or a missing value."""
-        if actual is None or self.value is None:
-            return None
-        if self.comparator == Comparator.GT:
-            return actual > self.value
-        return actual >= self.value
 
 
 def evidence_storage():
@@ -402,50 +349,3 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class IndicatorValue(models.Model):
-    """A recorded value of a district indicator for a month (annual figures go in December).
-
-    Unique per (indicator, month). The headline goals (高新技术企业, 科技型企业) are never
-    recorded here: their values are the district sums of the monthly counts.
-    """
-
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
-    month = models.DateField("数据月份")
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
-    note = models.CharField("备注（数据来源）", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField("录入时间", auto_now=True)
-
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-
-    class Meta:
-        verbose_name = "指标数值"
-        verbose_name_plural = "指标数值"
-        ordering = ["indicator__position", "month"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "month"],
-                name="indicatorvalue_unique_month",
-                violation_error_message="该指标该月已有数值，请修改原记录。",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.indicator.name} {self.month:%Y-%m}：{plain_number(self.value)}{self.indicator.unit}"
-
-    def clean(self):
-        super().clean()
-        if self.indicator_id and self.indicator.metric:
-            raise ValidationError({"indicator": HEADLINE_REFUSAL})
-
-
-HEADLINE_REFUSAL = "该指标的数值取自各街镇月度数据的全区合计，不在此重复录入。"

@@ -1,8 +1,13 @@
-"""The tasks, units and indicators part of `targets.plan.load_plan`."""
+"""Loading the whole plan: the plan's own part (`targets.plan.load_targets`), then its units and
+key tasks."""
 
 from decimal import Decimal
 
-from .models import Indicator, KeyTask, TaskGroup, TaskLead, TaskResponsible, TaskTarget, Unit
+from django.db import transaction
+
+from targets.plan import PLAN_FIXTURE, LoadReport, load_targets, read_plan, upsert
+
+from .models import KeyTask, TaskGroup, TaskLead, TaskResponsible, TaskTarget, Unit
 
 
 def _sync_units(task, through, names, units, report, label):
@@ -23,7 +28,7 @@ def _sync_units(task, through, names, units, report, label):
             report.count(label, created=False)
 
 
-def load_tasks_and_indicators(data, report, upsert):
+def load_tasks(data, report):
     units = {}
     for row in data["units"]:
         units[row["name"]] = upsert(
@@ -58,7 +63,12 @@ def load_tasks_and_indicators(data, report, upsert):
                     "year": target["year"],
                 },
             )
-    for row in data["indicators"]:
-        values = {k: v for k, v in row.items() if k != "code"}
-        values["value"] = None if row["value"] is None else Decimal(str(row["value"]))
-        upsert(Indicator, report, "目标指标", {"code": row["code"]}, values)
+
+
+@transaction.atomic
+def load_plan(path=PLAN_FIXTURE):
+    """Create or repair every row of the plan from `path`; counts and reports are never touched."""
+    data = read_plan(path)
+    report = load_targets(data, LoadReport())
+    load_tasks(data, report)
+    return report

@@ -3,11 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
+from targets.models import IndicatorValue
 from targets.months import Month
 
 from . import supervision
 from .choices import Colour, ReportStatus, ReviewState
-from .models import IndicatorValue, KeyTask, ReportAttachment, TaskReport, TaskTargetValue
+from .models import KeyTask, ReportAttachment, TaskReport, TaskTargetValue
+from .status import task_status_rows
 
 
 class ReviewError(Exception):
@@ -125,7 +127,7 @@ def bulletin_task_summary(as_of_date):
 
     Counts reports submitted up to the end of that day.
     """
-    rows = KeyTask.objects.all().status_rows(as_of_date)
+    rows = task_status_rows(KeyTask.objects.all(), as_of_date)
     checked, deadline = supervision.checked_period(as_of_date)
     counts = {colour.value: 0 for colour in Colour}
     for row in rows:

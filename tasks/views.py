@@ -8,15 +8,16 @@ from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from beibei_dashboard.tables import XlsxExportMixin
+from targets.indicators import indicator_rows
+from targets.models import Indicator
 
 from . import api, charts, services, supervision
 from .choices import Colour
 from .evidence import content_type_for
 from .filtersets import KeyTaskFilterSet
 from .forms import IndicatorValueForm, ReturnReportForm, TaskReportForm
-from .indicators import indicator_rows
-from .models import Indicator, KeyTask, ReportAttachment, TaskReport
-from .status import overdue_by_unit
+from .models import KeyTask, ReportAttachment, TaskReport
+from .status import overdue_by_unit, task_status_rows
 from .tables import KeyTaskTable, OverdueTable
 from .timeline import report_timeline, target_charts
 
@@ -32,7 +33,7 @@ class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
     def get_table_data(self):
         visible = KeyTask.objects.visible_to(self.request.user).tasks()
         self.filterset = KeyTaskFilterSet(self.request.GET or None, queryset=visible, request=self.request)
-        self.rows = self.filterset.qs.status_rows()
+        self.rows = task_status_rows(self.filterset.qs)
         return self.rows
 
     def get_context_data(self, **kwargs):
@@ -61,7 +62,7 @@ class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
 def keytask_detail(request, number):
     task = get_object_or_404(KeyTask.objects.tasks().with_units(), number=number)
     scope.check_task_visible(request.user, task)
-    row = KeyTask.objects.filter(pk=task.pk).status_rows()[0]
+    row = task_status_rows(KeyTask.objects.filter(pk=task.pk))[0]
     can_report = scope.can_report_on(request.user, task)
     timeline = report_timeline(task)
     for report in timeline:
@@ -157,7 +158,7 @@ class OverdueListView(XlsxExportMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         today = timezone.localdate()
-        rows = KeyTask.objects.visible_to(self.request.user).tasks().status_rows(today)
+        rows = task_status_rows(KeyTask.objects.visible_to(self.request.user).tasks(), today)
         return overdue_by_unit(rows, today)
 
     def get_context_data(self, **kwargs):

@@ -1,11 +1,14 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from accounts.choices import Role
 from accounts.models import User
 from targets.models import SubDistrict
-from targets.plan import load_plan
 from tasks.models import Unit
+from tasks.plan import load_plan
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +80,10 @@ def login(db):
 def fast_password_hashing(settings):
     """Tests create many accounts; a slow hash proves nothing here and costs minutes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pinned_today():
+    """ "Today" is 2026-11-15: November is the current month, October the last complete one."""
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield

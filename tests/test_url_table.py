@@ -20,8 +20,8 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.choices import Role
-from targets.bulletin import publish
-from targets.demo import seed_demo_counts
+from bulletins.services import publish
+from demo.services import seed_demo_counts
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.services import save_report
@@ -71,11 +71,11 @@ EXPECTED = {
         ("/counts/2026-10/history/?subdistrict=tiansheng", NOT_UNITS),
         ("/counts/2026-10/history/?subdistrict=shuitu", WHOLE_DISTRICT),
     ],
-    "targets:bulletin_list": [("/bulletin/", EVERYONE)],
-    "targets:bulletin_detail": [("/bulletin/2026-10/", EVERYONE), ("/bulletin/2026-09/", WHOLE_DISTRICT)],
-    "targets:bulletin_publish": [("/bulletin/2026-10/publish/", row(405, 403, 403, 403))],  # POST only
-    "targets:bulletin_xlsx": [("/bulletin/2026-10.xlsx", EVERYONE), ("/bulletin/2026-09.xlsx", WHOLE_DISTRICT)],
-    "targets:bulletin_docx": [("/bulletin/2026-10.docx", EVERYONE), ("/bulletin/2026-09.docx", WHOLE_DISTRICT)],
+    "bulletins:bulletin_list": [("/bulletin/", EVERYONE)],
+    "bulletins:bulletin_detail": [("/bulletin/2026-10/", EVERYONE), ("/bulletin/2026-09/", WHOLE_DISTRICT)],
+    "bulletins:bulletin_publish": [("/bulletin/2026-10/publish/", row(405, 403, 403, 403))],  # POST only
+    "bulletins:bulletin_xlsx": [("/bulletin/2026-10.xlsx", EVERYONE), ("/bulletin/2026-09.xlsx", WHOLE_DISTRICT)],
+    "bulletins:bulletin_docx": [("/bulletin/2026-10.docx", EVERYONE), ("/bulletin/2026-09.docx", WHOLE_DISTRICT)],
     "targets:api_targets": [("/api/v1/targets", EVERYONE)],
     "targets:api_progress": [("/api/v1/progress", EVERYONE)],
     # tasks

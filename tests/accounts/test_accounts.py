@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from targets.models import DemoDataset
+from demo.models import DemoDataset
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_bureau_staff_can_open_the_admin_in_chinese(login, bureau):
         "/admin/targets/subdistrict/",
         "/admin/targets/planfigure/",
         "/admin/tasks/keytask/",
-        "/admin/tasks/indicator/",
+        "/admin/targets/indicator/",
     ]:
         assert c.get(url).status_code == 200, url
 

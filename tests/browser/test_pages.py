@@ -6,9 +6,10 @@ data itself (`demo`). Screenshots go to tests/screenshots/ (git-ignored).
 
 import pytest
 
-from targets.demo import DEMO_PASSWORD, seed_demo
-from targets.months import Month, latest_logged_month
-from targets.plan import load_plan
+from demo.services import DEMO_PASSWORD, seed_demo
+from targets.months import Month
+from targets.progress import latest_logged_month
+from tasks.plan import load_plan
 
 pytestmark = pytest.mark.browser
 

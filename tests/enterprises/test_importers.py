@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from enterprises import generator, importers, validity
+from demo import enterprises as generator
+from enterprises import importers, validity
 from enterprises.importers import ImportRefused, run_import
 from enterprises.models import Enterprise, HighTechRecognition
 

@@ -1,9 +1,7 @@
-import datetime as dt
-
 import pytest
 
 from targets.choices import CountSource
-from targets.models import Bulletin, BulletinVersion, MonthlyCount, SubDistrict
+from targets.models import MonthLock, MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, plan_month, previous_values, save_month
 
@@ -23,10 +21,7 @@ def log(sub, month, high_tech, tech_based):
 
 
 def lock(month):
-    bulletin = Bulletin.objects.create(month=month.date)
-    BulletinVersion.objects.create(
-        bulletin=bulletin, number=1, published_at=dt.datetime(2026, 11, 10, tzinfo=dt.UTC), figures={}
-    )
+    MonthLock.objects.create(month=month.date)
 
 
 def test_previous_value_is_last_month_else_earlier_else_the_2022_actual(subs):

@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from demo.services import seed_demo_counts
 from enterprises.models import Enterprise
 from targets import freshness
-from targets.demo import seed_demo_counts
 from targets.models import District, MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import save_month

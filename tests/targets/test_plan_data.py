@@ -6,7 +6,7 @@ from django.core.management import call_command
 from targets import metrics
 from targets.choices import ALL_YEARS, Metric
 from targets.models import PlanFigure, SubDistrict
-from targets.plan import load_plan
+from tasks.plan import load_plan
 from tests import plan_document
 
 pytestmark = pytest.mark.django_db

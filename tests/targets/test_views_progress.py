@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from targets.demo import seed_demo_counts
+from demo.services import seed_demo_counts
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 

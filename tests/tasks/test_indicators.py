@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from targets.models import MonthlyCount, SubDistrict
-from tasks.models import Indicator, IndicatorValue
+from targets.models import Indicator, IndicatorValue, MonthlyCount, SubDistrict
 
 from .conftest import at
 

@@ -7,6 +7,7 @@ import time_machine
 
 from tasks.models import KeyTask
 from tasks.services import bulletin_task_summary
+from tasks.status import task_status_rows
 
 from .conftest import at, file_report
 
@@ -38,7 +39,7 @@ def september(unit_user, kejiju_user, bureau):
 
 def colours(day):
     with time_machine.travel(day, tick=False):
-        return {row.task.number: row.colour for row in KeyTask.objects.all().status_rows()}
+        return {row.task.number: row.colour for row in task_status_rows(KeyTask.objects.all())}
 
 
 def test_colours_by_hand(september):

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from tasks.models import Indicator, KeyTask, TaskTarget, Unit
+from targets.models import Indicator
+from tasks.models import KeyTask, TaskTarget, Unit
 from tests import plan_document
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tasks.choices import ReviewState
 from tasks.evidence import MAX_BYTES
 from tasks.models import ReportAttachment, TaskReport, TaskTargetValue
+from tasks.status import task_status_rows
 
 from .conftest import PDF, at, docx_bytes, file_report, pdf_upload, task
 
@@ -163,10 +164,10 @@ def test_send_back_flow(login, bureau, unit_user):
 def test_returned_reports_do_not_count(login, bureau, unit_user):
     report = file_report(7, "2026-09", unit_user, when=at(2026, 10, 5))
     with time_machine.travel(at(2026, 10, 12), tick=False):
-        row = task(7).__class__.objects.filter(number=7, kind="task").status_rows()[0]
+        row = task_status_rows(task(7).__class__.objects.filter(number=7, kind="task"))[0]
         assert (row.colour, row.assessment.overdue) == ("green", False)
         login(bureau).post(f"/tasks/reports/{report.pk}/return/", {"comment": "数据有误"})
-        row = task(7).__class__.objects.filter(number=7, kind="task").status_rows()[0]
+        row = task_status_rows(task(7).__class__.objects.filter(number=7, kind="task"))[0]
         assert (row.colour, row.assessment.overdue) == ("yellow", True)
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from targets.months import Month
 from targets.services import CountsRejected, import_counts
 
@@ -29,8 +30,6 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件：{path}") from None
         user = None
         if options["user"]:
-            from accounts.models import User
-
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"未找到用户“{options['user']}”")

@@ -16,15 +16,15 @@ from django.utils import timezone
 
 from enterprises import bulk
 from enterprises.choices import Industry
-from enterprises.generator import firms
 from enterprises.models import Enterprise, HighTechRecognition
 from enterprises.validity import valid_until
+from targets import freshness
+from targets.choices import ALL_YEARS, Category, CountSource, Metric
+from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
+from targets.months import Month, month_range
 
-from . import freshness
-from .choices import ALL_YEARS, Category, CountSource, Metric
-from .demo import PACE, _jitter, demo_value
-from .models import District, MonthlyCount, PlanFigure, SubDistrict
-from .months import Month, month_range
+from .enterprises import firms
+from .services import PACE, _jitter, demo_value
 
 REASON = "规模测试数据"
 

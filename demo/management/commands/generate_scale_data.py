@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.scale import AlreadyGenerated, generate
+from demo.scale import AlreadyGenerated, generate
 
 
 class Command(BaseCommand):

@@ -12,11 +12,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import metrics
-from .choices import Category, Metric
-from .models import Bulletin, BulletinVersion, MonthlyCount, SubDistrict
-from .months import Month
-from .progress import district_progress, district_totals_at
+from targets import metrics
+from targets.choices import Category, Metric
+from targets.models import Indicator, MonthLock, MonthlyCount, SubDistrict
+from targets.months import Month
+from targets.progress import district_progress, district_totals_at
+from tasks.choices import Colour
+from tasks.services import bulletin_task_summary
+
+from .models import Bulletin, BulletinVersion
 
 ISSUER = "北碚区“高科双企”双倍增工作推进专班办公室（区科技局）"
 SCHEMA = 1
@@ -141,8 +145,6 @@ def build_figures(month, today=None):
 def _goals(month, progress):
     """Each headline goal judged at December of its year once that month has passed, else
     against this month's district total; only a total of every sub-district counts."""
-    from tasks.models import Indicator
-
     goals = list(Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position"))
     decembers = {Month(g.year, 12) for g in goals if month >= Month(g.year, 12)}
     subs = [r.subdistrict for r in progress.rows]
@@ -178,9 +180,6 @@ def _least_meeting(goal):
 
 def _tasks_section(as_of):
     """The key tasks' supervision state on the bulletin's date, with its written lines."""
-    from tasks.choices import Colour
-    from tasks.services import bulletin_task_summary
-
     summary = bulletin_task_summary(as_of)
     counts = summary["counts"]
     parts = [
@@ -312,6 +311,7 @@ def publish(month, user, reason=""):
         and last.figures["summary"] == figures["summary"]
     ):
         raise PublishRefused(f"{month.label}的数据与已发布的第{last.number}版相同，无需发布修订版。")
+    MonthLock.objects.get_or_create(month=month.date)
     return BulletinVersion.objects.create(
         bulletin=bulletin,
         number=(last.number + 1) if last else 1,

@@ -10,11 +10,17 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
+from enterprises.importers import run_import
+from enterprises.models import Enterprise
+from targets import freshness
+from targets.choices import CountSource, Metric
+from targets.models import MonthlyCount, PlanFigure, SubDistrict
+from targets.months import Month, month_range
+from tasks.models import TaskReport
 
-from . import freshness
-from .choices import CountSource, Metric
-from .models import DemoDataset, MonthlyCount, PlanFigure, SubDistrict
-from .months import Month, month_range
+from .enterprises import firms_matching, write_rows
+from .models import DemoDataset
+from .reports import seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
 
@@ -38,8 +44,6 @@ def seed_demo():
         for username, role, sub, unit in DEMO_ACCOUNTS
     ]
     seed_demo_counts()
-    from tasks.demo import seed_demo_reports
-
     by_unit = {user.unit.name: user for user in users if user.unit_id}
     seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
     seed_demo_enterprises()
@@ -100,10 +104,6 @@ REGISTRY_OFFSETS = {"天生街道": (1, 0), "水土街道": (0, -2)}
 
 def seed_demo_enterprises(month=None):
     """A registry whose firms match last month's logged counts, but for two planted differences."""
-    from enterprises.generator import firms_matching, write_rows
-    from enterprises.importers import run_import
-    from enterprises.models import Enterprise
-
     if Enterprise.objects.exists():
         return 0
     month = month or Month.current().previous()
@@ -125,9 +125,6 @@ def seed_demo_enterprises(month=None):
 @transaction.atomic
 def clear_demo():
     """Remove what seed_demo added; whatever users entered themselves stays."""
-    from enterprises.models import Enterprise
-    from tasks.models import TaskReport
-
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.bulletin import PublishRefused, publish
+from accounts.models import User
+from bulletins.services import PublishRefused, publish
 from targets.months import Month
 
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         user = None
         if options["user"]:
-            from accounts.models import User
-
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"未找到用户“{options['user']}”")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.demo import DEMO_PASSWORD, clear_demo, seed_demo
+from demo.services import DEMO_PASSWORD, clear_demo, seed_demo
 
 
 class Command(BaseCommand):

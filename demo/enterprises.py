@@ -10,9 +10,9 @@ import random
 
 from openpyxl import Workbook
 
-from . import validity
-from .choices import Industry
-from .importers import HEADERS
+from enterprises import validity
+from enterprises.choices import Industry
+from enterprises.importers import HEADERS
 
 # Sub-districts of the plan with a weight close to their share of its tech-based targets.
 SUBDISTRICT_WEIGHTS = {

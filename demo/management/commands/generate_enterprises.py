@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.generator import write_xlsx
+from demo.enterprises import write_xlsx
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from targets.bulletin import PublishRefused, build_figures, publish
-from targets.models import BulletinVersion, MonthlyCount, SubDistrict
+from bulletins.models import BulletinVersion
+from bulletins.services import PublishRefused, build_figures, publish
+from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, save_month
 from tests.targets.counts_helpers import log
@@ -77,7 +78,7 @@ def test_summary_figures_by_hand(uneven):
 
 
 def test_summary_above_or_below_time_progress():
-    from targets.bulletin import _vs_progress
+    from bulletins.services import _vs_progress
 
     assert _vs_progress(88.3, 83.3) == "高于序时进度5.0个百分点"
     assert _vs_progress(83.0, 83.3) == "低于序时进度0.3个百分点"
@@ -208,7 +209,7 @@ def test_xlsx_is_print_ready(uneven, leader, login):
 def test_exports_never_emit_formulas_from_text(uneven, leader, login):
     figures = build_figures(OCT)
     figures["summary"] = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
-    from targets.exporters import bulletin_xlsx
+    from bulletins.exporters import bulletin_xlsx
 
     wb = openpyxl.load_workbook(io.BytesIO(bulletin_xlsx(figures, draft=True)))
     for row in wb["通报正文"].iter_rows(min_row=2):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from targets.plan import PLAN_FIXTURE, load_plan
+from targets.plan import PLAN_FIXTURE
+from tasks.plan import load_plan
 
 
 class Command(BaseCommand):

@@ -4,10 +4,9 @@ lead units late with last month's report (so the overdue list has something to s
 from decimal import Decimal
 
 from targets.months import Month
-
-from .choices import ReportStatus
-from .models import KeyTask, TaskReport
-from .services import save_report
+from tasks.choices import ReportStatus
+from tasks.models import KeyTask, TaskReport
+from tasks.services import save_report
 
 LAGGING = {9, 13}
 LATE = {3, 17}
