@@ -56,6 +56,7 @@ class RegistryFacts:
     recognised_this_year: int = 0
     expiring_later: int = 0
     known: bool = True  # False: the registry holds no firm of this unit (nothing to say)
+    renewable: bool = True  # high-tech certificates may be renewed; a tech-based exit is final
 
     @property
     def renewal_rate(self):
@@ -69,6 +70,7 @@ class RegistryFacts:
             self.recognised_this_year + other.recognised_this_year,
             self.expiring_later + other.expiring_later,
             self.known or other.known,
+            self.renewable,
         )
 
 
@@ -245,6 +247,8 @@ def basis_parts(result, registry, later):
         parts.append(f"往年数据不足两年，按本年月均变化线性外推预计{_signed(result.increase)}")
     if not registry.known:
         parts.append("企业名录中无该街镇企业，未计到期失效")
+    elif registry.expiring and not registry.renewable:
+        parts.append(f"年内到期退库 {registry.expiring} 家")
     elif registry.expiring:
         rate = (
             f"往年重新认定率 {result.renewal_pct:.0f}%（{registry.renewed}/{registry.expired_before}）"
@@ -287,6 +291,36 @@ def total(forecasts, year, month, target, target_2027):
         "全区为各街镇之和",
     ]
     return out
+
+
+@dataclass
+class SubDistrictForecast:
+    subdistrict: object
+    metrics: dict  # {metric: Forecast}
+
+
+@dataclass
+class DistrictForecast:
+    """Every sub-district's forecast as of `month`, and the district line."""
+
+    month: Month
+    rows: list  # [SubDistrictForecast] in plan order
+    total: dict  # {metric: Forecast}
+
+    def row_for(self, subdistrict):
+        return next((row for row in self.rows if row.subdistrict.pk == subdistrict.pk), None)
+
+    def rows_visible_to(self, user):
+        from .models import SubDistrict
+
+        visible = set(SubDistrict.objects.visible_to(user).values_list("pk", flat=True))
+        return [row for row in self.rows if row.subdistrict.pk in visible]
+
+    def at_risk(self, metric, until_2027=False):
+        """Sub-districts whose projection falls short, largest projected gap first."""
+        attr = "gap_2027" if until_2027 else "gap"
+        rows = [row for row in self.rows if (getattr(row.metrics[metric], attr) or 0) > 0]
+        return sorted(rows, key=lambda row: (-getattr(row.metrics[metric], attr), row.subdistrict.seq))
 
 
 # --- the provider hook -----------------------------------------------------------------------

@@ -84,15 +84,25 @@ def _changed(sender, **kwargs):
 def connect():
     """Bump on every save and delete of the watched apps' models (history rows included)."""
     for app in WATCHED_APPS:
-        for model in apps.get_app_config(app).get_models():
-            # History rows are written with the change they record, which already bumps.
-            if model is _version_model() or model.__name__.startswith("Historical"):
-                continue
-            post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
+        watch(app)
     m2m_changed.connect(_m2m_changed, dispatch_uid="freshness-m2m")
 
 
+_watched = set()
+
+
+def watch(app):
+    """Bump on every save and delete of `app`'s models. A higher app whose data pages of this
+    one show (the registry, through the forecast) calls it from its AppConfig.ready."""
+    _watched.add(app)
+    for model in apps.get_app_config(app).get_models():
+        # History rows are written with the change they record, which already bumps.
+        if model is _version_model() or model.__name__.startswith("Historical"):
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
+
+
 def _m2m_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
+    if action.startswith("post_") and instance._meta.app_label in _watched:
         bump()

@@ -1,0 +1,111 @@
+"""The forecast assembled from counts and the registry, with hand-computed values."""
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from enterprises import forecast
+from enterprises.importers import run_import
+from targets import forecast as model
+from targets.models import MonthlyCount, SubDistrict
+from targets.months import Month
+from tests.enterprises.helpers import HEADERS, code, d, firm, xlsx
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+
+
+@pytest.fixture
+def pinned_today():
+    """ "Today" is 2026-11-15: October is the last complete month."""
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        yield
+
+
+OCTOBER = Month(2026, 10)
+
+
+def count(slug, month, value, metric="high_tech"):
+    MonthlyCount.objects.create(
+        subdistrict=SubDistrict.objects.get(slug=slug), month=month.date, metric=metric, value=value
+    )
+
+
+@pytest.fixture
+def registry():
+    firm(1, issue_dates=[d("2023-12-01")])  # lapses 2026-11-30, not renewed
+    firm(2, issue_dates=[d("2023-11-15"), d("2026-10-10")])  # renewed this year
+    firm(3, issue_dates=[d("2020-05-01")])  # expired 2023, not renewed
+    firm(4, issue_dates=[d("2020-03-01"), d("2023-03-01")])  # renewed once, then expired 2026-02
+    firm(5, issue_dates=[d("2024-06-01")])  # lapses in 2027
+    firm(6, tech_year=2024, left_on=d("2026-12-15"))  # leaves the tech-based list in December
+    count("tiansheng", Month(2025, 12), 10)
+    count("tiansheng", OCTOBER, 15)
+
+
+def test_registry_facts(registry):
+    subs = list(SubDistrict.objects.filter(slug__in=["tiansheng", "shuitu"]))
+    facts = forecast.registry_facts(subs, OCTOBER)
+    tiansheng = {s.slug: s for s in subs}["tiansheng"]
+    high = facts[(tiansheng.pk, "high_tech")]
+    assert (high.expiring, high.expiring_later, high.recognised_this_year) == (1, 1, 1)
+    assert (high.renewed, high.expired_before) == (1, 3) and high.renewal_rate == Fraction(1, 3)
+    tech = facts[(tiansheng.pk, "tech_based")]
+    assert tech.expiring == 1 and not tech.renewable
+    shuitu = {s.slug: s for s in subs}["shuitu"]
+    assert facts[(shuitu.pk, "high_tech")] is model.NO_REGISTRY
+
+
+def test_forecast_of_a_subdistrict(registry):
+    result = forecast.district_forecast(OCTOBER).row_for(SubDistrict.objects.get(slug="tiansheng"))
+    ht = result.metrics["high_tech"]
+    # linear (no earlier year logged): (15 − 10) / 10 × 2 months = 1; lapses 1 × (1 − 1/3) = 2/3
+    assert ht.method == model.METHOD_LINEAR
+    assert (ht.actual, ht.projected, ht.low, ht.high) == (15, 15, 14, 15)
+    assert ht.target == 16 and ht.gap == 1
+    assert "年内到期未重新认定 1 家（往年重新认定率 33%（1/3）），预计失效 1 家" in ht.basis_text
+    assert "今年已新认定 1 家" in ht.basis_text
+
+
+def test_planting_expiring_certificates_through_the_import_lowers_the_projection(registry):
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    before = forecast.district_forecast(OCTOBER).row_for(tiansheng).metrics["high_tech"].projected
+    rows = [(f"将到期企业{n}有限公司", code(100 + n), "天生街道", d("2023-11-20"), None) for n in range(3)]
+    run_import(xlsx(rows, HEADERS), "到期企业.xlsx")
+    after = forecast.district_forecast(OCTOBER).row_for(tiansheng).metrics["high_tech"]
+    # 3 more expiring × (1 − 1/3) = 2 more lapses: 15 + 1 − 8/3 = 13.3
+    assert after.expiring == 4 and before - after.projected == 2 == 15 - 13
+    assert tiansheng in [row.subdistrict for row in forecast.district_forecast(OCTOBER).at_risk("high_tech")]
+
+
+def test_expiring_firms_within_6_and_12_months(registry, official, other_official, leader):
+    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])  # lapses 2027-01-31
+    today = d("2026-11-15")
+    rows = forecast.expiring_firms(leader, today)
+    assert [(r.name, r.valid_until, r.within_6_months) for r in rows] == [
+        ("测试企业1有限公司", d("2026-11-30"), True),
+        ("测试企业5有限公司", d("2027-05-31"), False),
+        ("测试企业7有限公司", d("2027-01-31"), True),
+    ]
+    assert [r.name for r in forecast.expiring_firms(official, today)] == ["测试企业1有限公司", "测试企业5有限公司"]
+    assert [r.name for r in forecast.expiring_firms(other_official, today)] == ["测试企业7有限公司"]
+
+
+def test_add_months():
+    assert forecast.add_months(d("2026-08-31"), 6) == d("2027-02-28")
+    assert forecast.add_months(d("2026-11-15"), 12) == d("2027-11-15")
+
+
+def test_queries_do_not_grow_with_firms_or_subdistricts(registry):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            forecast.district_forecast(OCTOBER)
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for n in range(20, 40):
+        firm(n, sub="shuitu", issue_dates=[d("2024-01-05")], tech_year=2025)
+    assert queries() == few <= 5
