@@ -164,6 +164,58 @@ def as_of_for(year):
     return latest if year >= latest.year else Month(year, 12)
 
 
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _number(value):
+    return None if value is None else round(float(value), 2)
+
+
+def metric_payload(result, year):
+    """One metric of /api/v1/forecast: this year's projection, or 2027's from this year."""
+    final = year == LAST_YEAR and result.year < LAST_YEAR
+    return {
+        "actual": result.actual,
+        "projected": result.projected_2027 if final else result.projected,
+        "low": None if final else result.low,
+        "high": None if final else result.high,
+        "target": result.target_2027 if final else result.target,
+        "gap": result.gap_2027 if final else result.gap,
+        "expiring": result.expiring_2027 if final else result.expiring,
+        "expected_lapses": _number(result.expected_lapses),
+        "renewal_rate": _number(result.renewal_rate),
+        "growth": _number(result.growth),
+        "basis": result.basis,
+        "method": result.method,
+    }
+
+
+def forecast_payload(user, year):
+    """The JSON of /api/v1/forecast?year=YYYY, scoped like /api/v1/progress: the user's
+    sub-districts, and the district total for everyone (it shows no sub-district's figure).
+
+    A year after the data's year other than 2027 is refused (ValueError): the model projects
+    this year's December and 2027's, nothing in between.
+    """
+    month = as_of_for(year)
+    if month.year < year < LAST_YEAR:
+        raise ValueError(f"只能预计本年（{month.year}年）或2027年的年底数")
+    district = district_forecast(month)
+    rows = []
+    for row in district.rows_visible_to(user):
+        sub = row.subdistrict
+        item = {"slug": sub.slug, "name": sub.name, "category": sub.category}
+        for metric in Metric.values:
+            item[metric] = metric_payload(row.metrics[metric], year)
+        rows.append(item)
+    return {
+        "year": year,
+        "as_of": str(month),
+        "subdistricts": rows,
+        "total": {metric: metric_payload(district.total[metric], year) for metric in Metric.values},
+    }
+
+
 # --- the firms to visit ----------------------------------------------------------------------
 
 

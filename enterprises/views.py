@@ -16,7 +16,7 @@ from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.months import Month
 
-from . import charts, reports, services
+from . import charts, forecast, reports, services
 from .choices import Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseImportForm
@@ -170,3 +170,17 @@ def api_summary(request):
             json_dumps_params={"ensure_ascii": False},
         )
     return JsonResponse(reports.summary_payload(request.user, day), json_dumps_params={"ensure_ascii": False})
+
+
+def api_forecast(request):
+    """GET /api/v1/forecast?year=YYYY (default: the latest logged month's year), scoped like
+    /api/v1/progress."""
+    raw = request.GET.get("year")
+    try:
+        if raw and not raw.isdigit():
+            raise ValueError(f"year 参数“{raw}”不是年份，应为 YYYY，如 2026")
+        year = int(raw) if raw else forecast.as_of_for(PLAN_YEARS[-1]).year
+        payload = forecast.forecast_payload(request.user, year)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -98,6 +98,7 @@ class Forecast:
     renewal_rate: object = None
     recognised_this_year: int = 0
     projected_2027: int | None = None
+    expiring_2027: int = 0  # expiring through 2027 (this year's included)
     basis: list = field(default_factory=list)
 
     @property
@@ -190,6 +191,7 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annu
     result.expiring = registry.expiring
     result.renewal_rate = registry.renewal_rate
     result.recognised_this_year = registry.recognised_this_year
+    result.expiring_2027 = registry.expiring + registry.expiring_later
     if actual is None:
         result.basis = [f"{month.label}未填报，无法预计"]
         return result
@@ -281,6 +283,7 @@ def total(forecasts, year, month, target, target_2027):
     out.increase = sum(Fraction(f.increase) for f in forecasts)
     out.expected_lapses = sum(Fraction(f.expected_lapses) for f in forecasts)
     out.expiring = sum(f.expiring for f in forecasts)
+    out.expiring_2027 = sum(f.expiring_2027 for f in forecasts)
     out.recognised_this_year = sum(f.recognised_this_year for f in forecasts)
     methods = {f.method for f in forecasts}
     out.method = METHOD_RHYTHM if methods == {METHOD_RHYTHM} else METHOD_LINEAR

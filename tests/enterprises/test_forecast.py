@@ -109,3 +109,54 @@ def test_queries_do_not_grow_with_firms_or_subdistricts(registry):
     for n in range(20, 40):
         firm(n, sub="shuitu", issue_dates=[d("2024-01-05")], tech_year=2025)
     assert queries() == few <= 5
+
+
+def api(client, url):
+    response = client.get(url)
+    return response.status_code, response.json()
+
+
+def test_api_hold_year_and_no_registry_firms_hand_computed(login, leader):
+    from targets.models import PlanFigure
+
+    for month, value in [((2023, 10), 12), ((2023, 12), 14), ((2024, 10), 14), ((2024, 12), 14),
+                         ((2025, 10), 15), ((2025, 12), 18), ((2026, 10), 20)]:  # fmt: skip
+        count("shuitu", Month(*month), value)
+    plan = dict(PlanFigure.objects.filter(subdistrict__slug="shuitu", metric="high_tech").values_list("year", "value"))
+    status, body = api(login(leader), "/api/v1/forecast?year=2026")
+    assert status == 200 and body["as_of"] == "2026-10"
+    shuitu = next(r for r in body["subdistricts"] if r["slug"] == "shuitu")["high_tech"]
+    # growth after October: (2 + 0 + 3) / (12 + 14 + 15) = 5/41; 20 × 5/41 = 2.44; the hold year 2024 is the low
+    assert shuitu["method"] == "rhythm" and shuitu["growth"] == round(5 / 41, 2)
+    assert (shuitu["projected"], shuitu["low"], shuitu["high"]) == (22, 20, 24)
+    assert shuitu["target"] == plan[2026] and shuitu["gap"] == max(0, plan[2026] - 22)
+    assert shuitu["expiring"] == 0 and "企业名录中无该街镇企业" in "；".join(shuitu["basis"])
+    status, body = api(login(leader), "/api/v1/forecast?year=2027")
+    shuitu = next(r for r in body["subdistricts"] if r["slug"] == "shuitu")["high_tech"]
+    later = Fraction(14 - plan[2022] + 0 + 4, 3)  # the mean December-to-December increase
+    assert shuitu["projected"] == model.round_half_up(20 + Fraction(100, 41) + later)
+    assert shuitu["target"] == plan[2027] and shuitu["low"] is None
+
+
+def test_api_is_scoped_like_progress(registry, login, official, other_official, unit_user):
+    status, body = api(login(official), "/api/v1/forecast")
+    assert status == 200 and [r["slug"] for r in body["subdistricts"]] == ["tiansheng"]
+    tiansheng = body["subdistricts"][0]["high_tech"]
+    assert (tiansheng["projected"], tiansheng["low"], tiansheng["high"], tiansheng["expiring"]) == (15, 14, 15, 1)
+    assert tiansheng["renewal_rate"] == 0.33
+    assert [r["slug"] for r in api(login(other_official), "/api/v1/forecast")[1]["subdistricts"]] == ["shuitu"]
+    status, body = api(login(unit_user), "/api/v1/forecast")
+    assert status == 200 and body["subdistricts"] == [] and "total" in body
+
+
+@pytest.mark.parametrize("year", ["2022", "2028", "20x6"])
+def test_api_refuses_a_year_outside_the_plan(login, leader, year):
+    status, body = api(login(leader), f"/api/v1/forecast?year={year}")
+    assert status == 400 and year in body["error"]
+
+
+def test_api_refuses_a_year_between_this_one_and_2027(login, leader):
+    count("tiansheng", Month(2025, 10), 3)
+    with time_machine.travel(dt.datetime(2025, 11, 15, 10, 0), tick=False):
+        status, body = api(login(leader), "/api/v1/forecast?year=2026")
+    assert status == 400 and "只能预计本年（2025年）或2027年" in body["error"]
