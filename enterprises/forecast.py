@@ -164,6 +164,84 @@ def as_of_for(year):
     return latest if year >= latest.year else Month(year, 12)
 
 
+@dataclass
+class WarningSection:
+    """One list of the 预警 page: a metric, this year or 2027, the sub-districts at risk."""
+
+    title: str
+    metric: str
+    until_2027: bool
+    rows: list  # [(SubDistrictForecast, Forecast)]
+
+
+def warning_sections(district, user):
+    """The at-risk lists of the 预警 page for `user`'s sub-districts, largest gap first."""
+    visible = {row.subdistrict.pk for row in district.rows_visible_to(user)}
+    out = []
+    for until_2027 in (False, True) if district.month.year < LAST_YEAR else (False,):
+        year = LAST_YEAR if until_2027 else district.month.year
+        for metric in Metric.values:
+            rows = [r for r in district.at_risk(metric, until_2027) if r.subdistrict.pk in visible]
+            title = f"预计{year}年底未完成{Metric(metric).label}{'2027年' if until_2027 else '年度'}目标"
+            out.append(WarningSection(title, metric, until_2027, [(r, r.metrics[metric]) for r in rows]))
+    return out
+
+
+# --- backtest --------------------------------------------------------------------------------
+
+
+@dataclass
+class BacktestSection:
+    metric: str
+    label: str
+    subdistricts: list  # [targets.forecast.BacktestRow], error per sub-district
+    district: list  # the same for the district total
+    years: list
+
+    @property
+    def rows(self):
+        return list(zip(self.subdistricts, self.district, strict=True))
+
+
+def backtest(subdistricts=None):
+    """The model's error on every complete earlier year of the data, by month; two queries.
+
+    Only the counts are used (the registry as it stood in an earlier month is not kept), so
+    this measures the rhythm part of the model, beside a plain linear forecast.
+    """
+    subs = list(
+        subdistricts
+        if subdistricts is not None
+        else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+    )
+    latest = latest_logged_month()
+    years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
+    series = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
+    for sub_id, metric, value in PlanFigure.objects.filter(subdistrict__in=subs, year=BASE_YEAR).values_list(
+        "subdistrict_id", "metric", "value"
+    ):
+        series[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
+    last = Month(years[-1], 12) if years else Month(BASE_YEAR, 12)
+    for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=last.date).values_list(
+        "subdistrict_id", "metric", "month", "value"
+    ):
+        series[(sub_id, metric)][Month.of(m)] = value
+    out = []
+    for metric in Metric.values:
+        units = [series[(sub.pk, metric)] for sub in subs]
+        district = {}
+        for month in {m for unit in units for m in unit}:
+            values = [unit.get(month) for unit in units]
+            if all(v is not None for v in values):
+                district[month] = sum(values)
+        out.append(
+            BacktestSection(
+                metric, Metric(metric).label, model.backtest(units, years), model.backtest([district], years), years
+            )
+        )
+    return out
+
+
 # --- the API ---------------------------------------------------------------------------------
 
 

@@ -160,3 +160,35 @@ def test_api_refuses_a_year_between_this_one_and_2027(login, leader):
     with time_machine.travel(dt.datetime(2025, 11, 15, 10, 0), tick=False):
         status, body = api(login(leader), "/api/v1/forecast?year=2026")
     assert status == 400 and "只能预计本年（2025年）或2027年" in body["error"]
+
+
+def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, leader, official, other_official):
+    import io
+
+    import openpyxl
+
+    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])
+    response = login(leader).get("/warnings/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预计2026年底未完成高新技术企业年度目标" in html and "预计2027年底未完成" in html
+    assert "测试企业1有限公司" in html and "测试企业7有限公司" in html
+    assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
+    own = login(official).get("/warnings/").content.decode()
+    assert "测试企业1有限公司" in own and "测试企业7有限公司" not in own
+    sheet = openpyxl.load_workbook(io.BytesIO(login(other_official).get("/warnings/?export=xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("所属街镇", "企业名称", "统一社会信用代码", "所属产业", "证书有效期至", "6个月内到期")
+    assert rows[1:] == [("水土街道", "测试企业7有限公司", code(7), "其他", "2027-01-31", "是")]
+
+
+def test_backtest_page_shows_errors_from_the_counts(login, leader):
+    from targets.demo import seed_demo_counts
+
+    seed_demo_counts()
+    response = login(leader).get("/warnings/accuracy/")
+    assert response.status_code == 200
+    sections = response.context["sections"]
+    assert sections[0].years == [2023, 2024, 2025]
+    assert all(row.cases == 17 * 3 and row.mae is not None for row in sections[0].subdistricts)
+    assert "预测准确度" in response.content.decode()
