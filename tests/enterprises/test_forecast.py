@@ -192,3 +192,28 @@ def test_backtest_page_shows_errors_from_the_counts(login, leader):
     assert sections[0].years == [2023, 2024, 2025]
     assert all(row.cases == 17 * 3 and row.mae is not None for row in sections[0].subdistricts)
     assert "预测准确度" in response.content.decode()
+
+
+def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leader, official):
+    html = login(leader).get("/?month=2026-10").content.decode()
+    assert "预计年底" in html and "预计2027年底" in html and "预计15" in html  # tiansheng's tile
+    response = login(official).get("/subdistricts/tiansheng/?month=2026-10")
+    ht = response.context["row"].metrics["high_tech"].forecast
+    assert (ht.projected, ht.low, ht.high) == (15, 14, 15)
+    html = response.content.decode()
+    assert "<strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
+    assert "年内到期未重新认定 1 家" in html
+    figure = next(c for c in response.context["charts"] if c["metric"] == "high_tech")["figure"]
+    dotted = next(t for t in figure["data"] if t["name"].startswith("预计年底"))
+    assert dotted["y"] == [15, 15] and dotted["line"]["dash"] == "dot"
+    band = next(t for t in figure["data"] if t["name"].startswith("预计区间"))
+    assert band["y"] == [15, 15, 14, 15] and band["fill"] == "toself"
+
+
+def test_a_registry_import_refreshes_the_cached_dashboard(registry, login, leader, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    c = login(leader)
+    assert "预计15" in c.get("/?month=2026-10").content.decode()
+    rows = [(f"将到期企业{n}有限公司", code(100 + n), "天生街道", d("2023-11-20"), None) for n in range(3)]
+    run_import(xlsx(rows, HEADERS), "到期企业.xlsx")
+    assert "预计13" in c.get("/?month=2026-10").content.decode()
