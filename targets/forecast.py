@@ -326,6 +326,59 @@ class DistrictForecast:
         return sorted(rows, key=lambda row: (-getattr(row.metrics[metric], attr), row.subdistrict.seq))
 
 
+def _risk_item(row, result, until_2027):
+    return {
+        "name": row.subdistrict.name,
+        "slug": row.subdistrict.slug,
+        "projected": result.projected_2027 if until_2027 else result.projected,
+        "target": result.target_2027 if until_2027 else result.target,
+        "gap": result.gap_2027 if until_2027 else result.gap,
+        "basis": result.basis_text,
+    }
+
+
+def bulletin_section(district, labels):
+    """The bulletin's 预警 figures and sentences from a DistrictForecast, as plain JSON-able data
+    (frozen with the rest of the figures on publication). `labels`: {metric: label}."""
+    year = district.month.year
+    section = {"year": year, "as_of": str(district.month), "metrics": {}, "lines": []}
+    for metric, label in labels.items():
+        result = district.total[metric]
+        at_risk = [_risk_item(r, r.metrics[metric], False) for r in district.at_risk(metric)]
+        later = []
+        if year < LAST_YEAR:
+            later = [_risk_item(r, r.metrics[metric], True) for r in district.at_risk(metric, True)]
+        section["metrics"][metric] = {
+            "label": label,
+            "projected": result.projected,
+            "low": result.low,
+            "high": result.high,
+            "target": result.target,
+            "gap": result.gap,
+            "projected_2027": result.projected_2027,
+            "target_2027": result.target_2027,
+            "expiring": result.expiring,
+            "at_risk": at_risk,
+            "at_risk_2027": later,
+        }
+        if result.projected is None:
+            section["lines"].append(f"{label}：本月数据未齐，暂不预计。")
+            continue
+        names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
+        line = (
+            f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标"
+            + (f"：{names}" if at_risk else "")
+            + f"；全区预计年底{result.projected}家（{result.low}–{result.high}家），"
+            + (f"较年度目标{result.target}家差{result.gap}家" if result.at_risk else f"可完成年度目标{result.target}家")
+        )
+        if result.expiring:
+            line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
+        if later:
+            line += f"；按此趋势，{len(later)}个街镇预计2027年底未完成目标"
+        section["lines"].append(line + "。")
+    return section
+
+
 # --- the provider hook -----------------------------------------------------------------------
 # `targets` pages need the registry's facts but may not import `enterprises`; the enterprises
 # app registers the function that assembles forecasts (AppConfig.ready), and pages call it here.
