@@ -361,16 +361,15 @@ def bulletin_section(district, labels):
             "at_risk": at_risk,
             "at_risk_2027": later,
         }
-        if result.projected is None:
-            section["lines"].append(f"{label}：本月数据未齐，暂不预计。")
-            continue
         names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
-        line = (
-            f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标"
-            + (f"：{names}" if at_risk else "")
-            + f"；全区预计年底{result.projected}家（{result.low}–{result.high}家），"
-            + (f"较年度目标{result.target}家差{result.gap}家" if result.at_risk else f"可完成年度目标{result.target}家")
-        )
+        line = f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标" + (f"：{names}" if at_risk else "")
+        if result.projected is None:
+            line += "；部分街镇本月未填报，全区暂不预计"
+        else:
+            verdict = f"可完成年度目标{result.target}家"
+            if result.at_risk:
+                verdict = f"较年度目标{result.target}家差{result.gap}家"
+            line += f"；全区预计年底{result.projected}家（{result.low}–{result.high}家），{verdict}"
         if result.expiring:
             line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
         if later:

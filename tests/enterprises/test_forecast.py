@@ -217,3 +217,21 @@ def test_a_registry_import_refreshes_the_cached_dashboard(registry, login, leade
     rows = [(f"将到期企业{n}有限公司", code(100 + n), "天生街道", d("2023-11-20"), None) for n in range(3)]
     run_import(xlsx(rows, HEADERS), "到期企业.xlsx")
     assert "预计13" in c.get("/?month=2026-10").content.decode()
+
+
+def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, login):
+    from targets.bulletin import build_figures, publish
+
+    figures = build_figures(OCTOBER)
+    high = figures["warning"]["metrics"]["high_tech"]
+    assert [(r["name"], r["projected"], r["gap"]) for r in high["at_risk"]] == [("天生街道", 15, 1)]
+    assert (
+        "预警：按当前进度，预计年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
+        in (figures["summary"][-2])
+    )
+    version = publish(OCTOBER, bureau)
+    firm(50, issue_dates=[d("2023-12-20")])  # two more lapses planted after publication: 15 + 1 − 3 × 2/3
+    firm(51, issue_dates=[d("2023-12-21")])
+    assert version.figures["warning"] == figures["warning"]
+    assert "天生街道（预计差1家）" in login(bureau).get("/bulletin/2026-10/").content.decode()
+    assert build_figures(OCTOBER)["warning"]["metrics"]["high_tech"]["at_risk"][0]["gap"] == 2
