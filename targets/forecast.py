@@ -8,14 +8,17 @@ to those inputs and whose `basis` says, in Chinese, what it was built from.
 The model, for a unit (a sub-district or the district), a metric and month M of year Y:
 
 - **Rhythm of earlier years.** For every earlier year y with counts at month M and in December,
-  the rest-of-year growth g_y = (Dec_y − M_y) / M_y. With two or more such years the pooled rate
-  g = Σ(Dec_y − M_y) / Σ M_y gives the expected increase `actual × g` (range: the smallest and the
-  largest g_y). The pattern is of *net* change, so it holds the lapses of an average earlier year.
+  the rest-of-year growth g_y = (Dec_y − M_y + L_y) / M_y, where L_y are the certificates the
+  registry shows lapsing in y after month M (0 without a registry: then the rhythm is of net
+  change). With two or more such years the pooled rate g = Σ(Dec_y − M_y + L_y) / Σ M_y gives the
+  expected arrivals `actual × g` (range: the smallest and the largest g_y). Adding L_y back keeps
+  this year's lapses, subtracted below, from being counted twice.
   With fewer than two such years: linear, this year's average monthly net change continued for
   the months left (range: its smallest and largest monthly change).
 - **Registry.** Certificates counted now that expire before year-end with no newer recognition:
   `expiring × (1 − observed renewal rate)` are expected to drop out (all of them when no renewal
-  has been observed yet). The range runs from "all lapse" (low) to "all renewed" (high).
+  has been observed yet); tech-based firms with a leaving date before year-end drop out. The
+  range runs from "all lapse" (low) to "all renewed" (high).
 - projected = actual + expected increase − expected lapses, rounded half up.
 
 Decision rules live here; the registry queries live in `enterprises.forecast`, which may read
@@ -47,7 +50,10 @@ class RegistryFacts:
     renewed / expired_before: of the certificates that expired before the month, how many had a
     newer one (the observed renewal rate is renewed / expired_before);
     recognised_this_year: certificates issued this year up to the month's end;
-    expiring_later: the same as `expiring` for the years after this one, through 2027.
+    expiring_later: the same as `expiring` for the years after this one, through 2027;
+    earlier_lapses: for each earlier year, the certificates that lapsed after the same month and
+    before its year-end with no newer one by then. The rhythm then reads the gross arrivals of
+    earlier years (net change + those lapses), so that this year's lapses are not counted twice.
     """
 
     expiring: int = 0
@@ -57,21 +63,11 @@ class RegistryFacts:
     expiring_later: int = 0
     known: bool = True  # False: the registry holds no firm of this unit (nothing to say)
     renewable: bool = True  # high-tech certificates may be renewed; a tech-based exit is final
+    earlier_lapses: dict = field(default_factory=dict)  # {earlier year: lapses after the month}
 
     @property
     def renewal_rate(self):
         return Fraction(self.renewed, self.expired_before) if self.expired_before else None
-
-    def __add__(self, other):
-        return RegistryFacts(
-            self.expiring + other.expiring,
-            self.renewed + other.renewed,
-            self.expired_before + other.expired_before,
-            self.recognised_this_year + other.recognised_this_year,
-            self.expiring_later + other.expiring_later,
-            self.known or other.known,
-            self.renewable,
-        )
 
 
 NO_REGISTRY = RegistryFacts(known=False)
@@ -150,9 +146,11 @@ def rest_of_year_growths(series, year, month):
     return out
 
 
-def _rhythm(actual, pairs):
-    """Expected increase and its range from earlier years' rest-of-year growth, or None."""
-    usable = {y: (at, dec) for y, (at, dec) in pairs.items() if at > 0}
+def _rhythm(actual, pairs, lapses):
+    """Expected increase and its range from earlier years' rest-of-year growth, or None.
+
+    `lapses` {year: n} are added back to each earlier year's net change (gross arrivals)."""
+    usable = {y: (at, dec + lapses.get(y, 0)) for y, (at, dec) in pairs.items() if at > 0}
     if len(usable) < MIN_PATTERN_YEARS:
         return None
     pooled = Fraction(sum(dec - at for at, dec in usable.values()), sum(at for at, _ in usable.values()))
@@ -195,7 +193,9 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annu
     if actual is None:
         result.basis = [f"{month.label}未填报，无法预计"]
         return result
-    rhythm = _rhythm(actual, rest_of_year_growths(series, year, month.month)) if month.month < 12 else None
+    rhythm = None
+    if month.month < 12:
+        rhythm = _rhythm(actual, rest_of_year_growths(series, year, month.month), registry.earlier_lapses)
     if rhythm is not None:
         result.method = METHOD_RHYTHM
         result.growth, increase, low_inc, high_inc, result.pattern_years = rhythm
@@ -214,7 +214,7 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annu
     result.projected_2027 = round_half_up(
         actual + increase - lapses + later * (LAST_YEAR - year) - later_lapses if year < LAST_YEAR else result.projected
     )
-    result.basis = basis_parts(result, registry, later if year < LAST_YEAR else None)
+    result.basis = basis_parts(result, registry, annual_increase if year < LAST_YEAR else None)
     return result
 
 
@@ -239,8 +239,9 @@ def basis_parts(result, registry, later):
     parts = [f"已有 {result.actual} 家"]
     if result.method == METHOD_RHYTHM:
         years = "、".join(str(y) for y in result.pattern_years)
+        gross = "（不计到期失效）" if registry.earlier_lapses else ""
         parts.append(
-            f"按往年节奏（{years}年{result.month.month}月末至年底平均增长 {result.growth_pct:.1f}%）"
+            f"按往年节奏（{years}年{result.month.month}月末至年底平均增长 {result.growth_pct:.1f}%{gross}）"
             f"预计{_signed(result.increase)}"
         )
     elif result.month.month == 12:
@@ -289,7 +290,7 @@ def total(forecasts, year, month, target, target_2027):
     out.method = METHOD_RHYTHM if methods == {METHOD_RHYTHM} else METHOD_LINEAR
     out.basis = [
         f"已有 {out.actual} 家",
-        f"各街镇按{'、'.join(METHOD_LABELS[m] for m in sorted(methods, reverse=True))}预计{_signed(out.increase)}",
+        f"各街镇{'、'.join(METHOD_LABELS[m] for m in sorted(methods, reverse=True))}预计{_signed(out.increase)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
         "全区为各街镇之和",
     ]
@@ -406,9 +407,14 @@ class BacktestRow:
 
     month: int
     cases: int
-    mae: object  # Fraction, the model
+    mae: object  # Fraction, the model (with the registry when it was given)
     mae_linear: object  # Fraction, the plain linear forecast for comparison
     mean_december: object  # the mean December count forecast, for scale
+    mae_counts: object = None  # Fraction, the model on the counts alone (no registry)
+
+    @property
+    def mae_counts_float(self):
+        return None if self.mae_counts is None else round(float(self.mae_counts), 1)
 
     @property
     def mae_float(self):
@@ -425,36 +431,50 @@ class BacktestRow:
         return metrics.as_percent(self.mae / self.mean_december)
 
 
-def backtest(series_list, years):
-    """For each complete year in `years` and each month 1–11, forecast December from the counts
-    known then (registry not used: its state at that time is not kept) and compare with the
-    December logged. Returns [BacktestRow] for months 1–11."""
-    errors = {m: [] for m in range(1, 12)}
-    linear_errors = {m: [] for m in range(1, 12)}
-    decembers = {m: [] for m in range(1, 12)}
-    for series in series_list:
-        for year in years:
-            december = series.get(Month(year, 12))
-            if december is None or Month(year - 1, 12) not in series:
-                continue
-            known = {m: v for m, v in series.items() if m <= Month(year, 11)}
-            for month in range(1, 12):
-                at = Month(year, month)
-                if at not in known:
+def _mean(values):
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def backtest(series_list, years, registry=None):
+    """For each complete year in `years` and each month 1–11, forecast December from what was
+    known at that month's end and compare with the December logged.
+
+    `registry(index, month)` gives unit `index`'s RegistryFacts as they stood then (None: the
+    counts alone). Returns ([BacktestRow] per unit, [BacktestRow] for the district, the sum of
+    the units, where every unit has both counts) for months 1–11.
+    """
+    rows = {"units": {}, "district": {}}
+    for year in years:
+        for month in range(1, 12):
+            at = Month(year, month)
+            errors, sums, complete = ([], [], [], []), [0, 0, 0, 0], True
+            for index, series in enumerate(series_list):
+                december = series.get(Month(year, 12))
+                if december is None or at not in series or Month(year - 1, 12) not in series:
+                    complete = False
                     continue
-                seen = {m: v for m, v in known.items() if m <= at}
-                result = forecast(seen, at, None)
-                errors[month].append(abs(result.projected - december))
-                linear, _, _ = _linear(seen, year, month, seen[at])
-                linear_errors[month].append(abs(round_half_up(seen[at] + linear) - december))
-                decembers[month].append(december)
-    return [
-        BacktestRow(
-            m,
-            len(errors[m]),
-            Fraction(sum(errors[m]), len(errors[m])) if errors[m] else None,
-            Fraction(sum(linear_errors[m]), len(linear_errors[m])) if linear_errors[m] else None,
-            Fraction(sum(decembers[m]), len(decembers[m])) if decembers[m] else None,
-        )
-        for m in range(1, 12)
-    ]
+                seen = {m: v for m, v in series.items() if m <= at}
+                counts_only = forecast(seen, at, None).projected
+                projected = (
+                    forecast(seen, at, None, registry=registry(index, at)).projected if registry else counts_only
+                )
+                linear = round_half_up(seen[at] + _linear(seen, year, month, seen[at])[0])
+                for i, value in enumerate((projected, linear, december, counts_only)):
+                    errors[i].append(abs(value - december) if i != 2 else december)
+                    sums[i] += value
+            cell = rows["units"].setdefault(month, ([], [], [], []))
+            for i in range(4):
+                cell[i].extend(errors[i])
+            if complete and series_list:
+                cell = rows["district"].setdefault(month, ([], [], [], []))
+                for i in range(4):
+                    cell[i].append(sums[2] if i == 2 else abs(sums[i] - sums[2]))
+
+    def table(kind):
+        empty = ([], [], [], [])
+        return [
+            BacktestRow(m, len(rows[kind].get(m, empty)[0]), *(_mean(v) for v in rows[kind].get(m, empty)))
+            for m in range(1, 12)
+        ]
+
+    return table("units"), table("district")

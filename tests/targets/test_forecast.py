@@ -104,11 +104,37 @@ def test_round_half_up():
 def test_backtest_mean_absolute_error_by_month():
     steady = {Month(2022, 12): 10} | months(2023, [10 + m for m in range(1, 13)])
     batch = {Month(2022, 12): 10} | months(2023, [10] * 11 + [22])
-    rows = fc.backtest([steady, batch], [2023])
+    rows, district = fc.backtest([steady, batch], [2023])
     assert [r.month for r in rows] == list(range(1, 12))
     # steady: linear is exact; batch: stays at 10 until December's 22, an error of 12
     assert all(r.cases == 2 and r.mae == 6 and r.mae_linear == 6 for r in rows)
     assert rows[0].mean_december == 22 and rows[0].relative_pct == pytest.approx(27.3)
+    # the district: the sum of the two forecasts (22 + 10) against 22 + 22
+    assert all(r.cases == 1 and r.mae == 12 for r in district) and district[0].mean_december == 44
+
+
+def test_backtest_with_the_registry_as_it_stood():
+    series = hold_year_series() | {Month(2026, 12): 175}
+    calls = []
+
+    def registry(index, month):
+        calls.append(month)
+        return fc.RegistryFacts(expiring=2, renewed=1, expired_before=2) if month == Month(2026, 9) else fc.NO_REGISTRY
+
+    rows, _ = fc.backtest([series], [2026], registry)
+    assert Month(2026, 9) in calls
+    # from September: 180 (the rhythm) − 2 × (1 − 1/2) = 179, against 175
+    september = next(r for r in rows if r.month == 9)
+    assert september.mae == 4 and september.mae_counts == 5  # 180 on the counts alone
+
+
+def test_earlier_lapses_make_the_rhythm_gross():
+    facts = fc.RegistryFacts(earlier_lapses={2023: 2, 2024: 6})
+    result = fc.forecast(hold_year_series(), Month(2026, 9), target=185, registry=facts)
+    # (18 + 2 + 0 + 6 + 25) / 347 = 51/347; 160 × 51/347 = 23.5
+    assert result.growth == Fraction(51, 347) and result.projected == 184
+    assert result.low == 160 + 8 and result.high == 160 + 32  # 2024: 6/120 = 5%, 2025: 20%
+    assert "（不计到期失效）" in result.basis_text
 
 
 def test_provider_hook_must_be_registered(monkeypatch):
