@@ -108,6 +108,9 @@ def registry_facts(subs, month):
             expiring=Count("pk", filter=Q(valid_until__gte=day, valid_until__lt=year_end, not_renewed=True)),
             expiring_later=Count("pk", filter=Q(valid_until__gte=year_end, valid_until__lt=last_end, not_renewed=True)),
             expired=Count("pk", filter=Q(valid_until__lt=day)),
+            lapsed=Count(
+                "pk", filter=Q(valid_until__gte=dt.date(month.year, 1, 1), valid_until__lt=day, not_renewed=True)
+            ),
             renewed=Count("pk", filter=Q(valid_until__lt=day, not_renewed=False)),
             recognised=Count("pk", filter=Q(issue_date__gte=dt.date(month.year, 1, 1))),
         )
@@ -143,6 +146,7 @@ def registry_facts(subs, month):
             recognised_this_year=cert.get("recognised", 0),
             expiring_later=cert.get("expiring_later", 0),
             earlier_lapses=earlier.get(sub.pk, {}),
+            lapsed_this_year=cert.get("lapsed", 0),
         )
         out[(sub.pk, Metric.TECH_BASED)] = model.RegistryFacts(
             expiring=firm["leaving"], expiring_later=firm["leaving_later"], renewable=False
@@ -228,10 +232,16 @@ class BacktestSection:
     subdistricts: list  # [targets.forecast.BacktestRow], error per sub-district
     district: list  # the same for the district total
     years: list
+    by_year: list = None  # [(year, method, [district BacktestRow])]: each year on its own
 
     @property
     def rows(self):
         return list(zip(self.subdistricts, self.district, strict=True))
+
+
+def _method_of(year):
+    """The rhythm needs two complete earlier years of the plan."""
+    return model.METHOD_RHYTHM if year - PLAN_YEARS[0] >= model.MIN_PATTERN_YEARS else model.METHOD_LINEAR
 
 
 def backtest(subdistricts=None):
@@ -273,7 +283,11 @@ def backtest(subdistricts=None):
     for metric in Metric.values:
         units = [series[(sub.pk, metric)] for sub in subs]
         by_unit, district = model.backtest(units, years, registry(metric))
-        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years))
+        by_year = [
+            (year, model.METHOD_LABELS[_method_of(year)], model.backtest(units, [year], registry(metric))[1])
+            for year in years
+        ]
+        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year))
     return out
 
 

@@ -109,7 +109,8 @@ def high_tech_certificates(figures, pace, slug, until):
     """Each demo firm's certificates (a list of issue dates) of one sub-district, as they stand at
     the end of `until`: the stock of December 2022 issued in the batches of 2020–2022, then each
     year the certificates issued three years before lapse unless renewed (on their anniversary),
-    and new ones arrive in the year's batches so that December meets the demo's year-end count."""
+    and new ones arrive in the year's batches: the demo's year-end growth plus an ordinary year's
+    lapses, so that December falls short of the demo's curve in a year of many lapses."""
     from enterprises.validity import anniversary
 
     end = _month_end(until)
@@ -129,7 +130,10 @@ def high_tech_certificates(figures, pace, slug, until):
                     certificates.append(anniversary(last))
             else:
                 lapsing += 1
-        firms += [[day] for day in _batches(year, max(0, year_end - stock + lapsing), end)]
+        # Recognitions follow the plan's growth plus the lapses of an ordinary year (a third of the
+        # stock expires, most of it renewed), not this year's: a wave of lapses shows in December.
+        usual = round(stock * (100 - RENEWAL_PERCENT) / 100 / 3)
+        firms += [[day] for day in _batches(year, max(0, year_end - stock + usual), end)]
     return firms
 
 

@@ -15,6 +15,7 @@ The model, for a unit (a sub-district or the district), a metric and month M of 
   this year's lapses, subtracted below, from being counted twice.
   With fewer than two such years: linear, this year's average monthly net change continued for
   the months left (range: its smallest and largest monthly change).
+  With a registry, this year's lapses so far are added back to the change (gross, as above).
 - **Registry.** Certificates counted now that expire before year-end with no newer recognition:
   `expiring × (1 − observed renewal rate)` are expected to drop out (all of them when no renewal
   has been observed yet); tech-based firms with a leaving date before year-end drop out. The
@@ -64,6 +65,7 @@ class RegistryFacts:
     known: bool = True  # False: the registry holds no firm of this unit (nothing to say)
     renewable: bool = True  # high-tech certificates may be renewed; a tech-based exit is final
     earlier_lapses: dict = field(default_factory=dict)  # {earlier year: lapses after the month}
+    lapsed_this_year: int = 0  # lapsed since 1 January, no newer one by the month's end
 
     @property
     def renewal_rate(self):
@@ -158,13 +160,16 @@ def _rhythm(actual, pairs, lapses):
     return pooled, actual * pooled, actual * min(each), actual * max(each), sorted(usable)
 
 
-def _linear(series, year, month, actual):
-    """This year's average monthly net change continued to December; range from its extremes."""
+def _linear(series, year, month, actual, lapsed=0):
+    """This year's average monthly change continued to December; range from its extremes.
+
+    `lapsed`: this year's lapses so far, added back (the change is then gross of lapses, whose
+    coming ones the registry subtracts); 0 without a registry."""
     start = series.get(Month(year - 1, 12))
     left = 12 - month
     if start is None:
         return Fraction(0), Fraction(0), Fraction(0)
-    mean = Fraction(actual - start, month)
+    mean = Fraction(actual - start + lapsed, month)
     changes = []
     previous = start
     for m in range(1, month + 1):
@@ -201,7 +206,7 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annu
         result.growth, increase, low_inc, high_inc, result.pattern_years = rhythm
     else:
         result.method = METHOD_LINEAR
-        increase, low_inc, high_inc = _linear(series, year, month.month, actual)
+        increase, low_inc, high_inc = _linear(series, year, month.month, actual, registry.lapsed_this_year)
     rate = registry.renewal_rate
     lapses = registry.expiring * (1 - rate) if rate is not None else Fraction(registry.expiring)
     result.increase = increase
@@ -247,7 +252,8 @@ def basis_parts(result, registry, later):
     elif result.month.month == 12:
         parts.append("已到年底")
     else:
-        parts.append(f"往年数据不足两年，按本年月均变化线性外推预计{_signed(result.increase)}")
+        gross = f"（加回年内已失效 {registry.lapsed_this_year} 家）" if registry.lapsed_this_year else ""
+        parts.append(f"往年数据不足两年，按本年月均变化{gross}线性外推预计{_signed(result.increase)}")
     if not registry.known:
         parts.append("企业名录中无该街镇企业，未计到期失效")
     elif registry.expiring and not registry.renewable:

@@ -39,7 +39,7 @@ def registry():
     firm(1, issue_dates=[d("2023-12-01")])  # lapses 2026-11-30, not renewed
     firm(2, issue_dates=[d("2023-11-15"), d("2026-10-10")])  # renewed this year
     firm(3, issue_dates=[d("2020-05-01")])  # expired 2023, not renewed
-    firm(4, issue_dates=[d("2020-03-01"), d("2023-03-01")])  # renewed once, then expired 2026-02
+    firm(4, issue_dates=[d("2019-03-01"), d("2022-03-01")])  # renewed once, then expired 2025-02
     firm(5, issue_dates=[d("2024-06-01")])  # lapses in 2027
     firm(6, tech_year=2024, left_on=d("2026-12-15"))  # leaves the tech-based list in December
     count("tiansheng", Month(2025, 12), 10)

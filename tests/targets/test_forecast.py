@@ -143,3 +143,12 @@ def test_provider_hook_must_be_registered(monkeypatch):
         fc.provider()
     fc.register(lambda *args: "ok")
     assert fc.provider()() == "ok"
+
+
+def test_linear_adds_back_this_years_lapses():
+    series = {Month(2022, 12): 10} | months(2023, [11, 11, 13])
+    facts = fc.RegistryFacts(expiring=1, lapsed_this_year=3)
+    result = fc.forecast(series, Month(2023, 3), target=40, registry=facts)
+    # (13 − 10 + 3) / 3 = 2 a month for 9 months, then the one expiring certificate lapses
+    assert result.increase == 18 and result.projected == 13 + 18 - 1 == 30
+    assert "加回年内已失效 3 家" in result.basis_text
