@@ -317,17 +317,18 @@ def metric_payload(result, year):
     }
 
 
-def forecast_payload(user, year):
+def forecast_payload(user, year, compute=None):
     """The JSON of /api/v1/forecast?year=YYYY, scoped like /api/v1/progress: the user's
     sub-districts, and the district total for everyone (it shows no sub-district's figure).
 
     A year after the data's year other than 2027 is refused (ValueError): the model projects
-    this year's December and 2027's, nothing in between.
+    this year's December and 2027's, nothing in between. `compute(month)` gives the
+    DistrictForecast (the views pass one that reads the page cache).
     """
     month = as_of_for(year)
     if month.year < year < LAST_YEAR:
         raise ValueError(f"只能预计本年（{month.year}年）或2027年的年底数")
-    district = district_forecast(month)
+    district = (compute or district_forecast)(month)
     rows = []
     for row in district.rows_visible_to(user):
         sub = row.subdistrict

@@ -183,10 +183,16 @@ def api_forecast(request):
         if raw and not raw.isdigit():
             raise ValueError(f"year 参数“{raw}”不是年份，应为 YYYY，如 2026")
         year = int(raw) if raw else forecast.as_of_for(PLAN_YEARS[-1]).year
-        payload = forecast.forecast_payload(request.user, year)
+        payload = forecast.forecast_payload(request.user, year, lambda month: cached_forecast(request, month))
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def cached_forecast(request, month):
+    """The district's forecast as of `month`, computed once per data version (page cache)."""
+    page_cache = freshness.PageCache(request, "forecast", settings.DISTRICT_SLUG, month)
+    return page_cache.get(lambda: forecast.district_forecast(month))
 
 
 class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, TemplateView):
@@ -204,11 +210,9 @@ class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = forecast.as_of_for(PLAN_YEARS[-1])
-        page_cache = freshness.PageCache(self.request, "forecast", settings.DISTRICT_SLUG, month)
-        district = page_cache.get(lambda: forecast.district_forecast(month))
         context.update(
             month=month,
-            risks=forecast.warning_sections(district, self.request.user),
+            risks=forecast.warning_sections(cached_forecast(self.request, month), self.request.user),
             within_6=sum(1 for firm in context["table"].data if firm.within_6_months),
         )
         return context
