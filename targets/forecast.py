@@ -38,7 +38,8 @@ from .months import Month
 LAST_YEAR = PLAN_YEARS[-1]
 METHOD_RHYTHM = "rhythm"
 METHOD_LINEAR = "linear"
-METHOD_LABELS = {METHOD_RHYTHM: "按往年节奏", METHOD_LINEAR: "按本年线性"}
+METHOD_MIXED = "mixed"  # the district line when its sub-districts used both
+METHOD_LABELS = {METHOD_RHYTHM: "按往年节奏", METHOD_LINEAR: "按本年线性", METHOD_MIXED: "各街镇预计之和"}
 MIN_PATTERN_YEARS = 2
 
 
@@ -293,10 +294,11 @@ def total(forecasts, year, month, target, target_2027):
     out.expiring_2027 = sum(f.expiring_2027 for f in forecasts)
     out.recognised_this_year = sum(f.recognised_this_year for f in forecasts)
     methods = {f.method for f in forecasts}
-    out.method = METHOD_RHYTHM if methods == {METHOD_RHYTHM} else METHOD_LINEAR
+    out.method = next(iter(methods)) if len(methods) == 1 else METHOD_MIXED
     out.basis = [
         f"已有 {out.actual} 家",
-        f"各街镇{'、'.join(METHOD_LABELS[m] for m in sorted(methods, reverse=True))}预计{_signed(out.increase)}",
+        f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
+        f"预计{_signed(out.increase)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
         "全区为各街镇之和",
     ]
