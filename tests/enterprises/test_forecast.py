@@ -235,3 +235,16 @@ def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, log
     assert version.figures["warning"] == figures["warning"]
     assert "天生街道（预计差1家）" in login(bureau).get("/bulletin/2026-10/").content.decode()
     assert build_figures(OCTOBER)["warning"]["metrics"]["high_tech"]["at_risk"][0]["gap"] == 2
+
+
+@pytest.mark.parametrize("url", ["/warnings/", "/api/v1/forecast", "/warnings/accuracy/"])
+def test_forecast_pages_cost_the_same_queries_with_more_firms(registry, login, leader, url):
+    c = login(leader)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for n in range(60, 90):
+        firm(n, sub="shuitu" if n % 2 else "tiansheng", issue_dates=[d("2023-12-05")], tech_year=2024)
+    count("shuitu", OCTOBER, 40)
+    with CaptureQueriesContext(connection) as more:
+        assert c.get(url).status_code == 200
+    assert len(more.captured_queries) == len(few.captured_queries)
