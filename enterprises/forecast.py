@@ -61,37 +61,31 @@ def _not_renewed(day):
     return ~Exists(later)
 
 
-def _earlier_lapses(subs, month):
-    """{sub_id: {year: n}}: for each earlier plan year, certificates whose last valid day fell
-    after month M's end and before 31 December, with no newer certificate issued by that year's
-    end: the lapses inside the net change the rhythm reads. One aggregate query."""
-    renewed_in_time = HighTechRecognition.objects.filter(
-        enterprise=OuterRef("enterprise"),
-        issue_date__gt=OuterRef("issue_date"),
-        issue_date__year__lte=OuterRef("valid_until__year"),
-    )
-    rows = (
+def _renewed_in_time():
+    """A newer certificate of the same firm issued by the end of the year this one expired in."""
+    return Exists(
         HighTechRecognition.objects.filter(
-            enterprise__subdistrict__in=subs,
-            valid_until__year__gte=PLAN_YEARS[0],
-            valid_until__year__lt=month.year,
-            valid_until__month__gt=month.month,
+            enterprise=OuterRef("enterprise"),
+            issue_date__gt=OuterRef("issue_date"),
+            issue_date__year__lte=OuterRef("valid_until__year"),
         )
-        .exclude(valid_until__month=12, valid_until__day=31)
-        .annotate(renewed=Exists(renewed_in_time), sub_id=F("enterprise__subdistrict_id"), year=F("valid_until__year"))
-        .filter(renewed=False)
-        .order_by()
-        .values("sub_id", "year")
-        .annotate(n=Count("pk"))
     )
-    out = {}
-    for row in rows:
-        out.setdefault(row["sub_id"], {})[row["year"]] = row["n"]
-    return out
+
+
+def _earlier_lapses(month):
+    """Conditional counts, one per earlier plan year y: certificates whose last valid day fell
+    after month M's end and before 31 December of y, with no newer one issued by then — the
+    lapses inside the net change the rhythm reads."""
+    after_month = Q(valid_until__month__gt=month.month) & ~Q(valid_until__month=12, valid_until__day=31)
+    return {
+        f"lapsed_{year}": Count("pk", filter=after_month & Q(valid_until__year=year, renewed_in_time=False))
+        for year in range(PLAN_YEARS[0], month.year)
+    }
 
 
 def registry_facts(subs, month):
-    """{(sub_id, metric): RegistryFacts} as of the last day of `month`; two aggregate queries.
+    """{(sub_id, metric): RegistryFacts} as of the last day of `month`; two aggregate queries
+    (certificates, firms).
 
     The renewal rate is observed over all the sub-districts together (a sub-district sees too
     few expiries for a rate of its own): of the certificates that expired before the day, the
@@ -101,7 +95,9 @@ def registry_facts(subs, month):
     year_end, last_end = dt.date(month.year, 12, 31), dt.date(LAST_YEAR, 12, 31)
     certificates = (
         HighTechRecognition.objects.filter(enterprise__subdistrict__in=subs, issue_date__lte=day)
-        .annotate(not_renewed=_not_renewed(day), sub_id=F("enterprise__subdistrict_id"))
+        .annotate(
+            not_renewed=_not_renewed(day), renewed_in_time=_renewed_in_time(), sub_id=F("enterprise__subdistrict_id")
+        )
         .order_by()
         .values("sub_id")
         .annotate(
@@ -113,10 +109,10 @@ def registry_facts(subs, month):
             ),
             renewed=Count("pk", filter=Q(valid_until__lt=day, not_renewed=False)),
             recognised=Count("pk", filter=Q(issue_date__gte=dt.date(month.year, 1, 1))),
+            **_earlier_lapses(month),
         )
     )
     by_sub = {row["sub_id"]: row for row in certificates}
-    earlier = _earlier_lapses(subs, month)
     renewed = sum(row["renewed"] for row in by_sub.values())
     expired = sum(row["expired"] for row in by_sub.values())
     counted = Q(tech_registered_year__lte=day.year) & (Q(tech_left_on__isnull=True) | Q(tech_left_on__gt=day))
@@ -145,7 +141,9 @@ def registry_facts(subs, month):
             expired_before=expired,
             recognised_this_year=cert.get("recognised", 0),
             expiring_later=cert.get("expiring_later", 0),
-            earlier_lapses=earlier.get(sub.pk, {}),
+            earlier_lapses={
+                year: cert[f"lapsed_{year}"] for year in range(PLAN_YEARS[0], month.year) if cert.get(f"lapsed_{year}")
+            },
             lapsed_this_year=cert.get("lapsed", 0),
         )
         out[(sub.pk, Metric.TECH_BASED)] = model.RegistryFacts(

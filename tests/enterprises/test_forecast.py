@@ -108,7 +108,7 @@ def test_queries_do_not_grow_with_firms_or_subdistricts(registry):
     few = queries()
     for n in range(20, 40):
         firm(n, sub="shuitu", issue_dates=[d("2024-01-05")], tech_year=2025)
-    assert queries() == few <= 6  # sub-districts, plan, counts, certificates, earlier lapses, firms
+    assert queries() == few <= 5  # sub-districts, plan, counts, certificates, firms
 
 
 def api(client, url):
@@ -248,3 +248,14 @@ def test_forecast_pages_cost_the_same_queries_with_more_firms(registry, login, l
     with CaptureQueriesContext(connection) as more:
         assert c.get(url).status_code == 200
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_earlier_years_lapses_after_the_month_from_the_registry():
+    firm(80, sub="shuitu", issue_dates=[d("2020-11-10")])  # lapsed 2023-11-09
+    firm(81, sub="shuitu", issue_dates=[d("2021-12-01"), d("2024-12-15")])  # renewed within 2024
+    firm(82, sub="shuitu", issue_dates=[d("2021-06-01")])  # lapsed 2024-05-31: before October
+    firm(83, sub="shuitu", issue_dates=[d("2022-11-20"), d("2026-03-01")])  # lapsed 2025-11-19, renewed only in 2026
+    shuitu = SubDistrict.objects.get(slug="shuitu")
+    facts = forecast.registry_facts([shuitu], OCTOBER)[(shuitu.pk, "high_tech")]
+    assert facts.earlier_lapses == {2023: 1, 2025: 1}
+    assert (facts.renewed, facts.expired_before) == (2, 4)  # renewed: 81's and 83's first certificates
