@@ -235,7 +235,7 @@ def test_libreoffice_converts_the_exports_to_pdf(uneven, leader, login, tmp_path
 
 def test_bulletin_page_costs_a_fixed_number_of_queries(uneven, leader, login, django_assert_max_num_queries):
     c = login(leader)
-    with django_assert_max_num_queries(20):  # counts, plan, goals and the key tasks' state
+    with django_assert_max_num_queries(24):  # counts, plan, goals, the key tasks, the 预警 forecast
         c.get("/bulletin/2026-10/")
     with django_assert_max_num_queries(8):
         c.get("/bulletin/")
