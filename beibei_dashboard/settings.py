@@ -262,3 +262,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Spreadsheet reading (issue 13): limits well above any real file, so that a hostile one (a
+# sheet that claims a million rows, a zip bomb) is refused before it costs memory or minutes.
+# A sheet is read up to IMPORT_MAX_ROWS rows and IMPORT_MAX_COLUMNS columns; an .xlsx/.ods is
+# refused when its members would unpack to more than IMPORT_MAX_UNPACKED_MB in all, or one of
+# them is compressed more than IMPORT_MAX_ZIP_RATIO times.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 160)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+# Old formats (.xls, .et, .ods) are read by python-calamine in a child process held to this
+# much memory and time, since such a reader cannot be bounded from inside.
+IMPORT_CHILD_MEMORY_MB = env_int("IMPORT_CHILD_MEMORY_MB", 400)
+IMPORT_CHILD_SECONDS = env_int("IMPORT_CHILD_SECONDS", 20)
