@@ -19,17 +19,19 @@ import csv
 import datetime as dt
 import io
 import pickle  # noqa: S403 - only our own child's output, never the upload, is unpickled
+import re
 import subprocess  # noqa: S404
 import sys
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
-from .numbers import UNCOMPUTED, DateCell
+from .numbers import UNCOMPUTED, DateCell, strip_invisible
 
-CORRUPT = "文件已损坏或不是有效的表格文件，无法读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+CORRUPT = "文件已损坏或不完整，无法作为表格读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
 ENCRYPTED = "文件设有打开密码（已加密），无法读取。请在 Excel 或 WPS 中取消密码后另存，再导入。"
 OVER_LIMITS = "文件超出读取限制（所需内存或时间异常），疑似异常文件，未读取。请在 Excel 或 WPS 中另存为 .xlsx 再导入。"
 EMPTY = "文件为空，请选择填好的表格文件。"
@@ -90,8 +92,6 @@ def open_workbook(data, file_name=""):
         if _ENCRYPTED_STREAM in data:
             raise FileRejected(ENCRYPTED)
         return _read_with_calamine(data, "xls")
-    if Path(file_name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"):
-        raise FileRejected(CORRUPT)
     return Workbook("csv", [Sheet("", True, _read_csv(data))])
 
 
@@ -175,7 +175,7 @@ def _xlsx_rows(book, worksheet, max_rows, max_columns):
     with worksheet._get_source() as source:
         parser = Parser(
             source,
-            book.shared_strings,
+            worksheet._shared_strings,
             data_only=True,
             epoch=book.epoch,
             date_formats=book._date_formats,
@@ -268,7 +268,7 @@ def decode_text(data):
         except UnicodeDecodeError:
             continue
     else:
-        raise FileRejected("无法识别文件的编码：CSV 须为 UTF-8、GBK 或 UTF-16（Unicode 文本）。")
+        raise FileRejected("文件不是表格：无法识别其编码（CSV 须为 UTF-8、GBK 或 UTF-16“Unicode 文本”）。")
     if "\x00" in text:
         raise FileRejected(NOT_A_TABLE)
     return text
@@ -304,3 +304,170 @@ def _read_csv(data):
     except csv.Error as exc:
         raise FileRejected(f"CSV 文件格式有误（第{reader.line_num}行）：{exc}") from exc
     return rows
+
+
+# --- headers and sheets -------------------------------------------------------------------------
+
+_BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_QUOTES = re.compile(r"[“”\"'‘’《》]")
+# Words that qualify a header in a second header row, or say which of two same columns is which.
+THIS_MONTH_WORDS = ("实有", "本月", "当月", "截至本月", "月末")
+OTHER_WORDS = ("目标", "计划", "任务", "上月", "去年", "同期", "预计", "差额", "缺口")
+QUALIFIER_WORDS = (*THIS_MONTH_WORDS, *OTHER_WORDS, "数量", "家数", "累计", "新增", "年", "月", "家", "个", "数")
+
+
+def header_key(text):
+    """A header as compared: NFKC, no spaces or invisible characters, no bracketed unit or quotes."""
+    key = unicodedata.normalize("NFKC", str(text or ""))
+    key = strip_invisible(_QUOTES.sub("", key))
+    return _BRACKETED.sub("", key) or key
+
+
+def _texts(values):
+    return [str(v).strip() if isinstance(v, str) else "" for v in values]
+
+
+def _is_qualifier(key):
+    return bool(key) and any(word in key for word in QUALIFIER_WORDS) and len(key) <= 16
+
+
+@dataclass
+class HeaderMatch:
+    """Where a table starts: its last header row's index in the rows, the field of each column."""
+
+    index: int  # index into the sheet's rows of the last header row
+    columns: dict  # field -> (column index, header as written)
+    notes: list  # said in the preview: which of two same columns was read, and why
+    problems: list  # a required header twice with nothing to choose between them
+
+
+def column_letter(index):
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def match_header(rows, synonyms, required, *, search_rows=10, this_month=()):
+    """The first header (one row, or two rows of which the second qualifies the first, as a merged
+    two-row header reads) naming every required field, within the first `search_rows` rows.
+
+    `synonyms` maps a field to the header keys that mean it. A required field found in two columns
+    is resolved only when exactly one of them says it is this month's (`THIS_MONTH_WORDS` or the
+    texts in `this_month`, e.g. "2026年10月"); otherwise it is a problem naming both columns.
+    """
+    lookup = {}
+    for name, keys in synonyms.items():
+        for key in keys:
+            lookup[header_key(key)] = name
+    for index in range(min(search_rows, len(rows))):
+        upper = _texts(rows[index][1])
+        lower = _texts(rows[index + 1][1]) if index + 1 < len(rows) else []
+        two_rows = (
+            bool(lower)
+            and rows[index + 1][0] == rows[index][0] + 1
+            and all(header_key(t) in lookup or _is_qualifier(header_key(t)) for t in lower if t)
+            and any(lower)
+            and all(isinstance(v, str) or v is None for v in rows[index + 1][1])
+        )
+        if two_rows and sum(1 for t in upper if t) < 2:
+            # One cell above a full header is the table's title, not a header row.
+            lower_alone = {name for name, _ in _labels(lower, [], lookup).values()}
+            two_rows = not all(name in lower_alone for name in required)
+        labels = _labels(upper, lower if two_rows else [], lookup)
+        found = {}
+        for column, (name, label) in labels.items():
+            found.setdefault(name, []).append((column, label))
+        if all(name in found for name in required):
+            columns, notes, problems = _resolve(found, required, this_month)
+            return HeaderMatch(index + 1 if two_rows else index, columns, notes, problems)
+    return None
+
+
+def _labels(upper, lower, lookup):
+    """{column: (field, header as written)} of a one- or two-row header."""
+    labels, parent = {}, ""
+    for column in range(max(len(upper), len(lower))):
+        top = upper[column] if column < len(upper) else ""
+        bottom = lower[column] if column < len(lower) else ""
+        if top:
+            parent = top
+        elif not lower:
+            parent = ""
+        name = lookup.get(header_key(bottom)) if bottom else None
+        if name:
+            label = (
+                f"{parent} {bottom}".strip()
+                if parent and parent != bottom and lookup.get(header_key(parent)) is None
+                else bottom
+            )
+        elif lower and (top or parent):
+            head = top or parent
+            name = lookup.get(header_key(head))
+            label = f"{head} {bottom}".strip()
+        else:
+            name = lookup.get(header_key(top))
+            label = top
+        if name:
+            labels[column] = (name, label)
+    return labels
+
+
+def _this_months(label, this_month):
+    key = header_key(label) + strip_invisible(label)
+    return any(word in key for word in THIS_MONTH_WORDS) or any(strip_invisible(m) in key for m in this_month)
+
+
+def _resolve(found, required, this_month):
+    columns, notes, problems = {}, [], []
+    for name, hits in found.items():
+        if len(hits) == 1:
+            columns[name] = hits[0]
+            continue
+        current = [hit for hit in hits if _this_months(hit[1], this_month)]
+        where = "、".join(f"{column_letter(c)}列“{label}”" for c, label in hits)
+        if len(current) == 1:
+            columns[name] = current[0]
+            notes.append(
+                f"表头“{name}”有{len(hits)}列（{where}），按表明本月数据的{column_letter(current[0][0])}列读取。"
+            )
+        elif name in required:
+            problems.append(
+                f"表头“{name}”出现{len(hits)}次（{where}），无法确定哪一列是本月数据。"
+                "请删去多余的列，或在本月数据的表头注明“本月实有”后再导入。"
+            )
+        else:
+            columns[name] = hits[0]
+    return columns, notes, problems
+
+
+def choose_sheet(workbook, has_header, chosen=None):
+    """The sheet to read and what to say about the choice; FileRejected when it is not clear.
+
+    Hidden sheets are never read. With a `chosen` name, that visible sheet; otherwise the one
+    visible sheet that has the headers. Several visible sheets with the headers are refused,
+    naming them, so that the user picks one (the web page's 工作表 field, the commands' --sheet).
+    """
+    notes = []
+    if workbook.hidden:
+        notes.append(f"已跳过隐藏的工作表：{'、'.join(f'“{n}”' for n in workbook.hidden)}。")
+    visible = workbook.visible
+    if chosen:
+        for sheet in visible:
+            if sheet.name == chosen:
+                return sheet, notes
+        names = "、".join(f"“{s.name}”" for s in visible)
+        raise FileRejected(f"文件中没有名为“{chosen}”的可见工作表（可见的工作表：{names}）。")
+    if not visible:
+        raise FileRejected("文件中没有可见的工作表。")
+    with_header = [sheet for sheet in visible if has_header(sheet)]
+    if len(with_header) > 1:
+        names = "、".join(f"“{s.name}”" for s in with_header)
+        active = f"（保存时打开的是“{workbook.active}”）" if workbook.active else ""
+        raise FileRejected(
+            f"文件中有{len(with_header)}个工作表都有表头：{names}{active}，无法确定导入哪一个。"
+            "请在“工作表”一栏填写要导入的工作表名称（命令行用 --sheet），或删去其余工作表后再导入。"
+        )
+    if with_header:
+        return with_header[0], notes
+    active = [s for s in visible if s.name == workbook.active]
+    return (active or visible)[0], notes
