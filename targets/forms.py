@@ -1,13 +1,35 @@
 from django import forms
-from django.conf import settings
 
 from .choices import Metric
 from .importers import MAX_FILE_BYTES
 from .months import Month
+from .numbers import parse_whole_number
 
 
 def cell_name(prefix, sub, metric):
     return f"{prefix}-{sub.slug}-{metric}"
+
+
+class CountField(forms.CharField):
+    """A count as the importers read it (targets.numbers): "1,234", "1 234" and "１２３４" are
+    1234 here too, "5,11" is refused here too. A text input, so that what Excel copies pastes."""
+
+    def __init__(self, *, label, **kwargs):
+        self.count_label = label
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}))
+        super().__init__(label=label, **kwargs)
+
+    def prepare_value(self, value):
+        return "" if value is None else str(value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parsed = parse_whole_number(value)
+        if parsed.problem:
+            raise forms.ValidationError(f"{self.count_label}：{parsed.problem}。", code="invalid")
+        return parsed.value
 
 
 class MonthlyCountGridForm(forms.Form):
@@ -25,18 +47,7 @@ class MonthlyCountGridForm(forms.Form):
         for cell in plan.cells:
             sub, metric = cell.subdistrict, cell.metric
             label = f"{sub.name}{Metric(metric).label}"
-            self.fields[cell_name("v", sub, metric)] = forms.IntegerField(
-                label=label,
-                required=False,
-                min_value=0,
-                max_value=settings.MAX_PLAUSIBLE_COUNT,
-                initial=cell.old,
-                error_messages={
-                    "invalid": f"{label}：请填写整数。",
-                    "min_value": f"{label}：企业数量不能为负。",
-                    "max_value": f"{label}：超出合理范围（不超过 %(limit_value)s 家）。",
-                },
-            )
+            self.fields[cell_name("v", sub, metric)] = CountField(label=label, required=False, initial=cell.old)
             self.fields[cell_name("n", sub, metric)] = forms.CharField(
                 label=f"{label}备注", required=False, max_length=200, initial=cell.note
             )

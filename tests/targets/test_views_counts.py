@@ -104,8 +104,8 @@ def test_grid_refuses_bad_numbers_and_writes_nothing(login, bureau):
     values = {("tiansheng", "high_tech"): 11, ("chaoyang", "high_tech"): "-1", ("xiema", "tech_based"): "1.5"}
     response = c.post("/counts/2026-10/", grid_data(values))
     html = response.content.decode()
-    assert "朝阳街道高新技术企业：企业数量不能为负" in html
-    assert "歇马街道科技型企业：请填写整数" in html
+    assert "朝阳街道高新技术企业：“-1”是负数，企业数量不能为负" in html
+    assert "歇马街道科技型企业：“1.5”是小数，企业数量必须是整数" in html
     assert not MonthlyCount.objects.exists()
 
 
