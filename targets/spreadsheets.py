@@ -36,6 +36,9 @@ ENCRYPTED = "文件设有打开密码（已加密），无法读取。请在 Exc
 OVER_LIMITS = "文件超出读取限制（所需内存或时间异常），疑似异常文件，未读取。请在 Excel 或 WPS 中另存为 .xlsx 再导入。"
 EMPTY = "文件为空，请选择填好的表格文件。"
 NOT_A_TABLE = "文件不是表格：请上传 .xlsx、.xls、.et、.ods 或 .csv 文件。"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv", ".txt", ".tsv")
+WRONG_SUFFIX = "只能导入 Excel（.xlsx、.xlsm、.xls）、WPS（.et）、LibreOffice（.ods）或 CSV（.csv、.txt）表格文件。"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx is an OLE2 container holding these two streams (MS-OFFCRYPTO).
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -84,6 +87,9 @@ def _too_many_columns(sheet):
 
 def open_workbook(data, file_name=""):
     """The workbook in `data`; FileRejected (Chinese) when it cannot or should not be read."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix and suffix not in SUFFIXES:
+        raise FileRejected(WRONG_SUFFIX)
     if not data:
         raise FileRejected(EMPTY)
     if data[:4] == b"PK\x03\x04":
@@ -92,6 +98,8 @@ def open_workbook(data, file_name=""):
         if _ENCRYPTED_STREAM in data:
             raise FileRejected(ENCRYPTED)
         return _read_with_calamine(data, "xls")
+    if suffix in SPREADSHEET_SUFFIXES:
+        raise FileRejected(CORRUPT)
     return Workbook("csv", [Sheet("", True, _read_csv(data))])
 
 
@@ -339,6 +347,18 @@ class HeaderMatch:
     columns: dict  # field -> (column index, header as written)
     notes: list  # said in the preview: which of two same columns was read, and why
     problems: list  # a required header twice with nothing to choose between them
+
+
+def missing_headers(rows, synonyms, required, *, search_rows=10):
+    """(row number, [missing fields]) of the row among the first that names most required fields."""
+    lookup = {header_key(key): name for name, keys in synonyms.items() for key in keys}
+    best = None
+    for number, values in rows[:search_rows]:
+        named = {lookup.get(header_key(t)) for t in _texts(values) if t}
+        hits = sum(1 for name in required if name in named)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, number, [name for name in required if name not in named])
+    return (best[1], best[2]) if best else (None, list(required))
 
 
 def column_letter(index):

@@ -140,18 +140,18 @@ def test_one_bad_row_in_the_last_line_writes_nothing_and_all_problems_are_listed
 
 def test_missing_header():
     messages = refused(xlsx([GOOD[0][:4]], headers=HEADERS[:4]))
-    assert messages == ["工作表“企业名录”第1行：缺少表头：科技型企业入库年份（表头须在第1行）"]
+    assert messages == ["工作表“企业名录”第1行：缺少表头：科技型企业入库年份（表头可带单位或括号说明）"]
 
 
 def test_empty_file_and_header_only():
-    assert "文件是空的" in refused(b"", "a.csv")[0]
+    assert "文件为空" in refused(b"", "a.csv")[0]
     assert "没有数据行" in refused(xlsx([]))[0]
 
 
 def test_not_a_spreadsheet():
-    assert "不是有效的 Excel" in refused(b"PK\x03\x04garbage", "a.xlsx")[0]
-    assert "只能导入 Excel（.xlsx）或 CSV" in refused(b"hello", "a.pdf")[0]
-    assert "不支持旧版 .xls" in refused(b"\xd0\xcf\x11\xe0", "a.xls")[0]
+    assert "文件已损坏" in refused(b"PK\x03\x04garbage", "a.xlsx")[0]
+    assert "只能导入 Excel（.xlsx、.xlsm、.xls）" in refused(b"hello", "a.pdf")[0]
+    assert "文件已损坏" in refused(b"\xd0\xcf\x11\xe0", "a.xls")[0]
 
 
 def test_over_20_mb_is_refused_before_reading():
@@ -184,7 +184,7 @@ def test_command_exits_non_zero_from_the_shell(tmp_path):
         [sys.executable, "manage.py", "import_enterprises", str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode != 0
-    assert "不是有效的 Excel" in result.stderr and "Traceback" not in result.stderr
+    assert "文件已损坏" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_generator_is_deterministic_with_valid_unique_codes(tmp_path):

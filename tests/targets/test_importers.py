@@ -162,7 +162,7 @@ def test_csv_errors_name_row_and_column():
     ],
 )
 def test_whole_file_refusals(data, message):
-    errors = refused(data, confirmed=True)
+    errors = refused(data, name="upload", confirmed=True)
     assert any(message in e for e in errors), errors
 
 
