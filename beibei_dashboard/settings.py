@@ -276,3 +276,5 @@ IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
 # much memory and time, since such a reader cannot be bounded from inside.
 IMPORT_CHILD_MEMORY_MB = env_int("IMPORT_CHILD_MEMORY_MB", 400)
 IMPORT_CHILD_SECONDS = env_int("IMPORT_CHILD_SECONDS", 20)
+# A count import's preview stays confirmable this long; each upload is staged under its own token.
+IMPORT_STAGE_MINUTES = env_int("IMPORT_STAGE_MINUTES", 30)

@@ -111,8 +111,16 @@ class MonthlyCountGridForm(forms.Form):
 
 class CountImportForm(forms.Form):
     month = forms.CharField(label="月份", help_text="YYYY-MM，如 2025-03")
-    file = forms.FileField(label="表格文件", help_text=".xlsx 或 .csv（UTF-8 或 GBK），不超过 5 MB")
+    file = forms.FileField(
+        label="表格文件", help_text=".xlsx、.xlsm、.xls、.et、.ods 或 .csv（UTF-8、GBK、UTF-16），不超过 5 MB"
+    )
     partial = forms.BooleanField(label="仅更新部分街镇（文件可不含全部街镇）", required=False)
+    sheet = forms.CharField(
+        label="工作表",
+        required=False,
+        max_length=100,
+        help_text="文件有多个填好的工作表时填写要导入的工作表名称；不填则读取唯一有表头的可见工作表",
+    )
 
     def clean_month(self):
         try:
@@ -129,6 +137,8 @@ class CountImportForm(forms.Form):
 
 
 class CountImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    month = forms.CharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
     note = forms.CharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
     reason = forms.CharField(label="更正原因（已发布月份必填）", required=False, max_length=500)

@@ -11,7 +11,11 @@ whole file is valid.
 """
 
 import re
+import secrets
+import time
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from .choices import Metric
 from .months import Month
@@ -206,17 +210,59 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial):
             )
 
 
-IMPORT_SESSION_KEY = "count_import"
+IMPORT_SESSION_KEY = "count_imports"
+MAX_STAGED = 5
 
 
-def stage_import(month, parsed, plan):
-    """What the preview step keeps in the session: the validated entries and the old values seen."""
-    return {
+def stage_import(session, month, parsed, plan):
+    """Keep a preview's validated entries under a token of its own; returns the token.
+
+    Each upload is its own stage, so that two tabs previewing two files never confirm each
+    other's file: the confirmation names its token, and the token carries its file and month.
+    Stages older than IMPORT_STAGE_MINUTES are dropped, and at most MAX_STAGED are kept.
+    """
+    now = time.time()
+    stages = {t: s for t, s in session.get(IMPORT_SESSION_KEY, {}).items() if not _expired(s, now)}
+    for old in sorted(stages, key=lambda t: stages[t]["staged_at"])[: max(0, len(stages) - MAX_STAGED + 1)]:
+        del stages[old]
+    token = secrets.token_urlsafe(18)
+    stages[token] = {
         "month": str(month),
         "file_name": parsed.file_name,
+        "sheet": parsed.sheet,
+        "notes": parsed.notes[:MAX_ERRORS],
         "entries": [[sub_id, metric, value, note] for (sub_id, metric), (value, note) in parsed.entries.items()],
         "expected_old": [[c.subdistrict.pk, c.metric, c.old] for c in plan.cells],
+        "staged_at": now,
     }
+    session[IMPORT_SESSION_KEY] = stages
+    return token
+
+
+def _expired(staged, now):
+    return now - staged.get("staged_at", 0) > settings.IMPORT_STAGE_MINUTES * 60
+
+
+def staged_import(session, token):
+    """(stage, None) for this session's `token`, or (None, Chinese reason)."""
+    stages = session.get(IMPORT_SESSION_KEY, {})
+    staged = stages.get(token) if token else None
+    if staged is None:
+        return (
+            None,
+            "找不到这次上传的待确认导入（可能已确认、已被取消或属于其他页面），未写入任何数据，请重新上传文件。",
+        )
+    if _expired(staged, time.time()):
+        drop_staged(session, token)
+        minutes = settings.IMPORT_STAGE_MINUTES
+        return None, f"这次上传已超过 {minutes} 分钟未确认，已失效，未写入任何数据，请重新上传文件。"
+    return staged, None
+
+
+def drop_staged(session, token):
+    stages = dict(session.get(IMPORT_SESSION_KEY, {}))
+    if stages.pop(token, None) is not None:
+        session[IMPORT_SESSION_KEY] = stages
 
 
 def unstage_import(staged):

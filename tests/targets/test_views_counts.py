@@ -135,16 +135,17 @@ def test_web_import_previews_then_writes(login, bureau):
     c = login(bureau)
     upload = SimpleUploadedFile("十月.csv", csv_bytes(all_rows(), encoding="gbk"), content_type="text/csv")
     response = c.post("/counts/import/", {"month": "2026-10", "file": upload})
-    assert response.status_code == 302 and response["Location"] == "/counts/import/confirm/"
+    assert response.status_code == 302 and response["Location"].startswith("/counts/import/confirm/?token=")
     assert not MonthlyCount.objects.exists()
-    preview = c.get("/counts/import/confirm/")
+    preview = c.get(response["Location"])
     html = preview.content.decode()
     assert "十月.csv" in html and "较上月下降" in html
     assert len(preview.context["plan"].changes) == 34
-    response = c.post("/counts/import/confirm/", {})
+    staged = {"token": preview.context["form"].initial["token"], "month": "2026-10"}
+    response = c.post("/counts/import/confirm/", staged)
     assert "请确认" in response.content.decode()
     assert not MonthlyCount.objects.exists()
-    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "按统计局口径核定"})
+    response = c.post("/counts/import/confirm/", {**staged, "confirm": "on", "note": "按统计局口径核定"})
     assert response.status_code == 302
     assert MonthlyCount.objects.filter(month=OCT.date).count() == 34
     assert MonthlyCount.objects.get(subdistrict__slug="shuitu", metric="high_tech").note == "按统计局口径核定"
@@ -178,11 +179,11 @@ def test_web_import_refuses_an_oversized_file_before_reading_it(login, bureau):
 def test_web_import_refuses_a_changed_month_between_preview_and_confirm(login, bureau):
     c = login(bureau)
     upload = SimpleUploadedFile("a.csv", csv_bytes(all_rows(), encoding="utf-8"))
-    c.post("/counts/import/", {"month": "2026-10", "file": upload})
+    token = c.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"].split("token=")[1]
     MonthlyCount.objects.create(
         subdistrict=SubDistrict.objects.get(slug="tiansheng"), month=OCT.date, metric="high_tech", value=12
     )
-    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "x"})
+    response = c.post("/counts/import/confirm/", {"token": token, "month": "2026-10", "confirm": "on", "note": "x"})
     assert "已被他人改为 12" in response.content.decode()
     assert MonthlyCount.objects.count() == 1
 
