@@ -83,10 +83,19 @@ class ImportProblem:
         return ("".join(where) + "：" if where else "") + self.message
 
 
+class Problems(list):
+    """The problems listed (at most MAX_PROBLEMS, then a line with the count) and `total`."""
+
+    total = 0
+
+
 class ImportRefused(Exception):
-    def __init__(self, problems):
+    """`problems`: the first MAX_PROBLEMS problems (and a line with the count); `total`: all."""
+
+    def __init__(self, problems, total=None):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+        self.total = total if total is not None else len(problems)
 
 
 @dataclass
@@ -286,7 +295,7 @@ def validate(parsed, today=None):
     names = SubDistrictNames(SubDistrict.objects.all())
     subdistricts, aliases = {}, {}
     industries = {label: value for value, label in Industry.choices}
-    clean, problems, first_row_of, problem_count = [], [], {}, 0
+    clean, problems, first_row_of, problem_count = [], Problems(), {}, 0
     for number, values in parsed.rows:
         row = _Row(parsed, number, values)
         name = _text(row.cell("name"))
@@ -347,6 +356,7 @@ def validate(parsed, today=None):
     for (alias, sub_name), numbers in aliases.items():
         rows = "、".join(map(str, numbers[:5])) + ("等" if len(numbers) > 5 else "")
         parsed.notes.append(f"原表“{alias}” → {sub_name}（第{rows}行，共 {len(numbers)} 行）。")
+    problems.total = problem_count
     if problem_count > len(problems):
         problems.append(
             ImportProblem(None, None, None, f"……共 {problem_count} 处错误，以上只列出前 {len(problems)} 处。")
@@ -482,7 +492,7 @@ def _run_import(data, filename, user, dry_run, today, sheet):
     parsed = parse(data, filename, sheet)
     rows, problems = validate(parsed, today=today)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, problems.total)
     the_plan = plan(rows)
     summary = ImportSummary(
         rows=len(rows),

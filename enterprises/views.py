@@ -119,13 +119,15 @@ def import_view(request):
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        token, data = services.stash(request.session, form.cleaned_data["file"])
+        sheet = form.cleaned_data["sheet"].strip()
+        token, data = services.stash(request.session, form.cleaned_data["file"], sheet)
         name = request.session[services.SESSION_KEY]["name"]
         try:
-            context.update(summary=run_import(data, name, user=request.user, dry_run=True), token=token)
+            summary = run_import(data, name, user=request.user, dry_run=True, sheet=sheet or None)
+            context.update(summary=summary, token=token)
         except ImportRefused as refused:
             services.discard(request.session)
-            context.update(problems=refused.problems[:MAX_PROBLEMS_SHOWN], problem_count=len(refused.problems))
+            context.update(problems=refused.problems[:MAX_PROBLEMS_SHOWN], problem_count=refused.total)
     return render(request, "enterprises/enterprise_import.html", context)
 
 
@@ -136,9 +138,9 @@ def _import_confirm(request, action):
         if stashed is None and action == "confirm":
             messages.error(request, "找不到待导入的文件（可能已导入或已过期），请重新上传。")
         return redirect("enterprises:enterprise_import")
-    data, name = stashed
+    data, name, sheet = stashed
     try:
-        summary = run_import(data, name, user=request.user)
+        summary = run_import(data, name, user=request.user, sheet=sheet)
     except ImportRefused:  # the registry changed since the preview
         messages.error(request, "文件在确认前已不能通过检查，未导入任何数据，请重新上传。")
         return redirect("enterprises:enterprise_import")
