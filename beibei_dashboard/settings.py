@@ -270,6 +270,8 @@ LOGGING = {
 # them is compressed more than IMPORT_MAX_ZIP_RATIO times.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# ... and up to this many non-empty cells in all (100,000 firms × 13 columns is 1.3 million).
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 3_000_000)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 160)
 IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
 # Old formats (.xls, .et, .ods) are read by python-calamine in a child process held to this

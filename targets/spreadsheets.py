@@ -85,6 +85,13 @@ def _too_many_columns(sheet):
     return FileRejected(f"{where}超过 {settings.IMPORT_MAX_COLUMNS} 列上限，不是正常的数据表，请检查后再导入。")
 
 
+def _too_many_cells(sheet):
+    where = f"工作表“{sheet}”" if sheet else "文件"
+    return FileRejected(
+        f"{where}超过 {settings.IMPORT_MAX_CELLS} 个有内容的单元格，不是正常的数据表，请检查或拆分后再导入。"
+    )
+
+
 def open_workbook(data, file_name=""):
     """The workbook in `data`; FileRejected (Chinese) when it cannot or should not be read."""
     suffix = Path(file_name).suffix.lower()
@@ -179,7 +186,7 @@ def _xlsx_rows(book, worksheet, max_rows, max_columns):
                 cell["value"] = DateCell(float(element.findtext(VALUE_TAG)), cell["value"])
             return cell
 
-    rows = []
+    rows, budget = [], settings.IMPORT_MAX_CELLS
     with worksheet._get_source() as source:
         parser = Parser(
             source,
@@ -198,6 +205,9 @@ def _xlsx_rows(book, worksheet, max_rows, max_columns):
             width = max(cell["column"] for cell in cells)
             if width > max_columns:
                 raise _too_many_columns(worksheet.title)
+            budget -= len(cells)
+            if budget < 0:
+                raise _too_many_cells(worksheet.title)
             values = [None] * width
             for cell in cells:
                 values[cell["column"] - 1] = cell["value"]
