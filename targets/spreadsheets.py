@@ -408,7 +408,8 @@ def match_header(rows, synonyms, required, *, search_rows=10, this_month=()):
         for column, (name, label) in labels.items():
             found.setdefault(name, []).append((column, label))
         if all(name in found for name in required):
-            columns, notes, problems = _resolve(found, required, this_month)
+            labels = {name: keys[0] for name, keys in synonyms.items()}
+            columns, notes, problems = _resolve(found, required, this_month, labels)
             return HeaderMatch(index + 1 if two_rows else index, columns, notes, problems)
     return None
 
@@ -447,7 +448,7 @@ def _this_months(label, this_month):
     return any(word in key for word in THIS_MONTH_WORDS) or any(strip_invisible(m) in key for m in this_month)
 
 
-def _resolve(found, required, this_month):
+def _resolve(found, required, this_month, labels):
     columns, notes, problems = {}, [], []
     for name, hits in found.items():
         if len(hits) == 1:
@@ -458,11 +459,11 @@ def _resolve(found, required, this_month):
         if len(current) == 1:
             columns[name] = current[0]
             notes.append(
-                f"表头“{name}”有{len(hits)}列（{where}），按表明本月数据的{column_letter(current[0][0])}列读取。"
+                f"表头“{labels[name]}”有{len(hits)}列（{where}），按表明本月数据的{column_letter(current[0][0])}列读取。"
             )
         elif name in required:
             problems.append(
-                f"表头“{name}”出现{len(hits)}次（{where}），无法确定哪一列是本月数据。"
+                f"表头“{labels[name]}”出现{len(hits)}次（{where}），无法确定哪一列是本月数据。"
                 "请删去多余的列，或在本月数据的表头注明“本月实有”后再导入。"
             )
         else:

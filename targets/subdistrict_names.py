@@ -65,7 +65,7 @@ class SubDistrictNames:
             aliases = {name, _stem(name), name + "办事处", name + "人民政府", name + "政府"}
             aliases |= {former for former, current in FORMER_NAMES.items() if current == sub.name}
             for alias in aliases:
-                self.keys.setdefault(alias, set()).add(sub)
+                self.keys.setdefault(alias, {})[sub.pk] = sub
 
     def match(self, raw):
         written = str(raw or "").strip()
@@ -80,9 +80,9 @@ class SubDistrictNames:
         if not candidates:
             return NameMatch(None, problem=f"未知街镇“{key}”")
         if len(candidates) > 1:
-            names = "、".join(sorted(sub.name for sub in candidates))
+            names = "、".join(sorted(sub.name for sub in candidates.values()))
             return NameMatch(None, problem=f"“{key}”可能指{names}，无法确定，请填写街镇全称")
-        sub = next(iter(candidates))
+        sub = next(iter(candidates.values()))
         if written == sub.name:
             return NameMatch(sub)
         if key == normalise(sub.name):
