@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "targets",
     "tasks",
@@ -280,3 +282,10 @@ IMPORT_CHILD_MEMORY_MB = env_int("IMPORT_CHILD_MEMORY_MB", 400)
 IMPORT_CHILD_SECONDS = env_int("IMPORT_CHILD_SECONDS", 20)
 # A count import's preview stays confirmable this long; each upload is staged under its own token.
 IMPORT_STAGE_MINUTES = env_int("IMPORT_STAGE_MINUTES", 30)
+
+# Background jobs (issue 13): django-tasks with its database backend, on SQLite and PostgreSQL
+# alike; `manage.py db_worker` runs them (`make run` and `make serve` start it beside the web
+# server). An enterprise file larger than ENTERPRISE_BACKGROUND_BYTES (a few thousand rows) is
+# checked and written by the worker, with a progress page, instead of inside the request.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+ENTERPRISE_BACKGROUND_BYTES = env_int("ENTERPRISE_BACKGROUND_BYTES", 300_000)

@@ -174,12 +174,13 @@ def _header(sheet):
     return match_header(sheet.rows, SYNONYMS, tuple(REQUIRED.values()), search_rows=HEADER_SEARCH_ROWS)
 
 
-def parse(data, filename, sheet=None):
-    """Bytes of an uploaded file -> ParsedFile; ImportRefused for a file that cannot be read."""
+def parse(data, filename, sheet=None, progress=None):
+    """Bytes of an uploaded file -> ParsedFile; ImportRefused for a file that cannot be read.
+    `progress("read", rows)` is told how far the reading got."""
     if len(data) > MAX_BYTES:
         raise _refused(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入。")
     try:
-        workbook = open_workbook(data, filename)
+        workbook = open_workbook(data, filename, (lambda n: progress("read", n)) if progress else None)
         chosen, notes = choose_sheet(workbook, lambda s: _header(s) is not None, sheet)
     except FileRejected as rejected:
         raise _refused(str(rejected)) from None
@@ -289,14 +290,16 @@ class _Row:
             return None
 
 
-def validate(parsed, today=None):
+def validate(parsed, today=None, progress=None):
     """ParsedFile -> ([CleanRow], [ImportProblem]); every row is checked, every problem kept."""
     today = today or timezone.localdate()
     names = SubDistrictNames(SubDistrict.objects.all())
     subdistricts, aliases = {}, {}
     industries = {label: value for value, label in Industry.choices}
     clean, problems, first_row_of, problem_count = [], Problems(), {}, 0
-    for number, values in parsed.rows:
+    for index, (number, values) in enumerate(parsed.rows, start=1):
+        if progress and index % 5000 == 0:
+            progress("validated", index)
         row = _Row(parsed, number, values)
         name = _text(row.cell("name"))
         if not name:
@@ -481,16 +484,19 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def run_import(data, filename, user=None, dry_run=False, today=None, sheet=None):
+def run_import(data, filename, user=None, dry_run=False, today=None, sheet=None, progress=None):
     """Parse, validate and (unless `dry_run`) write a file; ImportRefused lists the problems
-    (the first MAX_PROBLEMS of them and their count)."""
+    (the first MAX_PROBLEMS of them and their count). `progress(step, rows)` hears how far it
+    got: "read", "validated", "writing" and "written" (the background import's progress bar)."""
     with _no_cyclic_gc():
-        return _run_import(data, filename, user, dry_run, today, sheet)
+        return _run_import(data, filename, user, dry_run, today, sheet, progress or (lambda step, rows: None))
 
 
-def _run_import(data, filename, user, dry_run, today, sheet):
-    parsed = parse(data, filename, sheet)
-    rows, problems = validate(parsed, today=today)
+def _run_import(data, filename, user, dry_run, today, sheet, progress):
+    parsed = parse(data, filename, sheet, progress)
+    progress("total", len(parsed.rows))
+    rows, problems = validate(parsed, today=today, progress=progress)
+    progress("validated", len(parsed.rows))
     if problems:
         raise ImportRefused(problems, problems.total)
     the_plan = plan(rows)
@@ -506,5 +512,7 @@ def _run_import(data, filename, user, dry_run, today, sheet):
         notes=parsed.notes,
     )
     if not dry_run:
+        progress("writing", 0)
         write(the_plan, user=user, reason=f"表格导入：{Path(filename).name}")
+        progress("written", len(rows))
     return summary

@@ -51,3 +51,22 @@ def discard(session):
     entry = session.pop(SESSION_KEY, None)
     if entry:
         _path(entry["token"], entry["suffix"]).unlink(missing_ok=True)
+
+
+def store_for_job(uploaded):
+    """Save an upload for a background job; returns the stored file's name."""
+    suffix = Path(uploaded.name).suffix.lower()
+    name = f"job-{secrets.token_urlsafe(18)}{suffix if suffix in SUFFIXES else '.bin'}"
+    with (_directory() / name).open("wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    return name
+
+
+def read_job_file(job):
+    path = _directory() / Path(job.stored_as).name
+    return path.read_bytes() if path.exists() else None
+
+
+def discard_job_file(job):
+    (_directory() / Path(job.stored_as).name).unlink(missing_ok=True)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("enterprises/profile/", views.ProfileView.as_view(), name="profile"),
     path("enterprises/reconcile/", views.ReconcileView.as_view(), name="reconcile"),
     path("enterprises/import/", views.import_view, name="enterprise_import"),
+    path("enterprises/import/jobs/<int:pk>/", views.import_job, name="import_job"),
+    path("enterprises/import/jobs/<int:pk>/status", views.import_job_status, name="import_job_status"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
 ]

@@ -92,22 +92,28 @@ def _too_many_cells(sheet):
     )
 
 
-def open_workbook(data, file_name=""):
-    """The workbook in `data`; FileRejected (Chinese) when it cannot or should not be read."""
+PROGRESS_EVERY = 5000
+
+
+def open_workbook(data, file_name="", progress=None):
+    """The workbook in `data`; FileRejected (Chinese) when it cannot or should not be read.
+
+    `progress(rows read)` is called every PROGRESS_EVERY rows of an .xlsx or CSV (the background
+    import's progress bar)."""
     suffix = Path(file_name).suffix.lower()
     if suffix and suffix not in SUFFIXES:
         raise FileRejected(WRONG_SUFFIX)
     if not data:
         raise FileRejected(EMPTY)
     if data[:4] == b"PK\x03\x04":
-        return _read_zip(data)
+        return _read_zip(data, progress)
     if data[:8] == OLE_MAGIC:
         if _ENCRYPTED_STREAM in data:
             raise FileRejected(ENCRYPTED)
         return _read_with_calamine(data, "xls")
     if suffix in SPREADSHEET_SUFFIXES:
         raise FileRejected(CORRUPT)
-    return Workbook("csv", [Sheet("", True, _read_csv(data))])
+    return Workbook("csv", [Sheet("", True, _read_csv(data, progress))])
 
 
 # --- zip containers: .xlsx, .xlsm, .ods ------------------------------------------------------------
@@ -133,7 +139,7 @@ def _check_zip(archive):
         )
 
 
-def _read_zip(data):
+def _read_zip(data, progress=None):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         _check_zip(archive)
@@ -146,10 +152,10 @@ def _read_zip(data):
         raise
     except Exception as exc:  # zipfile raises many kinds on a broken file; none may become a 500
         raise FileRejected(CORRUPT) from exc
-    return _read_xlsx(data)
+    return _read_xlsx(data, progress)
 
 
-def _read_xlsx(data):
+def _read_xlsx(data, progress=None):
     import openpyxl
 
     max_rows, max_columns = limits()
@@ -162,7 +168,7 @@ def _read_xlsx(data):
         sheets = []
         for worksheet in book.worksheets:
             visible = worksheet.sheet_state == "visible"
-            rows = _xlsx_rows(book, worksheet, max_rows, max_columns) if visible else []
+            rows = _xlsx_rows(book, worksheet, max_rows, max_columns, progress) if visible else []
             sheets.append(Sheet(worksheet.title, visible, rows))
         return Workbook("xlsx", sheets, active)
     except FileRejected:
@@ -173,7 +179,7 @@ def _read_xlsx(data):
         book.close()
 
 
-def _xlsx_rows(book, worksheet, max_rows, max_columns):
+def _xlsx_rows(book, worksheet, max_rows, max_columns, progress=None):
     """The sheet's rows, parsed as they stream from the zip: only the cells the file holds."""
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
@@ -212,6 +218,8 @@ def _xlsx_rows(book, worksheet, max_rows, max_columns):
             for cell in cells:
                 values[cell["column"] - 1] = cell["value"]
             rows.append((number, tuple(values)))
+            if progress and len(rows) % PROGRESS_EVERY == 0:
+                progress(len(rows))
     return rows
 
 
@@ -306,7 +314,7 @@ def sniff_delimiter(text):
     return best
 
 
-def _read_csv(data):
+def _read_csv(data, progress=None):
     text = decode_text(data)
     max_rows, max_columns = limits()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
@@ -319,6 +327,8 @@ def _read_csv(data):
                 raise _too_many_columns("")
             if any(v.strip() for v in values):
                 rows.append((number, tuple(values)))
+                if progress and len(rows) % PROGRESS_EVERY == 0:
+                    progress(len(rows))
     except csv.Error as exc:
         raise FileRejected(f"CSV 文件格式有误（第{reader.line_num}行）：{exc}") from exc
     return rows
