@@ -15,7 +15,7 @@
     var total = status.rows_total;
     [
       ["rows_read", total, status.step === "reading" && !total],
-      ["rows_validated", total, !total],
+      ["rows_validated", total, false],
       ["rows_written", total, status.step === "writing"]
     ].forEach(function (spec) {
       var bar = box.querySelector('[data-bar="' + spec[0] + '"]');

@@ -329,3 +329,17 @@ def test_hostile_files_cost_bounded_memory_and_time():
         assert refused_with, name
         assert peak_mb < 300, (name, peak_mb)
         assert seconds < 10, (name, seconds)
+
+
+def test_the_command_names_the_sheet_and_takes_sheet(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    rows = expected_rows()
+    path = tmp_path / "两个月.xlsx"
+    path.write_bytes(corpus.one_sheet_per_month({"9月": rows, "10月": rows}, active="10月"))
+    with pytest.raises(CommandError):
+        call_command("import_counts", str(path), "--month", "2026-10", "--confirm")
+    assert "都有表头：“9月”、“10月”" in capsys.readouterr().err
+    call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "10月")
+    assert "读取的工作表：“10月”。" in capsys.readouterr().out
+    assert figures() == expected_figures(rows)
