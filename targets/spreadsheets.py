@@ -462,6 +462,13 @@ def _resolve(found, required, this_month, labels):
     columns, notes, problems = {}, [], []
     for name, hits in found.items():
         if len(hits) == 1:
+            column, label = hits[0]
+            other = [w for w in OTHER_WORDS if w in header_key(label)]
+            if name in required and other and not _this_months(label, this_month):
+                problems.append(
+                    f"{column_letter(column)}列表头“{label}”含“{other[0]}”，看来不是本月数据，未读取。"
+                    f"请把本月的“{labels[name]}”放在这一列或修改表头后再导入。"
+                )
             columns[name] = hits[0]
             continue
         current = [hit for hit in hits if _this_months(hit[1], this_month)]

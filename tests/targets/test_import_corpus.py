@@ -343,3 +343,14 @@ def test_the_command_names_the_sheet_and_takes_sheet(tmp_path, capsys):
     call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "10月")
     assert "读取的工作表：“10月”。" in capsys.readouterr().out
     assert figures() == expected_figures(rows)
+
+
+def test_a_single_column_headed_as_a_target_is_not_read_as_this_months():
+    rows = expected_rows()
+    wide = [[name, ht + 5, tb] for name, ht, tb in rows]
+    data = corpus.two_row_header(wide, upper=("街镇", "2027年目标", "科技型企业"), lower=(None, "高新技术企业", None))
+    errors = refused(data)
+    assert errors == [
+        "B列表头“2027年目标 高新技术企业”含“目标”，看来不是本月数据，未读取。"
+        "请把本月的“高新技术企业”放在这一列或修改表头后再导入。"
+    ]
