@@ -20,8 +20,10 @@ data: setup  ## the plan's data and the demo accounts and counts
 	$(PY) manage.py load_plan
 	$(PY) manage.py seed_demo
 
-run: data  ## serve http://127.0.0.1:8000 on SQLite with demo data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The background worker (big enterprise imports: manage.py db_worker, django-tasks' database
+# backend) runs beside the web server in the same command, and stops with it (Ctrl-C).
+run: data  ## serve http://127.0.0.1:8000 on SQLite with demo data, with the background worker
+	trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker --interval 1 & $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -42,11 +44,14 @@ var/serve_secret_key:
 	mkdir -p var
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: $(VENV)/.installed var/serve_secret_key  ## gunicorn, 2 workers, DEBUG=0 on http://127.0.0.1:8000
+# In production run the worker as its own service (systemd: `manage.py db_worker`, restarted on
+# failure) beside gunicorn; here both start in one command and stop together.
+serve: $(VENV)/.installed var/serve_secret_key  ## gunicorn, 2 workers, and the background worker, DEBUG=0 on http://127.0.0.1:8000
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	$(SERVE_ENV) $(PY) manage.py load_plan
-	$(SERVE_ENV) exec $(VENV)/bin/gunicorn beibei_dashboard.wsgi:application --workers 2 --bind $(HOST):$(PORT)
+	trap 'kill 0' INT TERM EXIT; $(SERVE_ENV) $(PY) manage.py db_worker --interval 1 & \
+	$(SERVE_ENV) $(VENV)/bin/gunicorn beibei_dashboard.wsgi:application --workers 2 --bind $(HOST):$(PORT)
 
 bench: $(VENV)/.installed  ## benchmarks on SQLite and PostgreSQL (README: 性能基准)
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "targets",
     "tasks",
@@ -265,3 +267,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Spreadsheet reading (issue 13): limits well above any real file, so that a hostile one (a
+# sheet that claims a million rows, a zip bomb) is refused before it costs memory or minutes.
+# A sheet is read up to IMPORT_MAX_ROWS rows and IMPORT_MAX_COLUMNS columns; an .xlsx/.ods is
+# refused when its members would unpack to more than IMPORT_MAX_UNPACKED_MB in all, or one of
+# them is compressed more than IMPORT_MAX_ZIP_RATIO times.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# ... and up to this many non-empty cells in all (100,000 firms × 13 columns is 1.3 million).
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 3_000_000)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 160)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+# Old formats (.xls, .et, .ods) are read by python-calamine in a child process held to this
+# much memory and time, since such a reader cannot be bounded from inside.
+IMPORT_CHILD_MEMORY_MB = env_int("IMPORT_CHILD_MEMORY_MB", 400)
+IMPORT_CHILD_SECONDS = env_int("IMPORT_CHILD_SECONDS", 20)
+# A count import's preview stays confirmable this long; each upload is staged under its own token.
+IMPORT_STAGE_MINUTES = env_int("IMPORT_STAGE_MINUTES", 30)
+
+# Background jobs (issue 13): django-tasks with its database backend, on SQLite and PostgreSQL
+# alike; `manage.py db_worker` runs them (`make run` and `make serve` start it beside the web
+# server). An enterprise file larger than ENTERPRISE_BACKGROUND_BYTES (a few thousand rows) is
+# checked and written by the worker, with a progress page, instead of inside the request.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+ENTERPRISE_BACKGROUND_BYTES = env_int("ENTERPRISE_BACKGROUND_BYTES", 300_000)

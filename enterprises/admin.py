@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, HighTechRecognition
+from .models import Enterprise, HighTechRecognition, ImportJob
 
 
 class HighTechRecognitionInline(admin.TabularInline):
@@ -39,3 +39,18 @@ class HighTechRecognitionAdmin(SimpleHistoryAdmin):
     list_select_related = ("enterprise",)
     raw_id_fields = ("enterprise",)
     readonly_fields = ("valid_until",)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background imports, read only: what was uploaded, by whom, how far it got."""
+
+    list_display = ("file_name", "created_by", "created_at", "step", "rows_total", "rows_written", "problem_count")
+    list_filter = ("step",)
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

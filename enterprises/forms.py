@@ -4,7 +4,8 @@ from .importers import MAX_BYTES
 
 
 class EnterpriseImportForm(forms.Form):
-    file = forms.FileField(label="企业名录文件（.xlsx 或 .csv）")
+    file = forms.FileField(label="企业名录文件（.xlsx、.xlsm、.xls、.et、.ods 或 .csv）")
+    sheet = forms.CharField(label="工作表（文件有多个填好的工作表时填写）", required=False, max_length=100)
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -9,23 +9,23 @@
 The web page (`/enterprises/import/`) and `manage.py import_enterprises` both call `run_import`.
 """
 
-import csv
 import datetime as dt
 import gc
-import io
 import re
-import zipfile
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
 from targets import freshness
 from targets.models import SubDistrict
+from targets.numbers import UNCOMPUTED, UNCOMPUTED_FORMULA_MESSAGE, DateCell
+from targets.spreadsheets import FileRejected, choose_sheet, column_letter, match_header, missing_headers, open_workbook
+from targets.subdistrict_names import SubDistrictNames, normalise
 
 from . import bulk, validity
 from .choices import Industry
@@ -52,6 +52,7 @@ OPTIONAL = {
     "科技型企业退库日期": "tech_left_on",
 }
 HEADERS = {**REQUIRED, **OPTIONAL}
+LABELS = {field: header for header, field in HEADERS.items()}
 FLAGS = ("above_scale", "specialized", "little_giant", "cultivation_pool")
 ENTERPRISE_FIELDS = ("name", "subdistrict_id", "industry", *FLAGS, "tech_registered_year", "tech_left_on")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "✔"}
@@ -83,10 +84,19 @@ class ImportProblem:
         return ("".join(where) + "：" if where else "") + self.message
 
 
+class Problems(list):
+    """The problems listed (at most MAX_PROBLEMS, then a line with the count) and `total`."""
+
+    total = 0
+
+
 class ImportRefused(Exception):
-    def __init__(self, problems):
+    """`problems`: the first MAX_PROBLEMS problems (and a line with the count); `total`: all."""
+
+    def __init__(self, problems, total=None):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+        self.total = total if total is not None else len(problems)
 
 
 @dataclass
@@ -96,6 +106,7 @@ class ParsedFile:
     sheet: str | None
     columns: dict
     rows: list  # [(row number, tuple of cell values)]
+    notes: list = field(default_factory=list)  # which sheet was read, what was skipped
 
 
 @dataclass(slots=True)
@@ -126,32 +137,30 @@ class ImportSummary:
     recognitions_added: int = 0
     recognitions_updated: int = 0
     file_name: str = ""
+    sheet: str | None = None
+    notes: list = field(default_factory=list)
     _plan: object = field(default=None, repr=False)
 
 
 # --- step 1: parse ---------------------------------------------------------------------------
 
 
-def _header_key(text):
-    return re.sub(r"[\s“”\"'（）()]", "", str(text or ""))
-
-
-def _columns(header, sheet):
-    keys = {_header_key(h): h for h in HEADERS}
-    columns, problems = {}, []
-    for index, cell in enumerate(header):
-        key = _header_key(cell)
-        if key in keys:
-            name = HEADERS[keys[key]]
-            if name in columns:
-                problems.append(ImportProblem(sheet, 1, get_column_letter(index + 1), f"表头“{cell}”重复"))
-            columns[name] = (keys[key], get_column_letter(index + 1), index)
-    missing = [h for h, name in REQUIRED.items() if name not in columns]
-    if missing:
-        problems.append(ImportProblem(sheet, 1, None, f"缺少表头：{'、'.join(missing)}（表头须在第1行）"))
-    if problems:
-        raise ImportRefused(problems)
-    return columns
+SYNONYMS = {
+    "name": ("企业名称", "企业全称", "单位名称", "名称"),
+    "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码", "统一信用代码"),
+    "subdistrict": ("所属街镇", "街镇", "镇街", "所属镇街", "所在街镇", "所属街道"),
+    "issue_date": ("高新技术企业发证日期", "发证日期", "高企发证日期", "高新技术企业证书发证日期", "认定日期"),
+    "tech_registered_year": ("科技型企业入库年份", "入库年份", "科技型企业入库年度"),
+    "certificate_no": ("高新技术企业证书编号", "证书编号", "高企证书编号"),
+    "industry": ("所属产业", "产业", "所属行业"),
+    "above_scale": ("规上", "规上企业", "是否规上"),
+    "specialized": ("专精特新", "专精特新企业", "是否专精特新"),
+    "little_giant": ("小巨人", "专精特新小巨人", "是否小巨人"),
+    "cultivation_pool": ("培优库", "高企培育库", "是否培优库"),
+    "tech_left_on": ("科技型企业退库日期", "退库日期"),
+}
+HEADER_SEARCH_ROWS = 10
+MAX_PROBLEMS = 200
 
 
 def _blank(values):
@@ -162,65 +171,39 @@ def _refused(message):
     return ImportRefused([ImportProblem(None, None, None, message)])
 
 
-def _parse_xlsx(data):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise _refused("文件不是有效的 Excel（.xlsx）表格，无法读取。") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or _blank(header):
-            raise ImportRefused([ImportProblem(sheet.title, 1, None, "文件是空的：第1行应为表头。")])
-        columns = _columns(header, sheet.title)
-        body = [(number, values) for number, values in enumerate(rows, start=2) if not _blank(values)]
-        return ParsedFile(sheet.title, columns, body)
-    finally:
-        workbook.close()
+def _header(sheet):
+    return match_header(sheet.rows, SYNONYMS, tuple(REQUIRED.values()), search_rows=HEADER_SEARCH_ROWS)
 
 
-def _decode(data):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _refused("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。")
-
-
-def _parse_csv(data):
-    text = _decode(data)
-    if "\x00" in text:
-        raise _refused("文件不是 CSV 文本表格，无法读取。")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None or _blank(header):
-        raise ImportRefused([ImportProblem(None, 1, None, "文件是空的：第1行应为表头。")])
-    columns = _columns(header, None)
-    body = [(number, tuple(values)) for number, values in enumerate(reader, start=2) if not _blank(values)]
-    return ParsedFile(None, columns, body)
-
-
-def parse(data, filename):
-    """Bytes of an uploaded file -> ParsedFile; ImportRefused for a file that cannot be read."""
+def parse(data, filename, sheet=None, progress=None):
+    """Bytes of an uploaded file -> ParsedFile; ImportRefused for a file that cannot be read.
+    `progress("read", rows)` is told how far the reading got."""
     if len(data) > MAX_BYTES:
         raise _refused(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入。")
-    suffix = Path(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        parsed = _parse_xlsx(data)
-    elif suffix == ".csv":
-        parsed = _parse_csv(data)
-    elif suffix == ".xls":
-        raise _refused("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后导入。")
-    else:
-        raise _refused("只能导入 Excel（.xlsx）或 CSV（.csv）表格文件。")
-    if not parsed.rows:
-        raise ImportRefused([ImportProblem(parsed.sheet, 2, None, "文件中没有数据行（表头下面是空的）。")])
-    return parsed
+    try:
+        workbook = open_workbook(data, filename, (lambda n: progress("read", n)) if progress else None)
+        chosen, notes = choose_sheet(workbook, lambda s: _header(s) is not None, sheet)
+    except FileRejected as rejected:
+        raise _refused(str(rejected)) from None
+    name = chosen.name or None
+    if not chosen.rows:
+        raise ImportRefused([ImportProblem(name, 1, None, "文件是空的：前几行应为表头。")])
+    match = _header(chosen)
+    if match is None:
+        number, missing = missing_headers(chosen.rows, SYNONYMS, tuple(REQUIRED.values()))
+        missing = "、".join(LABELS[field] for field in missing)
+        where = "表头" if number else f"前{HEADER_SEARCH_ROWS}行中的表头"
+        raise ImportRefused([ImportProblem(name, number, None, f"缺少{where}：{missing}（表头可带单位或括号说明）")])
+    header_row = chosen.rows[match.index][0]
+    if match.problems:
+        raise ImportRefused([ImportProblem(name, header_row, None, p) for p in match.problems])
+    columns = {field: (LABELS[field], column_letter(index), index) for field, (index, _) in match.columns.items()}
+    body = [(number, values) for number, values in chosen.rows[match.index + 1 :] if not _blank(values)]
+    if not body:
+        raise ImportRefused([ImportProblem(name, header_row + 1, None, "文件中没有数据行（表头下面是空的）。")])
+    if name:
+        notes.insert(0, f"读取的工作表：“{name}”。")
+    return ParsedFile(name, columns, body, notes + match.notes)
 
 
 # --- step 2: validate ------------------------------------------------------------------------
@@ -231,13 +214,15 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def parse_date(value):
     """A cell -> date; ValueError with a Chinese message for text that is not a real date."""
     if value is None or value == "":
         return None
+    if isinstance(value, DateCell):
+        value = value.value
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -288,7 +273,11 @@ class _Row:
         spec = self.parsed.columns.get(name)
         if spec is None or spec[2] >= len(self.values):
             return None
-        return self.values[spec[2]]
+        value = self.values[spec[2]]
+        if value is UNCOMPUTED:
+            self.problem(name, UNCOMPUTED_FORMULA_MESSAGE)
+            return None
+        return value
 
     def problem(self, name, message):
         header, letter, _ = self.parsed.columns[name]
@@ -302,13 +291,16 @@ class _Row:
             return None
 
 
-def validate(parsed, today=None):
+def validate(parsed, today=None, progress=None):
     """ParsedFile -> ([CleanRow], [ImportProblem]); every row is checked, every problem kept."""
     today = today or timezone.localdate()
-    subdistricts = {sub.name: sub.pk for sub in SubDistrict.objects.all()}
+    names = SubDistrictNames(SubDistrict.objects.all())
+    subdistricts, aliases = {}, {}
     industries = {label: value for value, label in Industry.choices}
-    clean, problems, first_row_of = [], [], {}
-    for number, values in parsed.rows:
+    clean, problems, first_row_of, problem_count = [], Problems(), {}, 0
+    for index, (number, values) in enumerate(parsed.rows, start=1):
+        if progress and index % 5000 == 0:
+            progress("validated", index)
         row = _Row(parsed, number, values)
         name = _text(row.cell("name"))
         if not name:
@@ -324,9 +316,20 @@ def validate(parsed, today=None):
         else:
             first_row_of[code] = number
         sub_name = _text(row.cell("subdistrict"))
-        sub_id = subdistricts.get(sub_name)
+        if sub_name not in subdistricts:
+            match = names.match(sub_name) if sub_name else None
+            subdistricts[sub_name] = match
+        match = subdistricts[sub_name]
+        sub_id = match.subdistrict.pk if match and match.subdistrict else None
         if sub_id is None:
-            row.problem("subdistrict", f"所属街镇“{sub_name}”不是本区的街镇" if sub_name else "所属街镇不能为空")
+            if match is None:
+                row.problem("subdistrict", "所属街镇不能为空")
+            elif match.problem.startswith("未知街镇"):
+                row.problem("subdistrict", f"所属街镇“{normalise(sub_name)}”不是本区的街镇")
+            else:
+                row.problem("subdistrict", f"所属街镇{match.problem}")
+        elif match.alias:
+            aliases.setdefault((match.alias, match.subdistrict.name), []).append(number)
         industry = Industry.OTHER
         label = _text(row.cell("industry"))
         if label:
@@ -350,9 +353,18 @@ def validate(parsed, today=None):
                 row.problem("tech_left_on", f"退库日期 {left_on:%Y-%m-%d} 早于入库年份 {year}")
         certificate_no = _text(row.cell("certificate_no"))[:32]
         if row.problems:
-            problems.extend(row.problems)
+            problem_count += len(row.problems)
+            problems.extend(row.problems[: max(0, MAX_PROBLEMS - len(problems))])
             continue
         clean.append(CleanRow(number, name, code, sub_id, industry, *flags, year, left_on, issue_date, certificate_no))
+    for (alias, sub_name), numbers in aliases.items():
+        rows = "、".join(map(str, numbers[:5])) + ("等" if len(numbers) > 5 else "")
+        parsed.notes.append(f"原表“{alias}” → {sub_name}（第{rows}行，共 {len(numbers)} 行）。")
+    problems.total = problem_count
+    if problem_count > len(problems):
+        problems.append(
+            ImportProblem(None, None, None, f"……共 {problem_count} 处错误，以上只列出前 {len(problems)} 处。")
+        )
     return clean, problems
 
 
@@ -474,17 +486,21 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def run_import(data, filename, user=None, dry_run=False, today=None):
-    """Parse, validate and (unless `dry_run`) write a file; ImportRefused lists every problem."""
+def run_import(data, filename, user=None, dry_run=False, today=None, sheet=None, progress=None):
+    """Parse, validate and (unless `dry_run`) write a file; ImportRefused lists the problems
+    (the first MAX_PROBLEMS of them and their count). `progress(step, rows)` hears how far it
+    got: "read", "validated", "writing" and "written" (the background import's progress bar)."""
     with _no_cyclic_gc():
-        return _run_import(data, filename, user, dry_run, today)
+        return _run_import(data, filename, user, dry_run, today, sheet, progress or (lambda step, rows: None))
 
 
-def _run_import(data, filename, user, dry_run, today):
-    parsed = parse(data, filename)
-    rows, problems = validate(parsed, today=today)
+def _run_import(data, filename, user, dry_run, today, sheet, progress):
+    parsed = parse(data, filename, sheet, progress)
+    progress("total", len(parsed.rows))
+    rows, problems = validate(parsed, today=today, progress=progress)
+    progress("validated", len(parsed.rows))
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, problems.total)
     the_plan = plan(rows)
     summary = ImportSummary(
         rows=len(rows),
@@ -494,7 +510,11 @@ def _run_import(data, filename, user, dry_run, today):
         recognitions_added=len(the_plan.recognitions),
         recognitions_updated=len(the_plan.recognitions_changed),
         file_name=filename,
+        sheet=parsed.sheet,
+        notes=parsed.notes,
     )
     if not dry_run:
+        progress("writing", 0)
         write(the_plan, user=user, reason=f"表格导入：{Path(filename).name}")
+        progress("written", len(rows))
     return summary

@@ -189,3 +189,49 @@ class HighTechRecognition(models.Model):
 
     def is_valid_on(self, day):
         return validity.high_tech_valid_on(self.issue_date, day)
+
+
+class ImportJob(models.Model):
+    """A big enterprise import run by the background worker (django-tasks, database backend).
+
+    One row per upload: `preview` reads and checks the file and says what would change; after the
+    user confirms, `write` does it in one transaction, so a killed worker leaves all or nothing.
+    The counters say how far the worker got (rows read, checked, written) for the progress bar.
+    """
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        READING = "reading", "读取文件"
+        VALIDATING = "validating", "检查数据"
+        PREVIEWED = "previewed", "检查完成，待确认"
+        WRITING = "writing", "写入数据库"
+        DONE = "done", "导入完成"
+        REFUSED = "refused", "未导入（文件有错误）"
+        FAILED = "failed", "未导入（出错）"
+
+    created_by = models.ForeignKey("accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    file_name = models.CharField("文件名", max_length=255)
+    stored_as = models.CharField("暂存文件", max_length=255)
+    sheet = models.CharField("工作表", max_length=100, blank=True)
+    step = models.CharField("进度", max_length=12, choices=Step.choices, default=Step.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_read = models.PositiveIntegerField("已读取行数", default=0)
+    rows_validated = models.PositiveIntegerField("已检查行数", default=0)
+    rows_written = models.PositiveIntegerField("已写入行数", default=0)
+    summary = models.JSONField("结果", default=dict, blank=True)
+    problems = models.JSONField("问题", default=list, blank=True)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+
+    class Meta:
+        verbose_name = "企业名录导入任务"
+        verbose_name_plural = "企业名录导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_step_display()}）"
+
+    @property
+    def finished(self):
+        return self.step in (self.Step.PREVIEWED, self.Step.DONE, self.Step.REFUSED, self.Step.FAILED)

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 SESSION_KEY = "enterprise_import"
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 
 
 def _directory():
@@ -24,7 +24,7 @@ def _path(token, suffix):
     return _directory() / f"enterprises-{token}{suffix}"
 
 
-def stash(session, uploaded):
+def stash(session, uploaded, sheet=""):
     """Save an uploaded file; returns its bytes. Replaces any earlier upload of this session."""
     discard(session)
     suffix = Path(uploaded.name).suffix.lower()
@@ -32,22 +32,41 @@ def stash(session, uploaded):
     token = secrets.token_urlsafe(24)
     data = b"".join(uploaded.chunks())
     _path(token, suffix).write_bytes(data)
-    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": Path(uploaded.name).name}
+    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": Path(uploaded.name).name, "sheet": sheet}
     return token, data
 
 
 def load(session, token):
-    """(bytes, original name) of this session's upload with `token`, or None."""
+    """(bytes, original name, sheet chosen) of this session's upload with `token`, or None."""
     entry = session.get(SESSION_KEY)
     if not entry or not token or not secrets.compare_digest(entry["token"], token):
         return None
     path = _path(entry["token"], entry["suffix"])
     if not path.exists():
         return None
-    return path.read_bytes(), entry["name"]
+    return path.read_bytes(), entry["name"], entry.get("sheet") or None
 
 
 def discard(session):
     entry = session.pop(SESSION_KEY, None)
     if entry:
         _path(entry["token"], entry["suffix"]).unlink(missing_ok=True)
+
+
+def store_for_job(uploaded):
+    """Save an upload for a background job; returns the stored file's name."""
+    suffix = Path(uploaded.name).suffix.lower()
+    name = f"job-{secrets.token_urlsafe(18)}{suffix if suffix in SUFFIXES else '.bin'}"
+    with (_directory() / name).open("wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    return name
+
+
+def read_job_file(job):
+    path = _directory() / Path(job.stored_as).name
+    return path.read_bytes() if path.exists() else None
+
+
+def discard_job_file(job):
+    (_directory() / Path(job.stored_as).name).unlink(missing_ok=True)

@@ -1,10 +1,11 @@
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -19,12 +20,12 @@ from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.months import Month
 
-from . import charts, forecast, reports, services
+from . import charts, forecast, jobs, reports, services
 from .choices import Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseImportForm
 from .importers import ImportRefused, run_import
-from .models import Enterprise
+from .models import Enterprise, ImportJob
 from .tables import EnterpriseTable, ExpiringFirmTable
 
 MAX_PROBLEMS_SHOWN = 200
@@ -122,13 +123,17 @@ def import_view(request):
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        token, data = services.stash(request.session, form.cleaned_data["file"])
+        sheet = form.cleaned_data["sheet"].strip()
+        if form.cleaned_data["file"].size > settings.ENTERPRISE_BACKGROUND_BYTES:
+            return _import_in_background(request, form.cleaned_data["file"], sheet)
+        token, data = services.stash(request.session, form.cleaned_data["file"], sheet)
         name = request.session[services.SESSION_KEY]["name"]
         try:
-            context.update(summary=run_import(data, name, user=request.user, dry_run=True), token=token)
+            summary = run_import(data, name, user=request.user, dry_run=True, sheet=sheet or None)
+            context.update(summary=summary, token=token)
         except ImportRefused as refused:
             services.discard(request.session)
-            context.update(problems=refused.problems[:MAX_PROBLEMS_SHOWN], problem_count=len(refused.problems))
+            context.update(problems=refused.problems[:MAX_PROBLEMS_SHOWN], problem_count=refused.total)
     return render(request, "enterprises/enterprise_import.html", context)
 
 
@@ -139,9 +144,9 @@ def _import_confirm(request, action):
         if stashed is None and action == "confirm":
             messages.error(request, "找不到待导入的文件（可能已导入或已过期），请重新上传。")
         return redirect("enterprises:enterprise_import")
-    data, name = stashed
+    data, name, sheet = stashed
     try:
-        summary = run_import(data, name, user=request.user)
+        summary = run_import(data, name, user=request.user, sheet=sheet)
     except ImportRefused:  # the registry changed since the preview
         messages.error(request, "文件在确认前已不能通过检查，未导入任何数据，请重新上传。")
         return redirect("enterprises:enterprise_import")
@@ -153,6 +158,56 @@ def _import_confirm(request, action):
         f"新增高新技术企业证书 {summary.recognitions_added} 张。",
     )
     return redirect("enterprises:enterprise_list")
+
+
+def _import_in_background(request, uploaded, sheet):
+    services.discard(request.session)
+    job = ImportJob.objects.create(
+        created_by=request.user,
+        file_name=Path(uploaded.name).name,
+        stored_as=services.store_for_job(uploaded),
+        sheet=sheet,
+    )
+    jobs.start_preview(job)
+    return redirect("enterprises:import_job", pk=job.pk)
+
+
+def _job_of(request, pk):
+    scope.check_role(request.user, Role.BUREAU)
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+def import_job(request, pk):
+    """A background import's page: its progress bar, then the preview to confirm, then the result."""
+    job = _job_of(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "confirm" and job.step == ImportJob.Step.PREVIEWED:
+            jobs.start_write(job)
+        elif action == "cancel" and job.step == ImportJob.Step.PREVIEWED:
+            services.discard_job_file(job)
+            job.delete()
+            messages.info(request, "已取消导入，未写入任何数据。")
+            return redirect("enterprises:enterprise_import")
+        return redirect("enterprises:import_job", pk=job.pk)
+    return render(request, "enterprises/importjob_detail.html", {"job": job})
+
+
+def import_job_status(request, pk):
+    """What the progress bar polls (static/js/import-progress.js)."""
+    job = _job_of(request, pk)
+    return JsonResponse(
+        {
+            "step": job.step,
+            "step_label": job.get_step_display(),
+            "finished": job.finished,
+            "rows_total": job.rows_total,
+            "rows_read": job.rows_read,
+            "rows_validated": job.rows_validated,
+            "rows_written": job.rows_written,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def api_summary(request):

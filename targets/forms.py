@@ -1,13 +1,35 @@
 from django import forms
-from django.conf import settings
 
 from .choices import Metric
 from .importers import MAX_FILE_BYTES
 from .months import Month
+from .numbers import parse_whole_number
 
 
 def cell_name(prefix, sub, metric):
     return f"{prefix}-{sub.slug}-{metric}"
+
+
+class CountField(forms.CharField):
+    """A count as the importers read it (targets.numbers): "1,234", "1 234" and "１２３４" are
+    1234 here too, "5,11" is refused here too. A text input, so that what Excel copies pastes."""
+
+    def __init__(self, *, label, **kwargs):
+        self.count_label = label
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}))
+        super().__init__(label=label, **kwargs)
+
+    def prepare_value(self, value):
+        return "" if value is None else str(value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parsed = parse_whole_number(value)
+        if parsed.problem:
+            raise forms.ValidationError(f"{self.count_label}：{parsed.problem}。", code="invalid")
+        return parsed.value
 
 
 class MonthlyCountGridForm(forms.Form):
@@ -25,18 +47,7 @@ class MonthlyCountGridForm(forms.Form):
         for cell in plan.cells:
             sub, metric = cell.subdistrict, cell.metric
             label = f"{sub.name}{Metric(metric).label}"
-            self.fields[cell_name("v", sub, metric)] = forms.IntegerField(
-                label=label,
-                required=False,
-                min_value=0,
-                max_value=settings.MAX_PLAUSIBLE_COUNT,
-                initial=cell.old,
-                error_messages={
-                    "invalid": f"{label}：请填写整数。",
-                    "min_value": f"{label}：企业数量不能为负。",
-                    "max_value": f"{label}：超出合理范围（不超过 %(limit_value)s 家）。",
-                },
-            )
+            self.fields[cell_name("v", sub, metric)] = CountField(label=label, required=False, initial=cell.old)
             self.fields[cell_name("n", sub, metric)] = forms.CharField(
                 label=f"{label}备注", required=False, max_length=200, initial=cell.note
             )
@@ -100,8 +111,16 @@ class MonthlyCountGridForm(forms.Form):
 
 class CountImportForm(forms.Form):
     month = forms.CharField(label="月份", help_text="YYYY-MM，如 2025-03")
-    file = forms.FileField(label="表格文件", help_text=".xlsx 或 .csv（UTF-8 或 GBK），不超过 5 MB")
+    file = forms.FileField(
+        label="表格文件", help_text=".xlsx、.xlsm、.xls、.et、.ods 或 .csv（UTF-8、GBK、UTF-16），不超过 5 MB"
+    )
     partial = forms.BooleanField(label="仅更新部分街镇（文件可不含全部街镇）", required=False)
+    sheet = forms.CharField(
+        label="工作表",
+        required=False,
+        max_length=100,
+        help_text="文件有多个填好的工作表时填写要导入的工作表名称；不填则读取唯一有表头的可见工作表",
+    )
 
     def clean_month(self):
         try:
@@ -118,6 +137,8 @@ class CountImportForm(forms.Form):
 
 
 class CountImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    month = forms.CharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
     note = forms.CharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
     reason = forms.CharField(label="更正原因（已发布月份必填）", required=False, max_length=500)

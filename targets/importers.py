@@ -1,118 +1,101 @@
 """Spreadsheet input of a month's counts: parse, validate every row, then hand over to services.
 
-Accepted: the downloadable template filled in Excel, WPS or LibreOffice, or any .xlsx or .csv
-(UTF-8, UTF-8 with BOM, GBK) with the headers 街镇, 高新技术企业, 科技型企业 in its first rows.
-Every problem is reported with its sheet, row and column; nothing is written unless the whole
-file is valid.
+Accepted: the downloadable template filled in Excel, WPS or LibreOffice, or any .xlsx, .xlsm,
+.xls, .et, .ods or .csv (see `targets.spreadsheets`) with a sub-district column and the two
+metrics' columns in its first rows, under any header in `HEADER_SYNONYMS` (units in brackets and
+spaces do not matter; a two-row merged header is read). Sub-districts are matched by the alias
+table of `targets.subdistrict_names`; group and subtotal rows are skipped and listed. Numbers are
+read by `targets.numbers`, as the entry grid reads them. Every problem is reported with its sheet,
+row and column (the first `MAX_ERRORS` of them, and their count); nothing is written unless the
+whole file is valid.
 """
 
-import csv
-import io
 import re
-import zipfile
+import secrets
+import time
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.conf import settings
-from openpyxl.utils import get_column_letter
 
 from .choices import Metric
 from .months import Month
+from .numbers import parse_whole_number
+from .spreadsheets import FileRejected, choose_sheet, column_letter, match_header, open_workbook
+from .subdistrict_names import SubDistrictNames, is_group_row, normalise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ERRORS = 200
 HEADER_SEARCH_ROWS = 10
-NAME_HEADER = "街镇"
-NOTE_HEADER = "备注"
-METRIC_HEADERS = {Metric.HIGH_TECH.label: Metric.HIGH_TECH.value, Metric.TECH_BASED.label: Metric.TECH_BASED.value}
-SKIPPED_NAMES = {"合计", "总计", "小计"}
+NAME = "subdistrict"
+NOTE = "note"
+# The headers offices use for each column; a header is compared without spaces, quotes or a
+# bracketed unit, so 高新技术企业（家） and “高新技术 企业” are 高新技术企业.
+HEADER_SYNONYMS = {
+    NAME: ("街镇", "镇街", "街道", "街镇名称", "镇街名称", "街道镇", "街道（镇）", "单位", "单位名称"),
+    Metric.HIGH_TECH.value: (
+        "高新技术企业",
+        "国家高新技术企业",
+        "高新技术企业数",
+        "高新技术企业数量",
+        "高新技术企业家数",
+        "高企",
+        "高企数",
+        "高企数量",
+        "有效高新技术企业",
+    ),
+    Metric.TECH_BASED.value: (
+        "科技型企业",
+        "市级科技型企业",
+        "重庆市科技型企业",
+        "科技型企业数",
+        "科技型企业数量",
+        "科技型企业家数",
+        "入库科技型企业",
+        "科技型中小企业",
+    ),
+    NOTE: ("备注", "说明"),
+}
+METRICS = (Metric.HIGH_TECH.value, Metric.TECH_BASED.value)
+METRIC_LABELS = {Metric.HIGH_TECH.value: Metric.HIGH_TECH.label, Metric.TECH_BASED.value: Metric.TECH_BASED.label}
 _TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read; the message is Chinese."""
 
 
 @dataclass
 class ParsedCounts:
-    """What a valid file says: {(sub_id, metric): (value, note)}; `errors` when it is not valid."""
+    """What a valid file says: {(sub_id, metric): (value, note)}; `errors` when it is not valid.
+
+    `sheet` is the sheet read; `notes` what the preview says besides the figures: the sheet
+    chosen and the hidden ones skipped, aliases used, rows skipped, cells read with a warning.
+    """
 
     file_name: str
     entries: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    sheet: str = ""
+    notes: list = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, message):
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+
+    def close(self):
+        if self.error_count > len(self.errors):
+            self.errors.append(f"……共 {self.error_count} 个问题，以上只列出前 {MAX_ERRORS} 个，请改正后重新导入。")
 
 
 def _where(sheet, row, column=None, header=None):
     place = f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
     if column is not None:
-        place += f" {get_column_letter(column + 1)}列"
+        place += f" {column_letter(column)}列"
         if header:
             place += f"（{header}）"
     return place
 
 
-def read_rows(file_name, data):
-    """[(sheet name, [(row number, [cell values])])] from xlsx or csv bytes; FileRejected otherwise."""
-    if len(data) == 0:
-        raise FileRejected("文件为空，请选择填好的表格文件。")
-    if len(data) > MAX_FILE_BYTES:
-        raise FileRejected(f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRejected("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再导入。")
-    return [("", _read_csv(data))]
-
-
-def _read_xlsx(data):
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FileRejected("文件已损坏或不完整，无法作为 Excel 表格读取，请重新保存后再导入。") from exc
-    except Exception as exc:  # openpyxl raises many kinds on a broken file; none may escape as a 500
-        raise FileRejected("文件不是有效的 Excel 表格（.xlsx），请检查后再导入。") from exc
-    try:
-        sheets = []
-        for sheet in workbook.worksheets:
-            rows = [(n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            sheets.append((sheet.title, rows))
-        return sheets
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise FileRejected("文件已损坏或不完整，无法读完全部内容，请重新保存后再导入。") from exc
-    finally:
-        workbook.close()
-
-
-def _read_csv(data):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileRejected("文件不是表格：既不是 .xlsx，也不是 UTF-8 或 GBK 编码的 .csv。")
-    if "\x00" in text:
-        raise FileRejected("文件不是表格：既不是 .xlsx，也不是 UTF-8 或 GBK 编码的 .csv。")
-    try:
-        return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
-    except csv.Error as exc:
-        raise FileRejected(f"CSV 文件格式有误：{exc}") from exc
-
-
 def _text(value):
     return "" if value is None else str(value).strip()
-
-
-def find_header(rows):
-    """(index into rows, {column index: header}) of the first row with the three headers."""
-    for index, (_, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = {i: _text(v) for i, v in enumerate(values) if _text(v)}
-        names = set(headers.values())
-        if NAME_HEADER in names and all(label in names for label in METRIC_HEADERS):
-            return index, headers
-    return None, None
 
 
 def title_month(rows, until):
@@ -125,117 +108,161 @@ def title_month(rows, until):
     return None
 
 
-def parse_count(value):
-    """(int, None) or (None, Chinese reason) for one cell."""
-    if isinstance(value, bool):
-        return None, f"“{value}”不是数字"
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            return None, f"“{value:g}”是小数，企业数量必须是整数"
-        number = int(value)
-    else:
-        text = _text(value).replace(",", "").replace("，", "")
-        if _INTEGER.match(text):
-            number = int(text)
-        elif _DECIMAL.match(text):
-            if float(text).is_integer():
-                number = int(float(text))
-            else:
-                return None, f"“{text}”是小数，企业数量必须是整数"
-        else:
-            return None, f"“{_text(value)}”不是数字"
-    if number < 0:
-        return None, f"“{number}”是负数，企业数量不能为负"
-    if number > settings.MAX_PLAUSIBLE_COUNT:
-        return None, f"“{number}”超出合理范围（单个街镇不超过 {settings.MAX_PLAUSIBLE_COUNT} 家），请核对"
-    return number, None
+def month_words(month):
+    return (f"{month.year}年{month.month}月", f"{month.year}-{month.month:02d}", f"{month.month}月")
 
 
-def parse_counts(file_name, data, month, subdistricts, *, partial=False):
+def find_header(rows, month):
+    return match_header(
+        rows, HEADER_SYNONYMS, (NAME, *METRICS), search_rows=HEADER_SEARCH_ROWS, this_month=month_words(month)
+    )
+
+
+def parse_counts(file_name, data, month, subdistricts, *, partial=False, sheet=None):
     """Read a month's counts from a file and validate every row; never raises for bad content."""
     result = ParsedCounts(file_name=file_name)
+    if len(data) > MAX_FILE_BYTES:
+        result.errors.append(f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
+        return result
     try:
-        sheets = read_rows(file_name, data)
+        workbook = open_workbook(data, file_name)
+        chosen, notes = choose_sheet(workbook, lambda s: find_header(s.rows, month) is not None, sheet)
     except FileRejected as exc:
         result.errors.append(str(exc))
         return result
-    by_name = {sub.name: sub for sub in subdistricts}
-    for sheet, rows in sheets:  # noqa: B007 - the sheet with the header is the one read below
-        header_index, headers = find_header(rows)
-        if header_index is not None:
-            break
-    else:
-        sheet = sheets[0][0] if sheets else ""
-        where = f"工作表“{sheet}”" if sheet else "文件"
-        if not any(values for _, rows in sheets for _, values in rows if any(_text(v) for v in values)):
-            result.errors.append(f"{where}没有内容。")
+    result.sheet, rows = chosen.name, chosen.rows
+    header = find_header(rows, month)
+    where_sheet = f"工作表“{chosen.name}”" if chosen.name else "文件"
+    if header is None:
+        if not rows:
+            result.errors.append(f"{where_sheet}没有内容。")
         else:
             result.errors.append(
-                f"{where}前{HEADER_SEARCH_ROWS}行中找不到表头：须有“街镇”“高新技术企业”“科技型企业”三列（可下载模板填写）。"
+                f"{where_sheet}前{HEADER_SEARCH_ROWS}行中找不到表头：须有“街镇”“高新技术企业”“科技型企业”三列"
+                "（表头可带单位，如“高新技术企业（家）”；可下载模板填写）。"
             )
         return result
-    named = title_month(rows, header_index)
+    if chosen.name:
+        result.notes.append(f"读取的工作表：“{chosen.name}”。")
+    result.notes += notes + header.notes
+    result.errors += header.problems
+    named = title_month(rows, header.index)
     if named is not None and named != month:
-        result.errors.append(f"{_where(sheet, rows[0][0])}：文件标题写的是{named.label}，与所选月份{month.label}不符。")
-    columns = {header: index for index, header in headers.items()}
-    seen = {}
-    for row_no, values in rows[header_index + 1 :]:
-        cells = {header: values[i] if i < len(values) else None for header, i in columns.items()}
-        name = _text(cells[NAME_HEADER])
-        if not name and not any(_text(cells[h]) for h in METRIC_HEADERS):
+        place = _where(chosen.name, rows[0][0])
+        result.errors.append(f"{place}：文件标题写的是{named.label}，与所选月份{month.label}不符。")
+    if result.errors:
+        return result
+    _read_rows(result, chosen.name, rows[header.index + 1 :], header.columns, subdistricts, partial)
+    result.close()
+    return result
+
+
+def _read_rows(result, sheet, rows, columns, subdistricts, partial):
+    names, seen, skipped = SubDistrictNames(subdistricts), {}, []
+    name_col, name_header = columns[NAME]
+    for row_no, values in rows:
+        cells = {key: values[i] if i < len(values) else None for key, (i, _) in columns.items()}
+        name = _text(cells[NAME])
+        if is_group_row(name) or (not name and any(is_group_row(v) for v in values if isinstance(v, str))):
+            skipped.append(f"第{row_no}行“{normalise(name) or next(v for v in values if isinstance(v, str))}”")
             continue
-        if name in SKIPPED_NAMES:
+        if not name and not any(_text(cells[m]) for m in METRICS):
             continue
-        name_col = columns[NAME_HEADER]
-        if not name:
-            result.errors.append(f"{_where(sheet, row_no, name_col, NAME_HEADER)}：缺少街镇名称。")
+        if not normalise(name):
+            result.error(f"{_where(sheet, row_no, name_col, name_header)}：缺少街镇名称。")
             continue
-        sub = by_name.get(name)
-        if sub is None:
-            result.errors.append(f"{_where(sheet, row_no, name_col, NAME_HEADER)}：未知街镇“{name}”。")
+        match = names.match(name)
+        if match.subdistrict is None:
+            result.error(f"{_where(sheet, row_no, name_col, name_header)}：{match.problem}。")
             continue
+        sub = match.subdistrict
         if sub.pk in seen:
-            result.errors.append(
-                f"{_where(sheet, row_no, name_col, NAME_HEADER)}：“{name}”重复出现（第{seen[sub.pk]}行已有）。"
-            )
+            place = _where(sheet, row_no, name_col, name_header)
+            result.error(f"{place}：“{sub.name}”重复出现（第{seen[sub.pk]}行已有）。")
             continue
         seen[sub.pk] = row_no
-        note = _text(cells.get(NOTE_HEADER)) if NOTE_HEADER in cells else None
-        for header, metric in METRIC_HEADERS.items():
-            raw = cells[header]
+        if match.alias:
+            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
+        note = _text(cells.get(NOTE)) if NOTE in cells else None
+        for metric in METRICS:
+            column, header = columns[metric]
+            raw = cells[metric]
             if _text(raw) == "":
                 if not partial:
-                    result.errors.append(f"{_where(sheet, row_no, columns[header], header)}：缺少数值。")
+                    result.error(f"{_where(sheet, row_no, column, header)}：缺少数值。")
                 continue
-            value, problem = parse_count(raw)
-            if problem:
-                result.errors.append(f"{_where(sheet, row_no, columns[header], header)}：{problem}。")
+            parsed = parse_whole_number(raw)
+            if parsed.problem:
+                result.error(f"{_where(sheet, row_no, column, header)}：{parsed.problem}。")
                 continue
-            result.entries[(sub.pk, metric)] = (value, note or None)
+            if parsed.warning:
+                result.notes.append(f"{_where(sheet, row_no, column, header)}：{parsed.warning}。")
+            result.entries[(sub.pk, metric)] = (parsed.value, note or None)
+    if skipped:
+        result.notes.append(f"已跳过{len(skipped)}个分组或合计行：{'、'.join(skipped)}。")
     if not partial:
         missing = [sub.name for sub in subdistricts if sub.pk not in seen]
         if missing:
             where = f"工作表“{sheet}”" if sheet else "文件"
-            result.errors.append(
+            result.error(
                 f"{where}缺少{len(missing)}个街镇的行：{'、'.join(missing)}"
                 "（整月导入须包含全部街镇；只更新部分街镇请勾选“仅更新部分街镇”）。"
             )
-    return result
 
 
-IMPORT_SESSION_KEY = "count_import"
+IMPORT_SESSION_KEY = "count_imports"
+MAX_STAGED = 5
 
 
-def stage_import(month, parsed, plan):
-    """What the preview step keeps in the session: the validated entries and the old values seen."""
-    return {
+def stage_import(session, month, parsed, plan):
+    """Keep a preview's validated entries under a token of its own; returns the token.
+
+    Each upload is its own stage, so that two tabs previewing two files never confirm each
+    other's file: the confirmation names its token, and the token carries its file and month.
+    Stages older than IMPORT_STAGE_MINUTES are dropped, and at most MAX_STAGED are kept.
+    """
+    now = time.time()
+    stages = {t: s for t, s in session.get(IMPORT_SESSION_KEY, {}).items() if not _expired(s, now)}
+    for old in sorted(stages, key=lambda t: stages[t]["staged_at"])[: max(0, len(stages) - MAX_STAGED + 1)]:
+        del stages[old]
+    token = secrets.token_urlsafe(18)
+    stages[token] = {
         "month": str(month),
         "file_name": parsed.file_name,
+        "sheet": parsed.sheet,
+        "notes": parsed.notes[:MAX_ERRORS],
         "entries": [[sub_id, metric, value, note] for (sub_id, metric), (value, note) in parsed.entries.items()],
         "expected_old": [[c.subdistrict.pk, c.metric, c.old] for c in plan.cells],
+        "staged_at": now,
     }
+    session[IMPORT_SESSION_KEY] = stages
+    return token
+
+
+def _expired(staged, now):
+    return now - staged.get("staged_at", 0) > settings.IMPORT_STAGE_MINUTES * 60
+
+
+def staged_import(session, token):
+    """(stage, None) for this session's `token`, or (None, Chinese reason)."""
+    stages = session.get(IMPORT_SESSION_KEY, {})
+    staged = stages.get(token) if token else None
+    if staged is None:
+        return (
+            None,
+            "找不到这次上传的待确认导入（可能已确认、已被取消或属于其他页面），未写入任何数据，请重新上传文件。",
+        )
+    if _expired(staged, time.time()):
+        drop_staged(session, token)
+        minutes = settings.IMPORT_STAGE_MINUTES
+        return None, f"这次上传已超过 {minutes} 分钟未确认，已失效，未写入任何数据，请重新上传文件。"
+    return staged, None
+
+
+def drop_staged(session, token):
+    stages = dict(session.get(IMPORT_SESSION_KEY, {}))
+    if stages.pop(token, None) is not None:
+        session[IMPORT_SESSION_KEY] = stages
 
 
 def unstage_import(staged):

@@ -223,16 +223,30 @@ def save_month(
 
 
 def import_counts(
-    month, file_name, data, user, *, partial=False, reason="", confirmed=False, default_note="", expected_old=None
+    month,
+    file_name,
+    data,
+    user,
+    *,
+    partial=False,
+    reason="",
+    confirmed=False,
+    default_note="",
+    expected_old=None,
+    sheet=None,
+    notes=None,
 ):
     """Import a month's counts from a spreadsheet: everything is checked, then written at once.
 
     `default_note` is the note given to confirmed drops and large rises that the file itself
-    leaves without one (the command's --reason, or the web form's note).
+    leaves without one (the command's --reason, or the web form's note). `sheet` names the sheet
+    to read; `notes`, a list, receives what the reading says (sheet read, aliases, skipped rows).
     """
     subs = list(district_subdistricts())
     errors = month_errors(month)
-    parsed = parse_counts(file_name, data, month, subs, partial=partial)
+    parsed = parse_counts(file_name, data, month, subs, partial=partial, sheet=sheet)
+    if notes is not None:
+        notes.extend(parsed.notes)
     errors += parsed.errors
     if errors:
         raise CountsRejected(errors)

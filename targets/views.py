@@ -20,7 +20,7 @@ from . import api, dashboard, exporters, freshness, services
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
-from .importers import IMPORT_SESSION_KEY, parse_counts, stage_import, unstage_import
+from .importers import drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
 from .months import Month, loggable_months
 from .progress import latest_logged_month, plannable_months
@@ -212,13 +212,21 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         month, upload = form.cleaned_data["month"], form.cleaned_data["file"]
         subs = list(services.district_subdistricts())
-        parsed = parse_counts(upload.name, upload.read(), month, subs, partial=form.cleaned_data["partial"])
+        parsed = parse_counts(
+            upload.name,
+            upload.read(),
+            month,
+            subs,
+            partial=form.cleaned_data["partial"],
+            sheet=form.cleaned_data["sheet"] or None,
+        )
         errors = services.month_errors(month) + parsed.errors
         if errors:
-            return self.render_to_response(self.get_context_data(form=form, errors=errors, file_name=upload.name))
+            context = self.get_context_data(form=form, errors=errors, file_name=upload.name, notes=parsed.notes)
+            return self.render_to_response(context)
         plan = services.plan_month(month, parsed.entries, subs)
-        self.request.session[IMPORT_SESSION_KEY] = stage_import(month, parsed, plan)
-        return redirect("targets:monthlycount_import_confirm")
+        token = stage_import(self.request.session, month, parsed, plan)
+        return redirect(reverse("targets:monthlycount_import_confirm") + f"?token={token}")
 
 
 class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
@@ -229,20 +237,27 @@ class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
     form_class = CountImportConfirmForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.staged = request.session.get(IMPORT_SESSION_KEY)
-        if scope.is_bureau(request.user) and not self.staged:
-            messages.error(request, "没有待确认的导入，请重新上传文件。")
+        self.token = request.POST.get("token") or request.GET.get("token") or ""
+        self.staged, problem = staged_import(request.session, self.token)
+        if scope.is_bureau(request.user) and problem:
+            messages.error(request, problem)
             return redirect("targets:monthlycount_import")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"token": self.token, "month": self.staged["month"]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month, entries, _ = unstage_import(self.staged)
         plan = services.plan_month(month, entries)
-        context.update(month=month, plan=plan, file_name=self.staged["file_name"])
+        context.update(month=month, plan=plan, file_name=self.staged["file_name"], notes=self.staged.get("notes", []))
         return context
 
     def form_valid(self, form):
+        if form.cleaned_data["month"] != self.staged["month"]:
+            messages.error(self.request, "确认的月份与上传时选择的月份不一致，未写入任何数据，请重新上传文件。")
+            return redirect("targets:monthlycount_import")
         month, entries, expected_old = unstage_import(self.staged)
         note = form.cleaned_data["note"].strip()
         if form.cleaned_data["confirm"] and note:
@@ -265,7 +280,7 @@ class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
             for error in exc.errors:
                 form.add_error(None, error)
             return self.form_invalid(form)
-        del self.request.session[IMPORT_SESSION_KEY]
+        drop_staged(self.request.session, self.token)
         messages.success(self.request, f"已导入{month.label}的 {len(written)} 个数值（{self.staged['file_name']}）。")
         return redirect("targets:monthlycount_entry", month=month)
 

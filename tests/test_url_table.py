@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.choices import Role
 from bulletins.services import publish
 from demo.services import seed_demo_counts
+from enterprises.models import ImportJob
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.services import save_report
@@ -109,6 +110,8 @@ EXPECTED = {
     "enterprises:profile": [("/enterprises/profile/", NOT_UNITS)],
     "enterprises:reconcile": [("/enterprises/reconcile/", NOT_UNITS)],  # scoped to the official's firms
     "enterprises:enterprise_import": [("/enterprises/import/", BUREAU_ONLY)],
+    "enterprises:import_job": [("/enterprises/import/jobs/{job}/", BUREAU_ONLY)],  # the uploader's own
+    "enterprises:import_job_status": [("/enterprises/import/jobs/{job}/status", BUREAU_ONLY)],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
     "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
     "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
@@ -171,7 +174,11 @@ def world(db, settings, tmp_path):
             "attachment1": report1.attachments.get().pk,
             "firm": firm(1, sub="tiansheng").pk,
             "shuitu_firm": firm(2, sub="shuitu").pk,
-        }
+            "job": ImportJob.objects.create(
+                created_by=users["B"], file_name="名录.xlsx", stored_as="job-x.xlsx", step="previewed",
+                summary={"rows": 5000, "created": 5000, "updated": 0, "unchanged": 0, "recognitions_added": 10},
+            ).pk,
+        }  # fmt: skip
         yield users, ids
 
 

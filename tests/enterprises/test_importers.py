@@ -141,18 +141,18 @@ def test_one_bad_row_in_the_last_line_writes_nothing_and_all_problems_are_listed
 
 def test_missing_header():
     messages = refused(xlsx([GOOD[0][:4]], headers=HEADERS[:4]))
-    assert messages == ["工作表“企业名录”第1行：缺少表头：科技型企业入库年份（表头须在第1行）"]
+    assert messages == ["工作表“企业名录”第1行：缺少表头：科技型企业入库年份（表头可带单位或括号说明）"]
 
 
 def test_empty_file_and_header_only():
-    assert "文件是空的" in refused(b"", "a.csv")[0]
+    assert "文件为空" in refused(b"", "a.csv")[0]
     assert "没有数据行" in refused(xlsx([]))[0]
 
 
 def test_not_a_spreadsheet():
-    assert "不是有效的 Excel" in refused(b"PK\x03\x04garbage", "a.xlsx")[0]
-    assert "只能导入 Excel（.xlsx）或 CSV" in refused(b"hello", "a.pdf")[0]
-    assert "不支持旧版 .xls" in refused(b"\xd0\xcf\x11\xe0", "a.xls")[0]
+    assert "文件已损坏" in refused(b"PK\x03\x04garbage", "a.xlsx")[0]
+    assert "只能导入 Excel（.xlsx、.xlsm、.xls）" in refused(b"hello", "a.pdf")[0]
+    assert "文件已损坏" in refused(b"\xd0\xcf\x11\xe0", "a.xls")[0]
 
 
 def test_over_20_mb_is_refused_before_reading():
@@ -185,7 +185,7 @@ def test_command_exits_non_zero_from_the_shell(tmp_path):
         [sys.executable, "manage.py", "import_enterprises", str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode != 0
-    assert "不是有效的 Excel" in result.stderr and "Traceback" not in result.stderr
+    assert "文件已损坏" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_generator_is_deterministic_with_valid_unique_codes(tmp_path):
@@ -199,3 +199,68 @@ def test_generator_is_deterministic_with_valid_unique_codes(tmp_path):
     call_command("generate_enterprises", "--count", "300", "--seed", "5", "--output", str(path))
     summary = run_import(path.read_bytes(), path.name)
     assert summary.created == 300
+
+
+# --- files as offices send them (issue 13) ---------------------------------------------------------
+
+
+def test_a_hidden_first_sheet_is_skipped():
+    from openpyxl import Workbook
+
+    from tests.spreadsheet_corpus import save
+
+    wb = Workbook()
+    backup = wb.active
+    backup.title = "旧名录"
+    backup.append(HEADERS)
+    backup.append(["旧企业有限公司", code(9), "天生街道", "", 2020])
+    backup.sheet_state = "hidden"
+    current = wb.create_sheet("名录")
+    current.append(HEADERS)
+    for row in GOOD:
+        current.append(list(row))
+    wb.active = 1
+    summary = run_import(save(wb), "firms.xlsx")
+    assert summary.created == 3 and summary.sheet == "名录"
+    assert "已跳过隐藏的工作表：“旧名录”。" in summary.notes
+    assert not Enterprise.objects.filter(credit_code=code(9)).exists()
+
+
+def test_headers_with_synonyms_below_a_title_and_aliases_for_subdistricts():
+    from openpyxl import Workbook
+
+    from tests.spreadsheet_corpus import save
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2025年北碚区高新技术企业名录"])
+    ws.append(["企业全称", "社会信用代码", "镇街", "发证日期（年月日）", "入库年份"])
+    ws.append(["重庆天生传感技术有限公司", code(1), "天生", dt.datetime(2024, 2, 29), "２０２３"])
+    ws.append(["重庆水土新材料有限公司", code(2), "水土镇", "2023/05/06", ""])
+    summary = run_import(save(wb), "firms.xlsx")
+    assert summary.created == 2
+    assert Enterprise.objects.get(credit_code=code(1)).tech_registered_year == 2023
+    assert Enterprise.objects.get(credit_code=code(2)).subdistrict.slug == "shuitu"
+    assert "原表“水土镇” → 水土街道（第4行，共 1 行）。" in summary.notes
+
+
+def test_formulas_without_values_are_refused():
+    rows = [(*GOOD[0][:4], "=2020+3")]
+    messages = refused(xlsx(rows))
+    assert any("该单元格为公式但未保存计算结果" in m for m in messages), messages
+
+
+def test_problems_are_capped_at_200_with_the_total():
+    rows = [(f"企业{i}", "bad", "天生街道", "", "") for i in range(300)]
+    with pytest.raises(ImportRefused) as info:
+        run_import(xlsx(rows), "firms.xlsx")
+    assert info.value.total == 300 and len(info.value.problems) == 201
+    assert str(info.value.problems[-1]) == "……共 300 处错误，以上只列出前 200 处。"
+
+
+@pytest.mark.parametrize("name", ["declared_huge.xlsx", "zip_bomb.xlsx", "malformed.xlsx", "encrypted.xlsx"])
+def test_hostile_files_are_refused(name):
+    from tests.spreadsheet_corpus import HOSTILE
+
+    messages = refused(HOSTILE[name](), name)
+    assert len(messages) == 1 and ("超过" in messages[0] or "压缩比" in messages[0] or "文件" in messages[0])

@@ -292,3 +292,118 @@ def test_import_with_a_wrong_check_digit_lists_the_row(login, bureau):
 def test_import_refuses_a_file_over_20_mb(login, bureau):
     response = _upload(login(bureau), b"x" * (20 * 1024 * 1024 + 1), "big.csv")
     assert "文件超过 20 MB" in response.content.decode()
+
+
+# --- big imports in the background (issue 13) ------------------------------------------------------
+
+
+@pytest.fixture
+def background(settings):
+    """Every upload goes to the background job, run at once by django-tasks' immediate backend."""
+    settings.ENTERPRISE_BACKGROUND_BYTES = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _firm_rows(count):
+    from tests.enterprises.helpers import HEADERS as H
+
+    rows = [(f"后台企业{i}有限公司", code(1000 + i), "天生街道", "2024-03-01", 2023) for i in range(count)]
+    return H, rows
+
+
+def test_a_big_file_is_checked_then_written_in_the_background(
+    login, bureau, background, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.models import ImportJob
+
+    c = login(bureau)
+    headers, rows = _firm_rows(30)
+    upload = SimpleUploadedFile("大名录.xlsx", xlsx(rows, headers=headers))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/enterprises/import/", {"action": "upload", "file": upload})
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/enterprises/import/jobs/{job.pk}/"
+    assert (job.step, job.rows_total, job.rows_read, job.rows_validated) == ("previewed", 30, 30, 30)
+    assert Enterprise.objects.count() == 0
+    page = c.get(response["Location"]).content.decode()
+    assert "确认导入" in page and "新增企业 <strong>30</strong> 家" in page and "import-progress.js" in page
+    status = c.get(f"/enterprises/import/jobs/{job.pk}/status").json()
+    assert status == {
+        "step": "previewed",
+        "step_label": "检查完成，待确认",
+        "finished": True,
+        "rows_total": 30,
+        "rows_read": 30,
+        "rows_validated": 30,
+        "rows_written": 0,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(f"/enterprises/import/jobs/{job.pk}/", {"action": "confirm"})
+    job.refresh_from_db()
+    assert (job.step, job.rows_written) == ("done", 30)
+    assert Enterprise.objects.count() == 30
+    assert "已导入“大名录.xlsx”" in c.get(f"/enterprises/import/jobs/{job.pk}/").content.decode()
+
+
+def test_a_refused_big_file_writes_nothing_and_lists_problems(
+    login, bureau, background, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.models import ImportJob
+
+    c = login(bureau)
+    headers, rows = _firm_rows(5)
+    rows[2] = ("坏企业", "bad", "天生街道", "", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(
+            "/enterprises/import/",
+            {"action": "upload", "file": SimpleUploadedFile("a.xlsx", xlsx(rows, headers=headers))},
+        )
+    job = ImportJob.objects.get()
+    assert job.step == "refused" and job.problem_count == 1
+    assert "第4行" in c.get(f"/enterprises/import/jobs/{job.pk}/").content.decode()
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background, django_capture_on_commit_callbacks):
+    """The write is one transaction: a failure after some rows are inserted rolls them all back."""
+    from unittest import mock
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises import importers
+    from enterprises.models import HighTechRecognition, ImportJob
+
+    c = login(bureau)
+    headers, rows = _firm_rows(20)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(
+            "/enterprises/import/",
+            {"action": "upload", "file": SimpleUploadedFile("a.xlsx", xlsx(rows, headers=headers))},
+        )
+    job = ImportJob.objects.get()
+    real_insert = importers.bulk.insert_history
+
+    def killed(*args, **kwargs):
+        real_insert(*args, **kwargs)
+        raise SystemExit("worker killed")
+
+    with mock.patch.object(importers.bulk, "insert_history", killed):
+        with django_capture_on_commit_callbacks(execute=True):
+            c.post(f"/enterprises/import/jobs/{job.pk}/", {"action": "confirm"})
+    assert Enterprise.objects.count() == 0 and HighTechRecognition.objects.count() == 0
+    job.refresh_from_db()
+    assert job.step == "writing"  # as a killed worker leaves it: the page still says 写入数据库
+
+
+def test_another_users_job_is_404(login, bureau, leader, background):
+    from enterprises.models import ImportJob
+    from tests.conftest import make_user
+
+    other = make_user("bureau2", "bureau")
+    job = ImportJob.objects.create(created_by=other, file_name="a.xlsx", stored_as="job-a.xlsx")
+    assert login(bureau).get(f"/enterprises/import/jobs/{job.pk}/").status_code == 404
+    assert login(leader).get(f"/enterprises/import/jobs/{job.pk}/status").status_code == 403

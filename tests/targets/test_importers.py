@@ -154,15 +154,15 @@ def test_csv_errors_name_row_and_column():
         (b"", "文件为空"),
         (xlsx_bytes([["天生街道", 1, 1]] * 17)[:300], "文件已损坏或不完整"),
         (b"%PDF-1.4 not a spreadsheet \x00\x01\x02\xff\xfe", "文件不是表格"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel（.xls）"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "文件已损坏或不完整"),
         (b"x" * (5 * 1024 * 1024 + 1), "超过 5 MB"),
         (xlsx_bytes([["天生街道", 1, 1]], header=["名称", "高新技术企业", "科技型企业"]), "找不到表头"),
         (xlsx_bytes([], header=[]), "没有内容"),
-        (csv_bytes([["天生街道", 1, 1]], header=["街镇", "高企", "科技型企业"]), "找不到表头"),
+        (csv_bytes([["天生街道", 1, 1]], header=["街镇", "高科", "科技型企业"]), "找不到表头"),
     ],
 )
 def test_whole_file_refusals(data, message):
-    errors = refused(data, confirmed=True)
+    errors = refused(data, name="upload", confirmed=True)
     assert any(message in e for e in errors), errors
 
 

@@ -1,5 +1,7 @@
 """The monthly count pages through the test client, for every role."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -104,8 +106,8 @@ def test_grid_refuses_bad_numbers_and_writes_nothing(login, bureau):
     values = {("tiansheng", "high_tech"): 11, ("chaoyang", "high_tech"): "-1", ("xiema", "tech_based"): "1.5"}
     response = c.post("/counts/2026-10/", grid_data(values))
     html = response.content.decode()
-    assert "朝阳街道高新技术企业：企业数量不能为负" in html
-    assert "歇马街道科技型企业：请填写整数" in html
+    assert "朝阳街道高新技术企业：“-1”是负数，企业数量不能为负" in html
+    assert "歇马街道科技型企业：“1.5”是小数，企业数量必须是整数" in html
     assert not MonthlyCount.objects.exists()
 
 
@@ -135,16 +137,17 @@ def test_web_import_previews_then_writes(login, bureau):
     c = login(bureau)
     upload = SimpleUploadedFile("十月.csv", csv_bytes(all_rows(), encoding="gbk"), content_type="text/csv")
     response = c.post("/counts/import/", {"month": "2026-10", "file": upload})
-    assert response.status_code == 302 and response["Location"] == "/counts/import/confirm/"
+    assert response.status_code == 302 and response["Location"].startswith("/counts/import/confirm/?token=")
     assert not MonthlyCount.objects.exists()
-    preview = c.get("/counts/import/confirm/")
+    preview = c.get(response["Location"])
     html = preview.content.decode()
     assert "十月.csv" in html and "较上月下降" in html
     assert len(preview.context["plan"].changes) == 34
-    response = c.post("/counts/import/confirm/", {})
+    staged = {"token": preview.context["form"].initial["token"], "month": "2026-10"}
+    response = c.post("/counts/import/confirm/", staged)
     assert "请确认" in response.content.decode()
     assert not MonthlyCount.objects.exists()
-    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "按统计局口径核定"})
+    response = c.post("/counts/import/confirm/", {**staged, "confirm": "on", "note": "按统计局口径核定"})
     assert response.status_code == 302
     assert MonthlyCount.objects.filter(month=OCT.date).count() == 34
     assert MonthlyCount.objects.get(subdistrict__slug="shuitu", metric="high_tech").note == "按统计局口径核定"
@@ -178,11 +181,11 @@ def test_web_import_refuses_an_oversized_file_before_reading_it(login, bureau):
 def test_web_import_refuses_a_changed_month_between_preview_and_confirm(login, bureau):
     c = login(bureau)
     upload = SimpleUploadedFile("a.csv", csv_bytes(all_rows(), encoding="utf-8"))
-    c.post("/counts/import/", {"month": "2026-10", "file": upload})
+    token = c.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"].split("token=")[1]
     MonthlyCount.objects.create(
         subdistrict=SubDistrict.objects.get(slug="tiansheng"), month=OCT.date, metric="high_tech", value=12
     )
-    response = c.post("/counts/import/confirm/", {"confirm": "on", "note": "x"})
+    response = c.post("/counts/import/confirm/", {"token": token, "month": "2026-10", "confirm": "on", "note": "x"})
     assert "已被他人改为 12" in response.content.decode()
     assert MonthlyCount.objects.count() == 1
 
@@ -214,3 +217,71 @@ def test_api_progress_is_scoped(login, bureau, official, unit_user):
     assert login(unit_user).get("/api/v1/progress?month=2026-10").json()["subdistricts"] == []
     bad = login(bureau).get("/api/v1/progress?month=2026-13")
     assert bad.status_code == 400 and "月份" in bad.json()["error"]
+
+
+def test_two_tabs_cannot_cross(login, bureau):
+    """Tab A previews October, tab B uploads September: A's confirmation writes A's file into October."""
+    c = login(bureau)
+    october = [[name, 20, 300] for name, _, _ in all_rows()]
+    september = [[name, 1, 2] for name, _, _ in all_rows()]
+    tab_a = c.post(
+        "/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("十月.xlsx", xlsx_bytes(october))}
+    )
+    tab_b = c.post(
+        "/counts/import/", {"month": "2026-09", "file": SimpleUploadedFile("九月.xlsx", xlsx_bytes(september))}
+    )
+    token_a = tab_a["Location"].split("token=")[1]
+    token_b = tab_b["Location"].split("token=")[1]
+    assert token_a != token_b
+    preview_a = c.get(tab_a["Location"])
+    assert "十月.xlsx" in preview_a.content.decode() and preview_a.context["month"] == OCT
+    # Tab A's form, posted with B's month, is refused rather than mixed.
+    crossed = c.post("/counts/import/confirm/", {"token": token_a, "month": "2026-09", "confirm": "on", "note": "x"})
+    assert crossed.status_code == 302 and not MonthlyCount.objects.exists()
+    response = c.post("/counts/import/confirm/", {"token": token_a, "month": "2026-10", "confirm": "on", "note": "x"})
+    assert response.status_code == 302
+    assert set(MonthlyCount.objects.values_list("month", "value")) == {(OCT.date, 20), (OCT.date, 300)}
+    assert MonthlyCount.objects.get(subdistrict__slug="tiansheng", metric="high_tech").source_file == "十月.xlsx"
+    # A's token is spent; B's is still its own file for September.
+    again = c.post("/counts/import/confirm/", {"token": token_a, "month": "2026-10", "confirm": "on", "note": "x"})
+    assert again.status_code == 302 and again["Location"] == "/counts/import/"
+    assert c.get(tab_b["Location"]).context["file_name"] == "九月.xlsx"
+
+
+def test_a_forged_or_expired_token_is_refused(login, bureau, time_machine):
+    c = login(bureau)
+    upload = SimpleUploadedFile("a.csv", csv_bytes(all_rows(), encoding="utf-8"))
+    location = c.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"]
+    token = location.split("token=")[1]
+    forged = c.post("/counts/import/confirm/", {"token": "x" + token, "month": "2026-10", "confirm": "on"}, follow=True)
+    assert "找不到这次上传的待确认导入" in forged.content.decode()
+    time_machine.move_to(dt.datetime(2026, 11, 15, 10, 31), tick=False)
+    expired = c.post("/counts/import/confirm/", {"token": token, "month": "2026-10", "confirm": "on"}, follow=True)
+    assert "已超过 30 分钟未确认，已失效" in expired.content.decode()
+    assert not MonthlyCount.objects.exists()
+
+
+def test_the_preview_names_the_sheet_aliases_and_skipped_rows(login, bureau):
+    c = login(bureau)
+    rows = [["天生" if name == "天生街道" else name, ht, tb] for name, ht, tb in all_rows()] + [["合计", 1, 1]]
+    upload = SimpleUploadedFile("十月.xlsx", xlsx_bytes(rows, sheet="10月"))
+    location = c.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"]
+    html = c.get(location).content.decode()
+    assert "读取的工作表：“10月”" in html
+    assert "原表“天生” → 天生街道" in html
+    assert "已跳过1个分组或合计行" in html
+
+
+def test_the_sheet_is_chosen_on_the_page(login, bureau):
+    from tests import spreadsheet_corpus as corpus
+
+    c = login(bureau)
+    rows = [[name, 20, 300] for name, _, _ in all_rows()]
+    data = corpus.one_sheet_per_month({"9月": all_rows(), "10月": rows}, active="10月")
+    refused = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("a.xlsx", data)})
+    assert "都有表头：“9月”、“10月”" in refused.content.decode()
+    chosen = c.post(
+        "/counts/import/", {"month": "2026-10", "sheet": "10月", "file": SimpleUploadedFile("a.xlsx", data)}
+    )
+    preview = c.get(chosen["Location"])
+    assert {cell.new for cell in preview.context["plan"].cells} == {20, 300}

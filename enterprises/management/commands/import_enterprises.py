@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = "从 Excel（.xlsx）或 CSV 文件导入企业名录：按统一社会信用代码匹配，有任何一行错误则什么都不写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=".xlsx 或 .csv 文件")
+        parser.add_argument("file", help=".xlsx、.xlsm、.xls、.et、.ods 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+        parser.add_argument("--sheet", default=None, help="要导入的工作表名称（文件有多个填好的工作表时必填）")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -21,11 +22,13 @@ class Command(BaseCommand):
         except OSError:
             raise CommandError(f"无法读取文件：{path}") from None
         try:
-            summary = run_import(data, path.name, dry_run=options["dry_run"])
+            summary = run_import(data, path.name, dry_run=options["dry_run"], sheet=options["sheet"])
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"文件有 {len(refused.problems)} 处错误，未导入任何数据。") from None
+            raise CommandError(f"文件有 {refused.total} 处错误，未导入任何数据。") from None
+        for note in summary.notes:
+            self.stdout.write(note)
         verb = "检查通过（未写入）" if options["dry_run"] else "导入完成"
         self.stdout.write(
             self.style.SUCCESS(

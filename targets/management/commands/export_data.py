@@ -2,7 +2,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Rebuilt by `migrate`, or only useful to a running server: not part of a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "axes",
+    "django_tasks_database",
+    "enterprises.importjob",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,90 @@
+"""How offices write a sub-district's name, and which rows of their tables are not sub-districts.
+
+A name in a file matches a sub-district, after every Unicode space and zero-width character is
+removed and full-width letters are folded (NFKC), when it is:
+
+- the name itself: 天生街道, 澄江镇;
+- the stem without 街道 or 镇: 天生, 澄江;
+- the name of its administrative body: 天生街道办事处, 澄江镇人民政府 (also 澄江镇政府);
+- a former name in `FORMER_NAMES`: towns turned into 街道 (撤镇设街道), e.g. 水土镇 → 水土街道.
+
+A name that would match two sub-districts is refused as ambiguous. Group and subtotal rows
+(A类镇街, B类街镇, 小计, 合计 with any spacing, 总计, 全区合计, A类小计…) are not sub-districts:
+the importers skip them and list them as skipped.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .numbers import strip_invisible
+
+FORMER_NAMES = {
+    "水土镇": "水土街道",
+    "复兴镇": "复兴街道",
+    "歇马镇": "歇马街道",
+    "蔡家岗镇": "蔡家岗街道",
+}
+BODY_SUFFIXES = ("街道办事处", "办事处", "人民政府", "政府")
+_GROUP_ROW = re.compile(
+    r"^(?:[A-Za-z甲乙丙一二三]类(?:镇街|街镇|街道|乡镇)?(?:小计|合计)?|全区(?:合计|总计|小计)?|.{0,8}(?:小计|合计|总计))$"
+)
+
+
+def normalise(text):
+    return strip_invisible(unicodedata.normalize("NFKC", str(text or "")))
+
+
+def is_group_row(text):
+    """True for a group or subtotal label: A类镇街, 小计, 合 计, 全区合计, A类小计…"""
+    key = normalise(text)
+    return bool(key) and bool(_GROUP_ROW.match(key))
+
+
+def _stem(name):
+    for suffix in ("街道", "镇", "乡"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    subdistrict: object | None
+    alias: str | None = None  # the text as written, when it was not the name itself
+    problem: str | None = None
+
+
+class SubDistrictNames:
+    """The alias table of the given sub-districts (the district's, from the database)."""
+
+    def __init__(self, subdistricts):
+        self.keys = {}
+        for sub in subdistricts:
+            name = normalise(sub.name)
+            aliases = {name, _stem(name), name + "办事处", name + "人民政府", name + "政府"}
+            aliases |= {former for former, current in FORMER_NAMES.items() if current == sub.name}
+            for alias in aliases:
+                self.keys.setdefault(alias, {})[sub.pk] = sub
+
+    def match(self, raw):
+        written = str(raw or "").strip()
+        key = normalise(written)
+        candidates = self.keys.get(key)
+        if candidates is None:
+            for suffix in BODY_SUFFIXES:
+                if key.endswith(suffix) and len(key) > len(suffix):
+                    candidates = self.keys.get(key[: -len(suffix)])
+                    if candidates is not None:
+                        break
+        if not candidates:
+            return NameMatch(None, problem=f"未知街镇“{key}”")
+        if len(candidates) > 1:
+            names = "、".join(sorted(sub.name for sub in candidates.values()))
+            return NameMatch(None, problem=f"“{key}”可能指{names}，无法确定，请填写街镇全称")
+        sub = next(iter(candidates.values()))
+        if written == sub.name:
+            return NameMatch(sub)
+        if key == normalise(sub.name):
+            return NameMatch(sub, alias=f"{key}（含空格或不可见字符）")
+        return NameMatch(sub, alias=key)
