@@ -206,3 +206,32 @@ def reads_enterprises(user):
 def check_reads_enterprises(user):
     if not reads_enterprises(user):
         raise PermissionDenied("您的账号无权查看企业名录。")
+
+
+# Contributions of responsible units (issue 18). On a key task every responsible unit (and,
+# for "各镇街", each sub-district's official) contributes for a period; on a measure of 四、组织实施
+# every named unit does. Everyone who reads the task reads its contributions.
+
+
+def contributor_key(user, task):
+    """("unit", id) or ("subdistrict", id) under which `user` contributes to `task`; None if not.
+
+    Uses the task's prefetched units (`KeyTask.objects.with_units()`).
+    """
+    role = role_of(user)
+    named = list(task.taskresponsible_set.all())
+    if task.kind == "measure":
+        named += list(task.tasklead_set.all())
+    if role == Role.UNIT and any(row.unit_id == user.unit_id for row in named):
+        return ("unit", user.unit_id)
+    if role == Role.SUBDISTRICT and user.subdistrict_id and any(row.unit.all_subdistricts for row in named):
+        return ("subdistrict", user.subdistrict_id)
+    return None
+
+
+def check_can_contribute(user, task):
+    """403 unless `user` is a contributing unit (or sub-district) of `task`; returns its key."""
+    key = contributor_key(user, task)
+    if key is None:
+        raise PermissionDenied("只有该任务的责任单位（“各镇街”为各街镇）可以填报配合情况。")
+    return key

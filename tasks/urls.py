@@ -13,6 +13,13 @@ urlpatterns = [
     path("tasks/reports/<int:pk>/return/", views.report_return, name="taskreport_return"),
     path("tasks/reports/<int:pk>/accept/", views.report_accept, name="taskreport_accept"),
     path("tasks/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("tasks/<str:kind>/<int:number>/contributions/", views.contribution_list, name="contribution_list"),
+    path("tasks/<str:kind>/<int:number>/contributions/new/", views.contribution_form, name="contribution_create"),
+    path(
+        "tasks/contribution-attachments/<int:pk>/",
+        views.contribution_attachment_download,
+        name="contribution_attachment_download",
+    ),
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/record/", views.indicator_record, name="indicatorvalue_create"),
     path("api/v1/tasks", views.api_tasks, name="api_tasks"),

@@ -24,7 +24,7 @@ from targets.bulletin import publish
 from targets.demo import seed_demo_counts
 from targets.months import Month
 from tasks.models import KeyTask
-from tasks.services import save_report
+from tasks.services import save_contribution, save_report
 from tests.conftest import make_user
 from tests.enterprises.helpers import firm
 from tests.tasks.conftest import pdf_upload
@@ -96,6 +96,21 @@ EXPECTED = {
         ("/tasks/attachments/{attachment}/", EVERYONE),
         ("/tasks/attachments/{attachment1}/", row(200, 200, 403, 200)),
     ],
+    "tasks:contribution_list": [
+        ("/tasks/task/3/contributions/", row(200, 200, 403, 200)),  # officials read 各镇街 tasks only
+        ("/tasks/task/2/contributions/", EVERYONE),
+        ("/tasks/task/1/contributions/", row(200, 200, 403, 200)),
+        ("/tasks/measure/1/contributions/", EVERYONE),
+        ("/tasks/other/1/contributions/", row(404, 404, 404, 404)),
+    ],
+    "tasks:contribution_create": [
+        ("/tasks/task/3/contributions/new/", row(403, 403, 403, 200)),  # U: a responsible unit of task 3
+        ("/tasks/task/2/contributions/new/", row(403, 403, 200, 403)),  # O: 各镇街; U leads task 2
+        ("/tasks/task/1/contributions/new/", row(403, 403, 403, 403)),
+    ],
+    "tasks:contribution_attachment_download": [
+        ("/tasks/contribution-attachments/{contribution_attachment}/", EVERYONE)
+    ],
     "tasks:indicator_list": [("/indicators/", EVERYONE)],
     "tasks:indicatorvalue_create": [("/indicators/record/", BUREAU_ONLY)],
     "tasks:api_tasks": [("/api/v1/tasks", EVERYONE)],
@@ -161,7 +176,16 @@ def world(db, settings, tmp_path):
             values={},
             uploads=[(pdf_upload(), "pdf")],
         )
+        contribution = save_contribution(
+            task=KeyTask.objects.tasks().get(number=2),
+            key=("subdistrict", users["O"].subdistrict_id),
+            user=users["O"],
+            period="2026-10",
+            done="配合推进",
+            uploads=[(pdf_upload(), "pdf")],
+        )
         ids = {
+            "contribution_attachment": contribution.attachments.get().pk,
             "report": report.pk,
             "report1": report1.pk,
             "attachment": report.attachments.get().pk,
