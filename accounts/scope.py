@@ -235,3 +235,45 @@ def check_can_contribute(user, task):
     if key is None:
         raise PermissionDenied("只有该任务的责任单位（“各镇街”为各街镇）可以填报配合情况。")
     return key
+
+
+# 属地核实 (issue 18): an official checks the firms attributed to their sub-district and flags
+# them; the bureau resolves the flags; leadership reads them.
+
+
+def flags_visible_to(user, queryset):
+    """Flags `user` may read: all for bureau and leadership; an official those raised by, or
+    naming, their sub-district."""
+    from django.db.models import Q
+
+    role = role_of(user)
+    if role in WHOLE_DISTRICT_ROLES:
+        return queryset
+    if role == Role.SUBDISTRICT:
+        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | Q(destination_id=user.subdistrict_id))
+    return queryset.none()
+
+
+def checks_attribution(user):
+    """Only a sub-district's official checks (and flags) the firms attributed to it."""
+    return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
+
+
+def check_can_flag(user, subdistrict=None):
+    """403 unless `user` is the official of `subdistrict` (their own when None)."""
+    if not checks_attribution(user) or (subdistrict is not None and subdistrict.pk != user.subdistrict_id):
+        raise PermissionDenied("只有企业所属街镇的干部可以提出属地核实。")
+
+
+def can_resolve_flags(user):
+    return is_bureau(user)
+
+
+def check_can_resolve_flags(user):
+    if not can_resolve_flags(user):
+        raise PermissionDenied("只有区科技局可以处理属地核实。")
+
+
+def check_flag_visible(user, flag):
+    if not flags_visible_to(user, type(flag).objects.filter(pk=flag.pk)).exists():
+        raise PermissionDenied("您无权查看该属地核实。")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, HighTechRecognition
+from .models import AttributionFlag, Enterprise, HighTechRecognition
 
 
 class HighTechRecognitionInline(admin.TabularInline):
@@ -39,3 +39,10 @@ class HighTechRecognitionAdmin(SimpleHistoryAdmin):
     list_select_related = ("enterprise",)
     raw_id_fields = ("enterprise",)
     readonly_fields = ("valid_until",)
+
+
+@admin.register(AttributionFlag)
+class AttributionFlagAdmin(SimpleHistoryAdmin):
+    list_display = ("subdistrict", "kind", "enterprise", "firm_name", "destination", "state", "raised_at")
+    list_filter = ("kind", "state", "subdistrict")
+    readonly_fields = ("attachment", "attachment_name", "attachment_kind", "raised_at", "resolved_at")

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils import timezone
 
+from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from targets.months import Month
 
 from . import supervision
 from .choices import ReportStatus
-from .evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from .models import HEADLINE_REFUSAL, Indicator, ReportAttachment, TaskReport
 from .periods import Period
 

@@ -8,12 +8,12 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
+from beibei_dashboard.evidence import content_type_for
 from beibei_dashboard.tables import XlsxExportMixin
 
 from . import api, charts, services, supervision
 from .choices import Colour, TaskKind
 from .contributions import contribution_status
-from .evidence import content_type_for
 from .filtersets import KeyTaskFilterSet
 from .forms import IndicatorValueForm, ReturnReportForm, TaskContributionForm, TaskReportForm
 from .indicators import indicator_rows

@@ -20,6 +20,7 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.choices import Role
+from enterprises.verification import raise_flag
 from targets.bulletin import publish
 from targets.demo import seed_demo_counts
 from targets.months import Month
@@ -124,6 +125,14 @@ EXPECTED = {
     "enterprises:profile": [("/enterprises/profile/", NOT_UNITS)],
     "enterprises:reconcile": [("/enterprises/reconcile/", NOT_UNITS)],  # scoped to the official's firms
     "enterprises:enterprise_import": [("/enterprises/import/", BUREAU_ONLY)],
+    "enterprises:attribution_check": [("/enterprises/check/", NOT_UNITS)],  # officials: their own firms
+    "enterprises:flag_missing": [("/enterprises/check/missing/", row(403, 403, 200, 403))],
+    "enterprises:flag_create": [
+        ("/enterprises/{firm}/flag/", row(403, 403, 200, 403)),
+        ("/enterprises/{shuitu_firm}/flag/", row(403, 403, 403, 403)),
+    ],
+    "enterprises:flag_detail": [("/enterprises/flags/{flag}/", NOT_UNITS)],
+    "enterprises:flag_attachment": [("/enterprises/flags/{flag}/attachment/", NOT_UNITS)],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
 }
 
@@ -184,13 +193,22 @@ def world(db, settings, tmp_path):
             done="配合推进",
             uploads=[(pdf_upload(), "pdf")],
         )
+        tiansheng_firm = firm(1, sub="tiansheng")
         ids = {
             "contribution_attachment": contribution.attachments.get().pk,
             "report": report.pk,
             "report1": report1.pk,
             "attachment": report.attachments.get().pk,
             "attachment1": report1.attachments.get().pk,
-            "firm": firm(1, sub="tiansheng").pk,
+            "firm": tiansheng_firm.pk,
+            "flag": raise_flag(
+                user=users["O"],
+                subdistrict=tiansheng_firm.subdistrict,
+                kind="not_here",
+                note="不在本辖区",
+                enterprise=firm(3, sub="tiansheng"),
+                upload=(pdf_upload(), "pdf"),
+            ).pk,
             "shuitu_firm": firm(2, sub="shuitu").pk,
         }
         yield users, ids
