@@ -277,3 +277,48 @@ def check_can_resolve_flags(user):
 def check_flag_visible(user, flag):
     if not flags_visible_to(user, type(flag).objects.filter(pk=flag.pk)).exists():
         raise PermissionDenied("您无权查看该属地核实。")
+
+
+# The annual assessment (issue 18): the bureau sets up schemes and publishes results;
+# leadership reads everything, running scores included; an official reads their sub-district's
+# published score, a unit its own.
+
+
+def sees_running_assessment(user):
+    return sees_whole_district(user)
+
+
+def can_manage_assessment(user):
+    return is_bureau(user)
+
+
+def check_can_manage_assessment(user):
+    if not can_manage_assessment(user):
+        raise PermissionDenied("只有区科技局可以设置考核方案、发布考核结果。")
+
+
+def assessment_subject(user):
+    """Whose scores `user` reads: "all", ("subdistrict", id), ("unit", id); 403 for anyone else."""
+    role = role_of(user)
+    if role in WHOLE_DISTRICT_ROLES:
+        return "all"
+    if role == Role.SUBDISTRICT and user.subdistrict_id:
+        return ("subdistrict", user.subdistrict_id)
+    if role == Role.UNIT and user.unit_id:
+        return ("unit", user.unit_id)
+    raise PermissionDenied("您的账号无权查看考核结果。")
+
+
+def owes_reports(user, queryset):
+    """The key tasks whose progress reports `user`'s unit owes (it leads them); none for other roles.
+
+    Bureau staff may file reports on any task but owe none: they are not on the to-do list for them.
+    """
+    if role_of(user) == Role.UNIT:
+        return queryset.filter(kind="task", pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+    return queryset.none()
+
+
+def keeps_the_books(user):
+    """Bureau staff: enter the month's counts, publish bulletins and the assessment (待办)."""
+    return is_bureau(user)

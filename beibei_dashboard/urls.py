@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("tasks.urls")),
     path("", include("enterprises.urls")),
+    path("", include("assessment.urls")),
 ]
