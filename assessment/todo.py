@@ -92,6 +92,7 @@ def _contributions_due(user, today):
     period = Period.of_month(open_month)
     out = []
     tasks = [t for t in KeyTask.objects.visible_to(user).with_units() if scope.contributor_key(user, t)]
+    tasks.sort(key=lambda t: (t.kind != "task", t.number))  # the key tasks, then the measures
     if not tasks:
         return out
     done = {

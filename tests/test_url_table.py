@@ -20,6 +20,9 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.choices import Role
+from assessment.catalogue import default_items
+from assessment.services import publish as publish_assessment
+from assessment.services import save_scheme
 from enterprises.verification import raise_flag
 from targets.bulletin import publish
 from targets.demo import seed_demo_counts
@@ -134,6 +137,25 @@ EXPECTED = {
     "enterprises:flag_detail": [("/enterprises/flags/{flag}/", NOT_UNITS)],
     "enterprises:flag_attachment": [("/enterprises/flags/{flag}/attachment/", NOT_UNITS)],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
+    # assessment (published 2025 result in the fixture; 2026 running only)
+    "assessment:assessment_index": [("/assessment/", row(302, 302, 302, 302))],
+    "assessment:assessment_detail": [
+        ("/assessment/2026/", EVERYONE),  # officials and units: their own published score only
+        ("/assessment/2025/", EVERYONE),
+        ("/assessment/2031/", row(404, 404, 404, 404)),
+    ],
+    "assessment:scheme_edit": [("/assessment/2026/scheme/", BUREAU_ONLY)],
+    "assessment:publish": [("/assessment/2026/publish/", row(405, 405, 405, 405))],  # POST only
+    "assessment:export_xlsx": [
+        ("/assessment/2025.xlsx", EVERYONE),  # published: scoped to one's own row
+        ("/assessment/2026.xlsx", row(200, 200, 404, 404)),  # running: bureau and leadership only
+    ],
+    "assessment:export_docx": [
+        ("/assessment/2025.docx", EVERYONE),
+        ("/assessment/2026.docx", row(200, 200, 404, 404)),
+    ],
+    "assessment:api_assessment": [("/api/v1/assessment?year=2026", EVERYONE)],
+    "assessment:todo_list": [("/todo/", EVERYONE)],
 }
 
 
@@ -193,6 +215,8 @@ def world(db, settings, tmp_path):
             done="配合推进",
             uploads=[(pdf_upload(), "pdf")],
         )
+        save_scheme(year=2025, items=default_items(), note="", user=users["B"], reason="")
+        publish_assessment(year=2025, user=users["B"])
         tiansheng_firm = firm(1, sub="tiansheng")
         ids = {
             "contribution_attachment": contribution.attachments.get().pk,
