@@ -80,7 +80,7 @@ def _returned_reports(user):
     return [
         TodoItem(
             "进展报告",
-            f"任务{r.task.number}{r.period_label}进展报告被退回修改：{r.review_comment}",
+            f"任务{r.task.number}「{r.task.title}」{r.period_label}进展报告被退回修改：{r.review_comment}",
             reverse("tasks:taskreport_edit", args=[r.pk]),
         )
         for r in returned
@@ -113,11 +113,15 @@ def _contributions_due(user, today):
 
 
 def _reports_to_review():
-    submitted = TaskReport.objects.filter(review_state=ReviewState.SUBMITTED).select_related("task")
+    submitted = (
+        TaskReport.objects.filter(review_state=ReviewState.SUBMITTED)
+        .select_related("task")
+        .order_by("period_end", "task__number")
+    )
     return [
         TodoItem(
             "审核",
-            f"任务{r.task.number}{r.period_label}进展报告待审核",
+            f"任务{r.task.number}「{r.task.title}」{r.period_label}进展报告待审核",
             reverse("tasks:keytask_detail", args=[r.task.number]) + f"#report-{r.pk}",
         )
         for r in submitted

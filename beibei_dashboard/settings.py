@@ -121,7 +121,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
-                "assessment.context_processors.todo",
             ],
         },
     },

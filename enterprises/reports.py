@@ -310,16 +310,15 @@ def attribution_history(enterprise):
 
 
 def attribution_changes(user, month):
-    """Accepted 属地核实 flags resolved in `month` that `user` may read: what moved the month's registry counts."""
+    """Accepted 属地核实 flags resolved since `month` began that `user` may read.
+
+    The registry counts a firm where it is attributed now, so every move accepted since the start
+    of the month also moves that month's registry figures: the reconciliation lists them all.
+    """
     start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
-    end = timezone.make_aware(dt.datetime(month.next().year, month.next().month, 1))
     return list(
         AttributionFlag.objects.visible_to(user)
-        .filter(
-            state=FlagState.ACCEPTED,
-            resolved_at__gte=start,
-            resolved_at__lt=end,
-        )
+        .filter(state=FlagState.ACCEPTED, resolved_at__gte=start)
         .select_related("subdistrict", "destination", "enterprise")
         .order_by("resolved_at")
     )

@@ -156,6 +156,7 @@ EXPECTED = {
     ],
     "assessment:api_assessment": [("/api/v1/assessment?year=2026", EVERYONE)],
     "assessment:todo_list": [("/todo/", EVERYONE)],
+    "assessment:todo_count": [("/todo/count", EVERYONE)],
 }
 
 

@@ -58,7 +58,9 @@ def test_moved_firm_accepted_moves_the_counts_by_one(login, official, bureau, ot
     assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "shuitu")) == (1, 2)
     # both officials see the move in the month's reconciliation
     for user in (official, other_official):
-        assert "本月属地调整" in (page := login(user).get("/enterprises/reconcile/?month=2026-11").content.decode())
+        assert "属地调整（2026年10月以来）" in (
+            page := login(user).get("/enterprises/reconcile/?month=2026-10").content.decode()
+        )
         assert "测试企业1有限公司" in page
     history = attribution_history(moving)
     assert [(h.before, h.after) for h in history] == [(None, "天生街道"), ("天生街道", "水土街道")]
