@@ -9,6 +9,7 @@ from docx import Document
 from assessment import figures, services
 from assessment.models import AssessmentResult, AssessmentScheme
 from targets.models import MonthlyCount
+from tasks.models import KeyTask
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,23 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     body = next(p for p in doc.paragraphs if p.text.startswith("数据截至"))
     assert body.runs[0].font.name == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
     assert any("85.74" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+
+
+@pytest.mark.parametrize("url", ["/assessment/2026/", "/todo/", "/api/v1/assessment?year=2026"])
+def test_pages_cost_the_same_queries_with_more_reports_and_contributions(login, bureau, unit_user, official, url,
+                                                                         django_assert_max_num_queries):  # fmt: skip
+    from tasks.services import save_contribution
+    from tests.tasks.conftest import at, file_report
+
+    client = login(bureau)
+    file_report(2, "2026-01", unit_user, when=at(2026, 2, 5))
+    with django_assert_max_num_queries(60) as before:
+        assert client.get(url).status_code == 200
+    baseline = len(before)
+    for month in range(2, 10):
+        file_report(2, f"2026-{month:02d}", unit_user, when=at(2026, month + 1, 5))
+        file_report(4, f"2026-{month:02d}", unit_user, when=at(2026, month + 1, 15))
+        save_contribution(task=KeyTask.objects.get(kind="task", number=4), key=("subdistrict", official.subdistrict_id),
+                          user=official, period=f"2026-{month:02d}", done="配合")  # fmt: skip
+    with django_assert_max_num_queries(baseline):
+        assert client.get(url).status_code == 200
