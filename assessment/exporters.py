@@ -87,7 +87,7 @@ def result_xlsx(figures, result):
 
 # GB/T 9704—2012 党政机关公文格式: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm;
 # body 仿宋 3号 (16 pt), headings 黑体 3号, the title 小标宋 2号 (22 pt), 22 lines of 28 characters.
-BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
+BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
 SIZE_3, SIZE_2, SIZE_TABLE = 16, 22, 12
 
 
@@ -127,15 +127,18 @@ def result_docx(figures, result):
         font(p.add_run(line))
     font(doc.add_paragraph().add_run(headings[1]), HEADING_FONT)
     for number, (caption, header, body) in enumerate(tables(figures), start=1):
-        font(doc.add_paragraph().add_run(f"（{'一二三四五'[number - 1]}）{caption}"), "楷体_GB2312")
+        font(doc.add_paragraph().add_run(f"（{'一二三四五'[number - 1]}）{caption}"), "楷体")
         table = doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].paragraph_format.line_spacing = 1.0  # tables single-spaced, not the body's 28.95 pt
             font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, SIZE_TABLE)
         for row in body:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, SIZE_TABLE)
+                cell.paragraphs[0].paragraph_format.line_spacing = 1.0
+                text = f"{value:g}" if isinstance(value, float) else str(value)
+                font(cell.paragraphs[0].add_run(text), BODY_FONT, SIZE_TABLE)
     if result:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
