@@ -89,3 +89,17 @@ def contribution_status(task, period, subdistricts=None):
     }
     rows = [ContributorRow(c, contributions.get(c.key)) for c in expected_contributors(task, subdistricts)]
     return ContributionStatus(task, period, rows)
+
+
+def contribution_overview(tasks, period, subdistricts=None):
+    """A ContributionStatus for each of `tasks` (loaded `with_units()`) for `period`; two queries."""
+    subdistricts = plan_subdistricts() if subdistricts is None else subdistricts
+    by_task = {}
+    for c in TaskContribution.objects.filter(task__in=tasks, period=str(period)).select_related("unit", "subdistrict"):
+        by_task.setdefault(c.task_id, {})[c.contributor_key] = c
+    out = []
+    for task in tasks:
+        done = by_task.get(task.pk, {})
+        rows = [ContributorRow(c, done.get(c.key)) for c in expected_contributors(task, subdistricts)]
+        out.append(ContributionStatus(task, period, rows))
+    return out

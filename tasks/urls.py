@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/reports/<int:pk>/return/", views.report_return, name="taskreport_return"),
     path("tasks/reports/<int:pk>/accept/", views.report_accept, name="taskreport_accept"),
     path("tasks/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("tasks/contributions/", views.contribution_overview_list, name="contribution_overview"),
     path("tasks/<str:kind>/<int:number>/contributions/", views.contribution_list, name="contribution_list"),
     path("tasks/<str:kind>/<int:number>/contributions/new/", views.contribution_form, name="contribution_create"),
     path(

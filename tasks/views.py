@@ -13,7 +13,7 @@ from beibei_dashboard.tables import XlsxExportMixin
 
 from . import api, charts, services, supervision
 from .choices import Colour, TaskKind
-from .contributions import contribution_status
+from .contributions import contribution_overview, contribution_status
 from .filtersets import KeyTaskFilterSet
 from .forms import IndicatorValueForm, ReturnReportForm, TaskContributionForm, TaskReportForm
 from .indicators import indicator_rows
@@ -232,6 +232,15 @@ def _period_from(request):
         except ValueError as exc:
             messages.error(request, str(exc))
     return Period.of_month(supervision.open_period(timezone.localdate())[0])
+
+
+def contribution_overview_list(request):
+    """Every task and measure that asks for contributions: who has and has not contributed for a period."""
+    period = _period_from(request)
+    tasks = list(KeyTask.objects.visible_to(request.user).with_units())
+    statuses = [s for s in contribution_overview(tasks, period) if s.rows]
+    statuses.sort(key=lambda s: (s.task.kind != TaskKind.TASK, s.task.number))
+    return render(request, "tasks/contribution_overview.html", {"period": period, "statuses": statuses})
 
 
 def contribution_list(request, kind, number):

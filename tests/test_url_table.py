@@ -100,6 +100,7 @@ EXPECTED = {
         ("/tasks/attachments/{attachment}/", EVERYONE),
         ("/tasks/attachments/{attachment1}/", row(200, 200, 403, 200)),
     ],
+    "tasks:contribution_overview": [("/tasks/contributions/", EVERYONE)],
     "tasks:contribution_list": [
         ("/tasks/task/3/contributions/", row(200, 200, 403, 200)),  # officials read 各镇街 tasks only
         ("/tasks/task/2/contributions/", EVERYONE),

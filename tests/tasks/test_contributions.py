@@ -109,3 +109,21 @@ def test_contribution_page_queries_do_not_grow(login, bureau, official, other_of
     login(other_official).post("/tasks/task/4/contributions/new/", {"period": "2026-10", "done": "b"})
     with django_assert_max_num_queries(baseline):
         client.get("/tasks/task/4/contributions/?period=2026-10")
+
+
+def test_overview_says_who_has_not_contributed_in_fixed_queries(login, bureau, official, unit_user,
+                                                                django_assert_max_num_queries):  # fmt: skip
+    client = login(bureau)
+    login(unit_user).post("/tasks/task/3/contributions/new/", {"period": "2026-10", "done": "配合"})
+    with django_assert_max_num_queries(20) as before:
+        page = client.get("/tasks/contributions/?period=2026-10").content.decode()
+    baseline = len(before)
+    # task 3 asks 区委人才办, 北碚经开区管委会, 区发展改革委, 区科技局, 区经济信息委: one done
+    assert "任务3 鼓励投资并购引进科技型企业" in page and "1 / 5" in page
+    assert "区委人才办、北碚经开区管委会、区发展改革委、区科技局" in page
+    login(official).post("/tasks/task/4/contributions/new/", {"period": "2026-10", "done": "a"})
+    with django_assert_max_num_queries(baseline):
+        client.get("/tasks/contributions/?period=2026-10")
+    # an official reads only the 各镇街 tasks and measures
+    page = login(official).get("/tasks/contributions/?period=2026-10").content.decode()
+    assert "任务4" in page and "任务3 " not in page
