@@ -228,7 +228,7 @@ class AttributionFlag(models.Model):
     )
     kind = models.CharField("核实结果", max_length=16, choices=FlagKind.choices)
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+        Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     firm_name = models.CharField("企业名称", max_length=200, blank=True)

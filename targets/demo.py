@@ -125,10 +125,13 @@ def seed_demo_enterprises(month=None):
 @transaction.atomic
 def clear_demo():
     """Remove what seed_demo added; whatever users entered themselves stays."""
-    from enterprises.models import Enterprise
-    from tasks.models import TaskReport
+    from enterprises.models import AttributionFlag, Enterprise
+    from tasks.models import TaskContribution, TaskReport
 
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
+    # contributions and 属地核实 flags made with the demo accounts go with those accounts
+    TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
+    AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
     MonthlyCount.objects.filter(source=CountSource.DEMO).delete()

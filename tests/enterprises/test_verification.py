@@ -137,3 +137,22 @@ def test_check_page_queries_do_not_grow(login, official, django_assert_max_num_q
         firm(n, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
     with django_assert_max_num_queries(baseline):
         client.get("/enterprises/check/")
+
+
+def test_clearing_the_demo_removes_what_its_accounts_flagged_and_contributed(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from tasks.models import KeyTask, TaskContribution
+    from tasks.services import save_contribution
+
+    call_command("seed_demo")
+    tiansheng, jxw = User.objects.get(username="tiansheng"), User.objects.get(username="jingxinwei")
+    kept = firm(1, sub="tiansheng", tech_year=2024)
+    verification.raise_flag(user=tiansheng, subdistrict=sub("tiansheng"), kind=FlagKind.NOT_HERE, note="试用",
+                            enterprise=kept)  # fmt: skip
+    save_contribution(task=KeyTask.objects.get(kind="task", number=3), key=("unit", jxw.unit_id), user=jxw,
+                      period="2026-10", done="试用")  # fmt: skip
+    call_command("seed_demo", "--clear")
+    assert not AttributionFlag.objects.exists() and not TaskContribution.objects.exists()
+    assert Enterprise.objects.filter(pk=kept.pk).exists()  # entered by a user, not by the demo
