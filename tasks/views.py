@@ -262,7 +262,12 @@ def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
     task = _task_of_kind(kind, number)
     key = scope.check_can_contribute(request.user, task)
-    initial = {"period": request.GET.get("period") or str(supervision.open_period(timezone.localdate())[0])}
+    period = _period_from(request)
+    kind_field, pk = key
+    existing = TaskContribution.objects.filter(task=task, period=str(period), **{f"{kind_field}_id": pk}).first()
+    initial = {"period": str(period)}
+    if existing:  # a revision starts from what was filed
+        initial.update(done=existing.done, problems=existing.problems)
     form = TaskContributionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -277,7 +282,7 @@ def contribution_form(request, kind, number):
         )
         messages.success(request, f"已提交{data['period'].label}的配合情况。")
         return redirect(f"{reverse('tasks:contribution_list', args=[kind, number])}?period={data['period']}")
-    return render(request, "tasks/taskcontribution_form.html", {"form": form, "task": task})
+    return render(request, "tasks/taskcontribution_form.html", {"form": form, "task": task, "existing": existing})
 
 
 def contribution_attachment_download(request, pk):

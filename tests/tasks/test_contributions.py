@@ -56,7 +56,8 @@ def test_responsible_unit_contributes_and_lead_unit_sees_it(login, unit_user, me
     assert contribution.history.get().history_change_reason == "填报配合情况"
     page = login(lead).get("/tasks/3/reports/new/").content.decode()
     assert "配合引进企业2家" in page and "已填报 1 / 5" in page
-    # a second submission for the same period revises the same row, with history
+    # a second submission for the same period revises the same row, with history; the form starts from it
+    assert "配合引进企业2家" in login(unit_user).get("/tasks/task/3/contributions/new/?period=2026-10").content.decode()
     login(unit_user).post("/tasks/task/3/contributions/new/", {"period": "2026-10", "done": "引进3家"})
     contribution.refresh_from_db()
     assert contribution.done == "引进3家" and contribution.history.count() == 2
