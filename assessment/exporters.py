@@ -52,6 +52,38 @@ def tables(figures):
     return out
 
 
+def number_tables(figures):
+    """[(caption, header, rows)] with a number per cell (rate in %, points) for the spreadsheet."""
+    out = []
+    names = {row["code"]: row for row in figures["items"]}
+    for category, rows in figures["subdistricts"].items():
+        if not rows:
+            continue
+        items = rows[0]["items"]
+        header = ["类内排名", "街镇"]
+        for i in items:
+            header += [f"{i['name']}完成率（%）", f"{i['name']}得分（满分{i['weight']:g}）"]
+        body = [
+            [row["rank"], row["name"], *(v for i in row["items"] for v in (i["rate"], i["points"])), row["total"]]
+            for row in rows
+        ]
+        out.append((Category(category).label, [*header, "总分"], body))
+    if figures["units"]:
+        codes = [code for code in names if any(i["code"] == code for row in figures["units"] for i in row["items"])]
+        header = ["排名", "单位"]
+        labels = {i["code"]: i["name"] for row in figures["units"] for i in row["items"]}
+        for code in codes:
+            header += [f"{labels[code]}完成率（%）", f"{labels[code]}得分（满分{names[code]['weight']:g}）"]
+        body = []
+        for row in figures["units"]:
+            by_code = {i["code"]: i for i in row["items"]}
+            cells = [v for code in codes for v in ((by_code[code]["rate"], by_code[code]["points"])
+                                                   if code in by_code else ("不适用", "不适用"))]  # fmt: skip
+            body.append([row["rank"], row["name"], *cells, row["total"]])
+        out.append(("牵头单位（重点任务）", [*header, "总分（百分制）"], body))
+    return out
+
+
 def basis(figures):
     """The lines that say what the scores are computed from."""
     months = f"企业数考核月：{figures['counts_month'] or '无'}；重点任务考核至：{figures['reports_month'] or '无'}"
@@ -67,7 +99,7 @@ def result_xlsx(figures, result):
     sheet.title = "考核结果"
     sheet.append([safe_cell(title(figures, result))])
     sheet["A1"].font = Font(bold=True, size=14)
-    for caption, header, body in tables(figures):
+    for caption, header, body in number_tables(figures):
         sheet.append([])
         sheet.append([caption])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)

@@ -138,6 +138,11 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     cells = [c.value for r in sheet.iter_rows() for c in r if c.value is not None]
     assert "北碚区“高科双企”双倍增2026年度考核结果（若按当前数据，未发布）" in cells
     assert "朝阳街道" in cells and 85.74 in cells and 28.75 in cells
+    rows = {r[1]: list(r[: max(i for i, v in enumerate(r) if v is not None) + 1])
+            for r in sheet.iter_rows(values_only=True) if len(r) > 1 and r[1]}  # fmt: skip
+    # numbers, not text: rate in %, points, for every item; 32/22 = 145.5%, 85/108 = 78.7%
+    assert rows["朝阳街道"] == [1, "朝阳街道", 100.0, 35.0, 145.5, 35.0, 78.7, 15.74, 0.0, 0.0, 85.74]
+    assert rows["区招商投资促进局"] == [1, "区招商投资促进局", 40.0, 20.0, 10.0, 3.0, "不适用", "不适用", 28.75]
     doc = Document(io.BytesIO(client.get("/assessment/2026.docx").content))
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, stored in twips
