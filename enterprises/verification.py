@@ -53,12 +53,9 @@ def raise_flag(*, user, subdistrict, kind, note, enterprise=None, destination=No
             raise FlagRefused("只能标记本街镇名录中的企业。")
         if destination is not None and destination.pk == subdistrict.pk:
             raise FlagRefused("实际所在街镇不能是本街镇。")
-    if (
-        AttributionFlag.objects.open()
-        .filter(subdistrict=subdistrict, enterprise=enterprise)
-        .exclude(enterprise=None)
-        .exists()
-    ):
+    pending = AttributionFlag.objects.open().filter(subdistrict=subdistrict)
+    same = pending.filter(enterprise=enterprise) if enterprise else pending.filter(credit_code=credit_code)
+    if same.exists():
         raise FlagRefused("本街镇对该企业已有待处理的属地核实，请等待区科技局处理。")
     flag = AttributionFlag(
         subdistrict=subdistrict,

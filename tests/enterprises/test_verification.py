@@ -101,6 +101,8 @@ def test_missing_firm_is_added_or_moved(login, official, bureau):
     client.post(
         "/enterprises/check/missing/", {"credit_code": code(6), "firm_name": "新发现科技有限公司", "note": "漏统"}
     )
+    again = client.post("/enterprises/check/missing/", {"credit_code": code(6), "firm_name": "新发现", "note": "再报"})
+    assert "已有待处理的属地核实" in again.content.decode()
     response = client.post("/enterprises/check/missing/", {"credit_code": "123", "note": "x"})
     assert "统一社会信用代码" in response.content.decode()
     response = client.post("/enterprises/check/missing/", {"credit_code": code(7), "note": "x"})
