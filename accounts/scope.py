@@ -206,3 +206,119 @@ def reads_enterprises(user):
 def check_reads_enterprises(user):
     if not reads_enterprises(user):
         raise PermissionDenied("您的账号无权查看企业名录。")
+
+
+# Contributions of responsible units (issue 18). On a key task every responsible unit (and,
+# for "各镇街", each sub-district's official) contributes for a period; on a measure of 四、组织实施
+# every named unit does. Everyone who reads the task reads its contributions.
+
+
+def contributor_key(user, task):
+    """("unit", id) or ("subdistrict", id) under which `user` contributes to `task`; None if not.
+
+    Uses the task's prefetched units (`KeyTask.objects.with_units()`).
+    """
+    role = role_of(user)
+    named = list(task.taskresponsible_set.all())
+    if task.kind == "measure":
+        named += list(task.tasklead_set.all())
+    if role == Role.UNIT and any(row.unit_id == user.unit_id for row in named):
+        return ("unit", user.unit_id)
+    if role == Role.SUBDISTRICT and user.subdistrict_id and any(row.unit.all_subdistricts for row in named):
+        return ("subdistrict", user.subdistrict_id)
+    return None
+
+
+def check_can_contribute(user, task):
+    """403 unless `user` is a contributing unit (or sub-district) of `task`; returns its key."""
+    key = contributor_key(user, task)
+    if key is None:
+        raise PermissionDenied("只有该任务的责任单位（“各镇街”为各街镇）可以填报配合情况。")
+    return key
+
+
+# 属地核实 (issue 18): an official checks the firms attributed to their sub-district and flags
+# them; the bureau resolves the flags; leadership reads them.
+
+
+def flags_visible_to(user, queryset):
+    """Flags `user` may read: all for bureau and leadership; an official those raised by, or
+    naming, their sub-district."""
+    from django.db.models import Q
+
+    role = role_of(user)
+    if role in WHOLE_DISTRICT_ROLES:
+        return queryset
+    if role == Role.SUBDISTRICT:
+        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | Q(destination_id=user.subdistrict_id))
+    return queryset.none()
+
+
+def checks_attribution(user):
+    """Only a sub-district's official checks (and flags) the firms attributed to it."""
+    return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
+
+
+def check_can_flag(user, subdistrict=None):
+    """403 unless `user` is the official of `subdistrict` (their own when None)."""
+    if not checks_attribution(user) or (subdistrict is not None and subdistrict.pk != user.subdistrict_id):
+        raise PermissionDenied("只有企业所属街镇的干部可以提出属地核实。")
+
+
+def can_resolve_flags(user):
+    return is_bureau(user)
+
+
+def check_can_resolve_flags(user):
+    if not can_resolve_flags(user):
+        raise PermissionDenied("只有区科技局可以处理属地核实。")
+
+
+def check_flag_visible(user, flag):
+    if not flags_visible_to(user, type(flag).objects.filter(pk=flag.pk)).exists():
+        raise PermissionDenied("您无权查看该属地核实。")
+
+
+# The annual assessment (issue 18): the bureau sets up schemes and publishes results;
+# leadership reads everything, running scores included; an official reads their sub-district's
+# published score, a unit its own.
+
+
+def sees_running_assessment(user):
+    return sees_whole_district(user)
+
+
+def can_manage_assessment(user):
+    return is_bureau(user)
+
+
+def check_can_manage_assessment(user):
+    if not can_manage_assessment(user):
+        raise PermissionDenied("只有区科技局可以设置考核方案、发布考核结果。")
+
+
+def assessment_subject(user):
+    """Whose scores `user` reads: "all", ("subdistrict", id), ("unit", id); 403 for anyone else."""
+    role = role_of(user)
+    if role in WHOLE_DISTRICT_ROLES:
+        return "all"
+    if role == Role.SUBDISTRICT and user.subdistrict_id:
+        return ("subdistrict", user.subdistrict_id)
+    if role == Role.UNIT and user.unit_id:
+        return ("unit", user.unit_id)
+    raise PermissionDenied("您的账号无权查看考核结果。")
+
+
+def owes_reports(user, queryset):
+    """The key tasks whose progress reports `user`'s unit owes (it leads them); none for other roles.
+
+    Bureau staff may file reports on any task but owe none: they are not on the to-do list for them.
+    """
+    if role_of(user) == Role.UNIT:
+        return queryset.filter(kind="task", pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+    return queryset.none()
+
+
+def keeps_the_books(user):
+    """Bureau staff: enter the month's counts, publish bulletins and the assessment (待办)."""
+    return is_bureau(user)

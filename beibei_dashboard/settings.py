@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "enterprises",
     "bulletins",
     "demo",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,19 @@ DISTRICT_SLUG = os.environ.get("DISTRICT_SLUG", "beibei")
 # process's memory; a change to any count gives a new version, so this is only how long an
 # unused entry is kept. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
+# E-mail for `send_reminders` (issue 18): reminders go out only when EMAIL_HOST is set; without
+# it the command says so and sends nothing.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beibei-dashboard@localhost")
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")  # links in reminders, e.g. https://kjj.beibei.intranet
 
 LOGGING = {
     "version": 1,

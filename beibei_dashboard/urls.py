@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("enterprises.urls")),
     path("", include("bulletins.urls")),
+    path("", include("assessment.urls")),
 ]

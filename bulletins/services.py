@@ -272,11 +272,12 @@ def summary_paragraphs(figures, month):
         paragraphs.append("预警：" + "".join(figures["warning"]["lines"]))
     if figures["not_reported"]:
         paragraphs.append(
-            f"本月{figures['expected']}个街镇中{figures['reported_both']}个已完成填报，"
-            f"未完成填报的有{_names(figures['not_reported'])}，请抓紧报送。"
+            f"本月{figures['expected']}个街镇中{figures['reported_both']}个的数据已录入，"
+            f"{_names(figures['not_reported'])}的数据尚未录入。"
+            f"月度数据由区科技局根据企业名录录入，各街镇请在“属地核实”中核实本辖区企业的归属。"
         )
     else:
-        paragraphs.append(f"本月{figures['expected']}个街镇均已完成数据填报。")
+        paragraphs.append(f"本月{figures['expected']}个街镇的数据均已录入（由区科技局根据企业名录录入）。")
     return paragraphs
 
 

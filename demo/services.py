@@ -11,13 +11,13 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.services import save_account
 from enterprises.importers import run_import
-from enterprises.models import Enterprise
+from enterprises.models import AttributionFlag, Enterprise
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month, month_range
-from tasks.models import TaskReport
+from tasks.models import TaskContribution, TaskReport
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
@@ -243,6 +243,9 @@ def seed_demo_enterprises(month=None):
 def clear_demo():
     """Remove what seed_demo added; whatever users entered themselves stays."""
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
+    # contributions and 属地核实 flags made with the demo accounts go with those accounts
+    TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
+    AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
     MonthlyCount.objects.filter(source=CountSource.DEMO).delete()

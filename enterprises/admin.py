@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, HighTechRecognition, ImportJob
+from .models import AttributionFlag, Enterprise, HighTechRecognition, ImportJob
 
 
 class HighTechRecognitionInline(admin.TabularInline):
@@ -54,3 +54,10 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AttributionFlag)
+class AttributionFlagAdmin(SimpleHistoryAdmin):
+    list_display = ("subdistrict", "kind", "enterprise", "firm_name", "destination", "state", "raised_at")
+    list_filter = ("kind", "state", "subdistrict")
+    readonly_fields = ("attachment", "attachment_name", "attachment_kind", "raised_at", "resolved_at")

@@ -18,3 +18,17 @@ FLAG_FIELDS = {
     "little_giant": "“小巨人”",
     "cultivation_pool": "培优库",
 }
+
+
+class FlagKind(models.TextChoices):
+    """What a sub-district says of a firm when it checks the firms attributed to it (属地核实)."""
+
+    NOT_HERE = "not_here", "不在本辖区"
+    MOVED = "moved", "已迁出"
+    MISSING = "missing", "漏统"
+
+
+class FlagState(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACCEPTED = "accepted", "已采纳"
+    REJECTED = "rejected", "已驳回"

@@ -1,5 +1,10 @@
 from django import forms
+from django.conf import settings
 
+from beibei_dashboard.evidence import ALLOWED_TEXT, check_upload
+from targets.models import SubDistrict
+
+from .choices import FlagKind
 from .importers import MAX_BYTES
 
 
@@ -16,3 +21,57 @@ class EnterpriseImportForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.CharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
+
+
+class _FlagAttachmentMixin:
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        kind, error = check_upload(upload.name, upload.size, upload)
+        if error:
+            raise forms.ValidationError(error)
+        return upload, kind
+
+
+class AttributionFlagForm(_FlagAttachmentMixin, forms.Form):
+    """不在本辖区 / 已迁出 for a firm of the official's list."""
+
+    kind = forms.ChoiceField(
+        label="核实结果",
+        choices=[(FlagKind.NOT_HERE, FlagKind.NOT_HERE.label), (FlagKind.MOVED, FlagKind.MOVED.label)],
+        widget=forms.RadioSelect,
+    )
+    destination = forms.ModelChoiceField(
+        label="实际所在街镇（已知时选择）", queryset=SubDistrict.objects.none(), required=False
+    )
+    destination_note = forms.CharField(label="迁往（区外或不详时说明）", max_length=200, required=False)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    attachment = forms.FileField(label="附件（可选）", required=False, help_text=f"{ALLOWED_TEXT}，不超过 10 MB。")
+
+    def __init__(self, *args, subdistrict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = (
+            SubDistrict.objects.filter(district_id=subdistrict.district_id).exclude(pk=subdistrict.pk).in_plan_order()
+        )
+
+
+class MissingFirmForm(_FlagAttachmentMixin, forms.Form):
+    """漏统: a firm of the sub-district that its list does not have."""
+
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=24)
+    firm_name = forms.CharField(label="企业名称", max_length=200, required=False, help_text="名录中没有该企业时必填。")
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    attachment = forms.FileField(label="附件（可选）", required=False, help_text=f"{ALLOWED_TEXT}，不超过 10 MB。")
+
+
+class ResolveFlagForm(forms.Form):
+    action = forms.ChoiceField(choices=[("accept", "采纳"), ("reject", "驳回")], widget=forms.HiddenInput)
+    destination = forms.ModelChoiceField(label="实际所在街镇", queryset=SubDistrict.objects.none(), required=False)
+    note = forms.CharField(label="处理意见（驳回时必填）", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = SubDistrict.objects.filter(
+            district__slug=settings.DISTRICT_SLUG
+        ).in_plan_order()

@@ -1,16 +1,20 @@
 import datetime as dt
+import uuid
 from dataclasses import dataclass
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import rows_visible_to
+from accounts.scope import flags_visible_to, rows_visible_to
 
 from . import validity
-from .choices import Industry
+from .choices import FlagKind, FlagState, Industry
 
 
 @dataclass
@@ -235,3 +239,102 @@ class ImportJob(models.Model):
     @property
     def finished(self):
         return self.step in (self.Step.PREVIEWED, self.Step.DONE, self.Step.REFUSED, self.Step.FAILED)
+
+
+def flag_storage():
+    """Attachments of flags live under MEDIA_ROOT like task evidence; no URL serves the folder."""
+    return FileSystemStorage()
+
+
+def flag_path(instance, filename):
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"verification/{uuid.uuid4().hex}{suffix}"
+
+
+class AttributionFlagQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return flags_visible_to(user, self)
+
+    def open(self):
+        return self.filter(state=FlagState.OPEN)
+
+
+class AttributionFlag(models.Model):
+    """A sub-district's flag on the attribution of a firm (属地核实), and the bureau's decision.
+
+    `subdistrict` raised it. 不在本辖区 / 已迁出 name a firm of its list (`enterprise`), and where
+    it is, if known (`destination`, or `destination_note` for a place outside the district);
+    漏统 names a firm missing from its list by `credit_code` and `firm_name` (`enterprise` is
+    set when the registry has it elsewhere). Accepting moves the firm (history kept on the
+    firm); rejecting needs a reason. Every change is kept in `history`.
+    """
+
+    subdistrict = models.ForeignKey(
+        "targets.SubDistrict", verbose_name="提出街镇", on_delete=models.PROTECT, related_name="attribution_flags"
+    )
+    kind = models.CharField("核实结果", max_length=16, choices=FlagKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    firm_name = models.CharField("企业名称", max_length=200, blank=True)
+    destination = models.ForeignKey(
+        "targets.SubDistrict",
+        verbose_name="实际所在街镇",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_flags",
+    )
+    destination_note = models.CharField("迁往（区外或不详时说明）", max_length=200, blank=True)
+    note = models.TextField("说明")
+    attachment = models.FileField("附件", storage=flag_storage, upload_to=flag_path, max_length=200, blank=True)
+    attachment_name = models.CharField("附件原文件名", max_length=200, blank=True)
+    attachment_kind = models.CharField("附件类型", max_length=8, blank=True)
+    state = models.CharField("处理状态", max_length=16, choices=FlagState.choices, default=FlagState.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField("提出时间")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolution_note = models.TextField("处理意见", blank=True)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = AttributionFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "属地核实标记"
+        verbose_name_plural = "属地核实标记"
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=FlagKind.MISSING) | models.Q(enterprise__isnull=False),
+                name="attributionflag_firm_named",
+                violation_error_message="“不在本辖区”“已迁出”须指明名录中的企业。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subdistrict} {self.get_kind_display()}：{self.display_name}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:flag_detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.enterprise.name if self.enterprise_id else self.firm_name
+
+    @property
+    def where_text(self):
+        """Where the firm is said to be: a sub-district, a note, or 不详."""
+        if self.destination_id:
+            return str(self.destination)
+        return self.destination_note or ("本街镇" if self.kind == FlagKind.MISSING else "不详")

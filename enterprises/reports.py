@@ -8,13 +8,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from targets.choices import PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 
 from . import metrics, validity
-from .choices import Industry
-from .models import Enterprise, HighTechRecognition, tech_based_q
+from .choices import FlagState, Industry
+from .models import AttributionFlag, Enterprise, HighTechRecognition, tech_based_q
 
 
 def visible_subdistricts(user):
@@ -282,3 +283,42 @@ def enterprise_history(enterprise):
     for records in by_certificate.values():
         certificates += _entries(records, lambda r: f"高新技术企业证书（{r.issue_date:%Y-%m-%d}）")
     return sorted(firm + certificates, key=lambda entry: entry.when, reverse=True)
+
+
+@dataclass
+class AttributionChange:
+    when: dt.datetime
+    who: object
+    before: str | None
+    after: str
+    reason: str
+
+
+def attribution_history(enterprise):
+    """Every sub-district the firm has been attributed to, oldest first; two queries."""
+    records = list(enterprise.history.order_by("history_date", "history_id").select_related("history_user"))
+    names = dict(SubDistrict.objects.filter(pk__in={r.subdistrict_id for r in records}).values_list("pk", "name"))
+    out, current = [], None
+    for record in records:
+        if record.subdistrict_id != current:
+            before = names.get(current) if current is not None else None
+            after = names.get(record.subdistrict_id, "")
+            out.append(AttributionChange(record.history_date, record.history_user, before, after,
+                                         record.history_change_reason or ""))  # fmt: skip
+            current = record.subdistrict_id
+    return out
+
+
+def attribution_changes(user, month):
+    """Accepted 属地核实 flags resolved since `month` began that `user` may read.
+
+    The registry counts a firm where it is attributed now, so every move accepted since the start
+    of the month also moves that month's registry figures: the reconciliation lists them all.
+    """
+    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
+    return list(
+        AttributionFlag.objects.visible_to(user)
+        .filter(state=FlagState.ACCEPTED, resolved_at__gte=start)
+        .select_related("subdistrict", "destination", "enterprise")
+        .order_by("resolved_at")
+    )

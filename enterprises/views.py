@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -14,18 +14,19 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
+from beibei_dashboard.evidence import content_type_for
 from beibei_dashboard.tables import XlsxExportMixin
 from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.months import Month
 
-from . import charts, forecast, jobs, reports, services
-from .choices import Industry
+from . import charts, forecast, jobs, reports, services, verification
+from .choices import FlagKind, FlagState, Industry
 from .filtersets import EnterpriseFilterSet
-from .forms import EnterpriseImportForm
+from .forms import AttributionFlagForm, EnterpriseImportForm, MissingFirmForm, ResolveFlagForm
 from .importers import ImportRefused, run_import
-from .models import Enterprise, ImportJob
+from .models import AttributionFlag, Enterprise, ImportJob
 from .tables import EnterpriseTable, ExpiringFirmTable
 
 MAX_PROBLEMS_SHOWN = 200
@@ -67,6 +68,9 @@ class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
         return super().get_context_data(
             recognitions=recognitions,
             history=reports.enterprise_history(self.object),
+            attribution=reports.attribution_history(self.object),
+            flags=self.object.flags.visible_to(self.request.user).select_related("subdistrict", "destination"),
+            can_flag=scope.checks_attribution(self.request.user),
             high_tech_today=any(r.valid_today for r in recognitions),
             today=today,
             **kwargs,
@@ -111,7 +115,8 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
             except ValueError as exc:
                 error = str(exc)
         rows, day = reports.reconciliation(self.request.user, month)
-        return super().get_context_data(month=month, day=day, rows=rows, error=error, **kwargs)
+        moves = reports.attribution_changes(self.request.user, month)
+        return super().get_context_data(month=month, day=day, rows=rows, error=error, moves=moves, **kwargs)
 
 
 def import_view(request):
@@ -284,3 +289,125 @@ class BacktestView(RoleRequiredMixin, TemplateView):
         page_cache = freshness.PageCache(self.request, "backtest", settings.DISTRICT_SLUG)
         context["sections"] = page_cache.get(forecast.backtest)
         return context
+
+
+# 属地核实 (issue 18)
+
+
+def attribution_check(request):
+    """An official's firms to check and their flags; the bureau's (and leadership's) flags to resolve."""
+    scope.check_reads_enterprises(request.user)
+    today = timezone.localdate()
+    flags = AttributionFlag.objects.visible_to(request.user).select_related(
+        "subdistrict", "enterprise", "destination", "raised_by", "resolved_by"
+    )
+    context = {
+        "today": today,
+        "open_flags": list(flags.open()),
+        "closed_flags": list(flags.exclude(state=FlagState.OPEN)[:100]),
+        "checks": scope.checks_attribution(request.user),
+        "can_resolve": scope.can_resolve_flags(request.user),
+    }
+    if context["checks"]:
+        context["rows"] = verification.firms_to_check(request.user.subdistrict, today)
+    return render(request, "enterprises/attribution_check.html", context)
+
+
+def flag_create(request, pk):
+    """不在本辖区 / 已迁出 for one firm of the official's list."""
+    enterprise = get_object_or_404(Enterprise.objects.select_related("subdistrict"), pk=pk)
+    scope.check_can_flag(request.user, enterprise.subdistrict)
+    form = AttributionFlagForm(request.POST or None, request.FILES or None, subdistrict=enterprise.subdistrict)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            flag = verification.raise_flag(
+                user=request.user,
+                subdistrict=enterprise.subdistrict,
+                kind=data["kind"],
+                note=data["note"],
+                enterprise=enterprise,
+                destination=data["destination"],
+                destination_note=data["destination_note"],
+                upload=data["attachment"],
+            )
+        except verification.FlagRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"已提交“{enterprise.name}”的属地核实，等待区科技局处理。")
+            return redirect(flag)
+    return render(request, "enterprises/attributionflag_form.html", {"form": form, "enterprise": enterprise})
+
+
+def flag_missing(request):
+    """漏统: a firm of the official's sub-district missing from its list."""
+    scope.check_can_flag(request.user)
+    form = MissingFirmForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            flag = verification.raise_flag(
+                user=request.user,
+                subdistrict=request.user.subdistrict,
+                kind=FlagKind.MISSING,
+                note=data["note"],
+                credit_code=data["credit_code"],
+                firm_name=data["firm_name"],
+                upload=data["attachment"],
+            )
+        except verification.FlagRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "已提交漏统企业，等待区科技局处理。")
+            return redirect(flag)
+    return render(request, "enterprises/attributionflag_form.html", {"form": form, "missing": True})
+
+
+def flag_detail(request, pk):
+    """One flag with its history; bureau staff accept (moving the firm) or reject it with a reason."""
+    flag = get_object_or_404(
+        AttributionFlag.objects.select_related("subdistrict", "enterprise__subdistrict", "destination"), pk=pk
+    )
+    scope.check_flag_visible(request.user, flag)
+    form = ResolveFlagForm(request.POST or None, initial={"destination": flag.destination_id})
+    if request.method == "POST":
+        scope.check_can_resolve_flags(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "accept":
+                    verification.accept_flag(flag, request.user, data["destination"], data["note"])
+                    messages.success(request, "已采纳，企业归属已调整。")
+                else:
+                    verification.reject_flag(flag, request.user, data["note"])
+                    messages.success(request, "已驳回。")
+            except verification.FlagRefused as refused:
+                messages.error(request, str(refused))
+            return redirect(flag)
+    context = {
+        "flag": flag,
+        "form": form,
+        "can_resolve": scope.can_resolve_flags(request.user) and flag.state == FlagState.OPEN,
+        "history": flag.history.select_related("history_user"),
+    }
+    return render(request, "enterprises/attributionflag_detail.html", context)
+
+
+def flag_attachment(request, pk):
+    flag = get_object_or_404(AttributionFlag, pk=pk)
+    scope.check_flag_visible(request.user, flag)
+    if not flag.attachment:
+        raise Http404("该属地核实没有附件。")
+    try:
+        handle = flag.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=flag.attachment_name,
+        content_type=content_type_for(flag.attachment_kind, flag.attachment_name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,8 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ContributionAttachment,
     KeyTask,
     ReportAttachment,
+    TaskContribution,
     TaskGroup,
     TaskLead,
     TaskReport,
@@ -96,3 +98,26 @@ class TaskLeadAdmin(admin.ModelAdmin):
 class TaskResponsibleAdmin(admin.ModelAdmin):
     list_display = ("task", "unit", "position")
     list_filter = ("unit",)
+
+
+class ContributionAttachmentInline(admin.TabularInline):
+    model = ContributionAttachment
+    extra = 0
+    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(TaskContribution)
+class TaskContributionAdmin(SimpleHistoryAdmin):
+    list_display = ("task", "period", "unit", "subdistrict", "submitted_by", "submitted_at")
+    list_filter = ("task", "unit", "subdistrict")
+    search_fields = ("done", "problems")
+    readonly_fields = ("submitted_at",)
+    inlines = [ContributionAttachmentInline]
+
+
+@admin.register(ContributionAttachment)
+class ContributionAttachmentAdmin(SimpleHistoryAdmin):
+    list_display = ("original_name", "contribution", "kind", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from targets.models import HEADLINE_REFUSAL, Indicator
 from targets.months import Month
 
 from . import supervision
 from .choices import ReportStatus
-from .evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from .models import ReportAttachment, TaskReport
 from .periods import Period
 
@@ -145,3 +145,25 @@ class IndicatorValueForm(forms.Form):
         if month.is_future():
             raise forms.ValidationError("数据月份不能晚于本月。")
         return month
+
+
+class TaskContributionForm(forms.Form):
+    """A responsible unit's contribution for a period, with evidence."""
+
+    period = forms.CharField(label="报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
+    done = forms.CharField(label="配合推进情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    problems = forms.CharField(
+        label="存在问题", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    attachments = MultipleFileField(
+        label="佐证材料",
+        help_text=f"可多选；{ALLOWED_TEXT}，每个文件不超过 {MAX_BYTES // (1024 * 1024)} MB。",
+    )
+
+    def clean_period(self):
+        try:
+            return _period_not_in_future(self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    clean_attachments = TaskReportForm.clean_attachments

@@ -8,7 +8,7 @@ from targets.months import Month
 
 from . import supervision
 from .choices import Colour, ReportStatus, ReviewState
-from .models import KeyTask, ReportAttachment, TaskReport, TaskTargetValue
+from .models import ContributionAttachment, KeyTask, ReportAttachment, TaskContribution, TaskReport, TaskTargetValue
 from .status import task_status_rows
 
 
@@ -156,3 +156,39 @@ def bulletin_task_summary(as_of_date):
             if r.latest and r.latest.status == ReportStatus.LAGGING
         ],
     }
+
+
+def _save_attachments(model, owner_field, owner, user, uploads):
+    """Store checked uploads as `model` rows of `owner`; on failure remove the files written."""
+    saved = []
+    try:
+        for upload, kind in uploads:
+            attachment = model(
+                **{owner_field: owner}, original_name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
+            )
+            attachment.file.save(upload.name, upload, save=False)
+            saved.append(attachment.file.name)
+            _with_history(attachment, user, "上传佐证材料").save()
+    except Exception:
+        storage = model._meta.get_field("file").storage
+        for name in saved:
+            storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def save_contribution(*, task, key, user, period, done, problems="", uploads=(), remove=()):
+    """Create or revise the contribution of contributor `key` ("unit"/"subdistrict", id) for `period`."""
+    kind, pk = key
+    lookup = {"task": task, "period": str(period), f"{kind}_id": pk}
+    contribution = TaskContribution.objects.select_for_update().filter(**lookup).first()
+    reason = "修改配合情况" if contribution else "填报配合情况"
+    if contribution is None:
+        contribution = TaskContribution(**lookup)
+    contribution.done, contribution.problems = done, problems
+    contribution.submitted_by, contribution.submitted_at = user, timezone.now()
+    _with_history(contribution, user, reason).save()
+    for attachment in remove:
+        _with_history(attachment, user, "删除佐证材料").delete()
+    _save_attachments(ContributionAttachment, "contribution", contribution, user, uploads)
+    return contribution

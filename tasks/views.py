@@ -1,22 +1,25 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
+from beibei_dashboard.evidence import content_type_for
 from beibei_dashboard.tables import XlsxExportMixin
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
 from . import api, charts, services, supervision
-from .choices import Colour
-from .evidence import content_type_for
+from .choices import Colour, TaskKind
+from .contributions import contribution_overview, contribution_status
 from .filtersets import KeyTaskFilterSet
-from .forms import IndicatorValueForm, ReturnReportForm, TaskReportForm
-from .models import KeyTask, ReportAttachment, TaskReport
+from .forms import IndicatorValueForm, ReturnReportForm, TaskContributionForm, TaskReportForm
+from .models import ContributionAttachment, KeyTask, ReportAttachment, TaskContribution, TaskReport
+from .periods import Period
 from .status import overdue_by_unit, task_status_rows
 from .tables import KeyTaskTable, OverdueTable
 from .timeline import report_timeline, target_charts
@@ -75,6 +78,8 @@ def keytask_detail(request, number):
         "can_report": can_report,
         "can_review": scope.can_review_reports(request.user),
         "return_form": ReturnReportForm(),
+        "contributions": contribution_status(task, Period.of_month(supervision.open_period(timezone.localdate())[0])),
+        "can_contribute": scope.contributor_key(request.user, task) is not None,
     }
     return render(request, "tasks/keytask_detail.html", context)
 
@@ -99,7 +104,9 @@ def report_form(request, number=None, pk=None):
         )
         messages.success(request, "进展报告已提交。")
         return redirect("tasks:keytask_detail", number=task.number)
-    return render(request, "tasks/taskreport_form.html", {"form": form, "task": task, "report": report})
+    period = report.period_obj if report else Period.of_month(supervision.open_period(timezone.localdate())[0])
+    context = {"form": form, "task": task, "report": report, "contributions": contribution_status(task, period)}
+    return render(request, "tasks/taskreport_form.html", context)
 
 
 def report_return(request, pk):
@@ -133,6 +140,10 @@ def report_accept(request, pk):
 def attachment_download(request, pk):
     attachment = get_object_or_404(ReportAttachment.objects.select_related("report__task"), pk=pk)
     scope.check_task_visible(request.user, attachment.report.task)
+    return _serve_evidence(attachment)
+
+
+def _serve_evidence(attachment):
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -206,3 +217,76 @@ def api_tasks(request):
 
 def api_indicators(request):
     return _json(api.indicators_payload(request.user))
+
+
+def _task_of_kind(kind, number):
+    if kind not in (TaskKind.TASK, TaskKind.MEASURE):
+        raise Http404("没有这一类任务。")
+    return get_object_or_404(KeyTask.objects.with_units(), kind=kind, number=number)
+
+
+def _period_from(request):
+    """The period asked for in ?period=, else the month units are reporting on now."""
+    if request.GET.get("period"):
+        try:
+            return Period.parse(request.GET["period"])
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return Period.of_month(supervision.open_period(timezone.localdate())[0])
+
+
+def contribution_overview_list(request):
+    """Every task and measure that asks for contributions: who has and has not contributed for a period."""
+    period = _period_from(request)
+    tasks = list(KeyTask.objects.visible_to(request.user).with_units())
+    statuses = [s for s in contribution_overview(tasks, period) if s.rows]
+    statuses.sort(key=lambda s: (s.task.kind != TaskKind.TASK, s.task.number))
+    return render(request, "tasks/contribution_overview.html", {"period": period, "statuses": statuses})
+
+
+def contribution_list(request, kind, number):
+    """Who has and has not contributed to a task or measure for a period (default: the open month)."""
+    task = _task_of_kind(kind, number)
+    scope.check_task_visible(request.user, task)
+    period = _period_from(request)
+    context = {
+        "task": task,
+        "period": period,
+        "status": contribution_status(task, period),
+        "history": TaskContribution.objects.filter(task=task).select_related("unit", "subdistrict")[:200],
+        "my_key": scope.contributor_key(request.user, task),
+    }
+    return render(request, "tasks/taskcontribution_list.html", context)
+
+
+def contribution_form(request, kind, number):
+    """File (or revise) the user's own contribution for a period."""
+    task = _task_of_kind(kind, number)
+    key = scope.check_can_contribute(request.user, task)
+    period = _period_from(request)
+    kind_field, pk = key
+    existing = TaskContribution.objects.filter(task=task, period=str(period), **{f"{kind_field}_id": pk}).first()
+    initial = {"period": str(period)}
+    if existing:  # a revision starts from what was filed
+        initial.update(done=existing.done, problems=existing.problems)
+    form = TaskContributionForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.save_contribution(
+            task=task,
+            key=key,
+            user=request.user,
+            period=data["period"],
+            done=data["done"],
+            problems=data["problems"],
+            uploads=data["attachments"],
+        )
+        messages.success(request, f"已提交{data['period'].label}的配合情况。")
+        return redirect(f"{reverse('tasks:contribution_list', args=[kind, number])}?period={data['period']}")
+    return render(request, "tasks/taskcontribution_form.html", {"form": form, "task": task, "existing": existing})
+
+
+def contribution_attachment_download(request, pk):
+    attachment = get_object_or_404(ContributionAttachment.objects.select_related("contribution__task"), pk=pk)
+    scope.check_task_visible(request.user, attachment.contribution.task)
+    return _serve_evidence(attachment)

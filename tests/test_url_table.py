@@ -20,12 +20,16 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.choices import Role
+from assessment.catalogue import default_items
+from assessment.services import publish as publish_assessment
+from assessment.services import save_scheme
 from bulletins.services import publish
 from demo.services import seed_demo_counts
 from enterprises.models import ImportJob
+from enterprises.verification import raise_flag
 from targets.months import Month
 from tasks.models import KeyTask
-from tasks.services import save_report
+from tasks.services import save_contribution, save_report
 from tests.conftest import make_user
 from tests.enterprises.helpers import firm
 from tests.tasks.conftest import pdf_upload
@@ -97,6 +101,22 @@ EXPECTED = {
         ("/tasks/attachments/{attachment}/", EVERYONE),
         ("/tasks/attachments/{attachment1}/", row(200, 200, 403, 200)),
     ],
+    "tasks:contribution_overview": [("/tasks/contributions/", EVERYONE)],
+    "tasks:contribution_list": [
+        ("/tasks/task/3/contributions/", row(200, 200, 403, 200)),  # officials read 各镇街 tasks only
+        ("/tasks/task/2/contributions/", EVERYONE),
+        ("/tasks/task/1/contributions/", row(200, 200, 403, 200)),
+        ("/tasks/measure/1/contributions/", EVERYONE),
+        ("/tasks/other/1/contributions/", row(404, 404, 404, 404)),
+    ],
+    "tasks:contribution_create": [
+        ("/tasks/task/3/contributions/new/", row(403, 403, 403, 200)),  # U: a responsible unit of task 3
+        ("/tasks/task/2/contributions/new/", row(403, 403, 200, 403)),  # O: 各镇街; U leads task 2
+        ("/tasks/task/1/contributions/new/", row(403, 403, 403, 403)),
+    ],
+    "tasks:contribution_attachment_download": [
+        ("/tasks/contribution-attachments/{contribution_attachment}/", EVERYONE)
+    ],
     "tasks:indicator_list": [("/indicators/", EVERYONE)],
     "tasks:indicatorvalue_create": [("/indicators/record/", BUREAU_ONLY)],
     "tasks:api_tasks": [("/api/v1/tasks", EVERYONE)],
@@ -116,6 +136,34 @@ EXPECTED = {
     "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
     "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
     "enterprises:backtest": [("/warnings/accuracy/", WHOLE_DISTRICT)],
+    "enterprises:attribution_check": [("/enterprises/check/", NOT_UNITS)],  # officials: their own firms
+    "enterprises:flag_missing": [("/enterprises/check/missing/", row(403, 403, 200, 403))],
+    "enterprises:flag_create": [
+        ("/enterprises/{firm}/flag/", row(403, 403, 200, 403)),
+        ("/enterprises/{shuitu_firm}/flag/", row(403, 403, 403, 403)),
+    ],
+    "enterprises:flag_detail": [("/enterprises/flags/{flag}/", NOT_UNITS)],
+    "enterprises:flag_attachment": [("/enterprises/flags/{flag}/attachment/", NOT_UNITS)],
+    # assessment (published 2025 result in the fixture; 2026 running only)
+    "assessment:assessment_index": [("/assessment/", row(302, 302, 302, 302))],
+    "assessment:assessment_detail": [
+        ("/assessment/2026/", EVERYONE),  # officials and units: their own published score only
+        ("/assessment/2025/", EVERYONE),
+        ("/assessment/2031/", row(404, 404, 404, 404)),
+    ],
+    "assessment:scheme_edit": [("/assessment/2026/scheme/", BUREAU_ONLY)],
+    "assessment:publish": [("/assessment/2026/publish/", row(405, 405, 405, 405))],  # POST only
+    "assessment:export_xlsx": [
+        ("/assessment/2025.xlsx", EVERYONE),  # published: scoped to one's own row
+        ("/assessment/2026.xlsx", row(200, 200, 404, 404)),  # running: bureau and leadership only
+    ],
+    "assessment:export_docx": [
+        ("/assessment/2025.docx", EVERYONE),
+        ("/assessment/2026.docx", row(200, 200, 404, 404)),
+    ],
+    "assessment:api_assessment": [("/api/v1/assessment?year=2026", EVERYONE)],
+    "assessment:todo_list": [("/todo/", EVERYONE)],
+    "assessment:todo_count": [("/todo/count", EVERYONE)],
 }
 
 
@@ -167,12 +215,32 @@ def world(db, settings, tmp_path):
             values={},
             uploads=[(pdf_upload(), "pdf")],
         )
+        contribution = save_contribution(
+            task=KeyTask.objects.tasks().get(number=2),
+            key=("subdistrict", users["O"].subdistrict_id),
+            user=users["O"],
+            period="2026-10",
+            done="配合推进",
+            uploads=[(pdf_upload(), "pdf")],
+        )
+        save_scheme(year=2025, items=default_items(), note="", user=users["B"], reason="")
+        publish_assessment(year=2025, user=users["B"])
+        tiansheng_firm = firm(1, sub="tiansheng")
         ids = {
+            "contribution_attachment": contribution.attachments.get().pk,
             "report": report.pk,
             "report1": report1.pk,
             "attachment": report.attachments.get().pk,
             "attachment1": report1.attachments.get().pk,
-            "firm": firm(1, sub="tiansheng").pk,
+            "firm": tiansheng_firm.pk,
+            "flag": raise_flag(
+                user=users["O"],
+                subdistrict=tiansheng_firm.subdistrict,
+                kind="not_here",
+                note="不在本辖区",
+                enterprise=firm(3, sub="tiansheng"),
+                upload=(pdf_upload(), "pdf"),
+            ).pk,
             "shuitu_firm": firm(2, sub="shuitu").pk,
             "job": ImportJob.objects.create(
                 created_by=users["B"], file_name="名录.xlsx", stored_as="job-x.xlsx", step="previewed",

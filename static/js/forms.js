@@ -1,6 +1,8 @@
 // Small behaviours any page may use, kept out of the templates so that the
 // Content-Security-Policy can forbid inline scripts and handlers:
-// <select data-autosubmit> submits its form on change; <button data-print> prints the page.
+// <select data-autosubmit> submits its form on change; <button data-print> prints the page;
+// <span data-todo-count-url> shows the menu's 待办 count, fetched after the page so that no
+// page pays for it in queries.
 (function () {
   "use strict";
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
@@ -8,5 +10,16 @@
   });
   document.querySelectorAll("[data-print]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-todo-count-url]").forEach(function (el) {
+    fetch(el.getAttribute("data-todo-count-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.count > 0) {
+          el.textContent = String(data.count);
+          el.hidden = false;
+        }
+      })
+      .catch(function () { /* the count is a convenience; the 待办 page itself always works */ });
   });
 })();

@@ -71,7 +71,9 @@ def test_summary_figures_by_hand(uneven):
     # district: 337 of 524; base = shuitu's December 160 + plan 2025 figures of the others
     assert "全区国家高新技术企业337家（6个街镇已填报），为2026年目标524家的64.3%" in text
     assert "进度滞后的有水土街道、复兴街道、澄江镇（3个）" in text
-    assert "未完成填报的有" in text and "天生街道" in text
+    # counts are entered by the bureau from its lists of firms: the bulletin says so, not "请抓紧报送"
+    assert "个的数据已录入" in text and "的数据尚未录入" in text and "天生街道" in text
+    assert "请抓紧报送" not in text and "由区科技局根据企业名录录入" in text
     assert "到2027年国家高新技术企业超过570家" in text and "本月数据未齐，暂不判定" in text
     assert figures["time_progress_pct"] == 83.3
     assert figures["title"] == "北碚区“高科双企”双倍增工作进展月通报（2026年10月）"

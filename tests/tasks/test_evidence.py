@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from tasks.evidence import MAX_BYTES, check_upload, content_type_for, sniff
+from beibei_dashboard.evidence import MAX_BYTES, check_upload, content_type_for, sniff
 
 
 def ooxml(extra="word/document.xml"):

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from beibei_dashboard.evidence import MAX_BYTES
 from tasks.choices import ReviewState
-from tasks.evidence import MAX_BYTES
 from tasks.models import ReportAttachment, TaskReport, TaskTargetValue
 from tasks.status import task_status_rows
 

@@ -1,0 +1,160 @@
+"""属地核实 (issue 18): officials flag firms, the bureau accepts (the firm moves, with history) or rejects."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from enterprises import verification
+from enterprises.choices import FlagKind, FlagState
+from enterprises.models import AttributionFlag, Enterprise
+from enterprises.reports import attribution_history, reconciliation
+from targets.models import SubDistrict
+from targets.months import Month
+from tests.enterprises.helpers import code, d, firm
+from tests.tasks.conftest import pdf_upload
+
+NOW = dt.datetime(2026, 11, 15, 10, 0)
+
+
+@pytest.fixture(autouse=True)
+def pinned(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def sub(slug):
+    return SubDistrict.objects.get(slug=slug)
+
+
+def registry_high_tech(user, slug):
+    rows, _ = reconciliation(user, Month(2026, 11))
+    return next(r for r in rows if r.subdistrict.slug == slug).registry["high_tech"]
+
+
+def test_moved_firm_accepted_moves_the_counts_by_one(login, official, bureau, other_official):
+    moving = firm(1, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
+    firm(2, sub="tiansheng", issue_dates=[d("2025-03-01")])
+    firm(3, sub="shuitu", issue_dates=[d("2025-03-01")])
+    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "shuitu")) == (2, 1)
+    # the official sees the firm with its certificate dates and flags it as moved to 水土
+    page = login(official).get("/enterprises/check/").content.decode()
+    assert "测试企业1有限公司" in page and "2025-03-01—2028-02-29" in page
+    response = login(official).post(
+        f"/enterprises/{moving.pk}/flag/",
+        {"kind": "moved", "destination": sub("shuitu").pk, "note": "已搬至水土园区", "attachment": pdf_upload()},
+    )
+    assert response.status_code == 302
+    flag = AttributionFlag.objects.get()
+    assert flag.state == FlagState.OPEN and flag.attachment_name == "佐证.pdf"
+    assert "测试企业1有限公司" in login(bureau).get("/enterprises/check/").content.decode()
+    # only the bureau resolves
+    assert login(official).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept"}).status_code == 403
+    login(bureau).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept", "destination": sub("shuitu").pk})
+    flag.refresh_from_db()
+    moving.refresh_from_db()
+    assert flag.state == FlagState.ACCEPTED and moving.subdistrict.slug == "shuitu"
+    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "shuitu")) == (1, 2)
+    # both officials see the move in the month's reconciliation
+    for user in (official, other_official):
+        assert "属地调整（2026年10月以来）" in (
+            page := login(user).get("/enterprises/reconcile/?month=2026-10").content.decode()
+        )
+        assert "测试企业1有限公司" in page
+    history = attribution_history(moving)
+    assert [(h.before, h.after) for h in history] == [(None, "天生街道"), ("天生街道", "水土街道")]
+    assert "属地核实" in history[-1].reason and "bureau_user采纳" in history[-1].reason
+    assert "归属街镇" in login(bureau).get(f"/enterprises/{moving.pk}/").content.decode()
+
+
+def test_reject_needs_a_reason_and_changes_nothing(login, official, bureau):
+    here = firm(1, sub="tiansheng", tech_year=2024)
+    flag = verification.raise_flag(user=official, subdistrict=sub("tiansheng"), kind=FlagKind.NOT_HERE,
+                                   note="查无此企业", enterprise=here)  # fmt: skip
+    client = login(bureau)
+    client.post(f"/enterprises/flags/{flag.pk}/", {"action": "reject", "note": ""})
+    flag.refresh_from_db()
+    assert flag.state == FlagState.OPEN
+    client.post(f"/enterprises/flags/{flag.pk}/", {"action": "reject", "note": "经核实仍在天生"})
+    flag.refresh_from_db()
+    here.refresh_from_db()
+    assert flag.state == FlagState.REJECTED and flag.resolution_note == "经核实仍在天生"
+    assert here.subdistrict.slug == "tiansheng" and here.history.count() == 1
+
+
+def test_not_here_without_destination_needs_the_bureau_to_choose(official, bureau):
+    here = firm(1, sub="tiansheng", tech_year=2024)
+    flag = verification.raise_flag(user=official, subdistrict=sub("tiansheng"), kind=FlagKind.NOT_HERE,
+                                   note="不在本辖区", enterprise=here)  # fmt: skip
+    with pytest.raises(verification.FlagRefused, match="请选择"):
+        verification.accept_flag(flag, bureau)
+    verification.accept_flag(flag, bureau, destination=sub("chaoyang"))
+    here.refresh_from_db()
+    assert here.subdistrict.slug == "chaoyang"
+
+
+def test_missing_firm_is_added_or_moved(login, official, bureau):
+    elsewhere = firm(5, sub="shuitu", tech_year=2025)
+    client = login(official)
+    client.post("/enterprises/check/missing/", {"credit_code": code(5), "note": "实际在天生经营"})
+    client.post(
+        "/enterprises/check/missing/", {"credit_code": code(6), "firm_name": "新发现科技有限公司", "note": "漏统"}
+    )
+    again = client.post("/enterprises/check/missing/", {"credit_code": code(6), "firm_name": "新发现", "note": "再报"})
+    assert "已有待处理的属地核实" in again.content.decode()
+    response = client.post("/enterprises/check/missing/", {"credit_code": "123", "note": "x"})
+    assert "统一社会信用代码" in response.content.decode()
+    response = client.post("/enterprises/check/missing/", {"credit_code": code(7), "note": "x"})
+    assert "请填写企业名称" in response.content.decode()
+    assert AttributionFlag.objects.count() == 2
+    for flag in AttributionFlag.objects.all():
+        verification.accept_flag(flag, bureau)
+    elsewhere.refresh_from_db()
+    assert elsewhere.subdistrict.slug == "tiansheng"
+    added = Enterprise.objects.get(credit_code=code(6))
+    assert added.subdistrict.slug == "tiansheng" and added.history.get().history_change_reason.startswith("属地核实")
+
+
+def test_an_official_flags_only_own_firms_and_reads_only_own_flags(login, official, other_official, unit_user):
+    theirs = firm(1, sub="shuitu", tech_year=2024)
+    assert login(official).get(f"/enterprises/{theirs.pk}/flag/").status_code == 403
+    flag = verification.raise_flag(user=other_official, subdistrict=sub("shuitu"), kind=FlagKind.MOVED,
+                                   note="迁出", enterprise=theirs, destination_note="迁往渝北区")  # fmt: skip
+    assert login(official).get(f"/enterprises/flags/{flag.pk}/").status_code == 403
+    assert login(other_official).get(f"/enterprises/flags/{flag.pk}/").status_code == 200
+    assert login(unit_user).get("/enterprises/check/").status_code == 403
+    with pytest.raises(verification.FlagRefused, match="已有待处理"):
+        verification.raise_flag(user=other_official, subdistrict=sub("shuitu"), kind=FlagKind.NOT_HERE,
+                                note="again", enterprise=theirs)  # fmt: skip
+
+
+def test_check_page_queries_do_not_grow(login, official, django_assert_max_num_queries):
+    client = login(official)
+    firm(1, sub="tiansheng", issue_dates=[d("2025-03-01")])
+    with django_assert_max_num_queries(20) as before:
+        client.get("/enterprises/check/")
+    baseline = len(before)
+    for n in range(2, 12):
+        firm(n, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
+    with django_assert_max_num_queries(baseline):
+        client.get("/enterprises/check/")
+
+
+def test_clearing_the_demo_removes_what_its_accounts_flagged_and_contributed(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from tasks.models import KeyTask, TaskContribution
+    from tasks.services import save_contribution
+
+    call_command("seed_demo")
+    tiansheng, jxw = User.objects.get(username="tiansheng"), User.objects.get(username="jingxinwei")
+    kept = firm(1, sub="tiansheng", tech_year=2024)
+    verification.raise_flag(user=tiansheng, subdistrict=sub("tiansheng"), kind=FlagKind.NOT_HERE, note="试用",
+                            enterprise=kept)  # fmt: skip
+    save_contribution(task=KeyTask.objects.get(kind="task", number=3), key=("unit", jxw.unit_id), user=jxw,
+                      period="2026-10", done="试用")  # fmt: skip
+    call_command("seed_demo", "--clear")
+    assert not AttributionFlag.objects.exists() and not TaskContribution.objects.exists()
+    assert Enterprise.objects.filter(pk=kept.pk).exists()  # entered by a user, not by the demo
