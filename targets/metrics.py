@@ -254,3 +254,46 @@ def rule_examples(yellow_pp=10):
             }
         )
     return out
+
+
+# --- goals (二（一）and the 2027 indicators) -----------------------------------------------------
+
+
+def least_meeting(goal_value, comparator):
+    """The smallest whole count that meets a goal: "超过570" needs 571, "达到45" needs 45.
+
+    None for a qualitative goal or a non-whole target (a percentage is not counted up by one).
+    """
+    if goal_value is None or goal_value != int(goal_value):
+        return None
+    return int(goal_value) + 1 if comparator == "gt" else int(goal_value)
+
+
+def judge_goal(goal_value, comparator, goal_year, month, points):
+    """The one judgement of a goal "到Y年…", seen from `month`.
+
+    `points` is {(year, month): value} of values that count (for a district total: months in
+    which every sub-district reported). From December of the goal's year on, the goal is
+    judged on that December only — met or not, final — or left undecided when that December
+    is missing. Before then it is not judged (`met` None); `currently_met` and the value of the
+    latest point up to `month` say where it stands.
+    """
+    deadline = (goal_year, 12)
+    seen = (month.year, month.month) if hasattr(month, "year") else month
+    if seen >= deadline:
+        value = points.get(deadline)
+        if value is None:
+            return {"value": None, "as_of": None, "final": True, "met": None, "currently_met": None,
+                    "verdict": f"未判定（{goal_year}年12月数据未齐）"}  # fmt: skip
+        met = goal_met(value, goal_value, comparator)
+        verdict = None if met is None else ("已实现" if met else "未实现")
+        return {"value": value, "as_of": deadline, "final": True, "met": met, "currently_met": met, "verdict": verdict}
+    usable = [p for p in points if p <= seen]
+    if not usable:
+        return {"value": None, "as_of": None, "final": False, "met": None, "currently_met": None,
+                "verdict": "暂无完整数据"}  # fmt: skip
+    as_of = max(usable)
+    value = points[as_of]
+    now = goal_met(value, goal_value, comparator)
+    verdict = None if now is None else ("目前已达到，待年末判定" if now else "尚未达到")
+    return {"value": value, "as_of": as_of, "final": False, "met": None, "currently_met": now, "verdict": verdict}
