@@ -175,6 +175,8 @@ class TaskTarget(models.Model):
         "取自企业名录", max_length=48, blank=True, help_text="由企业名录按月末状态计算的指标标识；为空时取自进展报告"
     )
 
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     class Meta:
         verbose_name = "任务量化目标"
         verbose_name_plural = "任务量化目标"
