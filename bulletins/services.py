@@ -17,7 +17,7 @@ from targets.choices import Category, Metric
 from targets.goals import headline_goals
 from targets.models import MonthLock, MonthlyCount, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress
+from targets.progress import district_progress, district_size, is_complete, reporting_by_month, reporting_label
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
@@ -395,6 +395,7 @@ def bulletin_view(month, number=None):
 class BulletinMonth:
     month: Month
     versions: list = field(default_factory=list)
+    partial_label: str = ""  # "3/17 个街镇已填报" for a month not every sub-district reported
 
     @property
     def published(self):
@@ -410,9 +411,17 @@ class BulletinMonth:
 
 
 def bulletin_months(months, published_only=False):
-    """Each month with its published versions, newest month first, in one query."""
+    """Each month with its published versions and whether every sub-district reported (a
+    partial month is labelled "n/17 个街镇已填报"), newest month first. Three queries."""
     by_month = {}
     for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
-    out = [BulletinMonth(m, by_month.get(m, [])) for m in sorted(months, reverse=True)]
+    expected = district_size()
+    reporting = reporting_by_month()
+    out = []
+    for m in sorted(months, reverse=True):
+        n = reporting.get(m, 0)
+        out.append(
+            BulletinMonth(m, by_month.get(m, []), "" if is_complete(n, expected) else reporting_label(n, expected))
+        )
     return [b for b in out if b.published] if published_only else out
