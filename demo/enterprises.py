@@ -147,7 +147,7 @@ def write_rows(path, rows):
     headers = list(HEADERS)
     sheet.append(headers)
     for row in rows:
-        sheet.append([row[h] for h in headers])
+        sheet.append([row.get(h) for h in headers])  # optional columns a generator leaves out stay empty
     workbook.save(path)
 
 
