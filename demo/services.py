@@ -6,12 +6,14 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
 from enterprises.importers import run_import
-from enterprises.models import AttributionFlag, Enterprise
+from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
@@ -229,6 +231,8 @@ def seed_demo_enterprises(month=None):
         wanted[sub.name] = (valid + lapsed, logged.get((sub.pk, Metric.TECH_BASED), 0) + extra_tb)
     rounds = list(firms_with_certificates(wanted, month.year))
     created = 0
+    models = (Enterprise, HighTechRecognition)
+    before = [model.history.aggregate(last=Max("history_id"))["last"] or 0 for model in models]
     with tempfile.TemporaryDirectory() as folder:
         for number, rows in enumerate(rounds, start=1):
             path = Path(folder) / (
@@ -236,6 +240,11 @@ def seed_demo_enterprises(month=None):
             )
             write_rows(path, rows)
             created += run_import(path.read_bytes(), path.name).created
+    # The demo registry stands for the state at the end of `month`: its history says so, so
+    # that the registry's indicators (targets.goals) have a value for that month.
+    as_of = timezone.make_aware(dt.datetime.combine(end, dt.time(18, 0)))
+    for model, last in zip(models, before, strict=True):
+        model.history.filter(history_id__gt=last).update(history_date=as_of)
     return created
 
 

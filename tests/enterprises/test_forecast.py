@@ -229,7 +229,7 @@ def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, log
         "预警：按当前进度，预计年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
         in (figures["summary"][-2])
     )
-    version = publish(OCTOBER, bureau)
+    version = publish(OCTOBER, bureau, confirm_partial=True)  # a partial month (issue 12)
     firm(50, issue_dates=[d("2023-12-20")])  # two more lapses planted after publication: 15 + 1 − 3 × 2/3
     firm(51, issue_dates=[d("2023-12-21")])
     assert version.figures["warning"] == figures["warning"]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0002_importjob'),
+        ('enterprises', '0003_registry_plan_flags'),
         ('targets', '0004_data_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

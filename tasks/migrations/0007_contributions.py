@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('targets', '0004_data_version'),
-        ('tasks', '0003_indicators_moved_to_targets'),
+        ('tasks', '0006_plan_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
