@@ -265,3 +265,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The bulletin's Word file carries its charts as pictures drawn on the server by Plotly's static
+# export (kaleido), which drives a headless Chromium: CHART_BROWSER is its path (empty: look for
+# chromium / google-chrome on PATH). BULLETIN_CHART_IMAGES=0 leaves the pictures out (the file
+# says so), as when no browser is installed.
+CHART_BROWSER = os.environ.get("CHART_BROWSER", "/usr/bin/chromium")
+BULLETIN_CHART_IMAGES = env_bool("BULLETIN_CHART_IMAGES", True)
+CHART_IMAGE_TIMEOUT = env_int("CHART_IMAGE_TIMEOUT", 60)

@@ -2,12 +2,19 @@
 
 import io
 
+from docx import Document
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from beibei_dashboard.tables import safe_cell
 from targets.exporters import BOX, HEAD_FILL
 from targets.months import Month
+
+from . import text
+from .docx_template import ANNEX_COLUMNS
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -166,107 +173,163 @@ def _print_setup(ws, title_rows, draft):
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def bulletin_docx(figures, draft):
-    """The bulletin as a Word document in the form an office issues it."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+def chinese_date(iso):
+    """ "2026-11-25" → "2026年11月25日"."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{year}年{month}月{day}日"
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    section.left_margin = section.right_margin = Cm(2.2)
 
-    def font(run, name="仿宋", size=14, bold=False, color=None):
-        run.font.name = name
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
-        run.font.size = Pt(size)
-        run.bold = bold
-        if color:
-            run.font.color.rgb = RGBColor.from_string(color)
+NUMERALS = "一二三四五六七八九十"
 
-    normal = doc.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    if draft:
-        font(section.header.paragraphs[0].add_run("草稿"), "黑体", 16, True, "C62828")
-        section.header.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    font(p.add_run(figures["title"] + ("（草稿）" if draft else "")), "宋体", 20, True)
-    for line in (figures["issuer"], _chinese_date(figures["date"])):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        font(p.add_run(line), "楷体", 14)
-    for paragraph in figures["summary"]:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(28)
-        p.paragraph_format.line_spacing = Pt(28)
-        font(p.add_run(paragraph))
-    if figures.get("tasks"):
-        p = doc.add_paragraph()
-        font(p.add_run("重点任务推进情况"), "黑体", 14)
-        for line in figures["tasks"].get("lines", []):
-            p = doc.add_paragraph()
-            p.paragraph_format.first_line_indent = Pt(28)
-            font(p.add_run(line))
-    landscape = doc.add_section()
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Cm(29.7), Cm(21.0)
-    landscape.left_margin = landscape.right_margin = Cm(1.5)
-    for number, (metric, sec) in enumerate(figures["metrics"].items(), start=1):
-        p = doc.add_paragraph()
-        font(p.add_run(f"附表{number}　{sec['label']}赛马比拼（{Month.parse(figures['month']).label}）"), "黑体", 14)
-        rows = list(bulletin_table_rows(figures, metric))
-        table = doc.add_table(rows=2, cols=len(RANKING_COLUMNS))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for c, (group, header, _, _) in enumerate(RANKING_COLUMNS):
-            table.cell(0, c).text = group or header
-            table.cell(1, c).text = header if group else ""
-        for c in range(len(RANKING_COLUMNS)):
-            if not RANKING_COLUMNS[c][0]:
-                table.cell(0, c).merge(table.cell(1, c))
-        c = 0
-        while c < len(RANKING_COLUMNS):
-            group = RANKING_COLUMNS[c][0]
-            end = c
-            while group and end + 1 < len(RANKING_COLUMNS) and RANKING_COLUMNS[end + 1][0] == group:
-                end += 1
-            if end > c:
-                merged = table.cell(0, c).merge(table.cell(0, end))
-                merged.text = group
-            c = end + 1
-        for row in rows:
-            cells = table.add_row().cells
-            if row["kind"] == "heading":
-                merged = cells[0].merge(cells[-1])
-                merged.text = row["name"]
-                continue
-            for i, (_, _, key, kind) in enumerate(RANKING_COLUMNS):
-                cells[i].text = _docx_text(row, key, kind)
-        table.autofit = False
-        widths = [Cm(w) for w in DOCX_WIDTHS_CM]
-        for column, cm in zip(table.columns, widths, strict=True):
-            column.width = cm  # LibreOffice and WPS read the grid, Word the cells
-        for tr in table.rows:
-            for cell, cm in zip(tr.cells, widths, strict=True):
-                cell.width = cm
-                for paragraph in cell.paragraphs:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    for run in paragraph.runs:
-                        font(run, "宋体", 10)
-        doc.add_paragraph()
-    out = io.BytesIO()
-    doc.save(out)
+
+def section_numbers(figures):
+    """The first-level headings' numerals: 四、预警 only when there is a forecast, and the
+    sections after it numbered on without a gap."""
+    present = ["overall", "race", "lagging"]
+    if warning_lines(figures):
+        present.append("warning")
+    present.append("tasks")
+    if figures.get("rules"):
+        present.append("rules")
+    return {key: NUMERALS[i] for i, key in enumerate(present)}
+
+
+def warning_lines(figures):
+    """四、预警: the forecast's sentences (`figures["forecast"]["lines"]`), once a forecast is
+    stored with the figures; none before, and the section is left out."""
+    forecast = figures.get("forecast") or {}
+    return list(forecast.get("lines") or [])
+
+
+def issue_label(figures, draft):
+    issue = figures.get("issue")
+    if draft or not issue:
+        return "（草稿，期数发布时确定）"
+    return f"第{issue['number']}期"
+
+
+def _annex_text(row, key):
+    if key == "rank":
+        return {"heading": "§H", "total": "§T"}.get(row["kind"], str(row.get("rank") or ""))
+    if key == "name":
+        return row["name"]
+    if row["kind"] == "heading":
+        return ""
+    column = {"completion": "completion_pct", "increment": "increment_completion_pct"}.get(key, key)
+    column = {"time_progress": "time_progress_pct", "status": "status_label"}.get(column, column)
+    kind = next((k for _, _, name, k in RANKING_COLUMNS if name == column), "text")
+    return _docx_text(row, column, kind)
+
+
+def annex(figures, metric):
+    """附表: title, note and rows of plain strings for the Word template."""
+    section = figures["metrics"][metric]
+    rows = [{key: _annex_text(row, key) for _, _, key in ANNEX_COLUMNS} for row in bulletin_table_rows(figures, metric)]
+    return {
+        "title": f"{section['label']}赛马比拼（{Month.parse(figures['month']).label}）",
+        "note": "排名按年度目标完成率在同类镇街中排列，并列者名次相同；“—”为无法计算，“未填报”为当月未报送。",
+        "rows": rows,
+    }
+
+
+def docx_context(figures, draft, images=None, document=None):
+    """Every name the Word template may use. `images` maps chart keys to InlineImage objects
+    (or is None when the charts could not be drawn, with `document["charts_note"]` saying why)."""
+    document = document or {}
+    metrics_ = list(figures["metrics"])
+    images = images or {}
+    charts_note = document.get("charts_note", "")
+    return {
+        "draft": draft,
+        "title": figures["title"] + ("（草稿）" if draft else ""),
+        "issuer": figures["issuer"],
+        "date_cn": chinese_date(figures["date"]),
+        "issue_label": issue_label(figures, draft),
+        "no": section_numbers(figures),
+        "overall": text.overall_paragraphs(figures),
+        "race_rule": text.ranking_rule(figures),
+        "race": text.race_sections(figures),
+        "lagging": text.lagging_lines(figures),
+        "warning": warning_lines(figures),
+        "tasks": (figures.get("tasks") or {}).get("lines") or ["重点任务督办数据尚未纳入本通报。"],
+        "rules": figures.get("rules") or [],
+        "charts_overall": [images[k] for k in (f"curve-{m}" for m in metrics_) if k in images],
+        "charts_race": [images[k] for k in (f"completion-{m}" for m in metrics_) if k in images],
+        "charts_overall_note": charts_note,
+        "charts_race_note": "",
+        "send_to": document.get("send_to", ""),
+        "copy_to": document.get("copy_to", ""),
+        "annex1": annex(figures, metrics_[0]),
+        "annex2": annex(figures, metrics_[1]),
+    }
+
+
+class TemplateBroken(Exception):
+    """A Word template could not render a bulletin; the message says why, in Chinese."""
+
+
+def render_docx(template_bytes, figures, draft, charts=None, document=None):
+    """The bulletin as Word, from a docxtpl template. `charts`: {key: (caption, png bytes)}."""
+    try:
+        tpl = DocxTemplate(io.BytesIO(template_bytes))
+        images = {
+            key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(150)), "caption": caption}
+            for key, (caption, png) in (charts or {}).items()
+        }
+        tpl.render(
+            docx_context(figures, draft, images, document),
+            jinja_env=Environment(undefined=StrictUndefined, autoescape=True),
+        )
+        _finish_annex_tables(tpl.docx)
+        out = io.BytesIO()
+        tpl.save(out)
+    except Exception as exc:  # docxtpl raises Jinja, lxml, zip and KeyError alike
+        raise TemplateBroken(_template_error(exc)) from exc
     return out.getvalue()
 
 
-DOCX_WIDTHS_CM = [1.3, 4.6, 2.0, 2.0, 2.0, 2.2, 2.4, 2.0, 3.8, 2.0]
+def _template_error(exc):
+    name = type(exc).__name__
+    if name == "BadZipFile":
+        return "文件不是有效的Word文档（.docx）。"
+    if name in ("TemplateSyntaxError", "UndefinedError"):
+        line = getattr(exc, "lineno", None)
+        return f"模板标记有误：{exc}" + (f"（第{line}行附近）" if line else "")
+    return f"模板无法生成通报：{name}：{exc}"
+
+
+def _finish_annex_tables(document):
+    """Class headings span the whole row; 合计 rows are bold (marked by the rank column)."""
+    for table in document.tables:
+        for row in table.rows:
+            cells = row.cells
+            marker = cells[0].text
+            if marker == "§T":
+                _set_text(cells[0], "")
+                for cell in cells:
+                    for run in (r for p in cell.paragraphs for r in p.runs):
+                        run.bold = True
+            elif marker == "§H":
+                name = cells[1].text
+                merged = cells[0].merge(cells[-1])
+                for p in merged.paragraphs[1:]:
+                    p._p.getparent().remove(p._p)
+                _set_text(merged, name)
+                merged.paragraphs[0].alignment = 0  # left
+                for run in merged.paragraphs[0].runs:
+                    run.bold = True
+
+
+def _set_text(cell, text):
+    """Replace a cell's text keeping its paragraph style and first run's format."""
+    paragraph = cell.paragraphs[0]
+    runs = paragraph.runs
+    if runs:
+        runs[0].text = text
+        for run in runs[1:]:
+            run._r.getparent().remove(run._r)
+    else:
+        paragraph.add_run(text)
 
 
 def _docx_text(row, key, kind):
@@ -280,6 +343,10 @@ def _docx_text(row, key, kind):
     return str(value)
 
 
-def _chinese_date(iso):
-    year, month, day = (int(x) for x in iso.split("-"))
-    return f"{year}年{month}月{day}日"
+def unrendered_tags(data):
+    """Template tags left in a rendered file (a tag Word split across runs), or ""."""
+    document = Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    found = [t for t in texts if "{{" in t or "{%" in t]
+    return found[0][:60] if found else ""

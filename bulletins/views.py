@@ -92,7 +92,7 @@ def bulletin_export(request, month, fmt):
     name = f"北碚区高科双企月通报{month}{suffix}"
     if fmt == "xlsx":
         return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
-    response = HttpResponse(exporters.bulletin_docx(view.figures, view.draft), content_type=DOCX_TYPE)
+    response = HttpResponse(services.bulletin_docx(view), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
     return response
 

@@ -1,0 +1,109 @@
+"""Sentences of the bulletin written from its figures, shared by the page, Word and Excel.
+
+Clauses are joined with `sentence()`, which never lets two punctuation marks meet: text that
+users typed (a task's problems) often ends with its own "。" or "；".
+"""
+
+import re
+
+from django.conf import settings
+
+PUNCTUATION = "。；，、：！？"
+_TRAILING = re.compile(f"[{PUNCTUATION}\\s]+$")
+_DOUBLED = re.compile(f"[{PUNCTUATION}]{{2,}}")
+
+
+def clause(text):
+    """A clause without its trailing punctuation, ready to be followed by a mark of ours."""
+    text = _DOUBLED.sub(lambda m: m.group(0)[0], str(text or "").strip())
+    return _TRAILING.sub("", text)
+
+
+def sentence(*parts, sep="，", end="。"):
+    """Clauses joined by `sep` and closed by `end`, empty clauses left out."""
+    kept = [clause(p) for p in parts]
+    kept = [p for p in kept if p]
+    return sep.join(kept) + end if kept else ""
+
+
+def has_doubled_punctuation(text):
+    """True where two Chinese punctuation marks meet ("。；", "。。"), which a bulletin never
+    prints; a closing quotation mark or bracket before a mark is fine."""
+    return bool(_DOUBLED.search(text))
+
+
+def overall_paragraphs(figures):
+    """一、总体进展 of the Word file: the summary less its "从街镇看" paragraphs, which sections
+    二 and 三 say in full."""
+    return [p for p in figures["summary"] if not p.startswith("从街镇看")]
+
+
+def ranking_rule(figures):
+    yellow = figures.get("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
+    return sentence(
+        "各街镇按年度目标完成率（月末存量÷年度目标数）在同类镇街中排名，并列者名次相同",
+        "新增完成率不低于序时进度的为正常",
+        f"低于序时进度{yellow}个百分点以内的为预警",
+        "其余为滞后",
+        "排名详见附表",
+        sep="；",
+    )
+
+
+def _class_name(category):
+    return f"{category}类镇街"
+
+
+def race_sections(figures):
+    """二、赛马比拼: for each metric a second-level heading and who leads each class."""
+    out = []
+    numerals = "一二三四"
+    for i, section in enumerate(figures["metrics"].values()):
+        parts = []
+        for category, klass in section["classes"].items():
+            ranked = [r for r in klass["rows"] if r["completion_pct"] is not None]
+            if not ranked:
+                parts.append(f"{_class_name(category)}本月无可排名的街镇")
+                continue
+            top = "、".join(f"{r['name']}（{r['completion_pct']:.1f}%）" for r in ranked[:3])
+            parts.append(f"{_class_name(category)}年度目标完成率居前的依次为{top}")
+        total = section["total"]
+        if total.get("completion_pct") is not None:
+            parts.append(f"全区合计完成{total['completion_pct']:.1f}%")
+        out.append(
+            {
+                "heading": f"（{numerals[i]}）{section['label']}",
+                "text": sentence(*parts, sep="；"),
+            }
+        )
+    return out
+
+
+def lagging_lines(figures):
+    """三、进度滞后的街镇, one sentence a metric."""
+    yellow = figures.get("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
+    out = []
+    for section in figures["metrics"].values():
+        lagging = section["lagging"]
+        if lagging:
+            head = (
+                f"{section['label']}进度滞后的街镇{len(lagging)}个：{'、'.join(lagging)}"
+                f"，新增完成率低于序时进度{yellow}个百分点以上"
+            )
+        else:
+            head = f"{section['label']}无进度滞后的街镇"
+        missing = f"本月未填报的有{'、'.join(section['missing'])}" if section["missing"] else ""
+        out.append(sentence(head, missing, sep="；"))
+    return out
+
+
+def all_sentences(figures):
+    """Every generated sentence of a bulletin, for the tests that read them all."""
+    out = list(figures["summary"])
+    out.append(ranking_rule(figures))
+    out += [s["text"] for s in race_sections(figures)]
+    out += lagging_lines(figures)
+    out += list((figures.get("tasks") or {}).get("lines") or [])
+    out += list(figures.get("rules") or [])
+    out += list((figures.get("forecast") or {}).get("lines") or [])
+    return out
