@@ -1,6 +1,8 @@
 """The monthly bulletin as xlsx and docx: rows first, then the file."""
 
 import io
+import math
+from decimal import Decimal
 
 from docx import Document
 from docx.shared import Mm
@@ -8,8 +10,10 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from beibei_dashboard.tables import safe_cell
+from targets import metrics
 from targets.exporters import BOX, HEAD_FILL
 from targets.months import Month
 
@@ -76,10 +80,19 @@ def bulletin_table_rows(figures, metric):
     }
 
 
+def exact(value, kind):
+    """A number as displayed, with no float noise: a percentage of 96.7 is stored as 0.967."""
+    if value is None:
+        return None
+    if kind == "pct":
+        return Decimal(str(value)).quantize(Decimal("0.1")) / 100
+    return value
+
+
 def _cell_value(row, key, kind):
     value = row.get(key)
     if kind == "pct":
-        return None if value is None else value / 100
+        return exact(value, "pct")
     if kind == "change":
         return rank_change_text(value) if row["kind"] == "row" else ""
     if kind == "int" and value is None and row["kind"] == "row":
@@ -87,22 +100,98 @@ def _cell_value(row, key, kind):
     return safe_cell(value)
 
 
+def subtitle(figures, draft):
+    """ "北碚区…专班办公室（区科技局）　2026年11月25日　第3期"."""
+    return "　".join([figures["issuer"], chinese_date(figures["date"]), issue_label(figures, draft)])
+
+
+# The text sheet's one column, in Excel's units: 5.25 pt each with Excel's Calibri, wider where
+# LibreOffice has no metric-compatible font; 68 fits A4 portrait in both.
+TEXT_WIDTH = 68
+
+
+def text_height(text, width=TEXT_WIDTH, size=12, indent=0):
+    """Row height (points) that shows all of `text` wrapped in a column `width` units wide: a
+    Chinese character is `size` points wide, anything else about half; a margin for safety."""
+    line = max(size, width * 5.25 * 0.95 - indent * size)
+    lines = sum(
+        max(1, math.ceil(sum(size if ord(c) > 0x2E80 else size * 0.55 for c in part) / line))
+        for part in str(text or "").split("\n")
+    )
+    return round(lines * size * 1.45 + 6, 1)
+
+
+def _title_rows(ws, figures, draft, heading, width):
+    """Rows 1–2: the bulletin's title and subtitle; row 3: the sheet's own heading."""
+    title = figures["title"] + ("（草稿）" if draft else "")
+    for r, (value, font) in enumerate(
+        [
+            (title, Font(bold=True, size=16)),
+            (subtitle(figures, draft), Font(size=11)),
+            (heading, Font(bold=True, size=13)),
+        ],
+        start=1,
+    ):
+        cell = ws.cell(row=r, column=1, value=value)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if width > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    if width == 1:  # the text sheet: one column, so the title may need two lines
+        ws.row_dimensions[1].height = text_height(title, size=16)
+        ws.row_dimensions[2].height = text_height(subtitle(figures, draft), size=11)
+    else:
+        ws.row_dimensions[1].height = 28
+        ws.row_dimensions[2].height = 20
+    ws.row_dimensions[3].height = 22
+
+
+def _paragraph(ws, text, heading=False):
+    r = ws.max_row + 1
+    cell = ws.cell(row=r, column=1, value=safe_cell(text))
+    cell.font = Font(bold=heading, size=13 if heading else 12)
+    cell.alignment = Alignment(wrap_text=True, vertical="top", indent=0 if heading else 2)
+    ws.row_dimensions[r].height = text_height(text, size=13 if heading else 12, indent=0 if heading else 2)
+
+
 def bulletin_xlsx(figures, draft):
-    """The bulletin's ranking tables as a print-ready workbook: one sheet per metric plus the text."""
+    """The bulletin as a print-ready workbook: the text, one ranking sheet per metric, the key
+    tasks and 预警, each titled as the document is; numbers exactly as displayed."""
     wb = Workbook()
     wb.remove(wb.active)
-    title = figures["title"] + ("（草稿）" if draft else "")
+    numbers = section_numbers(figures)
+    text_sheet = wb.create_sheet("通报正文")
+    text_sheet.column_dimensions["A"].width = TEXT_WIDTH
+    _title_rows(text_sheet, figures, draft, "通报正文", 1)
+    for key, heading, paragraphs in [
+        ("overall", "总体进展", figures["summary"]),
+        (
+            "race",
+            "赛马比拼",
+            [text.ranking_rule(figures)] + [f"{s['heading']}{s['text']}" for s in text.race_sections(figures)],
+        ),
+        ("lagging", "进度滞后的街镇", text.lagging_lines(figures)),
+        ("warning", "预警", warning_lines(figures)),
+        ("tasks", "重点任务推进情况", (figures.get("tasks") or {}).get("lines") or []),
+        ("rules", "统计口径", figures.get("rules") or []),
+    ]:
+        if key not in numbers:
+            continue
+        _paragraph(text_sheet, f"{numbers[key]}、{heading}", heading=True)
+        for paragraph in paragraphs:
+            _paragraph(text_sheet, paragraph)
+    document = figures.get("document") or {}
+    for label, key in (("报送", "send_to"), ("抄送", "copy_to")):
+        if document.get(key):
+            _paragraph(text_sheet, f"{label}：{document[key]}")
+    _print_setup(text_sheet, "1:2", draft, landscape=False)
+
     for metric, section in figures["metrics"].items():
         ws = wb.create_sheet(f"{section['label']}赛马比拼")
         width = len(RANKING_COLUMNS)
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.cell(row=2, column=1, value=f"{section['label']}：{figures['issuer']}　{figures['date']}")
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-        for r in (1, 2):
-            ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-        _two_level_header(ws, 3)
-        r = 5
+        _title_rows(ws, figures, draft, f"{section['label']}赛马比拼（{Month.parse(figures['month']).label}）", width)
+        _two_level_header(ws, 4)
+        r = 6
         for row in bulletin_table_rows(figures, metric):
             if row["kind"] == "heading":
                 ws.cell(row=r, column=1, value=row["name"]).font = Font(bold=True)
@@ -110,6 +199,7 @@ def bulletin_xlsx(figures, draft):
             else:
                 for c, (_, _, key, kind) in enumerate(RANKING_COLUMNS, start=1):
                     cell = ws.cell(row=r, column=c, value=_cell_value(row, key, kind))
+                    cell.alignment = Alignment(horizontal="left" if key == "name" else "center", wrap_text=True)
                     if kind == "pct":
                         cell.number_format = "0.0%"
                     elif kind == "int":
@@ -120,21 +210,98 @@ def bulletin_xlsx(figures, draft):
             for c in range(1, width + 1):
                 ws.cell(row=r, column=c).border = BOX
             r += 1
-        for letter, w in zip("ABCDEFGHIJ", [6, 26, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
+        for letter, w in zip("ABCDEFGHIJ", [6, 28, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
             ws.column_dimensions[letter].width = w
-        _print_setup(ws, "3:4", draft)
-    text = wb.create_sheet("通报正文")
-    text.column_dimensions["A"].width = 110
-    text.append([title])
-    text["A1"].font = Font(bold=True, size=14)
-    for paragraph in figures["summary"]:
-        text.append([safe_cell(paragraph)])
-        text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    _print_setup(text, None, draft)
-    wb.move_sheet("通报正文", offset=-len(figures["metrics"]))
+        _print_setup(ws, "4:5", draft)
+
+    _table_sheet(wb, figures, draft, "重点任务", "重点任务推进情况", TASK_COLUMNS, task_rows(figures))
+    _table_sheet(wb, figures, draft, "预警", "预警：进度预警和滞后的街镇", WARNING_COLUMNS, warning_rows(figures))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+TASK_COLUMNS = [("类别", 16, "text"), ("任务", 60, "text"), ("牵头单位", 30, "text"), ("说明", 50, "text")]
+
+
+def task_rows(figures):
+    """The key-task section as rows: the state line, then each overdue and lagging task."""
+    tasks = figures.get("tasks") or {}
+    rows = []
+    if tasks.get("lines"):
+        rows.append(["总体情况", tasks["lines"][0], "", ""])
+    for t in tasks.get("overdue", []):
+        rows.append(
+            ["逾期未报送", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), "请牵头单位尽快报送"]
+        )
+    for t in tasks.get("lagging", []):
+        rows.append(
+            ["进展滞后", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), text.clause(t["problems"])]
+        )
+    return rows or [["", "重点任务督办数据尚未纳入本通报", "", ""]]
+
+
+WARNING_COLUMNS = [
+    ("指标", 16, "text"),
+    ("街镇", 16, "text"),
+    ("状态", 14, "text"),
+    ("月末存量（家）", 12, "int"),
+    ("年度目标（家）", 12, "int"),
+    ("年度目标完成率", 14, "pct"),
+    ("新增完成率", 12, "pct"),
+    ("序时进度", 10, "pct"),
+    ("距年度目标（家）", 14, "int"),
+]
+WARNED = (metrics.STATUS_YELLOW, metrics.STATUS_RED)
+
+
+def warning_rows(figures):
+    """Sub-districts in 预警 or 滞后 for each metric, worst first; then the forecast's lines."""
+    rows = []
+    for section in figures["metrics"].values():
+        listed = [r for klass in section["classes"].values() for r in klass["rows"] if r["status"] in WARNED]
+        listed.sort(key=lambda r: (WARNED.index(r["status"]) * -1, r["increment_completion_pct"] or 0))
+        for r in listed:
+            rows.append(
+                [
+                    section["label"],
+                    r["name"],
+                    r["status_label"],
+                    r["actual"],
+                    r["target"],
+                    exact(r["completion_pct"], "pct"),
+                    exact(r["increment_completion_pct"], "pct"),
+                    exact(figures["time_progress_pct"], "pct"),
+                    r["gap_year"],
+                ]
+            )
+    rows += [["预测", line, "", None, None, None, None, None, None] for line in warning_lines(figures)]
+    return rows or [["", "本月无进度预警或滞后的街镇", "", None, None, None, None, None, None]]
+
+
+def _table_sheet(wb, figures, draft, name, heading, columns, rows):
+    ws = wb.create_sheet(name)
+    width = len(columns)
+    _title_rows(ws, figures, draft, heading, width)
+    for c, (label, w, _) in enumerate(columns, start=1):
+        cell = ws.cell(row=4, column=c, value=label)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = w
+    for r, values in enumerate(rows, start=5):
+        tallest = 1
+        for c, ((_, w, kind), value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = ws.cell(row=r, column=c, value=safe_cell(value) if kind == "text" else value)
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if kind == "pct":
+                cell.number_format = "0.0%"
+            elif kind == "int":
+                cell.number_format = "#,##0"
+            if kind == "text" and value:
+                tallest = max(tallest, text_height(value, width=w, size=11))
+        ws.row_dimensions[r].height = max(tallest, 18)
+    _print_setup(ws, "4:4", draft)
 
 
 def _two_level_header(ws, top):
@@ -159,13 +326,14 @@ def _two_level_header(ws, top):
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _print_setup(ws, title_rows, draft):
-    ws.page_setup.orientation = "landscape"
+def _print_setup(ws, title_rows, draft, landscape=True):
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
     if title_rows:
         ws.print_title_rows = title_rows
     if draft:
