@@ -323,6 +323,11 @@ def changes_between(old, new):
     return out
 
 
+def pending_revisions(months=None):
+    """{Month: n}: corrections to published months that no published version shows yet."""
+    return corrections_since_lock(months)
+
+
 def document_lines():
     """报送 and 抄送 in force now."""
     current = BulletinSettings.current()
@@ -563,6 +568,13 @@ def bulletin_view(month, number=None):
 class BulletinMonth:
     month: Month
     versions: list = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def issue(self):
+        """ "第3期" from the bulletin's stored 期数."""
+        bulletin = self.versions[0].bulletin if self.versions else None
+        return f"第{bulletin.issue_number}期" if bulletin and bulletin.issue_number else ""
 
     @property
     def published(self):
@@ -582,5 +594,6 @@ def bulletin_months(months, published_only=False):
     by_month = {}
     for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
-    out = [BulletinMonth(m, by_month.get(m, [])) for m in sorted(months, reverse=True)]
+    pending = pending_revisions()
+    out = [BulletinMonth(m, by_month.get(m, []), pending.get(m, 0)) for m in sorted(months, reverse=True)]
     return [b for b in out if b.published] if published_only else out

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from . import charts, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
-from .history import count_changes
+from .history import corrections_since_lock, count_changes
 from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
 from .progress import LAST_PLAN_MONTH, district_progress, district_series, plan_curve, subdistrict_series
@@ -82,6 +82,7 @@ def dashboard_context(month):
         "goal_rows": goal_status(headline, series, month, len(subs)),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "pending_corrections": corrections_since_lock([month]).get(month, 0),
     }
 
 

@@ -78,7 +78,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         month, months = selected_month(self.request)
         page_cache = freshness.PageCache(self.request, "dashboard", settings.DISTRICT_SLUG, month)
         context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
-        context.update(month=month, months=months, page_cache=page_cache)
+        context.update(
+            month=month, months=months, page_cache=page_cache, can_publish=scope.is_bureau(self.request.user)
+        )
         return context
 
 
