@@ -20,29 +20,33 @@ logger = logging.getLogger(__name__)
 
 
 def bulletin_chart(figures, metric):
-    """Completion of every sub-district for one metric, coloured by status, from stored figures."""
+    """新增完成率 of every sub-district for one metric, in rank order and coloured by status (the
+    same measure decides both), with the time progress as a line; from stored figures."""
     section = figures["metrics"][metric]
     rows = [r for klass in section["classes"].values() for r in klass["rows"]]
-    rows.sort(key=lambda r: (r["completion_pct"] is None, -(r["completion_pct"] or 0)))
+    rows.sort(key=lambda r: (r.get("rank_overall") is None, r.get("rank_overall") or 0, r["seq"]))
     bars = go.Bar(
         x=[r["name"] for r in rows],
-        y=[r["completion_pct"] for r in rows],
+        y=[r["increment_completion_pct"] for r in rows],
         marker={
             "color": [STATUS_COLOURS[r["status"]] for r in rows],
             "line": {"color": INK, "width": 1},
         },
-        text=[_pct(r["completion_pct"]) for r in rows],
+        text=[_pct(r["increment_completion_pct"]) for r in rows],
         textposition="outside",
         customdata=[r["status_label"] for r in rows],
-        hovertemplate="%{x}<br>年度目标完成率：%{y:.1f}%<br>%{customdata}<extra></extra>",
+        hovertemplate="%{x}<br>新增完成率：%{y:.1f}%<br>%{customdata}<extra></extra>",
     )
     return _figure(
         [bars],
-        f"{section['label']}：各街镇年度目标完成率",
+        f"{section['label']}：各街镇新增完成率（按排名）",
         height=360,
         xaxis={"tickangle": -45},
-        yaxis={"ticksuffix": "%", "title": {"text": "年度目标完成率"}},
-        shapes=[_hline(100, {"color": GOAL, "dash": "dash", "width": 1})],
+        yaxis={"ticksuffix": "%", "title": {"text": "新增完成率"}},
+        shapes=[
+            _hline(100, {"color": GOAL, "dash": "dash", "width": 1}),
+            _hline(figures["time_progress_pct"], {"color": INK, "dash": "dot", "width": 1}),
+        ],
     )
 
 
@@ -66,7 +70,10 @@ def image_figures(figures):
         if figures.get("curves", {}).get(metric):
             out[f"curve-{metric}"] = (f"图：{section['label']}全区实际与目标曲线", curve_chart(figures, metric))
     for metric, section in figures["metrics"].items():
-        out[f"completion-{metric}"] = (f"图：{section['label']}各街镇年度目标完成率", bulletin_chart(figures, metric))
+        out[f"completion-{metric}"] = (
+            f"图：{section['label']}各街镇新增完成率（按排名）",
+            bulletin_chart(figures, metric),
+        )
     return out
 
 

@@ -250,6 +250,8 @@ def build_default_template():
     _style(doc, "页码", PAGE_NUMBER_FONT, PT_PAGE_NUMBER, base="Normal", exact=False)
     _style(doc, "附表标题", HEADING1_FONT, PT_BODY, base="Normal", exact=False).paragraph_format.keep_with_next = True
     _style(doc, "表注", BODY_FONT, 12, base="Normal", exact=False).paragraph_format.space_after = Pt(4)
+    notes = _style(doc, "注", BODY_FONT, 12, base="Normal", indent=True, exact=False)
+    notes.paragraph_format.space_before = Pt(8)
     _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
 
     section = doc.sections[0]
@@ -303,12 +305,10 @@ def build_default_template():
     _para(doc, "{{ p }}")
     _para(doc, "{%p endfor %}")
 
-    _para(doc, "{%p if rules %}")
-    _para(doc, "{{ no.rules }}、统计口径", style="Heading 1")
+    # 注: the 口径 in short (the platform's 口径说明 page has it in full).
     _para(doc, "{%p for p in rules %}")
-    _para(doc, "{{ p }}")
+    _para(doc, "{{ p }}", style="注")
     _para(doc, "{%p endfor %}")
-    _para(doc, "{%p endif %}")
 
     _para(doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文")
 

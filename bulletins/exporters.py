@@ -38,6 +38,12 @@ RANKING_COLUMNS = [
 ]
 
 
+RANKING_NOTE = (
+    "注：排名与状态用同一个新增完成率（保持年达到目标记100%），并列时按年度目标完成率；"
+    "未填报的街镇不排名。详见平台“口径说明”。"
+)
+
+
 def rank_change_text(change):
     if change is None:
         return "—"
@@ -173,13 +179,14 @@ def bulletin_xlsx(figures, draft):
         ("lagging", "进度滞后的街镇", text.lagging_lines(figures)),
         ("warning", "预警", warning_lines(figures)),
         ("tasks", "重点任务推进情况", (figures.get("tasks") or {}).get("lines") or []),
-        ("rules", "统计口径", figures.get("rules") or []),
     ]:
         if key not in numbers:
             continue
         _paragraph(text_sheet, f"{numbers[key]}、{heading}", heading=True)
         for paragraph in paragraphs:
             _paragraph(text_sheet, paragraph)
+    for paragraph in text.rules_lines(figures):
+        _paragraph(text_sheet, paragraph)
     document = figures.get("document") or {}
     for label, key in (("报送", "send_to"), ("抄送", "copy_to")):
         if document.get(key):
@@ -357,8 +364,6 @@ def section_numbers(figures):
     if warning_lines(figures):
         present.append("warning")
     present.append("tasks")
-    if figures.get("rules"):
-        present.append("rules")
     return {key: NUMERALS[i] for i, key in enumerate(present)}
 
 
@@ -395,7 +400,7 @@ def annex(figures, metric):
     rows = [{key: _annex_text(row, key) for _, _, key in ANNEX_COLUMNS} for row in bulletin_table_rows(figures, metric)]
     return {
         "title": f"{section['label']}赛马比拼（{Month.parse(figures['month']).label}）",
-        "note": "排名按年度目标完成率在同类镇街中排列，并列者名次相同；“—”为无法计算，“未填报”为当月未报送。",
+        "note": RANKING_NOTE + "“—”为无法计算。",
         "rows": rows,
     }
 
@@ -420,7 +425,7 @@ def docx_context(figures, draft, images=None, document=None):
         "lagging": text.lagging_lines(figures),
         "warning": warning_lines(figures),
         "tasks": (figures.get("tasks") or {}).get("lines") or ["重点任务督办数据尚未纳入本通报。"],
-        "rules": figures.get("rules") or [],
+        "rules": text.rules_lines(figures),
         "charts_overall": [images[k] for k in (f"curve-{m}" for m in metrics_) if k in images],
         "charts_race": [images[k] for k in (f"completion-{m}" for m in metrics_) if k in images],
         "charts_overall_note": charts_note,

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from targets import metrics
 from targets.choices import ALL_YEARS, PLAN_YEARS, Category, Metric
+from targets.goals import headline_goals
 from targets.history import corrections_since_lock
 from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress, district_series, district_totals_at, latest_logged_month, plan_curve
+from targets.progress import district_progress, district_series, latest_logged_month, plan_curve
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
@@ -53,6 +54,7 @@ def _row(progress, sub=None):
         "base": progress.base,
         "completion_pct": _pct(progress.completion),
         "increment_completion_pct": _pct(progress.increment_completion),
+        "hold_year": progress.hold_year,
         "status": progress.status,
         "status_label": progress.status_label,
         "new_month": progress.new_this_month,
@@ -74,19 +76,32 @@ def _row(progress, sub=None):
 
 
 def _class_total(rows):
-    """合计 of a class table: sums of counts and targets, and the rates of those sums."""
+    """合计 of a class table, like for like: the counts, targets and bases of the sub-districts
+    that reported, and the rates of those sums (the same judged rate as a row). The change since
+    last month only when every one of them has it."""
     reported = [r for r in rows if r["actual"] is not None]
-    actual = sum(r["actual"] for r in reported) if reported else None
-    target = sum(r["target"] for r in rows if r["target"] is not None)
-    base = sum(r["base"] for r in rows if r["base"] is not None)
-    new_month = [r["new_month"] for r in rows if r["new_month"] is not None]
+    if not reported:
+        return {
+            "actual": None,
+            "target": None,
+            "base": None,
+            "completion_pct": None,
+            "increment_completion_pct": None,
+            "new_month": None,
+            "reported": 0,
+            "expected": len(rows),
+        }
+    actual = sum(r["actual"] for r in reported)
+    target = sum(r["target"] for r in reported)
+    base = sum(r["base"] for r in reported)
+    new_month = [r["new_month"] for r in reported]
     return {
         "actual": actual,
         "target": target,
         "base": base,
         "completion_pct": _pct(metrics.completion(actual, target)),
-        "increment_completion_pct": _pct(metrics.increment_completion(actual, base, target)),
-        "new_month": sum(new_month) if new_month else None,
+        "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target)),
+        "new_month": None if None in new_month else sum(new_month),
         "reported": len(reported),
         "expected": len(rows),
     }
@@ -114,7 +129,7 @@ def build_figures(month, today=None):
         by_class = {}
         for category in Category.values:
             in_class = [r for r in rows if r["category"] == category]
-            in_class.sort(key=lambda r: (r["rank"], r["seq"]))
+            in_class.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["seq"]))
             by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
         total = _row(progress.total[metric])
         total.update(reported=progress.reported[metric], expected=len(progress.rows))
@@ -124,11 +139,8 @@ def build_figures(month, today=None):
             "total": total,
             "vs_progress": _vs_progress(total["increment_completion_pct"], time_pct),
             "lagging": [r["name"] for r in rows if r["status"] == metrics.STATUS_RED],
-            "ahead": [
-                r["name"]
-                for r in sorted(rows, key=lambda r: r["rank_overall"])
-                if r["status"] in (metrics.STATUS_DONE, metrics.STATUS_GREEN)
-            ],
+            "ahead": metrics.leading((r["name"], r["rank_overall"], r["status"]) for r in rows),
+            "ahead_cutoff": metrics.LEADING_CUTOFF,
             "missing": [r["name"] for r in rows if r["status"] == metrics.STATUS_MISSING],
         }
     figures = {
@@ -140,9 +152,11 @@ def build_figures(month, today=None):
         "time_progress_pct": time_pct,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
         "metrics": sections,
-        "goals": _goals(month, progress),
-        "reported_both": sum(1 for r in progress.rows if r.reported),
-        "expected": len(progress.rows),
+        "goals": _goals(month, progress.expected),
+        "reported_both": progress.reported_both,
+        "expected": progress.expected,
+        "complete": progress.complete,
+        "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
         "curves": _curves(month, [r.subdistrict for r in progress.rows]),
@@ -151,35 +165,30 @@ def build_figures(month, today=None):
     return figures
 
 
-def _goals(month, progress):
-    """Each headline goal judged at December of its year once that month has passed, else
-    against this month's district total; only a total of every sub-district counts."""
-    goals = list(Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position"))
-    decembers = {Month(g.year, 12) for g in goals if month >= Month(g.year, 12)}
-    subs = [r.subdistrict for r in progress.rows]
-    at = district_totals_at(subs, decembers) if decembers else {}
-    out = []
-    for goal in goals:
-        final = month >= Month(goal.year, 12)
-        if final:
-            value, reported = at.get((goal.metric, Month(goal.year, 12)), (None, 0))
-        else:
-            value, reported = progress.total[goal.metric].actual, progress.reported[goal.metric]
-        complete = reported == len(subs)
-        out.append(
-            {
-                "text": f"到{goal.year}年{goal.name}{goal.target_text}",
-                "metric": goal.metric,
-                "year": goal.year,
-                "goal": int(goal.value),
-                "value": value if complete else None,
-                "as_of": str(Month(goal.year, 12)) if final else str(month),
-                "met": metrics.goal_met(value, int(goal.value), goal.comparator) if complete else None,
-                "gap": max(0, _least_meeting(goal) - value) if complete else None,
-                "final": final,
-            }
-        )
-    return out
+def _goals(month, expected):
+    """The headline goals, judged once (targets.goals): a goal of year Y only on December Y's
+    total of every sub-district; before then where the latest complete month stands, with the
+    distance to the goal and to the attachment's 合计, each labelled."""
+    return [
+        {
+            "text": g.text,
+            "metric": g.indicator.metric,
+            "year": g.indicator.year,
+            "goal": int(g.indicator.value),
+            "value": g.value,
+            "as_of": str(g.as_of) if g.as_of else None,
+            "met": g.met,
+            "currently_met": g.currently_met,
+            "verdict": g.verdict,
+            "gap": g.gap_goal,
+            "gap_label": g.gap_goal_label,
+            "plan_total": g.plan_total,
+            "gap_plan": g.gap_plan,
+            "gap_plan_label": g.gap_plan_label,
+            "final": g.final,
+        }
+        for g in headline_goals(month, expected=expected)
+    ]
 
 
 def _curves(month, subs):
@@ -201,11 +210,6 @@ def _curves(month, subs):
             "goals": [[g.year, int(g.value), g.target_text] for g in goals if g.metric == metric],
         }
     return out
-
-
-def _least_meeting(goal):
-    """The smallest count that meets a goal: "超过570" needs 571."""
-    return int(goal.value) + 1 if goal.comparator == "gt" else int(goal.value)
 
 
 def _tasks_section(as_of):
@@ -254,10 +258,14 @@ def summary_paragraphs(figures, month):
         if t["actual"] is None:
             lines.append(f"全区{name}本月尚无街镇填报数据。")
             continue
-        partial = "" if t["reported"] == t["expected"] else f"（{t['reported']}个街镇已填报）"
-        segments = [
-            f"全区{name}{t['actual']}家{partial}，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
-        ]
+        if t["reported"] == t["expected"]:
+            head = f"全区{name}{t['actual']}家，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+        else:  # like for like: the reporting sub-districts against their own targets
+            head = (
+                f"已填报的{t['reported']}个街镇（共{t['expected']}个）{name}合计{t['actual']}家，"
+                f"为这些街镇{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+            )
+        segments = [head]
         if t["increment_completion_pct"] is not None:
             segments.append(
                 f"年度新增任务完成{t['increment_completion_pct']:.1f}%，{section['vs_progress']}（序时进度{time_pct:.1f}%）"
@@ -273,28 +281,42 @@ def summary_paragraphs(figures, month):
     paragraphs.append(f"截至{month.year}年{month.month}月底，" + "".join(lines))
     goal_lines = []
     for g in figures["goals"]:
-        if g["value"] is None:
-            goal_lines.append(f"{g['text']}（本月数据未齐，暂不判定）")
-        elif g["final"]:
-            verdict = "已实现" if g["met"] else "未实现"
-            goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
-        elif g["met"]:
-            goal_lines.append(f"{g['text']}，目前已超过（{g['value']}家）")
+        if g["final"]:
+            if g["value"] is None:
+                goal_lines.append(f"{g['text']}，{g.get('verdict') or '未判定'}")
+            else:
+                verdict = "已实现" if g["met"] else "未实现"
+                goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
+        elif g["value"] is None:
+            goal_lines.append(f"{g['text']}（暂无全部街镇填报的月份，暂不判定）")
         else:
-            goal_lines.append(f"{g['text']}，尚差{g['gap']}家")
+            as_of = Month.parse(g["as_of"]).label
+            if g.get("currently_met") or g["met"]:
+                where = f"{as_of}全区{g['value']}家，目前已达到，待{g['year']}年末判定"
+            else:
+                where = f"{as_of}全区{g['value']}家，{g.get('gap_label', '距总体目标')}尚差{g['gap']}家"
+            if g.get("plan_total") is not None:
+                where += f"，{g['gap_plan_label']}尚差{g['gap_plan']}家"
+            goal_lines.append(f"{g['text']}：{where}")
     if goal_lines:
         paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
+    bits = []
     for metric in Metric.values:
         section = figures["metrics"][metric]
         label = section["label"]
-        bits = []
+        if section["total"]["actual"] is None:
+            continue  # nobody reported this metric: nothing to judge
+        cutoff = section.get("ahead_cutoff", metrics.LEADING_CUTOFF)
         if section["ahead"]:
-            bits.append(f"{label}进度靠前的有{_names(section['ahead'], 5)}")
+            bits.append(
+                f"{label}进度靠前的有{_names(section['ahead'])}（全区排名前{cutoff}位且达到序时进度，并列者均列出）"
+            )
         if section["lagging"]:
-            bits.append(f"进度滞后的有{_names(section['lagging'])}（{len(section['lagging'])}个）")
+            bits.append(f"{label}进度滞后的有{_names(section['lagging'])}（{len(section['lagging'])}个）")
         else:
-            bits.append("无进度滞后的街镇")
-        paragraphs.append("从街镇看，" + "，".join(bits) + "。")
+            bits.append(f"{label}无进度滞后的街镇")
+    if bits:
+        paragraphs.append("从街镇看，" + "；".join(bits) + "。")
     if figures["not_reported"]:
         paragraphs.append(
             f"本月{figures['expected']}个街镇中{figures['reported_both']}个已完成填报，"
@@ -386,12 +408,14 @@ def publish_plan(month):
 
 
 @transaction.atomic
-def publish(month, user, reason=""):
+def publish(month, user, reason="", confirm_partial=False):
     """Publish (or revise) the bulletin of `month`; returns the new BulletinVersion.
 
-    The first publication gives the bulletin its 期数 (per year, stored); every version records
-    the Word template and the 报送/抄送 lines in force, and locks the month as of now, so that
-    later corrections show as pending until a revision is published.
+    A partial month (not every sub-district reported both metrics) is published only with
+    `confirm_partial`, and the refusal names who is missing. The first publication gives the
+    bulletin its 期数 (per year, stored); every version records the Word template and the
+    报送/抄送 lines in force, and locks the month as of now, so that later corrections show as
+    pending until a revision is published.
     """
     if month.is_future() or month < Month.first():
         raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
@@ -403,6 +427,11 @@ def publish(month, user, reason=""):
         raise PublishRefused(f"{month.label}通报已发布（第{last.number}版），发布修订版须填写修订原因。")
     now = timezone.now()
     figures = build_figures(month, today=timezone.localdate(now))
+    if not figures["complete"] and not confirm_partial:
+        raise PublishRefused(
+            f"{month.label}数据未齐（{figures['reporting_label']}），未填报的有{_names(figures['not_reported'])}。"
+            "确需发布，请勾选“确认在数据未齐时发布”。"
+        )
     if (
         last is not None
         and not changes_between(last.figures, figures)

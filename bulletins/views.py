@@ -65,6 +65,7 @@ def _bulletin_page(month, number):
             "ranking_rule": text.ranking_rule(figures),
             "lagging": text.lagging_lines(figures),
             "warning": exporters.warning_lines(figures),
+            "rules": text.rules_lines(figures),
             "document": figures.get("document") or {},
         },
     }
@@ -126,16 +127,18 @@ class BulletinPublishView(RoleRequiredMixin, FormView):
         if not form.cleaned_data["confirm"]:
             return redirect("bulletins:bulletin_publish", month=month)
         try:
-            version = services.publish(month, self.request.user, form.cleaned_data["reason"])
+            version = services.publish(
+                month, self.request.user, form.cleaned_data["reason"], form.cleaned_data["confirm_partial"]
+            )
         except services.PublishRefused as exc:
             messages.error(self.request, str(exc))
-        else:
-            messages.success(self.request, f"{month.label}通报已发布（第{version.number}版）。")
+            return redirect("bulletins:bulletin_publish", month=month)
+        messages.success(self.request, f"{month.label}通报已发布（第{version.number}版）。")
         return redirect("bulletins:bulletin_detail", month=month)
 
     def form_invalid(self, form):
         messages.error(self.request, "；".join(form.errors.get("reason", ["发布失败"])))
-        return redirect("bulletins:bulletin_detail", month=self.kwargs["month"])
+        return redirect("bulletins:bulletin_publish", month=self.kwargs["month"])
 
 
 class BulletinSettingsView(RoleRequiredMixin, FormView):

@@ -60,6 +60,7 @@ def tasks_payload(user):
 
 
 def indicators_payload(user):
+    """Every indicator with its one judgement (targets.goals), as of the latest complete month."""
     rows = indicator_rows()
     return {
         "indicators": [
@@ -73,25 +74,21 @@ def indicators_payload(user):
                 "unit": row.indicator.unit,
                 "target_text": row.indicator.target_text,
                 "source": row.indicator.source,
-                "value_source": "monthly_counts" if row.from_counts else "recorded",
-                "latest": (
-                    {
-                        "period": str(row.latest.month),
-                        "value": _value(row.latest.value),
-                        "reported_subdistricts": row.latest.reported,
-                    }
-                    if row.latest
-                    else None
-                ),
+                "text": row.indicator.text,
+                "value_source": row.source_text,
+                "judged": {
+                    "value": _value(row.value),
+                    "as_of": str(row.as_of) if row.as_of else None,
+                    "final": row.final,
+                    "met": row.met,
+                    "currently_met": row.currently_met,
+                    "verdict": row.verdict,
+                    "gap_to_goal": row.gap_goal,
+                    "plan_total": row.plan_total,
+                    "gap_to_plan_total": row.gap_plan,
+                },
                 "met": row.met,
-                "values": [
-                    {
-                        "period": str(p.month),
-                        "value": _value(p.value),
-                        "reported_subdistricts": p.reported,
-                    }
-                    for p in row.points
-                ],
+                "values": [{"period": str(m), "value": _value(v), "how": how} for m, v, how in row.series],
             }
             for row in rows
         ]

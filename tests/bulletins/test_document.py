@@ -47,7 +47,7 @@ def correct(slug, value, bureau, month=OCT, metric="high_tech"):
 
 
 def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     document = word(login(bureau))
     page = document.sections[0]
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
@@ -144,11 +144,11 @@ def test_issue_numbers_per_year_stored_at_first_publication(uneven, bureau):
 
     log("tiansheng", "2026-09", "high_tech", 16)
     log("tiansheng", "2025-12", "high_tech", 15)
-    assert publish(Month(2026, 9), bureau).figures["issue"] == {"year": 2026, "number": 1}
-    assert publish(OCT, bureau).figures["issue"] == {"year": 2026, "number": 2}
-    assert publish(Month(2025, 12), bureau).figures["issue"] == {"year": 2025, "number": 1}
+    assert publish(Month(2026, 9), bureau, confirm_partial=True).figures["issue"] == {"year": 2026, "number": 1}
+    assert publish(OCT, bureau, confirm_partial=True).figures["issue"] == {"year": 2026, "number": 2}
+    assert publish(Month(2025, 12), bureau, confirm_partial=True).figures["issue"] == {"year": 2025, "number": 1}
     correct("xiema", 59, bureau)
-    revised = publish(OCT, bureau, "歇马街道更正")
+    revised = publish(OCT, bureau, "歇马街道更正", confirm_partial=True)
     assert revised.figures["issue"]["number"] == 2  # a revision keeps its 期数
     assert Bulletin.objects.get(month=OCT.date).issue_number == 2
     assert services.publish_plan(Month(2026, 8)).issue_number == 3
@@ -163,7 +163,7 @@ def test_publish_confirmation_lists_what_is_frozen_and_who_is_missing(uneven, bu
     assert "天生街道" in plan.figures["not_reported"]
     assert "尚未完成填报" in html and "天生街道" in html
     assert not BulletinVersion.objects.exists()
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     correct("xiema", 59, bureau)
     html = login(bureau).get("/bulletin/2026-10/publish/").content.decode()
     assert "修订版（第2版）" in html and "与第1版相比的变化" in html and "修订原因" in html
@@ -177,7 +177,7 @@ def clock():
 
 
 def test_pending_revision_notice_on_bulletin_list_and_dashboard(uneven, bureau, leader, login, clock):
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     notice = "发布后已有1处更正，尚未发布修订版"
     urls = ["/bulletin/2026-10/", "/bulletin/", "/?month=2026-10"]
     for url in urls:
@@ -191,14 +191,14 @@ def test_pending_revision_notice_on_bulletin_list_and_dashboard(uneven, bureau, 
     assert "/bulletin/2026-10/publish/" not in login(leader).get("/?month=2026-10").content.decode()
     # the published bulletin keeps its figures; the revision clears the notice
     assert "58" in login(leader).get("/bulletin/2026-10/").content.decode()
-    publish(OCT, bureau, "歇马街道更正")
+    publish(OCT, bureau, "歇马街道更正", confirm_partial=True)
     for url in urls:
         assert "处更正，尚未发布修订版" not in login(bureau).get(url).content.decode()
 
 
 def test_corrections_since_lock_counts_cells_that_differ(uneven, bureau, clock):
     assert corrections_since_lock() == {}
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     correct("xiema", 59, bureau)
     correct("xiema", 60, bureau)
     correct("shuitu", 171, bureau)
@@ -228,7 +228,7 @@ def upload(client, data, name="通报模板.docx"):
 def test_bureau_replaces_the_word_template_and_the_next_export_uses_it(uneven, bureau, login):
     c = login(bureau)
     assert c.get("/bulletin/settings/template.docx").content == TEMPLATE_PATH.read_bytes()
-    before = publish(OCT, bureau)
+    before = publish(OCT, bureau, confirm_partial=True)
     assert before.template is None and before.template_label.startswith("系统模板")
     edited = edited_template("抄送：{{ copy_to }}", "抄送：区人大常委会办公室，区政协办公室")
     response = upload(c, edited)
@@ -239,7 +239,7 @@ def test_bureau_replaces_the_word_template_and_the_next_export_uses_it(uneven, b
     # the published October keeps the template it was issued with
     assert "抄送：区级有关部门，各镇人民政府、街道办事处" in texts(word(c))
     correct("xiema", 59, bureau)
-    revised = publish(OCT, bureau, "歇马街道更正")
+    revised = publish(OCT, bureau, "歇马街道更正", confirm_partial=True)
     assert (
         revised.template == BulletinTemplate.objects.get()
         and revised.template_label == f"上传模板第1版（{BulletinTemplate.objects.get().sha256[:8]}）"
@@ -280,14 +280,14 @@ def test_settings_page_changes_the_lines_of_the_next_publication(uneven, bureau,
     c = login(bureau)
     c.post("/bulletin/settings/", {"send_to": "区委主要领导", "copy_to": "区科技局各科室"})
     assert BulletinSettings.current().copy_to == "区科技局各科室"
-    version = publish(OCT, bureau)
+    version = publish(OCT, bureau, confirm_partial=True)
     assert version.figures["document"]["copy_to"] == "区科技局各科室"
     c.post("/bulletin/settings/", {"send_to": "区委主要领导", "copy_to": "改了"})
     assert "抄送：区科技局各科室" in texts(word(c))  # the published version keeps its lines
 
 
 def test_excel_is_complete_printable_and_exact(uneven, bureau, login):
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     content = login(bureau).get("/bulletin/2026-10.xlsx").content
     wb = openpyxl.load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["通报正文", "高新技术企业赛马比拼", "科技型企业赛马比拼", "重点任务", "预警"]
