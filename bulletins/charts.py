@@ -89,7 +89,7 @@ class ChartsUnavailable(Exception):
     """The pictures could not be drawn; the message says why, in Chinese."""
 
 
-def chart_images(figures, width=900, height=420):
+def chart_images(figures, width=900, height=360):
     """{key: (caption, PNG bytes)} for the Word file, drawn by kaleido in one browser session.
 
     Pictures are kept in the cache under a hash of the figure, so a published bulletin is drawn
@@ -101,7 +101,8 @@ def chart_images(figures, width=900, height=420):
     opts = {"format": "png", "width": width, "height": height, "scale": 2}
     keys = {}
     for key, (_, fig) in wanted.items():
-        fig.update_layout(height=height, title={"font": {"size": 16}})
+        # Larger type than on screen: the picture is printed 150 mm wide.
+        fig.update_layout(height=height, font={"size": 15}, title={"font": {"size": 18}})
         digest = hashlib.sha256((fig.to_json() + json.dumps(opts)).encode()).hexdigest()
         keys[key] = f"bulletin-chart:{digest}"
     cached = cache.get_many(list(keys.values()))

@@ -243,7 +243,8 @@ def build_default_template():
     h1.paragraph_format.keep_with_next = True
     h2 = _style(doc, "Heading 2", HEADING2_FONT, PT_BODY, base="Normal", indent=True)
     h2.paragraph_format.keep_with_next = True
-    _style(doc, "图", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    picture = _style(doc, "图", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    picture.paragraph_format.keep_with_next = True  # a picture never leaves its caption behind
     _style(doc, "图题", HEADING2_FONT, 14, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "草稿", HEADING1_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
     _style(doc, "版记", BODY_FONT, 14, base="Normal", exact=False).paragraph_format.line_spacing = Pt(24)
@@ -285,8 +286,11 @@ def build_default_template():
     _para(doc, "{%p for s in race %}")
     _para(doc, "{{ s.heading }}", style="Heading 2")
     _para(doc, "{{ s.text }}")
+    _para(doc, "{%p if s.chart %}")
+    _para(doc, "{{ s.chart.image }}", style="图")
+    _para(doc, "{{ s.chart.caption }}", style="图题")
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
-    _charts(doc, "charts_race")
 
     _para(doc, "{{ no.lagging }}、进度滞后的街镇", style="Heading 1")
     _para(doc, "{%p for p in lagging %}")

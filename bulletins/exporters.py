@@ -421,15 +421,16 @@ def docx_context(figures, draft, images=None, document=None):
         "no": section_numbers(figures),
         "overall": text.overall_paragraphs(figures),
         "race_rule": text.ranking_rule(figures),
-        "race": text.race_sections(figures),
+        "race": [
+            {**s, "chart": images.get(f"completion-{m}")}
+            for s, m in zip(text.race_sections(figures), metrics_, strict=True)
+        ],
         "lagging": text.lagging_lines(figures),
         "warning": warning_lines(figures),
         "tasks": (figures.get("tasks") or {}).get("lines") or ["重点任务督办数据尚未纳入本通报。"],
         "rules": text.rules_lines(figures),
         "charts_overall": [images[k] for k in (f"curve-{m}" for m in metrics_) if k in images],
-        "charts_race": [images[k] for k in (f"completion-{m}" for m in metrics_) if k in images],
         "charts_overall_note": charts_note,
-        "charts_race_note": "",
         "send_to": document.get("send_to", ""),
         "copy_to": document.get("copy_to", ""),
         "annex1": annex(figures, metrics_[0]),

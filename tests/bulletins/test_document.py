@@ -5,7 +5,9 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -372,3 +374,61 @@ def test_text_of_a_demo_bulletin_has_no_doubled_punctuation(bureau):
     for month in (Month(2026, 10), Month(2026, 1), Month(2025, 12)):
         for sentence in text.all_sentences(build_figures(month)):
             assert not text.has_doubled_punctuation(sentence), sentence
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def _to_pages(source, workdir):
+    """Convert with LibreOffice, then every page to PNG (tests/screenshots/, to look at) and its
+    text; returns [(png path, text)]."""
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
+        capture_output=True,
+        timeout=240,
+        env={"HOME": str(workdir), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    pdf = workdir / f"{source.stem}.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob(f"{source.stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(SCREENSHOTS / source.stem)], check=True, timeout=120)
+    pngs = sorted(SCREENSHOTS.glob(f"{source.stem}-*.png"))
+    out = []
+    for number, png in enumerate(pngs, start=1):
+        page = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"], capture_output=True, check=True
+        )
+        out.append((png, re.sub(r"\s", "", page.stdout.decode())))
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("chromium")),
+    reason="needs LibreOffice (soffice), poppler-utils (pdftoppm) and Chromium",
+)
+def test_published_bulletin_converts_to_pages_that_read_as_a_bulletin(bureau, login, settings, tmp_path):
+    """Publish a whole month, download both files, convert them with LibreOffice and check every
+    page (the PNGs are in tests/screenshots/bulletin-docx-N.png and bulletin-xlsx-N.png)."""
+    settings.BULLETIN_CHART_IMAGES = True
+    settings.CHART_BROWSER = shutil.which("chromium")
+    seed_demo_counts(until=OCT)
+    publish(OCT, bureau)
+    c = login(bureau)
+    for fmt in ("docx", "xlsx"):
+        source = tmp_path / f"bulletin-{fmt}.{fmt}"
+        source.write_bytes(c.get(f"/bulletin/2026-10.{fmt}").content)
+        pages = _to_pages(source, tmp_path)
+        assert 4 <= len(pages) <= 12, len(pages)
+        for png, page_text in pages:
+            assert len(page_text) >= 150, f"{png.name} is nearly blank: {page_text!r}"
+        whole = "".join(t for _, t in pages)
+        for words in ("第1期", "2026年11月15日", "二、赛马比拼", "三、进度滞后的街镇", "四、重点任务推进情况"):
+            assert words in whole, (fmt, words)
+        assert "抄送" in whole if fmt == "docx" else "高新技术企业赛马比拼" in whole
+    docx_pages = [t for p, t in _to_pages(tmp_path / "bulletin-docx.docx", tmp_path)]
+    assert "—1—" in docx_pages[0] and "附表1" in "".join(docx_pages)
+    assert "图：高新技术企业全区实际与目标曲线" in "".join(docx_pages)
