@@ -13,6 +13,7 @@ import docx
 import openpyxl
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx.oxml.ns import qn
 
 from bulletins import exporters, services, text
@@ -25,6 +26,7 @@ from targets.models import SubDistrict
 from targets.months import Month
 from targets.services import save_month
 from tests.bulletins.test_bulletin import OCT
+from tests.targets.counts_helpers import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
@@ -142,8 +144,6 @@ def test_without_a_browser_the_word_file_is_made_and_says_so(uneven, leader, log
 
 
 def test_issue_numbers_per_year_stored_at_first_publication(uneven, bureau):
-    from tests.targets.counts_helpers import log
-
     log("tiansheng", "2026-09", "high_tech", 16)
     log("tiansheng", "2025-12", "high_tech", 15)
     assert publish(Month(2026, 9), bureau, confirm_partial=True).figures["issue"] == {"year": 2026, "number": 1}
@@ -222,8 +222,6 @@ def edited_template(old, new):
 
 
 def upload(client, data, name="通报模板.docx"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return client.post("/bulletin/settings/template/", {"file": SimpleUploadedFile(name, data)}, follow=True)
 
 
