@@ -6,12 +6,13 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
 from enterprises.importers import run_import
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, HighTechRecognition
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
@@ -119,7 +120,14 @@ def seed_demo_enterprises(month=None):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "演示企业名录.xlsx"
         write_rows(path, firms_matching(wanted, month_end))
-        return run_import(path.read_bytes(), path.name).created
+        created = run_import(path.read_bytes(), path.name).created
+    # The demo registry stands for the state at the end of `month`: its history says so, so
+    # that the registry's indicators (targets.goals) have a value for that month.
+    as_of = timezone.make_aware(dt.datetime.combine(month_end, dt.time(18, 0)))
+    demo_firms = Enterprise.history.filter(history_change_reason__contains="演示企业名录")
+    HighTechRecognition.history.filter(enterprise_id__in=demo_firms.values("id")).update(history_date=as_of)
+    demo_firms.update(history_date=as_of)
+    return created
 
 
 @transaction.atomic

@@ -103,10 +103,10 @@ def judged_rate(actual, base, target):
     if actual is None or base is None or target is None:
         return None
     if target > base:
-        return Fraction(actual - base, target - base)
+        return Fraction(actual - base) / Fraction(target - base)
     if actual >= target:
         return Fraction(1)
-    return Fraction(actual - target, target)  # target > actual ≥ 0 here, so target > 0
+    return Fraction(actual - target) / Fraction(target)  # target > actual ≥ 0 here, so target > 0
 
 
 def time_progress(month):
@@ -297,3 +297,23 @@ def judge_goal(goal_value, comparator, goal_year, month, points):
     now = goal_met(value, goal_value, comparator)
     verdict = None if now is None else ("目前已达到，待年末判定" if now else "尚未达到")
     return {"value": value, "as_of": as_of, "final": False, "met": None, "currently_met": now, "verdict": verdict}
+
+
+# --- key tasks' quantitative targets: a path from a baseline to the 2027 target --------------
+
+
+def path_progress(start_year, end_year, year, month):
+    """序时进度 along a multi-year path: months elapsed since the end of `start_year` over the
+    months to the end of `end_year`, at the end of (year, month); clipped to 0..1."""
+    total = (end_year - start_year) * 12
+    if total <= 0:
+        return Fraction(1)
+    elapsed = (year - start_year - 1) * 12 + month
+    return min(Fraction(1), max(Fraction(0), Fraction(elapsed, total)))
+
+
+def path_judgement(latest, baseline, target, progress, yellow_pp=10):
+    """A task target judged as a sub-district is: (rate, status) of `latest` on the path from
+    `baseline` to `target`, against the path's time progress. None values stay undefined."""
+    rate = judged_rate(latest, baseline, target)
+    return rate, status(rate, progress, yellow_pp)

@@ -31,11 +31,18 @@ def task_payload(row):
                 "unit": p.target.unit,
                 "comparator": p.target.comparator,
                 "latest": _number(p.latest),
+                "baseline": _number(p.target.baseline),
+                "baseline_year": p.target.baseline_year,
+                "path_rate": None if p.rate is None else round(float(p.rate), 4),
+                "path_time_progress": None if p.time_progress is None else round(float(p.time_progress), 4),
+                "path_status": p.status,
             }
             for p in row.targets
         ],
         "status": row.colour,
         "status_label": row.assessment.colour_label,
+        "data_status": row.assessment.data_status,
+        "declared": row.assessment.declared_label,
         "overdue": row.assessment.overdue,
         "last_report": (
             {"period": str(latest.period), "submitted_at": latest.submitted_at.isoformat()} if latest else None
