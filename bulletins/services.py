@@ -578,7 +578,9 @@ class BulletinView:
 def bulletin_view(month, number=None):
     """The latest published version of `month` (or version `number`), else the draft."""
     versions = list(
-        BulletinVersion.objects.filter(bulletin__month=month.date).select_related("published_by").order_by("number")
+        BulletinVersion.objects.filter(bulletin__month=month.date)
+        .select_related("published_by", "bulletin")
+        .order_by("number")
     )
     if number is not None:
         version = next((v for v in versions if v.number == number), None)
@@ -590,7 +592,11 @@ def bulletin_view(month, number=None):
         return BulletinView(month, build_figures(month), None, versions, [])
     previous = next((v for v in versions if v.number == version.number - 1), None)
     changes = changes_between(previous.figures, version.figures) if previous else []
-    return BulletinView(month, version.figures, version, versions, changes)
+    figures = version.figures
+    if "issue" not in figures and version.bulletin.issue_number:
+        # published before 期数 were stored with the figures: the number the migration gave it
+        figures = {**figures, "issue": {"year": version.bulletin.issue_year, "number": version.bulletin.issue_number}}
+    return BulletinView(month, figures, version, versions, changes)
 
 
 @dataclass

@@ -430,3 +430,12 @@ def test_published_bulletin_converts_to_pages_that_read_as_a_bulletin(bureau, lo
     docx_pages = [t for p, t in _to_pages(tmp_path / "bulletin-docx.docx", tmp_path)]
     assert "—1—" in docx_pages[0] and "附表1" in "".join(docx_pages)
     assert "图：高新技术企业全区实际与目标曲线" in "".join(docx_pages)
+
+
+def test_a_version_published_before_issue_numbers_shows_the_one_it_was_given(uneven, bureau, login):
+    version = publish(OCT, bureau, confirm_partial=True)
+    del version.figures["issue"]
+    version.save()
+    document = word(login(bureau))
+    assert "第1期" in texts(document)
+    assert "第1期" in login(bureau).get("/bulletin/2026-10/").content.decode()
