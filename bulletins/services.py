@@ -22,7 +22,16 @@ from targets.goals import headline_goals
 from targets.history import corrections_since_lock
 from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress, district_series, latest_logged_month, plan_curve
+from targets.progress import (
+    district_progress,
+    district_series,
+    district_size,
+    is_complete,
+    latest_logged_month,
+    plan_curve,
+    reporting_by_month,
+    reporting_label,
+)
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
@@ -603,6 +612,7 @@ def bulletin_view(month, number=None):
 class BulletinMonth:
     month: Month
     versions: list = field(default_factory=list)
+    partial_label: str = ""  # "3/17 个街镇已填报" for a month not every sub-district reported
     pending: int = 0
 
     @property
@@ -625,10 +635,17 @@ class BulletinMonth:
 
 
 def bulletin_months(months, published_only=False):
-    """Each month with its published versions, newest month first, in one query."""
+    """Each month with its published versions and whether every sub-district reported (a
+    partial month is labelled "n/17 个街镇已填报"), newest month first. Three queries."""
     by_month = {}
     for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
+    expected = district_size()
+    reporting = reporting_by_month()
     pending = pending_revisions()
-    out = [BulletinMonth(m, by_month.get(m, []), pending.get(m, 0)) for m in sorted(months, reverse=True)]
+    out = []
+    for m in sorted(months, reverse=True):
+        n = reporting.get(m, 0)
+        partial = "" if is_complete(n, expected) else reporting_label(n, expected)
+        out.append(BulletinMonth(m, by_month.get(m, []), partial, pending.get(m, 0)))
     return [b for b in out if b.published] if published_only else out

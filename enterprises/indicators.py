@@ -65,10 +65,15 @@ def _apply_certificate(state, event):
         state[pk] = (firm, issued, valid_until)
 
 
-def registry_states(until):
+def registry_states(until, memo=None):
     """{Month: ({firm id: FirmState}, {firm ids with a valid high-tech certificate})} for every
     month from the registry's first record through `until`, both read from the registry's
-    history as it stood at each month's end; two queries."""
+    history as it stood at each month's end; two queries, once per `memo`."""
+    if memo is not None:
+        key = ("registry_states", until)
+        if key not in memo:
+            memo[key] = registry_states(until)
+        return memo[key]
     cutoff = _start_of(until.next().date)
     firms = list(
         Enterprise.history.filter(history_date__lt=cutoff)
@@ -94,30 +99,38 @@ def registry_states(until):
     return out
 
 
-def above_scale_high_tech(until):
+def above_scale_high_tech(until, memo=None):
     """规模以上高新技术企业: firms flagged 规上 holding a certificate valid at the month's end."""
-    return {m: sum(1 for f in valid if firms[f].above_scale) for m, (firms, valid) in registry_states(until).items()}
+    return {
+        m: sum(1 for f in valid if firms[f].above_scale) for m, (firms, valid) in registry_states(until, memo).items()
+    }
 
 
-def little_giants(until):
+def little_giants(until, memo=None):
     """专精特新“小巨人”企业 in the registry at each month's end."""
-    return {m: sum(1 for s in firms.values() if s.little_giant) for m, (firms, _) in registry_states(until).items()}
+    return {
+        m: sum(1 for s in firms.values() if s.little_giant) for m, (firms, _) in registry_states(until, memo).items()
+    }
 
 
-def ipo_reserve(until):
+def ipo_reserve(until, memo=None):
     """Firms in the 市级拟上市企业储备库 at each month's end (task 13)."""
-    return {m: sum(1 for s in firms.values() if s.ipo_reserve) for m, (firms, _) in registry_states(until).items()}
+    return {
+        m: sum(1 for s in firms.values() if s.ipo_reserve) for m, (firms, _) in registry_states(until, memo).items()
+    }
 
 
-def single_champions(until):
+def single_champions(until, memo=None):
     """制造业单项冠军 firms at each month's end (task 5 names them, with no number)."""
-    return {m: sum(1 for s in firms.values() if s.single_champion) for m, (firms, _) in registry_states(until).items()}
+    return {
+        m: sum(1 for s in firms.values() if s.single_champion) for m, (firms, _) in registry_states(until, memo).items()
+    }
 
 
-def high_value_patent_coverage(until):
+def high_value_patent_coverage(until, memo=None):
     """Task 17: the share (%) of valid high-tech firms holding a high-value invention patent."""
     out = {}
-    for month, (firms, valid) in registry_states(until).items():
+    for month, (firms, valid) in registry_states(until, memo).items():
         coverage = metrics.share(sum(1 for f in valid if firms[f].high_value_patent), len(valid))
         if coverage is not None:
             out[month] = coverage

@@ -20,7 +20,8 @@ from . import metrics
 from .models import Indicator, IndicatorValue, MonthlyCount, PlanFigure, SubDistrict
 from .months import Month
 
-# code -> (label of the source, function(until: Month) -> {Month: value})
+# code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
+# shared by the sources called for one page, so that they can load what they share once.
 _SOURCES = {}
 
 FROM_COUNTS = "各街镇月度数据（全区合计，仅计全部街镇已填报的月份）"
@@ -28,7 +29,7 @@ RECORDED = "区科技局录入"
 
 
 def register_indicator_source(code, label, values):
-    """Let a higher layer supply an indicator's monthly values: `values(until)` returns
+    """Let a higher layer supply an indicator's monthly values: `values(until, memo)` returns
     {Month: value} of month-end values up to `until`."""
     _SOURCES[code] = (label, values)
 
@@ -132,7 +133,7 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
     if plan_totals is None and headline:
         plan_totals = _plan_totals()
     totals, plan = complete_totals or {}, plan_totals or {}
-    recorded, notes = {}, {}
+    recorded, notes, memo = {}, {}, {}
     if not all(i.metric for i in indicators):
         for indicator_id, m, value, note in IndicatorValue.objects.filter(month__lte=month.date).values_list(
             "indicator_id", "month", "value", "note"
@@ -147,7 +148,7 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
             # the registry's month-end value; a value recorded by hand for a month replaces it
             # there and is labelled as recorded, with its note
             label, values = _SOURCES[indicator.code]
-            points = values(month) | recorded.get(indicator.pk, {})
+            points = values(month, memo) | recorded.get(indicator.pk, {})
             source = label + ("；部分月份为区科技局录入" if indicator.pk in recorded else "")
         else:
             points, source = recorded.get(indicator.pk, {}), RECORDED

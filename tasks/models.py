@@ -170,6 +170,12 @@ class TaskTarget(models.Model):
     baseline = models.DecimalField("基数", max_digits=12, decimal_places=2, default=0)
     baseline_year = models.PositiveSmallIntegerField("基数年份", default=2022, help_text="基数为该年年末的值")
     baseline_note = models.CharField("基数说明", max_length=100, blank=True, default="方案未载明基数，按0计")
+    text = models.CharField("原文", max_length=200, blank=True, help_text="方案中载明该目标的原话，逐字引用")
+    registry_code = models.CharField(
+        "取自企业名录", max_length=48, blank=True, help_text="由企业名录按月末状态计算的指标标识；为空时取自进展报告"
+    )
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = "任务量化目标"

@@ -6,11 +6,14 @@ A fixed number of queries for any number of tasks and reports; the rules themsel
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from targets import metrics
+from targets.goals import registered_source
+from targets.months import Month
 
 from . import supervision
 from .choices import ReviewState
@@ -108,6 +111,20 @@ def judge_target(target, value, period):
     )
 
 
+def _registry_values(tasks, month):
+    """{registry code: (value, Period)}: the latest month-end value a registered source (the
+    enterprise registry) holds up to `month`, for targets that take their values from it."""
+    out, memo = {}, {}
+    codes = {t.registry_code for task in tasks for t in task.targets.all() if t.registry_code}
+    for code in sorted(codes):
+        source = registered_source(code)
+        values = source[1](month, memo) if source else {}
+        if values:
+            last = max(values)
+            out[code] = (Decimal(str(values[last])), Period.parse(str(last)))
+    return out
+
+
 def task_status_rows(queryset, today=None):
     today = today or timezone.localdate()
     checked, deadline = supervision.checked_period(today)
@@ -125,11 +142,12 @@ def task_status_rows(queryset, today=None):
         "target_id", "report__period", "report__submitted_at", "value"
     )
     latest = supervision.latest_values((t, Period.parse(p), at, v) for t, p, at, v in value_rows)
+    registry = _registry_values(tasks, Month.of(today).previous())  # the last month whose end has passed
     rows = []
     for task in tasks:
         progress = []
         for target in task.targets.all():
-            value, period = latest.get(target.pk, (None, None))
+            value, period = registry.get(target.registry_code) or latest.get(target.pk, (None, None))
             progress.append(judge_target(target, value, period))
         assessment = supervision.assess(
             facts.get(task.pk, []),

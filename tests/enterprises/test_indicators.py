@@ -1,6 +1,7 @@
 """Indicators from the registry as of each month's end (issue 12, item 5)."""
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 import time_machine
@@ -12,6 +13,8 @@ from enterprises.models import Enterprise
 from targets.goals import judge_goals
 from targets.models import Indicator
 from targets.months import Month
+from tasks.models import KeyTask
+from tasks.status import task_status_rows
 from tests.enterprises.helpers import firm
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,19 @@ def test_a_recorded_value_stands_beside_the_registry_labelled(login, bureau):
     row = rows["little_giants"]
     assert row.value == 21 and row.latest[2] == "区科技局录入：市经信委公布"
     assert "部分月份为区科技局录入" in row.source_text
+
+
+def test_task_targets_taken_from_the_registry():
+    with time_machine.travel(at(2026, 11, 15), tick=False):
+        seed_demo_counts()
+        seed_demo_enterprises(Month(2026, 10))
+        rows = {r.task.number: r for r in task_status_rows(KeyTask.objects.filter(number__in=[13, 17]))}
+    day = dt.date(2026, 10, 31)
+    high_tech = Enterprise.objects.high_tech_on(day)
+    coverage = round(100 * high_tech.filter(high_value_patent=True).count() / high_tech.count(), 1)
+    seventeen = rows[17].targets[0]
+    assert (float(seventeen.latest), str(seventeen.period)) == (coverage, "2026-10")
+    # 全覆盖 by 2027 from 0 at the end of 2022: 46 of 60 months gone
+    assert seventeen.time_progress == Fraction(46, 60)
+    thirteen = rows[13].targets[0]
+    assert thirteen.latest == Enterprise.objects.filter(ipo_reserve=True).count()
