@@ -170,7 +170,7 @@ def bulletin_xlsx(figures, draft):
     text_sheet.column_dimensions["A"].width = TEXT_WIDTH
     _title_rows(text_sheet, figures, draft, "通报正文", 1)
     for key, heading, paragraphs in [
-        ("overall", "总体进展", figures["summary"]),
+        ("overall", "总体进展", text.overall_paragraphs(figures, word=False)),
         (
             "race",
             "赛马比拼",
@@ -368,10 +368,10 @@ def section_numbers(figures):
 
 
 def warning_lines(figures):
-    """四、预警: the forecast's sentences (`figures["forecast"]["lines"]`), once a forecast is
-    stored with the figures; none before, and the section is left out."""
-    forecast = figures.get("forecast") or {}
-    return list(forecast.get("lines") or [])
+    """四、预警: the forecast's sentences, once a forecast is stored with the figures (issue 17
+    stores them as `figures["warning"]["lines"]`); none before, and the section is left out."""
+    section = figures.get("warning") or figures.get("forecast") or {}
+    return list(section.get("lines") or [])
 
 
 def issue_label(figures, draft):

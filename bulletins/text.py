@@ -34,10 +34,11 @@ def has_doubled_punctuation(text):
     return bool(_DOUBLED.search(text))
 
 
-def overall_paragraphs(figures):
-    """一、总体进展 of the Word file: the summary less its "从街镇看" paragraph, which sections
-    二 and 三 say in full."""
-    return [p for p in figures["summary"] if not p.startswith("从街镇看")]
+def overall_paragraphs(figures, word=True):
+    """一、总体进展: the summary less its "预警：" paragraph, which 四、预警 says in full, and in the
+    Word file (where every page counts) less its "从街镇看" one, which sections 二 and 三 say."""
+    left_out = ("从街镇看", "预警：") if word else ("预警：",)
+    return [p for p in figures["summary"] if not p.startswith(left_out)]
 
 
 def _labels():
@@ -138,5 +139,5 @@ def all_sentences(figures):
     out += lagging_lines(figures)
     out += list((figures.get("tasks") or {}).get("lines") or [])
     out += rules_lines(figures)
-    out += list((figures.get("forecast") or {}).get("lines") or [])
+    out += list((figures.get("warning") or figures.get("forecast") or {}).get("lines") or [])
     return out

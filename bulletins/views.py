@@ -66,6 +66,7 @@ def _bulletin_page(month, number):
             "lagging": text.lagging_lines(figures),
             "warning": exporters.warning_lines(figures),
             "rules": text.rules_lines(figures),
+            "overall": text.overall_paragraphs(figures, word=False),
             "document": figures.get("document") or {},
         },
     }

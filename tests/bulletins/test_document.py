@@ -113,12 +113,14 @@ def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
 def test_forecast_section_appears_only_with_a_forecast(uneven, bureau):
     figures = build_figures(OCT)
     assert "warning" not in exporters.section_numbers(figures)
-    figures["forecast"] = {"lines": ["按近三个月平均增速测算，澄江镇年底预计完成90.0%，存在完不成年度目标的风险。"]}
+    figures["warning"] = {"lines": ["按当前进度，预计年底1个街镇未完成高新技术企业年度目标：澄江镇（预计差1家）。"]}
+    figures["summary"].append("预警：" + figures["warning"]["lines"][0])
     data = exporters.render_docx(TEMPLATE_PATH.read_bytes(), figures, False, {}, {"charts_note": ""})
     document = docx.Document(io.BytesIO(data))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、预警", "五、重点任务推进情况"]
-    assert figures["forecast"]["lines"][0] in texts(document)
+    assert figures["warning"]["lines"][0] in texts(document)
+    assert not any(p.startswith("预警：") for p in texts(document))  # said once, in its section
     sheet = openpyxl.load_workbook(io.BytesIO(exporters.bulletin_xlsx(figures, False)))["通报正文"]
     assert "四、预警" in [c.value for c in sheet["A"]]
 
