@@ -11,4 +11,7 @@ urlpatterns = [
     path("enterprises/reconcile/", views.ReconcileView.as_view(), name="reconcile"),
     path("enterprises/import/", views.import_view, name="enterprise_import"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
+    path("api/v1/forecast", views.api_forecast, name="api_forecast"),
+    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/accuracy/", views.BacktestView.as_view(), name="backtest"),
 ]

@@ -60,14 +60,44 @@ def as_json(fig):
     return json.loads(fig.to_json())
 
 
-def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None):
-    """Actual counts against the plan's target curve.
+def forecast_traces(projection):
+    """The forecast as a dotted continuation from the last count to December, inside its band.
+
+    projection: a targets.forecast.Forecast with a projection, or None (nothing drawn).
+    """
+    if projection is None or projection.projected is None:
+        return []
+    start, end = projection.month.date.isoformat(), f"{projection.year}-12-01"
+    band = go.Scatter(
+        x=[start, end, end, start],
+        y=[projection.actual, projection.high, projection.low, projection.actual],
+        name=f"预计区间（{projection.low}–{projection.high} 家）",
+        mode="lines",
+        fill="toself",
+        fillcolor="rgba(30, 90, 168, 0.12)",
+        line={"width": 0},
+        hoverinfo="skip",
+    )
+    line = go.Scatter(
+        x=[start, end],
+        y=[projection.actual, projection.projected],
+        name=f"预计年底（{projection.method_label}）",
+        mode="lines+markers",
+        line={"color": TARGET, "dash": "dot", "width": 2},
+        marker={"size": [0, 9], "symbol": "star"},
+        hovertemplate="%{x|%Y年%-m月} 预计：%{y} 家<extra></extra>",
+    )
+    return [band, line]
+
+
+def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, projection=None):
+    """Actual counts against the plan's target curve, with the year-end forecast when given.
 
     actual_points: [(Month, value, note)] (note shown on hover, e.g. "16/17 个街镇填报");
     curve_points: [(Month, value)]; yearly_targets: [(year, value)];
-    goals: [(year, value, label)] for the headline goals.
+    goals: [(year, value, label)] for the headline goals; projection: a Forecast or None.
     """
-    traces = []
+    traces = forecast_traces(projection)
     traces.append(
         go.Scatter(
             x=[m.date.isoformat() for m, _ in curve_points],

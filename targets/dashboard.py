@@ -5,7 +5,7 @@ Each function costs a fixed number of queries whatever the number of months or s
 
 from django.conf import settings
 
-from . import charts, metrics
+from . import charts, forecast, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
 from .history import corrections_since_lock, count_changes
@@ -27,9 +27,21 @@ def chart_goals(goals):
     return out
 
 
+def attach_forecast(progress, outlook):
+    """Put each Forecast beside the MetricProgress it continues (pages show them together)."""
+    for metric in Metric.values:
+        progress.total[metric].forecast = outlook.total[metric]
+    by_sub = {row.subdistrict.pk: row for row in outlook.rows}
+    for row in progress.rows:
+        for metric in Metric.values:
+            row.metrics[metric].forecast = by_sub[row.subdistrict.pk].metrics[metric]
+
+
 def dashboard_context(month):
     subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
     progress = district_progress(month, subs)
+    outlook = forecast.provider()(month, subs)
+    attach_forecast(progress, outlook)
     plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)
     headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
@@ -48,6 +60,7 @@ def dashboard_context(month):
             [(y, by_year[y]) for y in PLAN_YEARS],
             goals[metric],
             until=month,
+            projection=outlook.total[metric],
         )
         table = [
             {"year": y, "target": by_year[y], "goal": next((g[2] for g in goals[metric] if g[0] == y), "")}
@@ -56,6 +69,7 @@ def dashboard_context(month):
         chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure), "table": table})
     return {
         "progress": progress,
+        "forecast": outlook,
         "charts": chart_list,
         "completion_chart": charts.as_json(charts.completion_chart(progress.total, progress.time_progress_pct)),
         "by_category": progress.by_category(),
@@ -79,6 +93,9 @@ def dashboard_context(month):
 def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
+    district = forecast.provider()(month, [r.subdistrict for r in progress.rows])
+    attach_forecast(progress, district)
+    outlook = district.row_for(subdistrict)
     plan_row = PlanFigure.objects.rows_for([subdistrict])[0]
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
@@ -91,11 +108,13 @@ def subdistrict_context(subdistrict, month):
             curve,
             [(y, plan_row.figures[metric][y]) for y in PLAN_YEARS],
             until=month,
+            projection=outlook.metrics[metric],
         )
         chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure)})
     months = month_range(Month.first(), min(month, LAST_PLAN_MONTH))
     return {
         "row": row,
+        "forecast": outlook,
         "progress": progress,
         "charts": chart_list,
         "plan_figures": plan_row.figures,

@@ -118,6 +118,9 @@ EXPECTED = {
     "enterprises:reconcile": [("/enterprises/reconcile/", NOT_UNITS)],  # scoped to the official's firms
     "enterprises:enterprise_import": [("/enterprises/import/", BUREAU_ONLY)],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
+    "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
+    "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
+    "enterprises:backtest": [("/warnings/accuracy/", WHOLE_DISTRICT)],
 }
 
 

@@ -250,8 +250,8 @@ def test_libreoffice_converts_the_exports_to_pdf(uneven, leader, login, tmp_path
 
 def test_bulletin_page_costs_a_fixed_number_of_queries(uneven, leader, login, django_assert_max_num_queries):
     c = login(leader)
-    # counts, plan, goals, the key tasks' state, the registry's history for tasks 13 and 17, the curves (3)
-    with django_assert_max_num_queries(25):
+    # counts, plan, goals, the key tasks' state, the 预警 forecast, the registry for tasks 13 and 17, the curves (3)
+    with django_assert_max_num_queries(29):
         c.get("/bulletin/2026-10/")
     with django_assert_max_num_queries(8):
         c.get("/bulletin/")
