@@ -78,7 +78,8 @@ def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
     paragraphs = texts(document)
     assert "第1期" in paragraphs and "2026年11月15日" in paragraphs
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、重点任务推进情况"]
+    # the forecast (issue 17) gives every month a 四、预警
+    assert headings == ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、预警", "五、重点任务推进情况"]
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"] == [
         "（一）高新技术企业",
         "（二）科技型企业",
@@ -112,7 +113,17 @@ def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
 
 def test_forecast_section_appears_only_with_a_forecast(uneven, bureau):
     figures = build_figures(OCT)
+    figures.pop("warning", None)
+    figures["summary"] = [p for p in figures["summary"] if not p.startswith("预警：")]
     assert "warning" not in exporters.section_numbers(figures)
+    headings = [
+        p.text
+        for p in docx.Document(
+            io.BytesIO(exporters.render_docx(TEMPLATE_PATH.read_bytes(), figures, False, {}, {"charts_note": ""}))
+        ).paragraphs
+        if p.style.name == "Heading 1"
+    ]
+    assert headings == ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、重点任务推进情况"]
     figures["warning"] = {"lines": ["按当前进度，预计年底1个街镇未完成高新技术企业年度目标：澄江镇（预计差1家）。"]}
     figures["summary"].append("预警：" + figures["warning"]["lines"][0])
     data = exporters.render_docx(TEMPLATE_PATH.read_bytes(), figures, False, {}, {"charts_note": ""})
@@ -297,7 +308,7 @@ def test_excel_is_complete_printable_and_exact(uneven, bureau, login):
     assert text_sheet["A1"].value == "北碚区“高科双企”双倍增工作进展月通报（2026年10月）"
     assert text_sheet["A2"].value == "北碚区“高科双企”双倍增工作推进专班办公室（区科技局）　2026年11月15日　第1期"
     column = [c.value for c in text_sheet["A"]]
-    assert ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、重点任务推进情况"] == [
+    assert ["一、总体进展", "二、赛马比拼", "三、进度滞后的街镇", "四、预警", "五、重点任务推进情况"] == [
         v for v in column if v and re.match("^[一二三四五六]、", v)
     ]
     for cell in text_sheet["A"][3:]:
