@@ -253,6 +253,9 @@ def build_default_template():
     _style(doc, "表注", BODY_FONT, 12, base="Normal", exact=False).paragraph_format.space_after = Pt(4)
     notes = _style(doc, "注", BODY_FONT, 12, base="Normal", indent=True, exact=False)
     notes.paragraph_format.space_before = Pt(8)
+    # The 注, the annex list and the 报送/抄送 lines travel together, so that a page break never
+    # leaves the last two or three of them alone on a nearly empty page.
+    notes.paragraph_format.keep_with_next = True
     _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
 
     section = doc.sections[0]
@@ -314,12 +317,15 @@ def build_default_template():
     _para(doc, "{{ p }}", style="注")
     _para(doc, "{%p endfor %}")
 
-    _para(doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文")
+    _para(
+        doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文"
+    ).paragraph_format.keep_with_next = True
 
     # 版记: 报送 and 抄送 between thin lines, at the end of the text (before the annex tables, so
     # that they never sit alone on a page of their own).
     first = _para(doc, "报送：{{ send_to }}", style="版记")
     first.paragraph_format.space_before = Pt(LINE_PITCH_PT)
+    first.paragraph_format.keep_with_next = True
     _border(first, "top", color="000000", size=8)
     _border(_para(doc, "抄送：{{ copy_to }}", style="版记"), "bottom", color="000000", size=8)
 

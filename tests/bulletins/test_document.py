@@ -437,7 +437,14 @@ def test_published_bulletin_converts_to_pages_that_read_as_a_bulletin(bureau, lo
         for png, page_text in pages:
             assert len(page_text) >= 150, f"{png.name} is nearly blank: {page_text!r}"
         whole = "".join(t for _, t in pages)
-        for words in ("第1期", "2026年11月15日", "二、赛马比拼", "三、进度滞后的街镇", "四、重点任务推进情况"):
+        for words in (
+            "第1期",
+            "2026年11月15日",
+            "二、赛马比拼",
+            "三、进度滞后的街镇",
+            "四、预警",
+            "五、重点任务推进情况",
+        ):
             assert words in whole, (fmt, words)
         assert "抄送" in whole if fmt == "docx" else "高新技术企业赛马比拼" in whole
     docx_pages = [t for p, t in _to_pages(tmp_path / "bulletin-docx.docx", tmp_path)]
