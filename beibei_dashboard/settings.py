@@ -306,3 +306,11 @@ IMPORT_STAGE_MINUTES = env_int("IMPORT_STAGE_MINUTES", 30)
 # checked and written by the worker, with a progress page, instead of inside the request.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 ENTERPRISE_BACKGROUND_BYTES = env_int("ENTERPRISE_BACKGROUND_BYTES", 300_000)
+
+# The bulletin's Word file carries its charts as pictures drawn on the server by Plotly's static
+# export (kaleido), which drives a headless Chromium: CHART_BROWSER is its path (empty: look for
+# chromium / google-chrome on PATH). BULLETIN_CHART_IMAGES=0 leaves the pictures out (the file
+# says so), as when no browser is installed.
+CHART_BROWSER = os.environ.get("CHART_BROWSER", "/usr/bin/chromium")
+BULLETIN_CHART_IMAGES = env_bool("BULLETIN_CHART_IMAGES", True)
+CHART_IMAGE_TIMEOUT = env_int("CHART_IMAGE_TIMEOUT", 60)

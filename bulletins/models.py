@@ -17,6 +17,8 @@ class Bulletin(models.Model):
     """
 
     month = models.DateField("月份", unique=True)
+    issue_year = models.PositiveSmallIntegerField("期数年份", null=True, blank=True)
+    issue_number = models.PositiveSmallIntegerField("期数", null=True, blank=True)
 
     objects = BulletinQuerySet.as_manager()
 
@@ -24,6 +26,13 @@ class Bulletin(models.Model):
         verbose_name = "月通报"
         verbose_name_plural = "月通报"
         ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue_year", "issue_number"],
+                name="bulletin_unique_issue",
+                violation_error_message="同一年度的期数不能重复。",
+            ),
+        ]
 
     def __str__(self):
         return f"{Month.of(self.month).label}月通报"
@@ -44,6 +53,16 @@ class BulletinVersion(models.Model):
     )
     reason = models.TextField("修订原因", blank=True)
     figures = models.JSONField("发布时的数据")
+    template = models.ForeignKey(
+        "BulletinTemplate",
+        verbose_name="Word模板",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空：随系统提供的模板",
+    )
+    template_label = models.CharField("使用的Word模板", max_length=80, blank=True)
 
     class Meta:
         verbose_name = "月通报版本"
@@ -57,3 +76,54 @@ class BulletinVersion(models.Model):
 
     def __str__(self):
         return f"{self.bulletin} 第{self.number}版"
+
+
+class BulletinTemplate(models.Model):
+    """A Word template (.docx, docxtpl tags) uploaded by the bureau for the bulletin.
+
+    `number` counts uploads from 1; the template in use is the newest row, or the one shipped
+    with the application when there is none. A row is only written after the file rendered a
+    bulletin without error, so a stored template always works.
+    """
+
+    number = models.PositiveIntegerField("模板版本", unique=True)
+    content = models.BinaryField("文件内容")
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "月通报Word模板"
+        verbose_name_plural = "月通报Word模板"
+        ordering = ["-number"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"上传模板第{self.number}版（{self.sha256[:8]}）"
+
+
+class BulletinSettings(models.Model):
+    """The bulletin's configurable lines (one row): 报送 and 抄送 at the end of the Word file.
+
+    A publication stores the lines in force in its figures, so a published bulletin keeps them.
+    """
+
+    send_to = models.CharField("报送", max_length=300, blank=True, default="区委、区政府主要领导，分管区领导")
+    copy_to = models.CharField("抄送", max_length=300, blank=True, default="区级有关部门，各镇人民政府、街道办事处")
+
+    class Meta:
+        verbose_name = "月通报设置"
+        verbose_name_plural = "月通报设置"
+
+    def __str__(self):
+        return "月通报设置"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

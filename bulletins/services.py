@@ -6,22 +6,39 @@ exports of a published month are drawn from that stored dict only, so later corr
 counts never change what leadership has read.
 """
 
+import hashlib
+import struct
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from targets import forecast, metrics
-from targets.choices import Category, Metric
+from targets.choices import ALL_YEARS, PLAN_YEARS, Category, Metric
 from targets.goals import headline_goals
-from targets.models import MonthLock, MonthlyCount, SubDistrict
+from targets.history import corrections_since_lock
+from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress, district_size, is_complete, reporting_by_month, reporting_label
+from targets.progress import (
+    district_progress,
+    district_series,
+    district_size,
+    is_complete,
+    latest_logged_month,
+    plan_curve,
+    reporting_by_month,
+    reporting_label,
+)
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
-from .models import Bulletin, BulletinVersion
+from . import charts, exporters
+from .docx_template import TEMPLATE_PATH
+from .models import Bulletin, BulletinSettings, BulletinTemplate, BulletinVersion
+from .text import clause, sentence
 
 ISSUER = "北碚区“高科双企”双倍增工作推进专班办公室（区科技局）"
 SCHEMA = 1
@@ -151,6 +168,7 @@ def build_figures(month, today=None):
         "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
+        "curves": _curves(month, [r.subdistrict for r in progress.rows]),
         "warning": forecast.bulletin_section(
             forecast.provider()(month, [r.subdistrict for r in progress.rows]),
             {metric: Metric(metric).label for metric in Metric.values},
@@ -186,6 +204,27 @@ def _goals(month, expected):
     ]
 
 
+def _curves(month, subs):
+    """The district curves up to `month`, as plain data stored with the figures (the Word
+    file's pictures are drawn from these, never from today's counts)."""
+    plan_rows = PlanFigure.objects.rows_for(subs)
+    series = district_series(subs, month)
+    goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+    out = {}
+    for metric in Metric.values:
+        by_year = {y: sum(r.figures[metric].get(y) or 0 for r in plan_rows) for y in ALL_YEARS}
+        out[metric] = {
+            "actual": [
+                [str(p.month), p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报"]
+                for p in series[metric]
+            ],
+            "curve": [[str(m), None if v is None else round(float(v), 2)] for m, v in plan_curve(by_year)],
+            "targets": [[y, by_year[y]] for y in PLAN_YEARS],
+            "goals": [[g.year, int(g.value), g.target_text] for g in goals if g.metric == metric],
+        }
+    return out
+
+
 def _tasks_section(as_of):
     """The key tasks' supervision state on the bulletin's date, with its written lines."""
     summary = bulletin_task_summary(as_of)
@@ -200,16 +239,17 @@ def _tasks_section(as_of):
     ]
     if summary["overdue"]:
         items = "；".join(
-            f"任务{t['number']}“{t['title']}”（{'、'.join(t['lead_units'])}）" for t in summary["overdue"]
+            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）" for t in summary["overdue"]
         )
-        lines.append(f"逾期未报送进展的有：{items}，请牵头单位尽快报送。")
+        lines.append(sentence(f"逾期未报送进展的有：{items}", "请牵头单位尽快报送"))
     if summary["lagging"]:
+        # Problems are typed by the units and often end with their own "。" or "；".
         items = "；".join(
-            f"任务{t['number']}“{t['title']}”（{'、'.join(t['lead_units'])}）"
-            + (f"：{t['problems']}" if t["problems"] else "")
+            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）"
+            + (f"：{clause(t['problems'])}" if clause(t["problems"]) else "")
             for t in summary["lagging"]
         )
-        lines.append(f"进展滞后的有：{items}。")
+        lines.append(sentence(f"进展滞后的有：{items}"))
     summary["lines"] = lines
     return summary
 
@@ -321,12 +361,77 @@ def changes_between(old, new):
     return out
 
 
+def pending_revisions(months=None):
+    """{Month: n}: corrections to published months that no published version shows yet."""
+    return corrections_since_lock(months)
+
+
+def document_lines():
+    """报送 and 抄送 in force now."""
+    current = BulletinSettings.current()
+    return {"send_to": current.send_to, "copy_to": current.copy_to}
+
+
+def next_issue_number(year):
+    """The 期数 the next bulletin of `year` gets: bulletins are numbered per year, in the order
+    they are first published."""
+    return (Bulletin.objects.filter(issue_year=year).aggregate(n=Max("issue_number"))["n"] or 0) + 1
+
+
+@dataclass
+class PublishPlan:
+    """What publishing `month` now would freeze, for the confirmation page."""
+
+    month: Month
+    figures: dict
+    last: BulletinVersion | None
+    issue_number: int
+    template_label: str
+    document: dict
+    changes: list
+    pending: int
+
+    @property
+    def counts(self):
+        """(sub-district, {metric: count or None}) in plan order, from the figures."""
+        rows = {}
+        for metric, section in self.figures["metrics"].items():
+            for klass in section["classes"].values():
+                for row in klass["rows"]:
+                    rows.setdefault(row["slug"], {"name": row["name"], "category": row["category"], "seq": row["seq"]})[
+                        metric
+                    ] = row["actual"]
+        return sorted(rows.values(), key=lambda r: (r["category"], r["seq"]))
+
+
+def publish_plan(month):
+    """What a publication of `month` would freeze now (nothing is written)."""
+    bulletin = Bulletin.objects.filter(month=month.date).first()
+    last = bulletin.versions.order_by("-number").first() if bulletin else None
+    figures = build_figures(month)
+    _, _, label = active_template()
+    number = bulletin.issue_number if bulletin and bulletin.issue_number else next_issue_number(month.year)
+    return PublishPlan(
+        month=month,
+        figures=figures,
+        last=last,
+        issue_number=number,
+        template_label=label,
+        document=document_lines(),
+        changes=changes_between(last.figures, figures) if last else [],
+        pending=corrections_since_lock([month]).get(month, 0),
+    )
+
+
 @transaction.atomic
 def publish(month, user, reason="", confirm_partial=False):
     """Publish (or revise) the bulletin of `month`; returns the new BulletinVersion.
 
     A partial month (not every sub-district reported both metrics) is published only with
-    `confirm_partial`, and the refusal names who is missing.
+    `confirm_partial`, and the refusal names who is missing. The first publication gives the
+    bulletin its 期数 (per year, stored); every version records the Word template and the
+    报送/抄送 lines in force, and locks the month as of now, so that later corrections show as
+    pending until a revision is published.
     """
     if month.is_future() or month < Month.first():
         raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
@@ -349,7 +454,16 @@ def publish(month, user, reason="", confirm_partial=False):
         and last.figures["summary"] == figures["summary"]
     ):
         raise PublishRefused(f"{month.label}的数据与已发布的第{last.number}版相同，无需发布修订版。")
-    MonthLock.objects.get_or_create(month=month.date)
+    if bulletin.issue_number is None:
+        bulletin.issue_year, bulletin.issue_number = month.year, next_issue_number(month.year)
+        bulletin.save(update_fields=["issue_year", "issue_number"])
+    _, template, label = active_template()
+    figures["issue"] = {"year": bulletin.issue_year, "number": bulletin.issue_number}
+    figures["document"] = {**document_lines(), "template": label}
+    lock, created = MonthLock.objects.get_or_create(month=month.date)
+    if not created:
+        lock.locked_at = now
+        lock.save(update_fields=["locked_at"])
     return BulletinVersion.objects.create(
         bulletin=bulletin,
         number=(last.number + 1) if last else 1,
@@ -357,7 +471,104 @@ def publish(month, user, reason="", confirm_partial=False):
         published_by=user,
         reason=reason.strip(),
         figures=figures,
+        template=template,
+        template_label=label,
     )
+
+
+# The Word template ----------------------------------------------------------------------------
+
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def shipped_template():
+    data = TEMPLATE_PATH.read_bytes()
+    return data, None, f"系统模板（{hashlib.sha256(data).hexdigest()[:8]}）"
+
+
+def active_template():
+    """(bytes, BulletinTemplate or None, label) of the template new exports and publications use:
+    the newest upload, else the one shipped with the application."""
+    row = BulletinTemplate.objects.order_by("-number").first()
+    if row is None:
+        return shipped_template()
+    return bytes(row.content), row, row.label
+
+
+def template_of(version):
+    """The template a published version was issued with; a draft uses the active one."""
+    if version is None:
+        return active_template()
+    if version.template_id:
+        row = version.template
+        return bytes(row.content), row, row.label
+    return shipped_template()
+
+
+class TemplateRefused(Exception):
+    """An uploaded template was refused; the message is Chinese."""
+
+
+def _sample_png():
+    """A 1×1 white PNG, so that a template's picture tags are tried too."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def check_template(data):
+    """Render a bulletin of the latest month with `data`; raise TemplateRefused with the reason."""
+    if len(data) > TEMPLATE_MAX_BYTES:
+        raise TemplateRefused("模板文件超过5 MB。")
+    figures = build_figures(latest_logged_month())
+    figures["issue"] = {"year": 2000, "number": 1}
+    sample = {key: (caption, _sample_png()) for key, (caption, _) in charts.image_figures(figures).items()}
+    try:
+        rendered = exporters.render_docx(data, figures, False, sample, {**document_lines(), "charts_note": ""})
+    except exporters.TemplateBroken as exc:
+        raise TemplateRefused(str(exc)) from None
+    leftover = exporters.unrendered_tags(rendered)
+    if leftover:
+        raise TemplateRefused(f"模板中有未能识别的标记：{leftover}（标记须在同一段文字中完整输入）。")
+
+
+@transaction.atomic
+def save_template(data, filename, user):
+    """Keep an uploaded template once it has rendered a bulletin; the previous stays on error."""
+    if not filename.lower().endswith(".docx"):
+        raise TemplateRefused("请上传Word文档（.docx）。")
+    check_template(data)
+    number = (BulletinTemplate.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    return BulletinTemplate.objects.create(
+        number=number,
+        content=data,
+        filename=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_at=timezone.now(),
+        uploaded_by=user,
+    )
+
+
+def bulletin_docx(view):
+    """The Word file of a BulletinView: its template, its 报送/抄送 and its pictures."""
+    data, _, _ = template_of(view.version)
+    document = dict(view.figures.get("document") or document_lines())
+    try:
+        images = charts.chart_images(view.figures)
+        document["charts_note"] = ""
+    except charts.ChartsUnavailable as exc:
+        images = {}
+        document["charts_note"] = f"（{exc}，图表请在平台网页版查看。）"
+    return exporters.render_docx(data, view.figures, view.draft, images, document)
 
 
 @dataclass
@@ -383,7 +594,9 @@ class BulletinView:
 def bulletin_view(month, number=None):
     """The latest published version of `month` (or version `number`), else the draft."""
     versions = list(
-        BulletinVersion.objects.filter(bulletin__month=month.date).select_related("published_by").order_by("number")
+        BulletinVersion.objects.filter(bulletin__month=month.date)
+        .select_related("published_by", "bulletin")
+        .order_by("number")
     )
     if number is not None:
         version = next((v for v in versions if v.number == number), None)
@@ -395,7 +608,11 @@ def bulletin_view(month, number=None):
         return BulletinView(month, build_figures(month), None, versions, [])
     previous = next((v for v in versions if v.number == version.number - 1), None)
     changes = changes_between(previous.figures, version.figures) if previous else []
-    return BulletinView(month, version.figures, version, versions, changes)
+    figures = version.figures
+    if "issue" not in figures and version.bulletin.issue_number:
+        # published before 期数 were stored with the figures: the number the migration gave it
+        figures = {**figures, "issue": {"year": version.bulletin.issue_year, "number": version.bulletin.issue_number}}
+    return BulletinView(month, figures, version, versions, changes)
 
 
 @dataclass
@@ -403,6 +620,13 @@ class BulletinMonth:
     month: Month
     versions: list = field(default_factory=list)
     partial_label: str = ""  # "3/17 个街镇已填报" for a month not every sub-district reported
+    pending: int = 0
+
+    @property
+    def issue(self):
+        """ "第3期" from the bulletin's stored 期数."""
+        bulletin = self.versions[0].bulletin if self.versions else None
+        return f"第{bulletin.issue_number}期" if bulletin and bulletin.issue_number else ""
 
     @property
     def published(self):
@@ -425,10 +649,10 @@ def bulletin_months(months, published_only=False):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
     expected = district_size()
     reporting = reporting_by_month()
+    pending = pending_revisions()
     out = []
     for m in sorted(months, reverse=True):
         n = reporting.get(m, 0)
-        out.append(
-            BulletinMonth(m, by_month.get(m, []), "" if is_complete(n, expected) else reporting_label(n, expected))
-        )
+        partial = "" if is_complete(n, expected) else reporting_label(n, expected)
+        out.append(BulletinMonth(m, by_month.get(m, []), partial, pending.get(m, 0)))
     return [b for b in out if b.published] if published_only else out

@@ -13,9 +13,10 @@ from targets import freshness
 from targets.charts import as_json
 from targets.progress import plannable_months
 
-from . import charts, exporters, services
+from . import charts, exporters, services, text
 from .exporters import DOCX_TYPE
-from .forms import BulletinPublishForm
+from .forms import BulletinPublishForm, BulletinSettingsForm, BulletinTemplateForm
+from .models import BulletinSettings, BulletinTemplate
 
 
 class BulletinListView(TemplateView):
@@ -57,6 +58,17 @@ def _bulletin_page(month, number):
         "charts": [
             {"id": f"chart-{m}", "figure": as_json(charts.bulletin_chart(figures, m))} for m in figures["metrics"]
         ],
+        "doc": {
+            "numbers": exporters.section_numbers(figures),
+            "date_cn": exporters.chinese_date(figures["date"]),
+            "issue_label": exporters.issue_label(figures, view.draft),
+            "ranking_rule": text.ranking_rule(figures),
+            "lagging": text.lagging_lines(figures),
+            "warning": exporters.warning_lines(figures),
+            "rules": text.rules_lines(figures),
+            "overall": text.overall_paragraphs(figures, word=False),
+            "document": figures.get("document") or {},
+        },
     }
 
 
@@ -79,7 +91,7 @@ class BulletinDetailView(TemplateView):
             month=month,
             page_cache=page_cache,
             can_publish=scope.is_bureau(self.request.user) and view.latest,
-            form=BulletinPublishForm(),
+            pending=0 if view.draft else services.pending_revisions([month]).get(month, 0),
         )
         return context
 
@@ -92,30 +104,99 @@ def bulletin_export(request, month, fmt):
     name = f"北碚区高科双企月通报{month}{suffix}"
     if fmt == "xlsx":
         return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
-    response = HttpResponse(exporters.bulletin_docx(view.figures, view.draft), content_type=DOCX_TYPE)
+    response = HttpResponse(services.bulletin_docx(view), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
     return response
 
 
 class BulletinPublishView(RoleRequiredMixin, FormView):
-    """Bureau staff publish a month's bulletin, or a revision with its reason."""
+    """Bureau staff publish a month's bulletin, or a revision with its reason, after a page that
+    lists what will be frozen (and, for a partial month, who has not reported)."""
 
     allowed_roles = (Role.BUREAU,)
     form_class = BulletinPublishForm
-    http_method_names = ["post"]
+    template_name = "bulletins/bulletin_publish.html"
+
+    def get_context_data(self, **kwargs):
+        month = self.kwargs["month"]
+        if month not in plannable_months():
+            raise Http404("该月份不在计划期内")
+        return super().get_context_data(plan=services.publish_plan(month), month=month, **kwargs)
 
     def form_valid(self, form):
         month = self.kwargs["month"]
+        if not form.cleaned_data["confirm"]:
+            return redirect("bulletins:bulletin_publish", month=month)
         try:
             version = services.publish(
                 month, self.request.user, form.cleaned_data["reason"], form.cleaned_data["confirm_partial"]
             )
         except services.PublishRefused as exc:
             messages.error(self.request, str(exc))
-        else:
-            messages.success(self.request, f"{month.label}通报已发布（第{version.number}版）。")
+            return redirect("bulletins:bulletin_publish", month=month)
+        messages.success(self.request, f"{month.label}通报已发布（第{version.number}版）。")
         return redirect("bulletins:bulletin_detail", month=month)
 
     def form_invalid(self, form):
         messages.error(self.request, "；".join(form.errors.get("reason", ["发布失败"])))
-        return redirect("bulletins:bulletin_detail", month=self.kwargs["month"])
+        return redirect("bulletins:bulletin_publish", month=self.kwargs["month"])
+
+
+class BulletinSettingsView(RoleRequiredMixin, FormView):
+    """The bureau's settings of the bulletin: 报送/抄送 lines and the Word template."""
+
+    allowed_roles = (Role.BUREAU,)
+    form_class = BulletinSettingsForm
+    template_name = "bulletins/bulletin_settings.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": BulletinSettings.current()}
+
+    def get_context_data(self, **kwargs):
+        _, _, label = services.active_template()
+        return super().get_context_data(
+            template_form=BulletinTemplateForm(),
+            template_label=label,
+            templates=BulletinTemplate.objects.select_related("uploaded_by").defer("content")[:20],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "报送、抄送已保存，此后导出和发布的通报使用新的设置。")
+        return redirect("bulletins:bulletin_settings")
+
+
+class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
+    """Upload a Word template: kept only when it renders a bulletin, else refused with why."""
+
+    allowed_roles = (Role.BUREAU,)
+    form_class = BulletinTemplateForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        if upload.size > services.TEMPLATE_MAX_BYTES:
+            messages.error(self.request, "模板未更换：文件超过5 MB。")
+            return redirect("bulletins:bulletin_settings")
+        try:
+            row = services.save_template(upload.read(), upload.name, self.request.user)
+        except services.TemplateRefused as exc:
+            messages.error(self.request, f"模板未更换（仍使用原模板）：{exc}")
+        else:
+            messages.success(self.request, f"已启用{row.label}，此后导出和发布的通报使用该模板。")
+        return redirect("bulletins:bulletin_settings")
+
+    def form_invalid(self, form):
+        messages.error(self.request, "模板未更换：请选择要上传的Word文件。")
+        return redirect("bulletins:bulletin_settings")
+
+
+def bulletin_template_download(request, which):
+    """The template in use (`current`) or the one shipped with the application (`default`)."""
+    scope.check_role(request.user, Role.BUREAU)
+    data, _, label = services.active_template() if which == "current" else services.shipped_template()
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    name = quote(f"月通报Word模板_{label}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

@@ -8,7 +8,7 @@ from django.conf import settings
 from . import charts, forecast, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
-from .history import count_changes
+from .history import corrections_since_lock, count_changes
 from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
 from .progress import LAST_PLAN_MONTH, district_progress, district_series, plan_curve, subdistrict_series
@@ -86,6 +86,7 @@ def dashboard_context(month):
         ),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "pending_corrections": corrections_since_lock([month]).get(month, 0),
     }
 
 

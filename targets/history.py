@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from .choices import CountSource, Metric
-from .models import MonthlyCount
+from .models import MonthLock, MonthlyCount
 from .months import Month
 
 
@@ -58,3 +58,31 @@ def count_changes(subdistricts, month=None, limit=None):
         )
     changes.sort(key=lambda change: (change.at, change.seq), reverse=True)
     return changes[:limit] if limit else changes
+
+
+def corrections_since_lock(months=None):
+    """{Month: n} for locked months whose counts changed after the month was (last) locked:
+    n is the number of cells (sub-district × metric) whose value now differs from the value they
+    had then. A month is locked when its bulletin is published, and again at each revision, so
+    n counts the corrections that no published version shows yet. Two queries.
+    """
+    locks = MonthLock.objects.all()
+    if months is not None:
+        locks = locks.filter(month__in=[m.date for m in months])
+    locked_at = dict(locks.values_list("month", "locked_at"))
+    if not locked_at:
+        return {}
+    before, after = {}, {}
+    rows = (
+        MonthlyCount.history.filter(month__in=list(locked_at))
+        .order_by("history_date", "history_id")
+        .values_list("month", "subdistrict_id", "metric", "value", "history_type", "history_date")
+    )
+    for month, sub_id, metric, value, kind, at in rows:
+        key = (month, sub_id, metric)
+        (before if at <= locked_at[month] else after)[key] = None if kind == "-" else value
+    out = {}
+    for key, value in after.items():
+        if before.get(key) != value:
+            out[Month.of(key[0])] = out.get(Month.of(key[0]), 0) + 1
+    return out

@@ -80,7 +80,13 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         page_cache = freshness.PageCache(self.request, "dashboard", settings.DISTRICT_SLUG, month)
         context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
         options = month_options(months, context["progress"].expected)
-        context.update(month=month, months=months, month_options=options, page_cache=page_cache)
+        context.update(
+            month=month,
+            months=months,
+            month_options=options,
+            page_cache=page_cache,
+            can_publish=scope.is_bureau(self.request.user),
+        )
         return context
 
 

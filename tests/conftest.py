@@ -19,6 +19,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_chart_pictures(settings):
+    """Drawing the Word file's pictures starts a browser (seconds); the tests that look at the
+    pictures turn it back on."""
+    settings.BULLETIN_CHART_IMAGES = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Every test's database rolls back to the same data version (targets.freshness), so pages
     cached by one test must not be served to the next."""

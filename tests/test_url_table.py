@@ -79,7 +79,14 @@ EXPECTED = {
     ],
     "bulletins:bulletin_list": [("/bulletin/", EVERYONE)],
     "bulletins:bulletin_detail": [("/bulletin/2026-10/", EVERYONE), ("/bulletin/2026-09/", WHOLE_DISTRICT)],
-    "bulletins:bulletin_publish": [("/bulletin/2026-10/publish/", row(405, 403, 403, 403))],  # POST only
+    "bulletins:bulletin_publish": [
+        ("/bulletin/2026-10/publish/", BUREAU_ONLY),
+        ("/bulletin/2026-09/publish/", BUREAU_ONLY),
+    ],
+    "bulletins:bulletin_settings": [("/bulletin/settings/", BUREAU_ONLY)],
+    "bulletins:bulletin_template_upload": [("/bulletin/settings/template/", row(405, 403, 403, 403))],  # POST only
+    "bulletins:bulletin_template_download": [("/bulletin/settings/template.docx", BUREAU_ONLY)],
+    "bulletins:bulletin_template_default": [("/bulletin/settings/template-default.docx", BUREAU_ONLY)],
     "bulletins:bulletin_xlsx": [("/bulletin/2026-10.xlsx", EVERYONE), ("/bulletin/2026-09.xlsx", WHOLE_DISTRICT)],
     "bulletins:bulletin_docx": [("/bulletin/2026-10.docx", EVERYONE), ("/bulletin/2026-09.docx", WHOLE_DISTRICT)],
     "targets:api_targets": [("/api/v1/targets", EVERYONE)],

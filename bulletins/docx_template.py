@@ -1,0 +1,373 @@
+"""The Word template shipped with the application, built in code so that every measure of the
+national format for official documents (GB/T 9704-2012) is written down once, here.
+
+`python manage.py build_bulletin_template` writes it to `bulletins/docx/bulletin.docx`; the
+bureau downloads that file, edits the letterhead or the wording in Word or WPS and uploads it
+back (`bulletins.services.save_template`). The tags are docxtpl's (Jinja2): `{{ title }}`,
+`{%p for p in overall %}`…, `{%tr for r in annex1.rows %}`…; `exporters.docx_context` lists
+every name a template may use.
+
+Measures (GB/T 9704-2012): A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, which
+leave a 156 × 225 mm text block; 22 lines of 28 characters in 3号 (16 pt) 仿宋_GB2312, so a line
+pitch of 225 mm / 22 = 28.95 pt and a character pitch of 156 mm / 28 = 15.79 pt (the document
+grid's `charSpace` is that pitch less 16 pt, in 1/4096 pt); title 2号 (22 pt) 小标宋; first-level
+headings 黑体, second-level 楷体; page numbers "— 1 —" in 4号 (14 pt) 宋体, right on odd pages and
+left on even ones (the outer side when printed on both sides).
+"""
+
+import io
+import math
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from lxml import etree
+
+TEMPLATE_PATH = Path(__file__).resolve().parent / "docx" / "bulletin.docx"
+
+TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
+BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
+HEADING1_FONT = "黑体"
+HEADING2_FONT, HEADING2_FALLBACK = "楷体_GB2312", "楷体"
+PAGE_NUMBER_FONT = "宋体"
+FALLBACKS = {TITLE_FONT: TITLE_FALLBACK, BODY_FONT: BODY_FALLBACK, HEADING2_FONT: HEADING2_FALLBACK}
+
+PT_TITLE, PT_BODY, PT_PAGE_NUMBER, PT_TABLE = 22, 16, 14, 10.5  # 2号, 3号, 4号, 五号
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LINES, CHARS = 22, 28
+LINE_PITCH_PT = (297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]) / 25.4 * 72 / LINES  # 28.99
+CHAR_PITCH_PT = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72 / CHARS  # 15.79
+RED = "C00000"
+# Character spacing (1/20 pt) that brings 16 pt characters to the 15.79 pt pitch of 28 a line.
+CONDENSE_TWIPS = math.floor((CHAR_PITCH_PT - PT_BODY) * 20)  # -5
+
+# The annex tables: one column per (header of the first row, header of the second row, key).
+ANNEX_COLUMNS = [
+    ("排名", "", "rank"),
+    ("街镇", "", "name"),
+    ("月末存量（家）", "本月", "actual"),
+    ("月末存量（家）", "本月新增", "new_month"),
+    ("年度目标", "目标数", "target"),
+    ("年度目标", "完成率", "completion"),
+    ("年度目标", "新增完成率", "increment"),
+    ("序时进度", "", "time_progress"),
+    ("状态", "", "status"),
+    ("排名变化", "", "rank_change"),
+]
+ANNEX_WIDTHS_CM = [1.2, 5.6, 1.8, 1.9, 1.8, 2.0, 2.2, 2.0, 3.4, 2.0]  # 23.9 of the 24.7 cm
+
+
+def _fonts(element_rpr, name):
+    fonts = element_rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        element_rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _style(doc, name, font, size, *, base=None, bold=False, align=None, indent=False, color=None, exact=True):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor.from_string(color or "000000")
+    _fonts(style.element.get_or_add_rPr(), font)
+    fmt = style.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    if exact:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(round(LINE_PITCH_PT, 2))
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(snap)
+    if align is not None:
+        fmt.alignment = align
+    if indent:
+        # Two characters, in characters, so that it follows the grid whatever the font size.
+        ind = style.element.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "200")
+        ind.set(qn("w:firstLine"), str(2 * size * 20))
+    return style
+
+
+def _border(paragraph, edge, color=RED, size=12):
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    line = OxmlElement(f"w:{edge}")
+    for key, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", color)):
+        line.set(qn(f"w:{key}"), value)
+    borders.append(line)
+
+
+def _grid(section):
+    """22 lines a page: a document grid of lines (the paragraphs' exact line spacing gives the same
+    pitch). The 28 characters come from the body's condensed spacing (`CONDENSE_TWIPS`) rather than
+    a character grid, which LibreOffice and WPS each read their own way."""
+    sect = section._sectPr
+    for old in sect.findall(qn("w:docGrid")):
+        sect.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
+    sect.append(grid)
+
+
+def _condense(style, twips):
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twips))
+    rpr.append(spacing)
+
+
+def _page_number(paragraph, align, indent_side):
+    """ "— 1 —" with the page as a field, one character in from the outer edge."""
+    paragraph.style = "页码"
+    paragraph.alignment = align
+    setattr(paragraph.paragraph_format, f"{indent_side}_indent", Pt(PT_PAGE_NUMBER))
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == " PAGE " else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    paragraph.add_run(" —")
+
+
+def _repeat_header(row):
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+    cant_split = OxmlElement("w:cantSplit")
+    trpr.append(cant_split)
+
+
+def _para(doc, text="", style="正文", **kwargs):
+    p = doc.add_paragraph(text, style=style)
+    for key, value in kwargs.items():
+        setattr(p.paragraph_format, key, value)
+    return p
+
+
+def _annex(doc, number, key):
+    """附表N: its heading and a table whose two header rows repeat on every page."""
+    heading = _para(doc, f"附表{number}　{{{{ {key}.title }}}}", style="附表标题")
+    if number > 1:
+        heading.paragraph_format.page_break_before = True
+    _para(doc, f"{{{{ {key}.note }}}}", style="表注")
+    table = doc.add_table(rows=5, cols=len(ANNEX_COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for c, (top, bottom, _) in enumerate(ANNEX_COLUMNS):
+        table.cell(0, c).text = top
+        table.cell(1, c).text = bottom
+    c = 0
+    while c < len(ANNEX_COLUMNS):
+        top, bottom, _ = ANNEX_COLUMNS[c]
+        if not bottom:
+            merged = table.cell(0, c).merge(table.cell(1, c))
+            merged.text = top
+            c += 1
+            continue
+        end = c
+        while end + 1 < len(ANNEX_COLUMNS) and ANNEX_COLUMNS[end + 1][0] == top:
+            end += 1
+        table.cell(0, c).merge(table.cell(0, end)).text = top
+        c = end + 1
+    for row in table.rows[:2]:
+        _repeat_header(row)
+    # docxtpl row tags: the rows between {%tr for %} and {%tr endfor %} repeat once per data row.
+    table.cell(2, 0).text = f"{{%tr for r in {key}.rows %}}"
+    for c, (_, _, name) in enumerate(ANNEX_COLUMNS):
+        table.cell(3, c).text = f"{{{{ r.{name} }}}}"
+    table.cell(4, 0).text = "{%tr endfor %}"
+    for row in table.rows:
+        row.height = Cm(0.55)  # at least; a wrapped name makes its row taller
+    widths = [Cm(w) for w in ANNEX_WIDTHS_CM]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for r, row in enumerate(table.rows):
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+            for p in cell.paragraphs:
+                p.style = "表格"
+                if r < 2:
+                    for run in p.runs:
+                        run.bold = True
+
+
+def build_default_template():
+    """The shipped template, as bytes."""
+    doc = Document()
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    normal = _style(doc, "Normal", BODY_FONT, PT_BODY)
+    normal.font.bold = False
+    _condense(normal, CONDENSE_TWIPS)
+    _style(doc, "正文", BODY_FONT, PT_BODY, base="Normal", indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "版头", TITLE_FONT, 30, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=False)
+    _style(doc, "期数", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "发文机关", HEADING2_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    title = _style(doc, "公文标题", TITLE_FONT, PT_TITLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    title.paragraph_format.space_before = Pt(LINE_PITCH_PT)
+    title.paragraph_format.space_after = Pt(LINE_PITCH_PT)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Pt(35)
+    h1 = _style(doc, "Heading 1", HEADING1_FONT, PT_BODY, base="Normal", indent=True)
+    h1.paragraph_format.keep_with_next = True
+    h2 = _style(doc, "Heading 2", HEADING2_FONT, PT_BODY, base="Normal", indent=True)
+    h2.paragraph_format.keep_with_next = True
+    picture = _style(doc, "图", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    picture.paragraph_format.keep_with_next = True  # a picture never leaves its caption behind
+    _style(doc, "图题", HEADING2_FONT, 14, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "草稿", HEADING1_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
+    _style(doc, "版记", BODY_FONT, 14, base="Normal", exact=False).paragraph_format.line_spacing = Pt(24)
+    _style(doc, "页码", PAGE_NUMBER_FONT, PT_PAGE_NUMBER, base="Normal", exact=False)
+    _style(doc, "附表标题", HEADING1_FONT, PT_BODY, base="Normal", exact=False).paragraph_format.keep_with_next = True
+    _style(doc, "表注", BODY_FONT, 12, base="Normal", exact=False).paragraph_format.space_after = Pt(4)
+    notes = _style(doc, "注", BODY_FONT, 12, base="Normal", indent=True, exact=False)
+    notes.paragraph_format.space_before = Pt(8)
+    # The 注, the annex list and the 报送/抄送 lines travel together, so that a page break never
+    # leaves the last two or three of them alone on a nearly empty page.
+    notes.paragraph_format.keep_with_next = True
+    _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(15), Mm(22)
+    _grid(section)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, "right")
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, "left")
+
+    # 版头: the office's letterhead, 期数, issuer and date, then the red line.
+    _para(doc, "“高科双企”双倍增工作通报", style="版头")
+    _para(doc, "{{ issue_label }}", style="期数")
+    _para(doc, "{{ issuer }}", style="发文机关")
+    _border(_para(doc, "{{ date_cn }}", style="发文机关"), "bottom", size=18)
+    _para(doc, "{%p if draft %}", style="Normal")
+    _para(doc, "草稿 · 未发布，数据随填报实时变化，不作正式通报", style="草稿")
+    _para(doc, "{%p endif %}", style="Normal")
+    _para(doc, "{{ title }}", style="公文标题")
+
+    _para(doc, "{{ no.overall }}、总体进展", style="Heading 1")
+    _para(doc, "{%p for p in overall %}")
+    _para(doc, "{{ p }}")
+    _para(doc, "{%p endfor %}")
+    _charts(doc, "charts_overall")
+
+    _para(doc, "{{ no.race }}、赛马比拼", style="Heading 1")
+    _para(doc, "{{ race_rule }}")
+    _para(doc, "{%p for s in race %}")
+    _para(doc, "{{ s.heading }}", style="Heading 2")
+    _para(doc, "{{ s.text }}")
+    _para(doc, "{%p if s.chart %}")
+    _para(doc, "{{ s.chart.image }}", style="图")
+    _para(doc, "{{ s.chart.caption }}", style="图题")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "{{ no.lagging }}、进度滞后的街镇", style="Heading 1")
+    _para(doc, "{%p for p in lagging %}")
+    _para(doc, "{{ p }}")
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "{%p if warning %}")
+    _para(doc, "{{ no.warning }}、预警", style="Heading 1")
+    _para(doc, "{%p for p in warning %}")
+    _para(doc, "{{ p }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{{ no.tasks }}、重点任务推进情况", style="Heading 1")
+    _para(doc, "{%p for p in tasks %}")
+    _para(doc, "{{ p }}")
+    _para(doc, "{%p endfor %}")
+
+    # 注: the 口径 in short (the platform's 口径说明 page has it in full).
+    _para(doc, "{%p for p in rules %}")
+    _para(doc, "{{ p }}", style="注")
+    _para(doc, "{%p endfor %}")
+
+    _para(
+        doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文"
+    ).paragraph_format.keep_with_next = True
+
+    # 版记: 报送 and 抄送 between thin lines, at the end of the text (before the annex tables, so
+    # that they never sit alone on a page of their own).
+    first = _para(doc, "报送：{{ send_to }}", style="版记")
+    first.paragraph_format.space_before = Pt(LINE_PITCH_PT)
+    first.paragraph_format.keep_with_next = True
+    _border(first, "top", color="000000", size=8)
+    _border(_para(doc, "抄送：{{ copy_to }}", style="版记"), "bottom", color="000000", size=8)
+
+    annex = doc.add_section(WD_SECTION.NEW_PAGE)
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Mm(297), Mm(210)
+    # Landscape annex pages: narrower margins so that a table of 17 sub-districts fits a page.
+    annex.top_margin, annex.bottom_margin = Mm(20), Mm(22)
+    annex.left_margin, annex.right_margin = Mm(25), Mm(25)
+    annex.footer_distance = Mm(10)
+    for grid in annex._sectPr.findall(qn("w:docGrid")):
+        annex._sectPr.remove(grid)
+    _annex(doc, 1, "annex1")
+    _annex(doc, 2, "annex2")
+    _fallback_fonts(doc)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _charts(doc, name):
+    _para(doc, f"{{%p for c in {name} %}}")
+    _para(doc, "{{ c.image }}", style="图")
+    _para(doc, "{{ c.caption }}", style="图题")
+    _para(doc, "{%p endfor %}")
+    _para(doc, f"{{%p if {name}_note %}}")
+    _para(doc, f"{{{{ {name}_note }}}}")
+    _para(doc, "{%p endif %}")
+
+
+def _fallback_fonts(doc):
+    """Declare the 公文 fonts in the font table with the font Word and WPS use when they are not
+    installed (w:altName): 方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    for name, fallback in FALLBACKS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt = etree.SubElement(font, qn("w:altName"))
+        alt.set(qn("w:val"), fallback)
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")
+        family = etree.SubElement(font, qn("w:family"))
+        family.set(qn("w:val"), "roman" if name != "黑体" else "modern")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
