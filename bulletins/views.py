@@ -1,5 +1,3 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -8,7 +6,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.tables import xlsx_response
+from beibei_dashboard.tables import content_disposition, xlsx_response
 from targets import freshness
 from targets.charts import as_json
 from targets.progress import plannable_months
@@ -93,7 +91,7 @@ def bulletin_export(request, month, fmt):
     if fmt == "xlsx":
         return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
     response = HttpResponse(exporters.bulletin_docx(view.figures, view.draft), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
+    response["Content-Disposition"] = content_disposition(f"{name}.docx")
     return response
 
 

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.tables import XlsxExportMixin, content_disposition
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
@@ -143,6 +143,7 @@ def attachment_download(request, pk):
         filename=attachment.original_name,
         content_type=content_type_for(attachment.kind, attachment.original_name),
     )
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
