@@ -9,7 +9,7 @@ from accounts.views import RoleRequiredMixin
 from beibei_dashboard.tables import content_disposition, xlsx_response
 from targets import freshness
 from targets.charts import as_json
-from targets.progress import plannable_months
+from targets.progress import latest_logged_month, plannable_months
 
 from . import charts, exporters, services
 from .exporters import DOCX_TYPE
@@ -24,7 +24,10 @@ class BulletinListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         whole = scope.sees_whole_district(self.request.user)
-        context["months"] = services.bulletin_months(plannable_months(), published_only=not whole)
+        # Months up to the latest with data: an empty current month is not offered first.
+        latest = latest_logged_month()
+        months = [m for m in plannable_months() if m <= latest]
+        context["months"] = services.bulletin_months(months, published_only=not whole)
         context["can_publish"] = scope.is_bureau(self.request.user)
         return context
 

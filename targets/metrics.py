@@ -3,6 +3,7 @@
 `None` stands for "undefined" (a missing count, a target of 0) and is never turned into 0.
 """
 
+import math
 from fractions import Fraction
 
 from .choices import ALL_YEARS, Metric
@@ -155,6 +156,14 @@ def needed_pace(actual, target, months):
     if months <= 0:
         return None
     return Fraction(gap, months)
+
+
+def whole_firms(value):
+    """A number of firms as a whole number, rounded up: a pace of 0.1 a month means one more
+    firm a month is needed, and a curve at 7.68 is reached with 8. None stays None."""
+    if value is None:
+        return None
+    return math.ceil(Fraction(value))
 
 
 def gap(actual, target):

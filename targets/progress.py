@@ -54,6 +54,15 @@ class MetricProgress:
         return metrics.as_percent(self.increment_completion)
 
     @property
+    def pace_year_firms(self):
+        """每月须增 in whole firms, rounded up."""
+        return metrics.whole_firms(self.pace_year)
+
+    @property
+    def pace_2027_firms(self):
+        return metrics.whole_firms(self.pace_2027)
+
+    @property
     def new_this_month(self):
         return metrics.change(self.previous_actual, self.actual)
 

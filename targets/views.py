@@ -55,6 +55,7 @@ def home(request):
 def selected_month(request):
     """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest logged."""
     months = plannable_months()
+    latest = min(latest_logged_month(), months[-1])
     raw = request.GET.get("month")
     if raw:
         try:
@@ -63,8 +64,10 @@ def selected_month(request):
             raise Http404("月份格式不对") from None
         if month not in months:
             raise Http404("该月份不在计划期内")
-        return month, months
-    return min(latest_logged_month(), months[-1]), months
+    else:
+        month = latest
+    # The picker offers months with data first, never an empty current month on top.
+    return month, [m for m in months if m <= max(month, latest)]
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):

@@ -104,3 +104,12 @@ def test_headline_goals_are_strictly_greater():
 def test_as_percent():
     assert metrics.as_percent(F(1, 3)) == 33.3
     assert metrics.as_percent(None) is None
+
+
+def test_whole_firms_rounds_up():
+    assert metrics.whole_firms(F(1, 10)) == 1  # "每月须增 0.1 家" is one firm a month
+    assert metrics.whole_firms(F(768, 100)) == 8
+    assert metrics.whole_firms(F(12)) == 12
+    assert metrics.whole_firms(0) == 0
+    assert metrics.whole_firms(7.0) == 7
+    assert metrics.whole_firms(None) is None

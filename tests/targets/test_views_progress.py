@@ -70,7 +70,7 @@ def test_subdistrict_page_shows_rank_gap_pace_and_corrections(login, bureau, off
     assert ht.gap_2027 == max(0, 18 - ht.actual)
     assert ht.rank_overall is not None and ht.rank_in_class is not None
     html = response.content.decode()
-    assert "类内排名" in html and "每月须增" in html and "近期修改记录" in html
+    assert "同类排名" in html and "每月须增" in html and "近期修改记录" in html
     assert len(response.context["table"].rows) == 46  # 2023-01 .. 2026-10
 
 

@@ -147,7 +147,7 @@ def test_rules_text_is_built_from_the_rules_in_order():
     lines = supervision.rules_text(day=12)
     assert [colour for colour, _, _ in lines] == ["red", "blue", "yellow", "blue", "green", "grey"]
     assert lines[0][1] == "滞后" and "滞后" in lines[0][2]
-    assert "次月12日" in lines[2][2] and lines[2][1] == "逾期预警"
+    assert "次月12日" in lines[2][2] and lines[2][1] == "逾期未报"
     assert "次月12日" in supervision.calendar_text(day=12)
 
 

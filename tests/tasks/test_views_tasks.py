@@ -40,7 +40,7 @@ def test_list_shows_three_groups_units_and_rules(login, leader):
     assert "引育并举，着力做大总量优化结构提升质量" in html
     assert "培育发展智能传感器产业" in html and "区经济信息委、北碚经开区管委会" in html
     assert "状态规则（四色督办）" in html and "次月10日" in html
-    for label in ("滞后", "逾期预警", "正常推进", "超前/已完成"):
+    for label in ("滞后", "逾期未报", "正常推进", "超前/已完成"):
         assert label in html
     assert "加强组织领导" in html  # the four measures of 四
     assert "本单位任务" not in html  # nothing of their own for leadership
