@@ -56,7 +56,13 @@ def _bulletin_page(month, number):
         "view": view,
         "tables": {m: list(exporters.bulletin_table_rows(figures, m)) for m in figures["metrics"]},
         "charts": [
-            {"id": f"chart-{m}", "figure": as_json(charts.bulletin_chart(figures, m))} for m in figures["metrics"]
+            {
+                "id": f"chart-{m}",
+                "title": f"{figures['metrics'][m]['label']}：各街镇新增完成率（按状态着色）",
+                "figure": as_json(charts.bulletin_chart(figures, m)),
+                "reading": charts.bulletin_chart_reading(figures, m),
+            }
+            for m in figures["metrics"]
         ],
     }
 

@@ -10,7 +10,14 @@ from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .history import count_changes
 from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
-from .progress import LAST_PLAN_MONTH, district_progress, district_series, plan_curve, subdistrict_series
+from .progress import (
+    LAST_PLAN_MONTH,
+    district_progress,
+    district_series,
+    plan_curve,
+    rank_history,
+    subdistrict_series,
+)
 from .tables import subdistrict_month_rows
 
 
@@ -47,6 +54,17 @@ def goal_status(goals, series, month, expected):
     return rows
 
 
+def band_points(base, target, year, yellow_pp):
+    """[(Month, low, high)] of the 略低于序时进度 band from last December to December `year`."""
+    points = []
+    for m in range(13):
+        band = metrics.status_band(base, target, m, yellow_pp)
+        if band is None:
+            return []
+        points.append((Month(year - 1, 12) if m == 0 else Month(year, m), *band))
+    return points
+
+
 def dashboard_context(month):
     subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
     progress = district_progress(month, subs)
@@ -61,19 +79,34 @@ def dashboard_context(month):
             (p.month, p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报")
             for p in series[metric]
         ]
+        total = progress.total[metric]
         figure = charts.progress_chart(
-            f"{Metric(metric).label}：全区实际与目标曲线",
+            None,
             actual,
             plan_curve(by_year),
             [(y, by_year[y]) for y in PLAN_YEARS],
             goals[metric],
             until=month,
+            band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
+        )
+        complete = progress.reported[metric] == len(subs)
+        reading = charts.curve_reading(
+            f"全区{Metric(metric).label}", total.actual if complete else None, total.curve, month
         )
         table = [
             {"year": y, "target": by_year[y], "goal": next((g[2] for g in goals[metric] if g[0] == y), "")}
             for y in ALL_YEARS
         ]
-        chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure), "table": table})
+        chart_list.append(
+            {
+                "id": f"chart-{metric}",
+                "metric": metric,
+                "title": f"{Metric(metric).label}：全区{month.year}年实际与目标曲线",
+                "figure": charts.as_json(figure),
+                "table": table,
+                "reading": reading,
+            }
+        )
     return {
         "progress": progress,
         "charts": chart_list,
@@ -85,6 +118,29 @@ def dashboard_context(month):
     }
 
 
+# The sub-district page shows this many recent months; the rest are behind "更多".
+RECENT_MONTHS = 6
+
+
+def rank_charts(subdistrict, month, progress, class_size):
+    """The rank history of `subdistrict`, one chart a metric, each with its one-line reading."""
+    history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows])
+    class_label = subdistrict.get_category_display()
+    out = []
+    for metric in Metric.values:
+        points, label = history[metric], Metric(metric).label
+        figure = charts.rank_chart(points, class_size, len(progress.rows), class_label)
+        out.append(
+            {
+                "id": f"rank-{metric}",
+                "title": f"{label}：同类排名与全区排名",
+                "figure": charts.as_json(figure),
+                "reading": charts.rank_reading(label, points, class_size, len(progress.rows), class_label),
+            }
+        )
+    return out
+
+
 def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
@@ -94,22 +150,36 @@ def subdistrict_context(subdistrict, month):
     for metric in Metric.values:
         curve = plan_curve(plan_row.figures[metric])
         curves[metric] = dict(curve)
+        mp = row.metrics[metric]
         figure = charts.progress_chart(
-            f"{subdistrict.name}{Metric(metric).label}：实际与目标曲线",
+            None,
             [(m, value, "") for m, (value, _) in sorted(series[metric].items())],
             curve,
             [(y, plan_row.figures[metric][y]) for y in PLAN_YEARS],
             until=month,
+            band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
         )
-        chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure)})
+        chart_list.append(
+            {
+                "id": f"chart-{metric}",
+                "metric": metric,
+                "title": f"{Metric(metric).label}：{month.year}年实际与目标曲线",
+                "figure": charts.as_json(figure),
+                "reading": charts.curve_reading(Metric(metric).label, mp.actual, mp.curve, month),
+            }
+        )
     months = month_range(Month.first(), min(month, LAST_PLAN_MONTH))
+    month_rows = subdistrict_month_rows(series, curves, months)
+    class_size = sum(1 for r in progress.rows if r.subdistrict.category == subdistrict.category)
     return {
+        "rank_charts": rank_charts(subdistrict, month, progress, class_size),
+        "recent_rows": month_rows[::-1][:RECENT_MONTHS],
         "row": row,
         "progress": progress,
         "charts": chart_list,
         "plan_figures": plan_row.figures,
-        "month_rows": subdistrict_month_rows(series, curves, months),
+        "month_rows": month_rows,
         "changes": count_changes([subdistrict], limit=10),
-        "class_size": sum(1 for r in progress.rows if r.subdistrict.category == subdistrict.category),
+        "class_size": class_size,
         "status_labels": metrics.STATUS_LABELS,
     }

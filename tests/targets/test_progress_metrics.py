@@ -113,3 +113,17 @@ def test_whole_firms_rounds_up():
     assert metrics.whole_firms(0) == 0
     assert metrics.whole_firms(7.0) == 7
     assert metrics.whole_firms(None) is None
+
+
+def test_status_band_follows_the_status_rule():
+    # base 100, target 160: at month 6 the line of 序时进度 is 130; 10 points of 60 below it is 124
+    assert metrics.status_band(100, 160, 6) == (F(124), F(130))
+    assert metrics.status_band(100, 160, 0) == (F(94), F(100))
+    assert metrics.status_band(100, 160, 12, yellow_pp=20) == (F(148), F(160))
+    assert metrics.status_band(100, 100, 6) is None  # target equal to the base: undefined
+    assert metrics.status_band(None, 160, 6) is None
+    # a count on the band's edges gets the status the band says
+    increment = metrics.increment_completion(124, 100, 160)
+    assert metrics.status(124, 160, increment, metrics.time_progress(6)) == metrics.STATUS_YELLOW
+    increment = metrics.increment_completion(123, 100, 160)
+    assert metrics.status(123, 160, increment, metrics.time_progress(6)) == metrics.STATUS_RED

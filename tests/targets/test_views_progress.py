@@ -105,7 +105,8 @@ def test_pages_cost_the_same_queries_with_more_months(login, leader, url):
     sparse = _queries(c, url)
     seed_demo_counts()
     assert _queries(c, url) == sparse
-    assert sparse <= 14
+    # the sub-district page adds its rank history: plan figures and every count, two queries
+    assert sparse <= (16 if "subdistricts" in url else 14)
 
 
 def test_pages_cost_the_same_queries_with_more_subdistricts(login, leader):
