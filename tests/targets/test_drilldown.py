@@ -3,9 +3,9 @@
 import pytest
 
 from targets import charts
+from targets.models import PlanFigure, SubDistrict
 from targets.months import Month
 from targets.progress import RankPoint, rank_history
-from targets.models import PlanFigure, SubDistrict
 from tests.targets.counts_helpers import log
 
 
