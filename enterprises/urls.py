@@ -10,5 +10,6 @@ urlpatterns = [
     path("enterprises/profile/", views.ProfileView.as_view(), name="profile"),
     path("enterprises/reconcile/", views.ReconcileView.as_view(), name="reconcile"),
     path("enterprises/import/", views.import_view, name="enterprise_import"),
+    path("enterprises/changes/<slug:slug>/<month:month>/", views.MonthChangesView.as_view(), name="month_changes"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
 ]

@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -14,9 +14,11 @@ from accounts.choices import Role
 from beibei_dashboard.tables import XlsxExportMixin
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
+from targets.models import SubDistrict
 from targets.months import Month
+from targets.progress import plannable_months
 
-from . import charts, reports, services
+from . import changes, charts, reports, services
 from .choices import Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseImportForm
@@ -170,3 +172,25 @@ def api_summary(request):
             json_dumps_params={"ensure_ascii": False},
         )
     return JsonResponse(reports.summary_payload(request.user, day), json_dumps_params={"ensure_ascii": False})
+
+
+class MonthChangesView(EnterpriseAccessMixin, TemplateView):
+    """A sub-district's change in a month, firm by firm from the registry, beside the logged
+    change and its notes: where a red cell leads once the rank history has shown when."""
+
+    template_name = "enterprises/month_changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subdistrict = get_object_or_404(SubDistrict, slug=self.kwargs["slug"])
+        scope.check_subdistrict(self.request.user, subdistrict)
+        month = self.kwargs["month"]
+        if month not in plannable_months():
+            raise Http404("该月份不在计划期内")
+        context.update(
+            subdistrict=subdistrict,
+            month=month,
+            changes=changes.month_changes(subdistrict, month),
+            logged=changes.logged_changes(subdistrict, month),
+        )
+        return context
