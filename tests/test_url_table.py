@@ -109,6 +109,10 @@ EXPECTED = {
     "enterprises:profile": [("/enterprises/profile/", NOT_UNITS)],
     "enterprises:reconcile": [("/enterprises/reconcile/", NOT_UNITS)],  # scoped to the official's firms
     "enterprises:enterprise_import": [("/enterprises/import/", BUREAU_ONLY)],
+    "enterprises:month_changes": [
+        ("/enterprises/changes/tiansheng/2026-10/", NOT_UNITS),
+        ("/enterprises/changes/shuitu/2026-10/", WHOLE_DISTRICT),
+    ],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
 }
 
