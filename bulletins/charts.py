@@ -20,14 +20,15 @@ MEASURE, MEASURE_LABEL = "increment_completion_pct", "新增完成率"
 def _rows(figures, metric):
     section = figures["metrics"][metric]
     rows = [r for klass in section["classes"].values() for r in klass["rows"]]
-    rows.sort(key=lambda r: (r[MEASURE] is None, -(r[MEASURE] or 0), r["name"]))
+    # rank order: the ranks are decided by this same measure (ties broken by 年度目标完成率)
+    rows.sort(key=lambda r: (r.get("rank_overall") is None, r.get("rank_overall") or 0, r["seq"]))
     return section, rows
 
 
 def _bar_text(row):
     value = row[MEASURE]
-    short = metrics.STATUS_SHORT.get(row["status"], row["status_label"])
-    return short if value is None else f"{value:.1f}%　{short}"
+    label = row["status_label"]
+    return label if value is None else f"{value:.1f}%　{label}"
 
 
 def bulletin_chart(figures, metric):

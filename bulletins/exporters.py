@@ -27,6 +27,12 @@ RANKING_COLUMNS = [
 ]
 
 
+RANKING_NOTE = (
+    "注：排名与状态用同一个新增完成率（保持年达到目标记100%），并列时按年度目标完成率；"
+    "未填报的街镇不排名。详见平台“口径说明”。"
+)
+
+
 def rank_change_text(change):
     if change is None:
         return "—"
@@ -260,7 +266,8 @@ def bulletin_docx(figures, draft):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     for run in paragraph.runs:
                         font(run, "宋体", 10)
-        doc.add_paragraph()
+        p = doc.add_paragraph()
+        font(p.add_run(RANKING_NOTE), "仿宋", 10)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

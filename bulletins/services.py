@@ -45,6 +45,7 @@ def _row(progress, sub=None):
         "base": progress.base,
         "completion_pct": _pct(progress.completion),
         "increment_completion_pct": _pct(progress.increment_completion),
+        "hold_year": progress.hold_year,
         "status": progress.status,
         "status_label": progress.status_label,
         "new_month": progress.new_this_month,
@@ -66,19 +67,32 @@ def _row(progress, sub=None):
 
 
 def _class_total(rows):
-    """合计 of a class table: sums of counts and targets, and the rates of those sums."""
+    """合计 of a class table, like for like: the counts, targets and bases of the sub-districts
+    that reported, and the rates of those sums (the same judged rate as a row). The change since
+    last month only when every one of them has it."""
     reported = [r for r in rows if r["actual"] is not None]
-    actual = sum(r["actual"] for r in reported) if reported else None
-    target = sum(r["target"] for r in rows if r["target"] is not None)
-    base = sum(r["base"] for r in rows if r["base"] is not None)
-    new_month = [r["new_month"] for r in rows if r["new_month"] is not None]
+    if not reported:
+        return {
+            "actual": None,
+            "target": None,
+            "base": None,
+            "completion_pct": None,
+            "increment_completion_pct": None,
+            "new_month": None,
+            "reported": 0,
+            "expected": len(rows),
+        }
+    actual = sum(r["actual"] for r in reported)
+    target = sum(r["target"] for r in reported)
+    base = sum(r["base"] for r in reported)
+    new_month = [r["new_month"] for r in reported]
     return {
         "actual": actual,
         "target": target,
         "base": base,
         "completion_pct": _pct(metrics.completion(actual, target)),
-        "increment_completion_pct": _pct(metrics.increment_completion(actual, base, target)),
-        "new_month": sum(new_month) if new_month else None,
+        "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target)),
+        "new_month": None if None in new_month else sum(new_month),
         "reported": len(reported),
         "expected": len(rows),
     }
@@ -106,7 +120,7 @@ def build_figures(month, today=None):
         by_class = {}
         for category in Category.values:
             in_class = [r for r in rows if r["category"] == category]
-            in_class.sort(key=lambda r: (r["rank"], r["seq"]))
+            in_class.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["seq"]))
             by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
         total = _row(progress.total[metric])
         total.update(reported=progress.reported[metric], expected=len(progress.rows))
@@ -116,11 +130,8 @@ def build_figures(month, today=None):
             "total": total,
             "vs_progress": _vs_progress(total["increment_completion_pct"], time_pct),
             "lagging": [r["name"] for r in rows if r["status"] == metrics.STATUS_RED],
-            "ahead": [
-                r["name"]
-                for r in sorted(rows, key=lambda r: r["rank_overall"])
-                if r["status"] in (metrics.STATUS_DONE, metrics.STATUS_GREEN)
-            ],
+            "ahead": metrics.leading((r["name"], r["rank_overall"], r["status"]) for r in rows),
+            "ahead_cutoff": metrics.LEADING_CUTOFF,
             "missing": [r["name"] for r in rows if r["status"] == metrics.STATUS_MISSING],
         }
     figures = {
@@ -133,8 +144,10 @@ def build_figures(month, today=None):
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
         "metrics": sections,
         "goals": _goals(month, progress),
-        "reported_both": sum(1 for r in progress.rows if r.reported),
-        "expected": len(progress.rows),
+        "reported_both": progress.reported_both,
+        "expected": progress.expected,
+        "complete": progress.complete,
+        "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
     }
@@ -223,10 +236,14 @@ def summary_paragraphs(figures, month):
         if t["actual"] is None:
             lines.append(f"全区{name}本月尚无街镇填报数据。")
             continue
-        partial = "" if t["reported"] == t["expected"] else f"（{t['reported']}个街镇已填报）"
-        segments = [
-            f"全区{name}{t['actual']}家{partial}，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
-        ]
+        if t["reported"] == t["expected"]:
+            head = f"全区{name}{t['actual']}家，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+        else:  # like for like: the reporting sub-districts against their own targets
+            head = (
+                f"已填报的{t['reported']}个街镇（共{t['expected']}个）{name}合计{t['actual']}家，"
+                f"为这些街镇{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+            )
+        segments = [head]
         if t["increment_completion_pct"] is not None:
             segments.append(
                 f"年度新增任务完成{t['increment_completion_pct']:.1f}%，{section['vs_progress']}（序时进度{time_pct:.1f}%）"
@@ -253,17 +270,23 @@ def summary_paragraphs(figures, month):
             goal_lines.append(f"{g['text']}，尚差{g['gap']}家")
     if goal_lines:
         paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
+    bits = []
     for metric in Metric.values:
         section = figures["metrics"][metric]
         label = section["label"]
-        bits = []
+        if section["total"]["actual"] is None:
+            continue  # nobody reported this metric: nothing to judge
+        cutoff = section.get("ahead_cutoff", metrics.LEADING_CUTOFF)
         if section["ahead"]:
-            bits.append(f"{label}进度靠前的有{_names(section['ahead'], 5)}")
+            bits.append(
+                f"{label}进度靠前的有{_names(section['ahead'])}（全区排名前{cutoff}位且达到序时进度，并列者均列出）"
+            )
         if section["lagging"]:
-            bits.append(f"进度滞后的有{_names(section['lagging'])}（{len(section['lagging'])}个）")
+            bits.append(f"{label}进度滞后的有{_names(section['lagging'])}（{len(section['lagging'])}个）")
         else:
-            bits.append("无进度滞后的街镇")
-        paragraphs.append("从街镇看，" + "，".join(bits) + "。")
+            bits.append(f"{label}无进度滞后的街镇")
+    if bits:
+        paragraphs.append("从街镇看，" + "；".join(bits) + "。")
     if figures["not_reported"]:
         paragraphs.append(
             f"本月{figures['expected']}个街镇中{figures['reported_both']}个已完成填报，"
@@ -293,10 +316,13 @@ def changes_between(old, new):
 
 
 @transaction.atomic
-def publish(month, user, reason="", now=None):
+def publish(month, user, reason="", confirm_partial=False, now=None):
     """Publish (or revise) the bulletin of `month`; returns the new BulletinVersion.
 
-    `now` is when it counts as published (the demo backdates its past bulletins); default now."""
+    A partial month (not every sub-district reported both metrics) is published only with
+    `confirm_partial`, and the refusal names who is missing. `now` is when it counts as
+    published (the demo backdates its past bulletins); default now.
+    """
     if month.is_future() or month < Month.first():
         raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
     if not MonthlyCount.objects.filter(month=month.date, subdistrict__in=SubDistrict.objects.all()).exists():
@@ -307,6 +333,11 @@ def publish(month, user, reason="", now=None):
         raise PublishRefused(f"{month.label}通报已发布（第{last.number}版），发布修订版须填写修订原因。")
     now = now or timezone.now()
     figures = build_figures(month, today=timezone.localdate(now))
+    if not figures["complete"] and not confirm_partial:
+        raise PublishRefused(
+            f"{month.label}数据未齐（{figures['reporting_label']}），未填报的有{_names(figures['not_reported'])}。"
+            "确需发布，请勾选“确认在数据未齐时发布”。"
+        )
     if (
         last is not None
         and not changes_between(last.figures, figures)

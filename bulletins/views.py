@@ -114,7 +114,9 @@ class BulletinPublishView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         month = self.kwargs["month"]
         try:
-            version = services.publish(month, self.request.user, form.cleaned_data["reason"])
+            version = services.publish(
+                month, self.request.user, form.cleaned_data["reason"], form.cleaned_data["confirm_partial"]
+            )
         except services.PublishRefused as exc:
             messages.error(self.request, str(exc))
         else:

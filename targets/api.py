@@ -1,5 +1,7 @@
 """Payloads of the read-only JSON API (plan 四(一): data sharing), scoped like every page."""
 
+from django.urls import reverse
+
 from . import metrics
 from .choices import Metric
 from .models import Indicator, MonthlyCount, PlanFigure, SubDistrict
@@ -69,19 +71,24 @@ def metric_payload(progress, with_ranks=True):
         "base": progress.base,
         "completion": _ratio(progress.completion),
         "increment_completion": _ratio(progress.increment_completion),
+        "hold_year": progress.hold_year,
         "status": progress.status,
+        "status_label": progress.status_label,
     }
     if with_ranks:
         payload["rank_in_class"] = progress.rank_in_class
         payload["rank_overall"] = progress.rank_overall
+        payload["rank_change_in_class"] = progress.rank_change_in_class
+        payload["rank_change_overall"] = progress.rank_change_overall
     return payload
 
 
 def progress_payload(user, month):
     """Each sub-district in the user's scope with its counts and progress in `month`.
 
-    Ranks are over the whole district; the district total is included for everyone, since it
-    shows no sub-district's figure.
+    Ranks are over the whole district (those that reported); the district total is included for
+    everyone, since it shows no sub-district's figure. In a partial month the total covers the
+    reporting sub-districts against their own targets (`reported` of `expected`).
     """
     district = district_progress(month)
     notes = {
@@ -98,11 +105,15 @@ def progress_payload(user, month):
             item[metric] = metric_payload(row.metrics[metric]) | {"note": notes.get((sub.pk, metric), "")}
         rows.append(item)
     total = {
-        metric: metric_payload(district.total[metric], with_ranks=False) | {"reported": district.reported[metric]}
+        metric: metric_payload(district.total[metric], with_ranks=False)
+        | {"reported": district.reported[metric], "expected": district.expected}
         for metric in Metric.values
     }
     return {
         "month": str(month),
+        "complete": district.complete,
+        "reporting": district.reporting_label,
+        "rules": reverse("targets:rules"),
         "time_progress": _ratio(district.time_progress),
         "subdistricts": rows,
         "total": total,

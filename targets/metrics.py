@@ -58,6 +58,8 @@ def change(previous, new):
 # callers turn them into floats or percentages only for display.
 
 STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING = "done", "green", "yellow", "red", "missing"
+# One set of words for a status, used by badges, legends, tiles, the bulletin, its exports and the
+# 口径说明 page alike (an earlier short set said 正常/预警 where the long one said 达到/略低于序时进度).
 STATUS_LABELS = {
     STATUS_DONE: "已完成年度目标",
     STATUS_GREEN: "达到序时进度",
@@ -65,13 +67,8 @@ STATUS_LABELS = {
     STATUS_RED: "滞后",
     STATUS_MISSING: "未填报",
 }
-STATUS_SHORT = {
-    STATUS_DONE: "已完成",
-    STATUS_GREEN: "正常",
-    STATUS_YELLOW: "预警",
-    STATUS_RED: "滞后",
-    STATUS_MISSING: "未填报",
-}
+# Kept as a name for code written against the two sets; it is the same words now.
+STATUS_SHORT = STATUS_LABELS
 STATUS_ORDER = [STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING]
 
 
@@ -89,6 +86,30 @@ def increment_completion(actual, base, target):
     return Fraction(actual - base, target - base)
 
 
+def is_hold_year(base, target):
+    """A "hold" year (保持年): the year's target does not exceed the base, nothing new is asked."""
+    return base is not None and target is not None and target <= base
+
+
+def judged_rate(actual, base, target):
+    """The one measure that decides both a status and a rank (赛马 by this year's work).
+
+    - Usual year (target > base): the 新增完成率 (actual − base) / (target − base).
+    - Hold year (target ≤ base): 1 (100%) when actual ≥ target; otherwise the shortfall as a
+      negative share of the target, (actual − target) / target, so a sub-district that fell
+      below a target it only had to hold is judged below every one that held it.
+    None when the actual, the base or the target is missing (未填报, no rank).
+    In either case actual ≥ target exactly when the rate is ≥ 1.
+    """
+    if actual is None or base is None or target is None:
+        return None
+    if target > base:
+        return Fraction(actual - base, target - base)
+    if actual >= target:
+        return Fraction(1)
+    return Fraction(actual - target, target)  # target > actual ≥ 0 here, so target > 0
+
+
 def time_progress(month):
     """序时进度 of month M: M / 12."""
     return Fraction(month, 12)
@@ -99,35 +120,68 @@ def base_for(december_count, previous_plan_figure):
     return december_count if december_count is not None else previous_plan_figure
 
 
-def status(actual, target, increment, progress, yellow_pp=10):
-    """done / green / yellow / red / missing, from the definitions of the progress issue.
+def status(rate, progress, yellow_pp=10):
+    """done / green / yellow / red / missing, decided by the judged rate alone.
 
-    `yellow_pp` is the width of the yellow band below time progress, in percentage points.
+    rate ≥ 1: done (the year's target is reached); ≥ 序时进度: green; within `yellow_pp`
+    percentage points below: yellow; below that: red; None: missing. Because the status is a
+    non-decreasing step function of the rate and ranks order by the rate first, no sub-district
+    ever ranks above one with a better status.
     """
-    if actual is None:
+    if rate is None:
         return STATUS_MISSING
-    if target is not None and actual >= target:
+    if rate >= 1:
         return STATUS_DONE
-    if increment is None:
-        return STATUS_RED
-    if increment >= progress:
+    if rate >= progress:
         return STATUS_GREEN
-    if increment >= progress - Fraction(yellow_pp, 100):
+    if rate >= progress - Fraction(yellow_pp, 100):
         return STATUS_YELLOW
     return STATUS_RED
 
 
-def competition_ranks(values):
-    """{key: rank} by value, highest first; ties share a rank (1, 2, 2, 4); None ranks last.
+def rank_key(rate, completion_ratio):
+    """What a rank orders by, best first: the judged rate, then (tie-break) 年度目标完成率.
 
-    Every undefined value shares the rank after the last defined one.
+    None when the rate is undefined: such a line gets no rank at all. An undefined completion
+    (a target of 0) sorts below any defined one.
+    """
+    if rate is None:
+        return None
+    return (rate, completion_ratio is not None, completion_ratio if completion_ratio is not None else 0)
+
+
+def competition_ranks(values):
+    """{key: rank} by value, highest first; equal values share a rank (1, 2, 2, 4).
+
+    A None value gets no rank (None): an unreported sub-district is not "last", it is unranked.
     """
     defined = sorted((v for v in values.values() if v is not None), reverse=True)
     first_at = {}
     for index, value in enumerate(defined, start=1):
         first_at.setdefault(value, index)
-    last = len(defined) + 1
-    return {key: (first_at[value] if value is not None else last) for key, value in values.items()}
+    return {key: (first_at[value] if value is not None else None) for key, value in values.items()}
+
+
+def rank_change(previous_rank, rank):
+    """Places moved up since last month (positive = up); None unless both ranks exist."""
+    if previous_rank is None or rank is None:
+        return None
+    return previous_rank - rank
+
+
+LEADING_CUTOFF = 5
+
+
+def leading(ranked, cutoff=LEADING_CUTOFF):
+    """The names "进度靠前" names: every line ranked within the first `cutoff` places among those
+    done or on schedule. Ties at the cut-off are all named, so the list can be longer than
+    `cutoff`; it is never a random subset of a tie.
+
+    `ranked` is an iterable of (name, rank, status), rank None for unranked lines.
+    """
+    good = (STATUS_DONE, STATUS_GREEN)
+    chosen = [(rank, name) for name, rank, st in ranked if rank is not None and rank <= cutoff and st in good]
+    return [name for rank, name in sorted(chosen, key=lambda item: item[0])]
 
 
 def curve_value(previous_figure, year_figure, month):
@@ -194,3 +248,29 @@ def goal_met(value, goal, comparator):
 def as_percent(ratio, digits=1):
     """A ratio as a percentage number for display (0.505 -> 50.5), None stays None."""
     return None if ratio is None else round(float(ratio) * 100, digits)
+
+
+def rule_examples(yellow_pp=10):
+    """Worked examples for the 口径说明 page, computed by the functions above (never typed in).
+
+    Each: (month, base, target, actual) → the rate, its percentage and the status.
+    """
+    cases = [(6, 40, 60, 52), (6, 40, 60, 48), (6, 40, 60, 45), (9, 40, 60, 60), (6, 30, 30, 31), (6, 30, 30, 27)]
+    out = []
+    for month, base, target, actual in cases:
+        rate = judged_rate(actual, base, target)
+        out.append(
+            {
+                "month": month,
+                "base": base,
+                "target": target,
+                "actual": actual,
+                "hold_year": is_hold_year(base, target),
+                "progress_pct": as_percent(time_progress(month)),
+                "rate_pct": as_percent(rate),
+                "completion_pct": as_percent(completion(actual, target)),
+                "status": status(rate, time_progress(month), yellow_pp),
+                "status_label": STATUS_LABELS[status(rate, time_progress(month), yellow_pp)],
+            }
+        )
+    return out

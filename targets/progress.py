@@ -32,6 +32,9 @@ class MetricProgress:
     previous_rank_overall: int | None = None
     previous_actual: int | None = None
     curve: object = None
+    hold_year: bool = False
+    covered: int | None = None  # district line only: sub-districts summed (those that reported)
+    expected: int | None = None  # district line only: sub-districts in the district
     gap_year: int | None = None
     gap_2027: int | None = None
     pace_year: object = None
@@ -43,7 +46,19 @@ class MetricProgress:
 
     @property
     def status_short(self):
-        return metrics.STATUS_SHORT[self.status]
+        """The same words as `status_label` (one vocabulary); kept for templates that use it."""
+        return metrics.STATUS_LABELS[self.status]
+
+    @property
+    def partial_label(self):
+        """District line of a partial month: "3/17 个已填报街镇合计"; "" when complete."""
+        if self.covered is None or self.covered == self.expected:
+            return ""
+        return f"{self.covered}/{self.expected} 个已填报街镇合计"
+
+    @property
+    def rank_key(self):
+        return metrics.rank_key(self.increment_completion, self.completion)
 
     @property
     def completion_pct(self):
@@ -73,15 +88,11 @@ class MetricProgress:
     @property
     def rank_change_overall(self):
         """Positive when the sub-district moved up since last month."""
-        if self.rank_overall is None or self.previous_rank_overall is None:
-            return None
-        return self.previous_rank_overall - self.rank_overall
+        return metrics.rank_change(self.previous_rank_overall, self.rank_overall)
 
     @property
     def rank_change_in_class(self):
-        if self.rank_in_class is None or self.previous_rank_in_class is None:
-            return None
-        return self.previous_rank_in_class - self.rank_in_class
+        return metrics.rank_change(self.previous_rank_in_class, self.rank_in_class)
 
 
 @dataclass
@@ -99,13 +110,35 @@ class DistrictProgress:
     month: Month
     time_progress: object
     rows: list  # [SubDistrictProgress] for every sub-district of the district, in plan order
-    total: dict  # {metric: MetricProgress} summed over sub-districts
+    total: dict  # {metric: MetricProgress} summed over the sub-districts that reported it
     reported: dict  # {metric: number of sub-districts with a count}
     data_as_of: object = None
 
     @property
     def time_progress_pct(self):
         return metrics.as_percent(self.time_progress)
+
+    @property
+    def expected(self):
+        return len(self.rows)
+
+    @property
+    def reported_both(self):
+        return sum(1 for row in self.rows if row.reported)
+
+    @property
+    def complete(self):
+        """Every sub-district reported both metrics: the month can be judged as a whole."""
+        return is_complete(self.reported_both, self.expected)
+
+    @property
+    def reporting_label(self):
+        """ "n/17 个街镇已填报", shown wherever a partial month is shown."""
+        return reporting_label(self.reported_both, self.expected)
+
+    @property
+    def missing_names(self):
+        return [row.subdistrict.name for row in self.rows if not row.reported]
 
     def rows_visible_to(self, user):
         visible = set(SubDistrict.objects.visible_to(user).values_list("pk", flat=True))
@@ -119,6 +152,14 @@ class DistrictProgress:
 
     def row_for(self, subdistrict):
         return next(row for row in self.rows if row.subdistrict.pk == subdistrict.pk)
+
+
+def is_complete(reported, expected):
+    return expected > 0 and reported == expected
+
+
+def reporting_label(reported, expected):
+    return f"{reported}/{expected} 个街镇已填报"
 
 
 def plannable_months():
@@ -147,15 +188,16 @@ def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
 
 def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp):
     progress = metrics.time_progress(month.month)
-    increment = metrics.increment_completion(actual, base, target)
+    rate = metrics.judged_rate(actual, base, target)
     return MetricProgress(
         actual=actual,
         target=target,
         base=base,
         target_2027=target_2027,
         completion=metrics.completion(actual, target),
-        increment_completion=increment,
-        status=metrics.status(actual, target, increment, progress, yellow_pp),
+        increment_completion=rate,
+        hold_year=metrics.is_hold_year(base, target),
+        status=metrics.status(rate, progress, yellow_pp),
         curve=metrics.curve_value(previous_figure, target, month.month),
         gap_year=metrics.gap(actual, target),
         gap_2027=metrics.gap(actual, target_2027),
@@ -166,17 +208,37 @@ def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp
     )
 
 
-def _rank(rows, metric, attr_class, attr_overall, completion_of):
-    overall = metrics.competition_ranks({row.subdistrict.pk: completion_of(row) for row in rows})
+def _rank(rows, metric, attr_class, attr_overall):
+    """Ranks by the judged rate, tie-broken by 年度目标完成率; unreported lines get none."""
+    keys = {row.subdistrict.pk: row.metrics[metric].rank_key for row in rows}
+    overall = metrics.competition_ranks(keys)
     by_class = {}
     for row in rows:
-        by_class.setdefault(row.subdistrict.category, {})[row.subdistrict.pk] = completion_of(row)
+        by_class.setdefault(row.subdistrict.category, {})[row.subdistrict.pk] = keys[row.subdistrict.pk]
     in_class = {}
     for values in by_class.values():
         in_class.update(metrics.competition_ranks(values))
     for row in rows:
         setattr(row.metrics[metric], attr_overall, overall[row.subdistrict.pk])
         setattr(row.metrics[metric], attr_class, in_class[row.subdistrict.pk])
+
+
+def _ranked(rows, metric):
+    return {row.subdistrict.pk for row in rows if row.metrics[metric].rank_overall is not None}
+
+
+def _carry_previous_ranks(rows, previous_rows, metric):
+    same_overall = _ranked(rows, metric) == _ranked(previous_rows, metric)
+    same_class = {}
+    for category in {row.subdistrict.category for row in rows}:
+        now = _ranked([r for r in rows if r.subdistrict.category == category], metric)
+        before = _ranked([r for r in previous_rows if r.subdistrict.category == category], metric)
+        same_class[category] = now == before
+    for row, prev in zip(rows, previous_rows, strict=True):
+        if same_class[row.subdistrict.category]:
+            row.metrics[metric].previous_rank_in_class = prev.metrics[metric].rank_in_class
+        if same_overall:
+            row.metrics[metric].previous_rank_overall = prev.metrics[metric].rank_overall
 
 
 def district_progress(month, subdistricts=None):
@@ -206,13 +268,13 @@ def district_progress(month, subdistricts=None):
         rows.append(row)
         previous_rows.append(prev)
     for metric in Metric.values:
-        _rank(rows, metric, "rank_in_class", "rank_overall", lambda r, m=metric: r.metrics[m].completion)
-        # last month's ranks, only comparable when last month is in the same plan year
+        _rank(rows, metric, "rank_in_class", "rank_overall")
+        # A rank change compares like with like: both months in the same plan year (the base
+        # changes in January), and the same sub-districts ranked in both months within the
+        # ranking (the class, or the whole district) it is a change of.
         if previous_month.year == month.year:
-            _rank(previous_rows, metric, "rank_in_class", "rank_overall", lambda r, m=metric: r.metrics[m].completion)
-            for row, prev in zip(rows, previous_rows, strict=True):
-                row.metrics[metric].previous_rank_in_class = prev.metrics[metric].rank_in_class
-                row.metrics[metric].previous_rank_overall = prev.metrics[metric].rank_overall
+            _rank(previous_rows, metric, "rank_in_class", "rank_overall")
+            _carry_previous_ranks(rows, previous_rows, metric)
     total, reported = _district_total(rows, figures, counts, subs, month, yellow_pp)
     data_as_of = counts_qs.filter(month=month.date).aggregate(last=Max("updated_at"))["last"]
     return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of)
@@ -255,7 +317,7 @@ def rank_history(subdistrict, until, subdistricts=None):
             rows.append(row)
         own = next(r for r in rows if r.subdistrict.pk == subdistrict.pk)
         for metric in Metric.values:
-            _rank(rows, metric, "rank_in_class", "rank_overall", lambda r, m=metric: r.metrics[m].completion)
+            _rank(rows, metric, "rank_in_class", "rank_overall")
             mine = own.metrics[metric]
             if mine.actual is not None:
                 out[metric].append(RankPoint(month, mine.rank_in_class, mine.rank_overall))
@@ -268,19 +330,29 @@ def _sum(values):
 
 
 def _district_total(rows, figures, counts, subs, month, yellow_pp):
-    """The district line: sums over sub-districts; the actual over those that reported."""
+    """The district line, like for like: the sub-districts that reported the metric this month,
+    against their own targets and bases. In a complete month that is the whole district; in a
+    partial month it is never a subset's count against the whole district's target.
+    The change since last month is given only when every one of them reported last month too.
+    """
     total, reported = {}, {}
     year = month.year
     for metric in Metric.values:
-        ids = [sub.pk for sub in subs]
+        ids = [sub.pk for sub in subs if counts.get((sub.pk, metric, month)) is not None]
+        reported[metric] = len(ids)
+        if not ids:
+            total[metric] = _derive(None, None, None, None, None, month, yellow_pp)
+            total[metric].covered, total[metric].expected = 0, len(subs)
+            continue
         actual = _sum(counts.get((i, metric, month)) for i in ids)
-        reported[metric] = sum(1 for i in ids if counts.get((i, metric, month)) is not None)
         target = _sum(figures.get((i, metric, year)) for i in ids)
         previous_figure = _sum(figures.get((i, metric, year - 1)) for i in ids)
-        base = _sum(row.metrics[metric].base for row in rows)
+        base = _sum(row.metrics[metric].base for row in rows if row.subdistrict.pk in ids)
         target_2027 = _sum(figures.get((i, metric, PLAN_YEARS[-1])) for i in ids)
         total[metric] = _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp)
-        total[metric].previous_actual = _sum(counts.get((i, metric, month.previous())) for i in ids)
+        previous = [counts.get((i, metric, month.previous())) for i in ids]
+        total[metric].previous_actual = None if None in previous else sum(previous)
+        total[metric].covered, total[metric].expected = len(ids), len(subs)
     return total, reported
 
 
@@ -335,6 +407,57 @@ def _district_totals(counts):
     """{(metric, Month): (sum, number of sub-districts reported)} of a MonthlyCount queryset."""
     rows = counts.values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
     return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
+
+
+def reporting_by_month(subdistricts=None, until=None):
+    """{Month: number of sub-districts that reported both metrics}, one query."""
+    qs = MonthlyCount.objects.all()
+    if subdistricts is None:
+        qs = qs.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
+    else:
+        qs = qs.filter(subdistrict__in=subdistricts)
+    if until is not None:
+        qs = qs.filter(month__lte=until.date)
+    both = len(Metric.values)
+    out = {}
+    for row in qs.values("month", "subdistrict").annotate(n=Count("metric", distinct=True)).filter(n=both):
+        month = Month.of(row["month"])
+        out[month] = out.get(month, 0) + 1
+    return out
+
+
+def district_size():
+    return SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).count()
+
+
+def latest_complete_month():
+    """The newest month (up to this month) in which every sub-district reported both metrics;
+    None when there is none. Pages, pickers and the bulletin list default to it."""
+    expected = district_size()
+    reporting = reporting_by_month(until=Month.current())
+    complete = [m for m, n in reporting.items() if is_complete(n, expected)]
+    return max(complete) if complete else None
+
+
+def default_month():
+    """The month a page shows when none is asked for: the latest complete month, else last
+    month (which then shows as partial)."""
+    complete = latest_complete_month()
+    last = min(Month.current().previous(), LAST_PLAN_MONTH)
+    return complete if complete is not None else max(Month.first(), last)
+
+
+def month_options(months, expected):
+    """[(Month, label)] for a month picker: a partial month says "n/17 个街镇已填报".
+
+    `expected` is the number of sub-districts of the district (the page knows it already)."""
+    reporting = reporting_by_month(until=months[-1] if months else None)
+    out = []
+    for month in months:
+        n = reporting.get(month, 0)
+        label = month.label if is_complete(n, expected) else f"{month.label}（{reporting_label(n, expected)}）"
+        out.append((month, label))
+    return out
 
 
 def latest_logged_month():

@@ -6,6 +6,7 @@ app_name = "targets"
 
 urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("rules/", views.RulesView.as_view(), name="rules"),
     path("subdistricts/<slug:slug>/", views.SubDistrictDetailView.as_view(), name="subdistrict_detail"),
     path("counts/", views.MonthlyCountListView.as_view(), name="monthlycount_list"),
     path("counts/import/", views.MonthlyCountImportView.as_view(), name="monthlycount_import"),

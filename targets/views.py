@@ -16,14 +16,14 @@ from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
 from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
 
-from . import api, dashboard, exporters, freshness, services
+from . import api, dashboard, exporters, freshness, metrics, services
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
 from .importers import IMPORT_SESSION_KEY, parse_counts, stage_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
 from .months import Month, loggable_months
-from .progress import latest_logged_month, plannable_months
+from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def home(request):
 
 
 def selected_month(request):
-    """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest logged."""
+    """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest complete
+    month (every sub-district reported both metrics); a partial month is opened explicitly."""
     months = plannable_months()
     latest = min(latest_logged_month(), months[-1])
     raw = request.GET.get("month")
@@ -65,7 +66,7 @@ def selected_month(request):
         if month not in months:
             raise Http404("该月份不在计划期内")
     else:
-        month = latest
+        month = min(default_month(), months[-1])
     # The picker offers months with data first, never an empty current month on top.
     return month, [m for m in months if m <= max(month, latest)]
 
@@ -81,7 +82,8 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         month, months = selected_month(self.request)
         page_cache = freshness.PageCache(self.request, "dashboard", settings.DISTRICT_SLUG, month)
         context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
-        context.update(month=month, months=months, page_cache=page_cache)
+        options = month_options(months, context["progress"].expected)
+        context.update(month=month, months=months, month_options=options, page_cache=page_cache)
         return context
 
 
@@ -110,7 +112,12 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            self.page, subdistrict=self.subdistrict, month=self.month, months=self.months, page_cache=self.page_cache
+            self.page,
+            subdistrict=self.subdistrict,
+            month=self.month,
+            months=self.months,
+            month_options=month_options(self.months, self.page["progress"].expected),
+            page_cache=self.page_cache,
         )
         return context
 
@@ -130,6 +137,22 @@ class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["indicators"] = Indicator.objects.all()
         return context
+
+
+class RulesView(TemplateView):
+    """口径说明: how every judgement on the other pages is made, with worked examples."""
+
+    template_name = "targets/rules.html"
+
+    def get_context_data(self, **kwargs):
+        yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
+        return super().get_context_data(**kwargs) | {
+            "status_labels": metrics.STATUS_LABELS,
+            "yellow_pp": yellow_pp,
+            "examples": metrics.rule_examples(yellow_pp),
+            "expected": district_size(),
+            "leading_cutoff": metrics.LEADING_CUTOFF,
+        }
 
 
 def api_targets(request):
@@ -300,7 +323,7 @@ class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView)
 
 def api_progress(request):
     try:
-        month = Month.parse(request.GET["month"]) if request.GET.get("month") else latest_logged_month()
+        month = Month.parse(request.GET["month"]) if request.GET.get("month") else default_month()
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})

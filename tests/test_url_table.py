@@ -54,6 +54,7 @@ EXPECTED = {
     "admin": [("/admin/", row(200, 302, 302, 302))],  # the admin's own login for non-staff
     # targets
     "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
+    "targets:rules": [("/rules/", EVERYONE)],  # 口径说明: how every judgement is made
     "targets:subdistrict_detail": [
         ("/subdistricts/tiansheng/", NOT_UNITS),
         ("/subdistricts/tiansheng/?export=xlsx", NOT_UNITS),

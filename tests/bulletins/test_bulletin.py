@@ -1,6 +1,7 @@
 """The monthly bulletin: figures and summary by hand, publishing, revisions, exports, access."""
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -40,7 +41,8 @@ def test_ranking_tables_by_class_with_ties_changes_and_totals(uneven):
     figures = build_figures(OCT)
     ht = figures["metrics"]["high_tech"]
     a_rows = ht["classes"]["A"]["rows"]
-    # by completion: beiwenquan 67/67 = longfengqiao 12/12 (tie, rank 1), xiema 58/59, shuitu 170/177, fuxing 21/22
+    # by 新增完成率: beiwenquan (67-61)/(67-61) = longfengqiao (12-11)/(12-11) = 100% (tie, rank 1, both
+    # completion 100%), xiema 6/7, shuitu (170-160)/(177-160) = 10/17, fuxing (21-20)/(22-20) = 1/2
     assert [(r["name"], r["rank"]) for r in a_rows[:5]] == [
         ("北温泉街道", 1),
         ("龙凤桥街道", 1),
@@ -48,16 +50,23 @@ def test_ranking_tables_by_class_with_ties_changes_and_totals(uneven):
         ("水土街道", 4),
         ("复兴街道", 5),
     ]
-    assert all(r["rank"] == 6 and r["actual"] is None for r in a_rows[5:])  # unreported share the last rank
+    assert all(r["rank"] is None and r["actual"] is None for r in a_rows[5:])  # unreported: no rank
     assert row(figures, "high_tech", "xiema")["new_month"] == 1
     assert row(figures, "high_tech", "shuitu")["new_month"] == -1
-    # September's ranks: beiwenquan 66/67 .985, longfengqiao 1.0, xiema 57/59 .966, shuitu 171/177 .966, fuxing .955
+    # September (the same five ranked in class A): longfengqiao 1/1, beiwenquan 5/6, xiema 5/7,
+    # shuitu 11/17, fuxing 1/2 -> 1, 2, 3, 4, 5
     assert row(figures, "high_tech", "beiwenquan")["rank_change"] == 1  # from 2nd to 1st
     assert row(figures, "high_tech", "longfengqiao")["rank_change"] == 0
-    assert row(figures, "high_tech", "shuitu")["rank_change"] == -1  # from 3rd (tie) to 4th
+    assert row(figures, "high_tech", "shuitu")["rank_change"] == 0
+    # overall: 澄江镇 reported in October only, so the district ranking is not comparable
+    assert row(figures, "high_tech", "beiwenquan")["rank_overall"] == 1
     a_total = ht["classes"]["A"]["total"]
     assert (a_total["actual"], a_total["reported"], a_total["expected"]) == (67 + 12 + 58 + 21 + 170, 5, 11)
-    assert a_total["target"] == 16 + 3 + 67 + 12 + 59 + 93 + 177 + 22 + 10 + 33 + 5
+    # like for like: the five reporters' own targets and bases, not the class's
+    assert a_total["target"] == 67 + 12 + 59 + 22 + 177 == 337
+    assert a_total["base"] == 61 + 11 + 52 + 20 + 160 == 304
+    assert a_total["increment_completion_pct"] == round(100 * 24 / 33, 1)  # (328-304)/(337-304)
+    assert a_total["new_month"] == 1 + 0 + 1 + 0 - 1
     b = ht["classes"]["B"]
     assert [r["name"] for r in b["rows"]][0] == "澄江镇" and b["rows"][0]["rank"] == 1
     assert b["total"]["actual"] == 9
@@ -68,8 +77,9 @@ def test_ranking_tables_by_class_with_ties_changes_and_totals(uneven):
 def test_summary_figures_by_hand(uneven):
     figures = build_figures(OCT)
     text = "".join(figures["summary"])
-    # district: 337 of 524; base = shuitu's December 160 + plan 2025 figures of the others
-    assert "全区国家高新技术企业337家（6个街镇已填报），为2026年目标524家的64.3%" in text
+    # like for like: 337 of the six reporters' own target 337 + 10 = 347 (97.1%), never of the district's 524
+    assert "已填报的6个街镇（共17个）国家高新技术企业合计337家，为这些街镇2026年目标347家的97.1%" in text
+    assert "524" not in text
     assert "进度滞后的有水土街道、复兴街道、澄江镇（3个）" in text
     assert "未完成填报的有" in text and "天生街道" in text
     assert "到2027年国家高新技术企业超过570家" in text and "本月数据未齐，暂不判定" in text
@@ -97,7 +107,7 @@ def test_goals_judged_at_december_of_their_year_with_every_subdistrict():
 
 
 def test_publish_freezes_the_figures_and_locks_the_month(uneven, bureau, login):
-    version = publish(OCT, bureau)
+    version = publish(OCT, bureau, confirm_partial=True)
     assert version.number == 1
     frozen_page = login(bureau).get("/bulletin/2026-10/").content.decode()
     frozen_xlsx = login(bureau).get("/bulletin/2026-10.xlsx").content
@@ -108,9 +118,11 @@ def test_publish_freezes_the_figures_and_locks_the_month(uneven, bureau, login):
     again = login(bureau).get("/bulletin/2026-10/")
     assert again.context["figures"] == BulletinVersion.objects.get().figures
     assert row(again.context["figures"], "high_tech", "xiema")["actual"] == 58
-    assert again.content.decode().replace("csrfmiddlewaretoken", "").count("58") == frozen_page.replace(
-        "csrfmiddlewaretoken", ""
-    ).count("58")
+
+    def without_tokens(html):  # a random CSRF token may itself contain "58"
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    assert without_tokens(again.content.decode()).count("58") == without_tokens(frozen_page).count("58")
     sheet = openpyxl.load_workbook(io.BytesIO(login(bureau).get("/bulletin/2026-10.xlsx").content))[
         "高新技术企业赛马比拼"
     ]
@@ -119,16 +131,16 @@ def test_publish_freezes_the_figures_and_locks_the_month(uneven, bureau, login):
 
 
 def test_revision_needs_a_reason_keeps_the_earlier_version_and_shows_changes(uneven, bureau, login):
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     with pytest.raises(PublishRefused, match="无需发布修订版|须填写修订原因"):
-        publish(OCT, bureau)
+        publish(OCT, bureau, confirm_partial=True)
     with pytest.raises(PublishRefused, match="无需发布修订版"):
-        publish(OCT, bureau, "没有变化")
+        publish(OCT, bureau, "没有变化", confirm_partial=True)
     xiema = SubDistrict.objects.get(slug="xiema")
     save_month(OCT, {(xiema.pk, "high_tech"): (59, "")}, bureau, reason="街道补报")
     with pytest.raises(PublishRefused, match="须填写修订原因"):
-        publish(OCT, bureau)
-    revised = publish(OCT, bureau, "歇马街道补报1家")
+        publish(OCT, bureau, confirm_partial=True)
+    revised = publish(OCT, bureau, "歇马街道补报1家", confirm_partial=True)
     assert revised.number == 2
     c = login(bureau)
     page = c.get("/bulletin/2026-10/")
@@ -144,13 +156,21 @@ def test_revision_needs_a_reason_keeps_the_earlier_version_and_shows_changes(une
 
 
 def test_publish_through_the_page_and_the_command(uneven, bureau, login, capsys):
-    response = login(bureau).post("/bulletin/2026-10/publish/", {"reason": ""})
+    c = login(bureau)
+    page = c.get("/bulletin/2026-10/").content.decode()
+    assert "确认在数据未齐时发布" in page and "0/17 个街镇已填报" in page
+    refused = c.post("/bulletin/2026-10/publish/", {"reason": ""}, follow=True)
+    assert "数据未齐" in refused.content.decode() and "天生街道" in refused.content.decode()
+    assert not BulletinVersion.objects.exists()
+    response = c.post("/bulletin/2026-10/publish/", {"reason": "", "confirm_partial": "on"})
     assert response.status_code == 302
     assert BulletinVersion.objects.count() == 1
     with pytest.raises(CommandError, match="须填写修订原因|无需发布修订版"):
-        call_command("publish_bulletin", "2026-10")
+        call_command("publish_bulletin", "2026-10", "--confirm-partial")
     log("tiansheng", "2026-09", "high_tech", 16)
-    call_command("publish_bulletin", "2026-09")
+    with pytest.raises(CommandError, match="数据未齐.*北温泉街道"):
+        call_command("publish_bulletin", "2026-09")
+    call_command("publish_bulletin", "2026-09", "--confirm-partial")
     assert "2026年9月通报已发布（第1版）" in capsys.readouterr().out
     with pytest.raises(CommandError, match="尚无任何填报数据"):
         call_command("publish_bulletin", "2026-08")
@@ -172,7 +192,7 @@ def test_who_sees_drafts_and_published_bulletins(uneven, bureau, leader, officia
         assert login(official).get(url).status_code == 403
         assert login(unit_user).get(url).status_code == 403
     assert "2026年10月" not in login(official).get("/bulletin/").content.decode()
-    publish(OCT, bureau)
+    publish(OCT, bureau, confirm_partial=True)
     for url in urls:
         assert login(official).get(url).status_code == 200
         assert login(unit_user).get(url).status_code == 200

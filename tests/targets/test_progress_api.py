@@ -56,37 +56,45 @@ def test_figures_equal_hand_computed_values(login, leader, october):
     assert (missing["actual"], missing["completion"], missing["status"]) == (None, None, "missing")
 
 
-def test_ranks_share_ties_and_put_unreported_last(login, leader, october):
+def test_ranks_follow_the_judged_rate_and_leave_the_unreported_unranked(login, leader, october):
     _, by_slug = rows(login(leader))
     ranks = {slug: row["high_tech"]["rank_overall"] for slug, row in by_slug.items()}
-    # beiwenquan 67/67 = longfengqiao 12/12 = 1.0; xiema .983; shuitu .960; fuxing .955; tiansheng .9375
+    # 新增完成率: beiwenquan (67-61)/(67-61) = 1 = longfengqiao (12-11)/(12-11), both completion 1
+    # (a tie that stays a tie); xiema 6/7; shuitu 10/17; fuxing (21-20)/(22-20) = 1/2; tiansheng 0
     assert ranks["beiwenquan"] == ranks["longfengqiao"] == 1
     assert (ranks["xiema"], ranks["shuitu"], ranks["fuxing"], ranks["tiansheng"]) == (3, 4, 5, 6)
-    assert ranks["jindaoxia"] == ranks["chaoyang"] == 7
+    assert ranks["jindaoxia"] is None and ranks["chaoyang"] is None  # 未填报: no rank at all
     assert by_slug["tiansheng"]["high_tech"]["rank_in_class"] == 6
-    # class B: nobody reported, everyone shares the first rank after zero defined values
-    assert {by_slug[s]["high_tech"]["rank_in_class"] for s in ("chengjiang", "jindaoxia")} == {1}
-    assert by_slug["jindaoxia"]["high_tech"]["rank_overall"] == 7
+    assert {by_slug[s]["high_tech"]["rank_in_class"] for s in ("chengjiang", "jindaoxia")} == {None}
+    # 2026-09 is not reported by everyone: no rank change is given
+    assert by_slug["tiansheng"]["high_tech"]["rank_change_overall"] is None
 
 
-def test_total_sums_reported_subdistricts(login, leader, october):
+def test_total_is_like_for_like_in_a_partial_month(login, leader, october):
     data, _ = rows(login(leader))
+    assert data["complete"] is False
+    assert data["reporting"] == "1/17 个街镇已填报"  # only tiansheng reported both metrics
     total = data["total"]["high_tech"]
     assert total["actual"] == 15 + 170 + 58 + 67 + 12 + 21 == 343
-    assert total["reported"] == 6
-    assert total["target"] == 524
-    assert total["completion"] == round(343 / 524, 4)
+    assert (total["reported"], total["expected"]) == (6, 17)
+    # the six reporters' own targets and bases, never the district's 524
+    assert total["target"] == 16 + 177 + 59 + 67 + 12 + 22 == 353
+    assert total["base"] == 15 + 160 + 52 + 61 + 11 + 20 == 319
+    assert total["completion"] == round(343 / 353, 4)
+    assert total["increment_completion"] == round(24 / 34, 4)
     assert data["total"]["tech_based"]["reported"] == 2
+    assert data["total"]["tech_based"]["target"] == 496 + 190
 
 
 def test_target_equal_to_last_years(login, leader):
-    # 柳荫镇 high-tech: 2024 target 2, 2025 target 2 -> increment undefined
+    # 柳荫镇 high-tech: 2024 target 2, 2025 target 2 -> a hold year: (1 - 2) / 2 = -50%
     log("liuyin", "2025-06", "high_tech", 1)
     log("chaoyang", "2025-06", "high_tech", 2)
     data = login(leader).get("/api/v1/progress?month=2025-06").json()
     by_slug = {row["slug"]: row for row in data["subdistricts"]}
     liuyin = by_slug["liuyin"]["high_tech"]
-    assert (liuyin["target"], liuyin["base"], liuyin["increment_completion"], liuyin["completion"]) == (2, 2, None, 0.5)
+    assert (liuyin["target"], liuyin["base"], liuyin["increment_completion"], liuyin["completion"]) == (2, 2, -0.5, 0.5)
+    assert liuyin["hold_year"] is True
     assert liuyin["status"] == "red"
     assert by_slug["chaoyang"]["high_tech"]["status"] == "done"
 
@@ -98,8 +106,10 @@ def test_target_zero(login, leader):
     data = login(leader).get("/api/v1/progress?month=2023-03").json()
     by_slug = {row["slug"]: row for row in data["subdistricts"]}
     j = by_slug["jindaoxia"]["high_tech"]
-    assert (j["target"], j["completion"], j["increment_completion"], j["status"]) == (0, None, None, "done")
-    assert j["rank_overall"] == 2  # undefined completion ranks after tiansheng's 11/11
+    # a hold year (target 0 = base 0) held: 100%, done
+    assert (j["target"], j["completion"], j["increment_completion"], j["status"]) == (0, None, 1.0, "done")
+    # tie at 100% with tiansheng (11-10)/(11-10); the tie-break, 年度目标完成率, puts 11/11 first
+    assert j["rank_overall"] == 2
     assert by_slug["tiansheng"]["high_tech"]["rank_overall"] == 1
 
 

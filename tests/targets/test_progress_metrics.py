@@ -36,35 +36,124 @@ def test_base_is_december_count_else_last_years_plan_figure():
 
 
 @pytest.mark.parametrize(
-    ("actual", "target", "increment", "progress", "expected"),
+    ("actual", "base", "target", "expected"),
     [
-        (None, 10, None, F(1, 2), "missing"),
-        (10, 10, F(1), F(1, 2), "done"),
-        (12, 10, None, F(1, 2), "done"),  # done even when the increment is undefined
-        (2, 0, None, F(1, 2), "done"),  # target 0 reached
-        (8, 10, F(1, 2), F(1, 2), "green"),  # exactly on schedule
-        (8, 10, F(41, 100), F(1, 2), "yellow"),  # 9 pp below
-        (8, 10, F(40, 100), F(1, 2), "yellow"),  # exactly 10 pp below
-        (8, 10, F(39, 100), F(1, 2), "red"),  # 11 pp below
-        (1, 2, None, F(1, 2), "red"),  # target equal to last year's, not reached
+        (13, 12, 14, F(1, 2)),  # (13-12)/(14-12)
+        (11, 12, 14, F(-1, 2)),  # below the base: negative, it is this year's work
+        (14, 12, 14, F(1)),
+        (16, 12, 14, F(2)),  # beyond the target
+        (2, 2, 2, F(1)),  # hold year (target = base), held
+        (1, 2, 2, F(-1, 2)),  # hold year, (1-2)/2
+        (5, 6, 4, F(1)),  # target below the base: still a hold year, target reached
+        (3, 6, 4, F(-1, 4)),  # (3-4)/4
+        (0, 0, 0, F(1)),  # target 0 from base 0: nothing asked, nothing missed
+        (None, 1, 4, None),
+        (3, None, 4, None),
+        (3, 1, None, None),
     ],
 )
-def test_status(actual, target, increment, progress, expected):
-    assert metrics.status(actual, target, increment, progress, yellow_pp=10) == expected
+def test_judged_rate(actual, base, target, expected):
+    assert metrics.judged_rate(actual, base, target) == expected
+
+
+def test_hold_year():
+    assert metrics.is_hold_year(2, 2) and metrics.is_hold_year(6, 4)
+    assert not metrics.is_hold_year(12, 14)
+    assert not metrics.is_hold_year(None, 4)
+
+
+@pytest.mark.parametrize(
+    ("rate", "progress", "expected"),
+    [
+        (None, F(1, 2), "missing"),
+        (F(1), F(1, 2), "done"),
+        (F(3, 2), F(1, 12), "done"),
+        (F(1, 2), F(1, 2), "green"),  # exactly on schedule
+        (F(41, 100), F(1, 2), "yellow"),  # 9 pp below
+        (F(40, 100), F(1, 2), "yellow"),  # exactly 10 pp below
+        (F(39, 100), F(1, 2), "red"),  # 11 pp below
+        (F(-1, 2), F(1, 2), "red"),
+        (F(-1, 100), F(1, 12), "yellow"),  # January: 1/12 - 10 pp is below 0
+        (F(99, 100), F(1), "yellow"),  # December: green means done
+    ],
+)
+def test_status(rate, progress, expected):
+    assert metrics.status(rate, progress, yellow_pp=10) == expected
 
 
 def test_status_threshold_is_a_parameter():
-    assert metrics.status(8, 10, F(30, 100), F(1, 2), yellow_pp=25) == "yellow"
-    assert metrics.status(8, 10, F(30, 100), F(1, 2), yellow_pp=10) == "red"
+    assert metrics.status(F(30, 100), F(1, 2), yellow_pp=25) == "yellow"
+    assert metrics.status(F(30, 100), F(1, 2), yellow_pp=10) == "red"
 
 
-def test_competition_ranks_share_ties_and_put_undefined_last():
+def test_status_never_improves_as_the_rate_falls():
+    """The property the ranking relies on: a lower rate never gets a better status."""
+    order = {s: i for i, s in enumerate(metrics.STATUS_ORDER)}
+    rates = [F(n, 40) for n in range(-40, 60)]
+    for month in range(1, 13):
+        statuses = [metrics.status(r, metrics.time_progress(month)) for r in sorted(rates, reverse=True)]
+        assert [order[s] for s in statuses] == sorted(order[s] for s in statuses)
+
+
+def test_one_vocabulary():
+    assert metrics.STATUS_SHORT is metrics.STATUS_LABELS
+    assert list(metrics.STATUS_LABELS) == metrics.STATUS_ORDER
+    assert metrics.STATUS_LABELS["green"] == "达到序时进度"
+
+
+def test_rank_key_orders_by_rate_then_completion():
+    assert metrics.rank_key(None, F(1)) is None
+    # same rate 100%: 11/11 before an undefined completion (target 0) before nothing
+    assert metrics.rank_key(F(1), F(1)) > metrics.rank_key(F(1), None)
+    assert metrics.rank_key(F(1), F(9, 10)) < metrics.rank_key(F(1), F(1))
+    assert metrics.rank_key(F(1, 2), F(99, 100)) < metrics.rank_key(F(3, 5), F(1, 2))  # the rate decides first
+
+
+def test_competition_ranks_share_ties_and_leave_undefined_unranked():
     ranks = metrics.competition_ranks(
         {"a": F(9, 10), "b": F(8, 10), "c": F(8, 10), "d": F(5, 10), "e": None, "f": None}
     )
-    assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4, "e": 5, "f": 5}
+    assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4, "e": None, "f": None}
     assert metrics.competition_ranks({}) == {}
-    assert metrics.competition_ranks({"x": None}) == {"x": 1}
+    assert metrics.competition_ranks({"x": None}) == {"x": None}
+
+
+def test_rank_change():
+    assert metrics.rank_change(5, 2) == 3
+    assert metrics.rank_change(2, 5) == -3
+    assert metrics.rank_change(None, 1) is None
+    assert metrics.rank_change(1, None) is None
+
+
+def test_leading_names_every_tied_member_at_the_cutoff():
+    ranked = [
+        ("甲", 1, "done"),
+        ("乙", 1, "done"),
+        ("丙", 3, "green"),
+        ("丁", 4, "yellow"),  # within the cut-off but not on schedule
+        ("戊", 5, "green"),
+        ("己", 5, "green"),  # tied at the cut-off: named too
+        ("庚", 7, "green"),
+        ("辛", None, "missing"),
+    ]
+    assert metrics.leading(ranked, cutoff=5) == ["甲", "乙", "丙", "戊", "己"]
+    assert metrics.leading([("甲", 1, "red")]) == []
+
+
+def test_rule_examples_are_computed():
+    examples = metrics.rule_examples(10)
+    # June (50%): (52-40)/(60-40) = 60% green; 40% yellow; 25% red; 60/60 done
+    assert [(e["rate_pct"], e["status"]) for e in examples[:4]] == [
+        (60.0, "green"),
+        (40.0, "yellow"),
+        (25.0, "red"),
+        (100.0, "done"),
+    ]
+    # hold year 30 -> 30: 31 held (100%); 27 is (27-30)/30 = -10%
+    assert [(e["hold_year"], e["rate_pct"], e["status"]) for e in examples[4:]] == [
+        (True, 100.0, "done"),
+        (True, -10.0, "red"),
+    ]
 
 
 def test_curve_is_linear_within_the_year():
@@ -123,7 +212,6 @@ def test_status_band_follows_the_status_rule():
     assert metrics.status_band(100, 100, 6) is None  # target equal to the base: undefined
     assert metrics.status_band(None, 160, 6) is None
     # a count on the band's edges gets the status the band says
-    increment = metrics.increment_completion(124, 100, 160)
-    assert metrics.status(124, 160, increment, metrics.time_progress(6)) == metrics.STATUS_YELLOW
-    increment = metrics.increment_completion(123, 100, 160)
-    assert metrics.status(123, 160, increment, metrics.time_progress(6)) == metrics.STATUS_RED
+    for actual, expected in [(130, metrics.STATUS_GREEN), (124, metrics.STATUS_YELLOW), (123, metrics.STATUS_RED)]:
+        rate = metrics.judged_rate(actual, 100, 160)
+        assert metrics.status(rate, metrics.time_progress(6)) == expected

@@ -12,6 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("month", help="月份，YYYY-MM")
         parser.add_argument("--reason", default="", help="修订原因：发布修订版时必填")
         parser.add_argument("--user", default=None, help="记为发布人的用户名")
+        parser.add_argument("--confirm-partial", action="store_true", help="确认在数据未齐（有街镇未填报）时发布")
 
     def handle(self, *args, **options):
         try:
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"未找到用户“{options['user']}”")
         try:
-            version = publish(month, user, options["reason"])
+            version = publish(month, user, options["reason"], options["confirm_partial"])
         except PublishRefused as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"{month.label}通报已发布（第{version.number}版）。"))
