@@ -10,7 +10,6 @@ import json
 import plotly.graph_objects as go
 
 from . import metrics
-from .choices import Metric
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 INK, CURVE, TARGET, GOAL, PARTIAL = "#1f2933", "#9aa5b1", "#1e5aa8", "#a4161a", "#b7791f"
@@ -233,59 +232,6 @@ def curve_reading(subject, actual, curve_value, month):
 
 def _pct(value):
     return "—" if value is None else f"{value:.1f}%"
-
-
-def _top(total, time_progress_pct):
-    """The x axis ends past the longest bar and its label, not at a fixed 120%."""
-    values = [time_progress_pct]
-    for t in total.values():
-        values += [v for v in (t.completion_pct, t.increment_completion_pct) if v is not None]
-    return max(values) * 1.22
-
-
-def completion_chart(total, time_progress_pct):
-    """This year's completion and increment completion of both metrics beside time progress."""
-    labels = [Metric(m).label for m in total]
-    traces = [
-        go.Bar(
-            y=labels,
-            x=[total[m].completion_pct for m in total],
-            name="年度目标完成率",
-            orientation="h",
-            marker={"color": TARGET},
-            text=[_pct(total[m].completion_pct) for m in total],
-            textposition="outside",
-            hovertemplate="%{y} 年度目标完成率：%{x:.1f}%<extra></extra>",
-        ),
-        go.Bar(
-            y=labels,
-            x=[total[m].increment_completion_pct for m in total],
-            name="新增完成率",
-            orientation="h",
-            marker={"color": "#9aa5b1", "pattern": {"shape": "/"}},
-            text=[_pct(total[m].increment_completion_pct) for m in total],
-            textposition="outside",
-            hovertemplate="%{y} 新增完成率：%{x:.1f}%<extra></extra>",
-        ),
-    ]
-    label = {
-        "x": time_progress_pct,
-        "xref": "x",
-        "y": 1,
-        "yref": "paper",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "text": f"序时进度 {time_progress_pct:.1f}%",
-    }
-    return _figure(
-        traces,
-        "本年度目标完成情况与序时进度",
-        height=260,
-        xaxis={"ticksuffix": "%", "range": [0, _top(total, time_progress_pct)], "tickangle": 0},
-        shapes=[_vline(time_progress_pct, {"color": GOAL, "width": 2, "dash": "dash"})],
-        annotations=[label],
-        barmode="group",
-    )
 
 
 RANK_MONTHS = 13

@@ -3,6 +3,8 @@
 Each function costs a fixed number of queries whatever the number of months or sub-districts.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from . import charts, metrics
@@ -65,6 +67,80 @@ def band_points(base, target, year, yellow_pp):
     return points
 
 
+# The league table puts who needs attention first: 滞后, then 略低于, then 未填报, then the rest.
+ATTENTION_ORDER = [
+    metrics.STATUS_RED,
+    metrics.STATUS_YELLOW,
+    metrics.STATUS_MISSING,
+    metrics.STATUS_GREEN,
+    metrics.STATUS_DONE,
+]
+
+
+@dataclass
+class LeagueRow:
+    """One sub-district in one metric's league table on the dashboard's first screen."""
+
+    subdistrict: object
+    progress: object  # MetricProgress
+
+
+def league(rows, metric):
+    """The sub-districts of one metric ordered by status (滞后 first) and then by the ranking
+    measure, lowest first within a status, so that who lags most comes first. Ties keep plan order."""
+
+    def key(row):
+        m = row.metrics[metric]
+        rank_key = m.rank_key
+        return (ATTENTION_ORDER.index(m.status), rank_key is None, rank_key or ())
+
+    return [LeagueRow(row.subdistrict, row.metrics[metric]) for row in sorted(rows, key=key)]
+
+
+def attention(leagues):
+    """The lagging and nearly lagging sub-districts of each metric, for the one line at the top:
+    [(status, status label, [(metric label, [LeagueRow])])], statuses without anyone left out."""
+    out = []
+    for status in (metrics.STATUS_RED, metrics.STATUS_YELLOW, metrics.STATUS_MISSING):
+        per_metric = [(lg["label"], [r for r in lg["rows"] if r.progress.status == status]) for lg in leagues]
+        per_metric = [(label, rows) for label, rows in per_metric if rows]
+        if per_metric:
+            out.append((status, metrics.STATUS_LABELS[status], per_metric))
+    return out
+
+
+def meter(rate_pct, time_pct):
+    """Widths (% of the meter) of a 新增完成率 bar and of the 序时进度 mark; the meter runs from 0
+    to whichever is larger of 100% and the rate, so nothing is cut and 100% is always in view."""
+    if rate_pct is None:
+        return None
+    top = max(100.0, rate_pct, time_pct)
+    return {
+        "bar": round(max(0.0, rate_pct) / top * 100, 1),
+        "mark": round(time_pct / top * 100, 1),
+        "full": round(100 / top * 100, 1),
+    }
+
+
+def standing(progress, month, subs_count):
+    """Each metric's district line for the first screen: the figures, the meter, the reading."""
+    out = []
+    for metric, t in progress.total.items():
+        complete = progress.reported[metric] == subs_count
+        out.append(
+            {
+                "metric": metric,
+                "label": Metric(metric).label,
+                "total": t,
+                "meter": meter(t.increment_completion_pct, progress.time_progress_pct),
+                "reading": charts.curve_reading(
+                    f"全区{Metric(metric).label}", t.actual if complete else None, t.curve, month
+                ),
+            }
+        )
+    return out
+
+
 def dashboard_context(month):
     subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
     progress = district_progress(month, subs)
@@ -107,10 +183,16 @@ def dashboard_context(month):
                 "reading": reading,
             }
         )
+    leagues = [
+        {"metric": metric, "label": Metric(metric).label, "rows": league(progress.rows, metric)}
+        for metric in Metric.values
+    ]
     return {
         "progress": progress,
+        "standing": standing(progress, month, len(subs)),
+        "leagues": leagues,
+        "attention": attention(leagues),
         "charts": chart_list,
-        "completion_chart": charts.as_json(charts.completion_chart(progress.total, progress.time_progress_pct)),
         "by_category": progress.by_category(),
         "goal_rows": goal_status(headline, series, month, len(subs)),
         "status_labels": metrics.STATUS_LABELS,

@@ -23,7 +23,11 @@ def test_dashboard_for_bureau_and_leadership(login, bureau, leader):
         assert "全区“高科双企”双倍增进度（2026年10月）" in html  # the latest logged month
         assert "vendor/plotly-basic-4.1.1.min.js" in html and "cdn" not in html.lower()
         assert 'id="chart-high_tech-data"' in html and 'id="chart-tech_based-data"' in html
-        assert html.count('class="tile"') == 17
+        # the first screen: both metrics' league of all 17, every cell a status word linked to its page
+        for metric in ("high_tech", "tech_based"):
+            assert f'id="league-{metric}"' in html and f'id="standing-{metric}"' in html
+        assert html.count('class="status-cell"><a class="badge status-') == 34
+        assert html.count('href="/subdistricts/tiansheng/?month=2026-10"') >= 2
         assert "超过470家" in html
 
 
