@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from targets import metrics
 from targets.choices import Category, Metric
-from targets.models import Indicator, MonthLock, MonthlyCount, SubDistrict
+from targets.goals import headline_goals
+from targets.models import MonthLock, MonthlyCount, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress, district_totals_at
+from targets.progress import district_progress, district_size, is_complete, reporting_by_month, reporting_label
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
@@ -143,7 +144,7 @@ def build_figures(month, today=None):
         "time_progress_pct": time_pct,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
         "metrics": sections,
-        "goals": _goals(month, progress),
+        "goals": _goals(month, progress.expected),
         "reported_both": progress.reported_both,
         "expected": progress.expected,
         "complete": progress.complete,
@@ -155,40 +156,30 @@ def build_figures(month, today=None):
     return figures
 
 
-def _goals(month, progress):
-    """Each headline goal judged at December of its year once that month has passed, else
-    against this month's district total; only a total of every sub-district counts."""
-    goals = list(Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position"))
-    decembers = {Month(g.year, 12) for g in goals if month >= Month(g.year, 12)}
-    subs = [r.subdistrict for r in progress.rows]
-    at = district_totals_at(subs, decembers) if decembers else {}
-    out = []
-    for goal in goals:
-        final = month >= Month(goal.year, 12)
-        if final:
-            value, reported = at.get((goal.metric, Month(goal.year, 12)), (None, 0))
-        else:
-            value, reported = progress.total[goal.metric].actual, progress.reported[goal.metric]
-        complete = reported == len(subs)
-        out.append(
-            {
-                "text": f"到{goal.year}年{goal.name}{goal.target_text}",
-                "metric": goal.metric,
-                "year": goal.year,
-                "goal": int(goal.value),
-                "value": value if complete else None,
-                "as_of": str(Month(goal.year, 12)) if final else str(month),
-                "met": metrics.goal_met(value, int(goal.value), goal.comparator) if complete else None,
-                "gap": max(0, _least_meeting(goal) - value) if complete else None,
-                "final": final,
-            }
-        )
-    return out
-
-
-def _least_meeting(goal):
-    """The smallest count that meets a goal: "超过570" needs 571."""
-    return int(goal.value) + 1 if goal.comparator == "gt" else int(goal.value)
+def _goals(month, expected):
+    """The headline goals, judged once (targets.goals): a goal of year Y only on December Y's
+    total of every sub-district; before then where the latest complete month stands, with the
+    distance to the goal and to the attachment's 合计, each labelled."""
+    return [
+        {
+            "text": g.text,
+            "metric": g.indicator.metric,
+            "year": g.indicator.year,
+            "goal": int(g.indicator.value),
+            "value": g.value,
+            "as_of": str(g.as_of) if g.as_of else None,
+            "met": g.met,
+            "currently_met": g.currently_met,
+            "verdict": g.verdict,
+            "gap": g.gap_goal,
+            "gap_label": g.gap_goal_label,
+            "plan_total": g.plan_total,
+            "gap_plan": g.gap_plan,
+            "gap_plan_label": g.gap_plan_label,
+            "final": g.final,
+        }
+        for g in headline_goals(month, expected=expected)
+    ]
 
 
 def _tasks_section(as_of):
@@ -259,15 +250,23 @@ def summary_paragraphs(figures, month):
     paragraphs.append(f"截至{month.year}年{month.month}月底，" + "".join(lines))
     goal_lines = []
     for g in figures["goals"]:
-        if g["value"] is None:
-            goal_lines.append(f"{g['text']}（本月数据未齐，暂不判定）")
-        elif g["final"]:
-            verdict = "已实现" if g["met"] else "未实现"
-            goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
-        elif g["met"]:
-            goal_lines.append(f"{g['text']}，目前已超过（{g['value']}家）")
+        if g["final"]:
+            if g["value"] is None:
+                goal_lines.append(f"{g['text']}，{g.get('verdict') or '未判定'}")
+            else:
+                verdict = "已实现" if g["met"] else "未实现"
+                goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
+        elif g["value"] is None:
+            goal_lines.append(f"{g['text']}（暂无全部街镇填报的月份，暂不判定）")
         else:
-            goal_lines.append(f"{g['text']}，尚差{g['gap']}家")
+            as_of = Month.parse(g["as_of"]).label
+            if g.get("currently_met") or g["met"]:
+                where = f"{as_of}全区{g['value']}家，目前已达到，待{g['year']}年末判定"
+            else:
+                where = f"{as_of}全区{g['value']}家，{g.get('gap_label', '距总体目标')}尚差{g['gap']}家"
+            if g.get("plan_total") is not None:
+                where += f"，{g['gap_plan_label']}尚差{g['gap_plan']}家"
+            goal_lines.append(f"{g['text']}：{where}")
     if goal_lines:
         paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
     bits = []
@@ -397,6 +396,7 @@ def bulletin_view(month, number=None):
 class BulletinMonth:
     month: Month
     versions: list = field(default_factory=list)
+    partial_label: str = ""  # "3/17 个街镇已填报" for a month not every sub-district reported
 
     @property
     def published(self):
@@ -412,9 +412,17 @@ class BulletinMonth:
 
 
 def bulletin_months(months, published_only=False):
-    """Each month with its published versions, newest month first, in one query."""
+    """Each month with its published versions and whether every sub-district reported (a
+    partial month is labelled "n/17 个街镇已填报"), newest month first. Three queries."""
     by_month = {}
     for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
-    out = [BulletinMonth(m, by_month.get(m, [])) for m in sorted(months, reverse=True)]
+    expected = district_size()
+    reporting = reporting_by_month()
+    out = []
+    for m in sorted(months, reverse=True):
+        n = reporting.get(m, 0)
+        out.append(
+            BulletinMonth(m, by_month.get(m, []), "" if is_complete(n, expected) else reporting_label(n, expected))
+        )
     return [b for b in out if b.published] if published_only else out

@@ -106,6 +106,7 @@ def firms_matching(counts, as_of, seed=2027):
     within the three years before it, so some expire soon); `tech_based` firms are registered.
     """
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # the later flags draw apart, so the earlier columns stay as they were
     used_codes, used_names = set(), set()
     industries = list(Industry)
     index = 0
@@ -127,6 +128,9 @@ def firms_matching(counts, as_of, seed=2027):
                 "专精特新": _yes(certified and rng.random() < 0.2),
                 "小巨人": _yes(certified and rng.random() < 0.03),
                 "培优库": _yes(registered and not certified and rng.random() < 0.12),
+                "高价值发明专利": _yes(certified and extra.random() < 0.4),
+                "单项冠军": _yes(certified and extra.random() < 0.01),
+                "拟上市储备库": _yes(certified and extra.random() < 0.02),
                 "科技型企业退库日期": None,
             }
 

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -15,7 +15,7 @@ from accounts.services import save_account
 from bulletins.models import Bulletin, BulletinVersion
 from bulletins.services import publish
 from enterprises.importers import run_import
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, HighTechRecognition
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import MonthLock, MonthlyCount, PlanFigure, SubDistrict
@@ -147,10 +147,18 @@ def seed_demo_enterprises(month=None):
     for name, by_metric in counts.items():
         extra_ht, extra_tb = REGISTRY_OFFSETS.get(name, (0, 0))
         wanted[name] = (by_metric.get("high_tech", 0) + extra_ht, by_metric.get("tech_based", 0) + extra_tb)
+    models = (Enterprise, HighTechRecognition)
+    before = [model.history.aggregate(last=Max("history_id"))["last"] or 0 for model in models]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "演示企业名录.xlsx"
         write_rows(path, firms_matching(wanted, month_end))
-        return run_import(path.read_bytes(), path.name).created
+        created = run_import(path.read_bytes(), path.name).created
+    # The demo registry stands for the state at the end of `month`: its history says so, so
+    # that the registry's indicators (targets.goals) have a value for that month.
+    as_of = timezone.make_aware(dt.datetime.combine(month_end, dt.time(18, 0)))
+    for model, last in zip(models, before, strict=True):
+        model.history.filter(history_id__gt=last).update(history_date=as_of)
+    return created
 
 
 @transaction.atomic

@@ -22,10 +22,23 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         "specialized",
         "little_giant",
         "cultivation_pool",
+        "high_value_patent",
+        "single_champion",
+        "ipo_reserve",
         "tech_registered_year",
         "tech_left_on",
     )
-    list_filter = ("subdistrict", "industry", "above_scale", "specialized", "little_giant", "cultivation_pool")
+    list_filter = (
+        "subdistrict",
+        "industry",
+        "above_scale",
+        "specialized",
+        "little_giant",
+        "cultivation_pool",
+        "high_value_patent",
+        "single_champion",
+        "ipo_reserve",
+    )
     search_fields = ("name", "credit_code")
     list_select_related = ("subdistrict",)
     inlines = [HighTechRecognitionInline]

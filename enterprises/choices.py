@@ -17,4 +17,7 @@ FLAG_FIELDS = {
     "specialized": "专精特新",
     "little_giant": "“小巨人”",
     "cultivation_pool": "培优库",
+    "high_value_patent": "高价值发明专利",
+    "single_champion": "单项冠军",
+    "ipo_reserve": "拟上市储备库",
 }

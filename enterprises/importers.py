@@ -48,10 +48,21 @@ OPTIONAL = {
     "专精特新": "specialized",
     "小巨人": "little_giant",
     "培优库": "cultivation_pool",
+    "高价值发明专利": "high_value_patent",
+    "单项冠军": "single_champion",
+    "拟上市储备库": "ipo_reserve",
     "科技型企业退库日期": "tech_left_on",
 }
 HEADERS = {**REQUIRED, **OPTIONAL}
-FLAGS = ("above_scale", "specialized", "little_giant", "cultivation_pool")
+FLAGS = (
+    "above_scale",
+    "specialized",
+    "little_giant",
+    "cultivation_pool",
+    "high_value_patent",
+    "single_champion",
+    "ipo_reserve",
+)
 ENTERPRISE_FIELDS = ("name", "subdistrict_id", "industry", *FLAGS, "tech_registered_year", "tech_left_on")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "✔"}
 FALSE_WORDS = {"", "否", "n", "no", "false", "0", "×"}
@@ -108,6 +119,9 @@ class CleanRow:
     specialized: bool
     little_giant: bool
     cultivation_pool: bool
+    high_value_patent: bool
+    single_champion: bool
+    ipo_reserve: bool
     tech_registered_year: int | None
     tech_left_on: dt.date | None
     issue_date: dt.date | None

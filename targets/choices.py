@@ -21,6 +21,7 @@ class CountSource(models.TextChoices):
     GRID = "grid", "网页填报"
     IMPORT = "import", "表格导入"
     CORRECTION = "correction", "更正"
+    ADMIN = "admin", "管理后台"
     DEMO = "demo", "演示数据"
 
 

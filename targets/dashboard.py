@@ -9,6 +9,7 @@ from django.conf import settings
 
 from . import charts, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
+from .goals import headline_goals
 from .history import count_changes
 from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
@@ -33,27 +34,6 @@ def chart_goals(goals):
     for goal in goals:
         out[goal.metric].append((goal.year, int(goal.value), goal.target_text))
     return out
-
-
-def goal_status(goals, series, month, expected):
-    """Each headline goal with the district total it is measured by (December of its year,
-    or the latest complete month before then) and whether it is met (strictly "超过")."""
-    rows = []
-    for goal in goals:
-        points = [p for p in series[goal.metric] if p.month <= min(month, Month(goal.year, 12))]
-        complete = [p for p in points if p.value is not None and p.reported == expected]
-        latest = complete[-1] if complete else None
-        value = latest.value if latest else None
-        rows.append(
-            {
-                "goal": goal,
-                "value": value,
-                "as_of": latest.month if latest else None,
-                "final": latest is not None and latest.month == Month(goal.year, 12),
-                "met": metrics.goal_met(value, int(goal.value), goal.comparator),
-            }
-        )
-    return rows
 
 
 def band_points(base, target, year, yellow_pp):
@@ -194,7 +174,17 @@ def dashboard_context(month):
         "attention": attention(leagues),
         "charts": chart_list,
         "by_category": progress.by_category(),
-        "goal_rows": goal_status(headline, series, month, len(subs)),
+        "goal_rows": headline_goals(
+            month,
+            sorted(headline, key=lambda g: (g.year, g.position)),
+            complete_totals={
+                metric: {p.month: p.value for p in points if p.value is not None and p.reported == len(subs)}
+                for metric, points in series.items()
+            },
+            plan_totals={
+                (metric, y): _figures_by_year(plan_rows, metric)[y] for metric in Metric.values for y in ALL_YEARS
+            },
+        ),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
     }

@@ -104,10 +104,10 @@ def judged_rate(actual, base, target):
     if actual is None or base is None or target is None:
         return None
     if target > base:
-        return Fraction(actual - base, target - base)
+        return Fraction(actual - base) / Fraction(target - base)
     if actual >= target:
         return Fraction(1)
-    return Fraction(actual - target, target)  # target > actual ≥ 0 here, so target > 0
+    return Fraction(actual - target) / Fraction(target)  # target > actual ≥ 0 here, so target > 0
 
 
 def time_progress(month):
@@ -274,3 +274,66 @@ def rule_examples(yellow_pp=10):
             }
         )
     return out
+
+
+# --- goals (二（一）and the 2027 indicators) -----------------------------------------------------
+
+
+def least_meeting(goal_value, comparator):
+    """The smallest whole count that meets a goal: "超过570" needs 571, "达到45" needs 45.
+
+    None for a qualitative goal or a non-whole target (a percentage is not counted up by one).
+    """
+    if goal_value is None or goal_value != int(goal_value):
+        return None
+    return int(goal_value) + 1 if comparator == "gt" else int(goal_value)
+
+
+def judge_goal(goal_value, comparator, goal_year, month, points):
+    """The one judgement of a goal "到Y年…", seen from `month`.
+
+    `points` is {(year, month): value} of values that count (for a district total: months in
+    which every sub-district reported). From December of the goal's year on, the goal is
+    judged on that December only — met or not, final — or left undecided when that December
+    is missing. Before then it is not judged (`met` None); `currently_met` and the value of the
+    latest point up to `month` say where it stands.
+    """
+    deadline = (goal_year, 12)
+    seen = (month.year, month.month) if hasattr(month, "year") else month
+    if seen >= deadline:
+        value = points.get(deadline)
+        if value is None:
+            return {"value": None, "as_of": None, "final": True, "met": None, "currently_met": None,
+                    "verdict": f"未判定（{goal_year}年12月数据未齐）"}  # fmt: skip
+        met = goal_met(value, goal_value, comparator)
+        verdict = None if met is None else ("已实现" if met else "未实现")
+        return {"value": value, "as_of": deadline, "final": True, "met": met, "currently_met": met, "verdict": verdict}
+    usable = [p for p in points if p <= seen]
+    if not usable:
+        return {"value": None, "as_of": None, "final": False, "met": None, "currently_met": None,
+                "verdict": "暂无完整数据"}  # fmt: skip
+    as_of = max(usable)
+    value = points[as_of]
+    now = goal_met(value, goal_value, comparator)
+    verdict = None if now is None else ("目前已达到，待年末判定" if now else "尚未达到")
+    return {"value": value, "as_of": as_of, "final": False, "met": None, "currently_met": now, "verdict": verdict}
+
+
+# --- key tasks' quantitative targets: a path from a baseline to the 2027 target --------------
+
+
+def path_progress(start_year, end_year, year, month):
+    """序时进度 along a multi-year path: months elapsed since the end of `start_year` over the
+    months to the end of `end_year`, at the end of (year, month); clipped to 0..1."""
+    total = (end_year - start_year) * 12
+    if total <= 0:
+        return Fraction(1)
+    elapsed = (year - start_year - 1) * 12 + month
+    return min(Fraction(1), max(Fraction(0), Fraction(elapsed, total)))
+
+
+def path_judgement(latest, baseline, target, progress, yellow_pp=10):
+    """A task target judged as a sub-district is: (rate, status) of `latest` on the path from
+    `baseline` to `target`, against the path's time progress. None values stay undefined."""
+    rate = judged_rate(latest, baseline, target)
+    return rate, status(rate, progress, yellow_pp)

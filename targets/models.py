@@ -116,6 +116,7 @@ class PlanFigure(models.Model):
     value = models.PositiveIntegerField("数量（家）")
 
     objects = PlanFigureQuerySet.as_manager()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = "目标任务分解"
@@ -304,6 +305,8 @@ class Indicator(models.Model):
     metric = models.CharField("对应月度指标", max_length=16, blank=True)
     source = models.CharField("出处", max_length=64)
     text = models.CharField("原文", max_length=200)
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = "目标指标"

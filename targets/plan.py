@@ -38,17 +38,23 @@ def read_plan(path=PLAN_FIXTURE):
         return json.load(fh)
 
 
+PLAN_REASON = "载入实施方案（load_plan）"
+
+
 def upsert(model, report, label, lookup, values):
     """Create or update one row; count it in `report` only if something changed."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model(**lookup, **values)
+        obj._change_reason = PLAN_REASON  # kept by the models with history
+        obj.save()
         report.count(label, created=True)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
+        obj._change_reason = PLAN_REASON
         obj.save(update_fields=changed)
         report.count(label, created=False)
     return obj

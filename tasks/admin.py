@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from beibei_dashboard.history_admin import ReadOnlyInline, ReasonHistoryAdmin
+
 from .models import (
     KeyTask,
     ReportAttachment,
@@ -35,9 +37,10 @@ class TaskResponsibleInline(admin.TabularInline):
     extra = 0
 
 
-class TaskTargetInline(admin.TabularInline):
+class TaskTargetInline(ReadOnlyInline, admin.TabularInline):
     model = TaskTarget
-    extra = 0
+    fields = ("name", "comparator", "value", "unit", "year", "baseline", "baseline_year", "text", "registry_code")
+    readonly_fields = fields
 
 
 @admin.register(KeyTask)
@@ -49,8 +52,8 @@ class KeyTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskTarget)
-class TaskTargetAdmin(admin.ModelAdmin):
-    list_display = ("task", "name", "comparator", "value", "unit", "year")
+class TaskTargetAdmin(ReasonHistoryAdmin):
+    list_display = ("task", "name", "comparator", "value", "unit", "year", "baseline", "registry_code")
 
 
 class TaskTargetValueInline(admin.TabularInline):

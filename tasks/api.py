@@ -31,11 +31,18 @@ def task_payload(row):
                 "unit": p.target.unit,
                 "comparator": p.target.comparator,
                 "latest": _number(p.latest),
+                "baseline": _number(p.target.baseline),
+                "baseline_year": p.target.baseline_year,
+                "path_rate": None if p.rate is None else round(float(p.rate), 4),
+                "path_time_progress": None if p.time_progress is None else round(float(p.time_progress), 4),
+                "path_status": p.status,
             }
             for p in row.targets
         ],
         "status": row.colour,
         "status_label": row.assessment.colour_label,
+        "data_status": row.assessment.data_status,
+        "declared": row.assessment.declared_label,
         "overdue": row.assessment.overdue,
         "last_report": (
             {"period": str(latest.period), "submitted_at": latest.submitted_at.isoformat()} if latest else None
@@ -60,6 +67,7 @@ def tasks_payload(user):
 
 
 def indicators_payload(user):
+    """Every indicator with its one judgement (targets.goals), as of the latest complete month."""
     rows = indicator_rows()
     return {
         "indicators": [
@@ -73,25 +81,21 @@ def indicators_payload(user):
                 "unit": row.indicator.unit,
                 "target_text": row.indicator.target_text,
                 "source": row.indicator.source,
-                "value_source": "monthly_counts" if row.from_counts else "recorded",
-                "latest": (
-                    {
-                        "period": str(row.latest.month),
-                        "value": _value(row.latest.value),
-                        "reported_subdistricts": row.latest.reported,
-                    }
-                    if row.latest
-                    else None
-                ),
+                "text": row.indicator.text,
+                "value_source": row.source_text,
+                "judged": {
+                    "value": _value(row.value),
+                    "as_of": str(row.as_of) if row.as_of else None,
+                    "final": row.final,
+                    "met": row.met,
+                    "currently_met": row.currently_met,
+                    "verdict": row.verdict,
+                    "gap_to_goal": row.gap_goal,
+                    "plan_total": row.plan_total,
+                    "gap_to_plan_total": row.gap_plan,
+                },
                 "met": row.met,
-                "values": [
-                    {
-                        "period": str(p.month),
-                        "value": _value(p.value),
-                        "reported_subdistricts": p.reported,
-                    }
-                    for p in row.points
-                ],
+                "values": [{"period": str(m), "value": _value(v), "how": how} for m, v, how in row.series],
             }
             for row in rows
         ]

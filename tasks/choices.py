@@ -29,7 +29,7 @@ class Colour(models.TextChoices):
     """The plan's four-colour practice for task status (四色督办)."""
 
     RED = "red", "滞后"
-    YELLOW = "yellow", "逾期未报"
+    YELLOW = "yellow", "预警"
     GREEN = "green", "正常推进"
     BLUE = "blue", "超前/已完成"
     GREY = "grey", "暂无报告"

@@ -154,7 +154,11 @@ class TaskResponsible(models.Model):
 
 
 class TaskTarget(models.Model):
-    """A quantitative 2027 target of a task, e.g. task 6: 市级以上孵化平台 18 个."""
+    """A quantitative 2027 target of a task, e.g. task 6: 市级以上孵化平台 18 个.
+
+    The task is judged on data along a straight path from `baseline` (its value at the end of
+    `baseline_year`; 0 when the plan states none) to `value` at the end of `year`.
+    """
 
     task = models.ForeignKey(KeyTask, verbose_name="任务", on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField("顺序")
@@ -163,6 +167,15 @@ class TaskTarget(models.Model):
     unit = models.CharField("单位", max_length=16)
     comparator = models.CharField("比较", max_length=8, choices=Comparator.choices)
     year = models.PositiveSmallIntegerField("目标年份", default=2027)
+    baseline = models.DecimalField("基数", max_digits=12, decimal_places=2, default=0)
+    baseline_year = models.PositiveSmallIntegerField("基数年份", default=2022, help_text="基数为该年年末的值")
+    baseline_note = models.CharField("基数说明", max_length=100, blank=True, default="方案未载明基数，按0计")
+    text = models.CharField("原文", max_length=200, blank=True, help_text="方案中载明该目标的原话，逐字引用")
+    registry_code = models.CharField(
+        "取自企业名录", max_length=48, blank=True, help_text="由企业名录按月末状态计算的指标标识；为空时取自进展报告"
+    )
+
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = "任务量化目标"

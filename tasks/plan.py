@@ -61,6 +61,8 @@ def load_tasks(data, report):
                     "unit": target["unit"],
                     "comparator": target["comparator"],
                     "year": target["year"],
+                    "text": target.get("text", ""),
+                    "registry_code": target.get("registry_code", ""),
                 },
             )
 

@@ -6,10 +6,17 @@ A fixed number of queries for any number of tasks and reports; the rules themsel
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
+from targets import metrics
+from targets.goals import registered_source
+from targets.months import Month
+
 from . import supervision
+from .choices import ReviewState
 from .models import TaskReport, TaskTargetValue, plain_number
 from .periods import Period
 
@@ -21,6 +28,28 @@ class TargetProgress:
     period: Period | None
     met: bool | None
     percent: float | None
+    rate: object = None  # judged on the path from the baseline to the target (metrics.judged_rate)
+    time_progress: object = None  # the path's 序时进度 at the value's period end
+    status: str = metrics.STATUS_MISSING
+
+    @property
+    def status_label(self):
+        return metrics.STATUS_LABELS[self.status]
+
+    @property
+    def rate_pct(self):
+        return metrics.as_percent(self.rate)
+
+    @property
+    def time_progress_pct(self):
+        return metrics.as_percent(self.time_progress)
+
+    @property
+    def judgement_text(self):
+        """ "新增完成5.0%，序时进度76.7%：滞后"."""
+        if self.rate is None:
+            return "未填报"
+        return f"完成{self.rate_pct:g}%，序时进度{self.time_progress_pct:g}%：{self.status_label}"
 
     @property
     def text(self):
@@ -59,6 +88,43 @@ def end_of_day(day):
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+def judge_target(target, value, period):
+    """A task target's latest value judged on its path (baseline at the end of baseline_year →
+    target at the end of its year), as of the end of the value's period."""
+    rate = progress = None
+    status = metrics.STATUS_MISSING
+    if value is not None:
+        end = period.end
+        progress = metrics.path_progress(target.baseline_year, target.year, end.year, end.month)
+        rate, status = metrics.path_judgement(
+            value, target.baseline, target.value, progress, settings.STATUS_YELLOW_THRESHOLD_PP
+        )
+    return TargetProgress(
+        target=target,
+        latest=value,
+        period=period,
+        met=supervision.target_met(target.comparator, target.value, value),
+        percent=supervision.progress_percent(target.value, value),
+        rate=rate,
+        time_progress=progress,
+        status=status,
+    )
+
+
+def _registry_values(tasks, month):
+    """{registry code: (value, Period)}: the latest month-end value a registered source (the
+    enterprise registry) holds up to `month`, for targets that take their values from it."""
+    out, memo = {}, {}
+    codes = {t.registry_code for task in tasks for t in task.targets.all() if t.registry_code}
+    for code in sorted(codes):
+        source = registered_source(code)
+        values = source[1](month, memo) if source else {}
+        if values:
+            last = max(values)
+            out[code] = (Decimal(str(values[last])), Period.parse(str(last)))
+    return out
+
+
 def task_status_rows(queryset, today=None):
     today = today or timezone.localdate()
     checked, deadline = supervision.checked_period(today)
@@ -66,31 +132,28 @@ def task_status_rows(queryset, today=None):
     cutoff = end_of_day(today)
     reports = TaskReport.objects.counted().filter(task__in=[t.pk for t in tasks], submitted_at__lt=cutoff)
     facts = {}
-    for task_id, period, status, submitted_at, problems in reports.values_list(
-        "task_id", "period", "status", "submitted_at", "problems"
+    for task_id, period, status, submitted_at, problems, review_state in reports.values_list(
+        "task_id", "period", "status", "submitted_at", "problems", "review_state"
     ):
-        fact = supervision.ReportFact(Period.parse(period), status, submitted_at, problems)
+        accepted = review_state == ReviewState.ACCEPTED
+        fact = supervision.ReportFact(Period.parse(period), status, submitted_at, problems, accepted)
         facts.setdefault(task_id, []).append(fact)
     value_rows = TaskTargetValue.objects.filter(report__in=reports).values_list(
         "target_id", "report__period", "report__submitted_at", "value"
     )
     latest = supervision.latest_values((t, Period.parse(p), at, v) for t, p, at, v in value_rows)
+    registry = _registry_values(tasks, Month.of(today).previous())  # the last month whose end has passed
     rows = []
     for task in tasks:
         progress = []
         for target in task.targets.all():
-            value, period = latest.get(target.pk, (None, None))
-            progress.append(
-                TargetProgress(
-                    target=target,
-                    latest=value,
-                    period=period,
-                    met=supervision.target_met(target.comparator, target.value, value),
-                    percent=supervision.progress_percent(target.value, value),
-                )
-            )
+            value, period = registry.get(target.registry_code) or latest.get(target.pk, (None, None))
+            progress.append(judge_target(target, value, period))
         assessment = supervision.assess(
-            facts.get(task.pk, []), [(p.target.comparator, p.target.value, p.latest) for p in progress], checked
+            facts.get(task.pk, []),
+            [(p.target.comparator, p.target.value, p.latest) for p in progress],
+            checked,
+            [p.status for p in progress],
         )
         rows.append(TaskStatusRow(task, assessment, progress, checked, deadline))
     return rows

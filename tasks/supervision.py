@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from targets import metrics
 from targets.months import Month
 
 from .choices import Colour, ReportStatus
@@ -76,6 +77,12 @@ class ReportFact:
     status: str
     submitted_at: dt.datetime
     problems: str = ""
+    accepted: bool = False  # the bureau accepted (采纳) the report
+
+    @property
+    def accepted_done(self):
+        """已完成 counts only once the bureau has accepted it."""
+        return self.status == ReportStatus.DONE and self.accepted
 
     @property
     def sort_key(self):
@@ -87,6 +94,8 @@ class TaskFacts:
     latest_status: str | None
     overdue: bool
     targets_met: tuple = ()
+    accepted_done: bool = False
+    data_status: str | None = None  # the quantitative targets judged on their path (metrics.status)
 
 
 @dataclass(frozen=True)
@@ -100,17 +109,32 @@ def _all_targets_met(facts):
     return bool(facts.targets_met) and all(met is True for met in facts.targets_met)
 
 
-# In order: the first rule that applies gives the colour.
+# In order: the first rule that applies gives the colour. The data rules come before the
+# declared ones, so a declared status never makes a task look better than its data.
 RULES = [
     Rule(Colour.RED, "最近一次进展报告的状态为“滞后”", lambda f: f.latest_status == ReportStatus.LAGGING),
-    Rule(Colour.BLUE, "最近一次进展报告的状态为“已完成”", lambda f: f.latest_status == ReportStatus.DONE),
+    Rule(
+        Colour.RED,
+        "量化目标的最新值低于从基数到2027年目标路径的序时进度超过{pp}个百分点（与街镇同一规则，自报状态不能改变）",
+        lambda f: f.data_status == metrics.STATUS_RED,
+    ),
     Rule(
         Colour.YELLOW,
         "牵头单位过了截止日（次月{day}日）仍未提交上月进展报告（逾期）",
         lambda f: f.overdue,
     ),
+    Rule(
+        Colour.YELLOW,
+        "量化目标的最新值低于路径序时进度，但差距不超过{pp}个百分点",
+        lambda f: f.data_status == metrics.STATUS_YELLOW,
+    ),
+    Rule(Colour.BLUE, "最近一次进展报告为“已完成”，并经区科技局验收采纳", lambda f: f.accepted_done),
     Rule(Colour.BLUE, "全部量化目标的最新值均已达到2027年目标（超前）", _all_targets_met),
-    Rule(Colour.GREEN, "最近一次进展报告的状态为“正常推进”", lambda f: f.latest_status == ReportStatus.NORMAL),
+    Rule(
+        Colour.GREEN,
+        "最近一次进展报告为“正常推进”，或报“已完成”尚待区科技局验收",
+        lambda f: f.latest_status in (ReportStatus.NORMAL, ReportStatus.DONE),
+    ),
 ]
 FALLBACK = Rule(Colour.GREY, "尚无已提交的进展报告", lambda f: True)
 
@@ -125,8 +149,8 @@ def colour_for(facts):
 def rules_text(day=None):
     """The rules as the page shows them: [(colour, label, sentence)], then the calendar."""
     day = day or deadline_day()
-    lines = [(rule.colour, Colour(rule.colour).label, rule.text.format(day=day)) for rule in [*RULES, FALLBACK]]
-    return lines
+    pp = settings.STATUS_YELLOW_THRESHOLD_PP
+    return [(rule.colour, Colour(rule.colour).label, rule.text.format(day=day, pp=pp)) for rule in [*RULES, FALLBACK]]
 
 
 def calendar_text(day=None):
@@ -134,7 +158,7 @@ def calendar_text(day=None):
     return (
         f"各牵头单位按月报送进展：每月的进展报告应于次月{day}日（含）前提交，也可按季度报送（季度报告视为覆盖该季度三个月）。"
         f"截止日后仍没有已提交或已采纳的报告即为逾期；被退回修改的报告在重新提交前不计。"
-        f"最近一次报告为“已完成”的任务不再要求报送。"
+        f"最近一次报告为“已完成”且经区科技局验收采纳的任务不再要求报送。"
     )
 
 
@@ -144,25 +168,57 @@ class Assessment:
     overdue: bool
     latest: ReportFact | None
     targets_met: tuple = field(default=())
+    data_status: str | None = None
 
     @property
     def colour_label(self):
         return Colour(self.colour).label
 
+    @property
+    def data_status_label(self):
+        return metrics.STATUS_LABELS[self.data_status] if self.data_status else "无量化数据"
 
-def assess(reports, targets, checked_month):
+    @property
+    def declared_label(self):
+        """What the lead unit declared, shown beside the data: "已完成（待验收）" until accepted."""
+        if self.latest is None:
+            return "未报告"
+        if self.latest.status == ReportStatus.DONE and not self.latest.accepted:
+            return "已完成（待区科技局验收）"
+        return ReportStatus(self.latest.status).label
+
+
+def data_status(statuses):
+    """The task's data status: the worst of its judged targets; None when none has a value."""
+    judged = [s for s in statuses if s not in (None, metrics.STATUS_MISSING)]
+    if not judged:
+        return None
+    return max(judged, key=metrics.STATUS_ORDER.index)
+
+
+def assess(reports, targets, checked_month, target_statuses=()):
     """The status of one task.
 
     `reports`: its counted ReportFacts (any order); `targets`: (comparator, target, latest)
-    for each quantitative target; `checked_month`: the month overdue is judged on.
+    for each quantitative target; `checked_month`: the month overdue is judged on;
+    `target_statuses`: each target's status on its path (metrics.status vocabulary).
     """
     latest = max(reports, key=lambda r: r.sort_key, default=None)
     latest_status = latest.status if latest else None
+    accepted_done = latest is not None and latest.accepted_done
     covered = any(r.period.covers(checked_month) for r in reports)
-    overdue = latest_status != ReportStatus.DONE and not covered
+    overdue = not accepted_done and not covered
     met = tuple(target_met(comparator, target, actual) for comparator, target, actual in targets)
-    facts = TaskFacts(latest_status=latest_status, overdue=overdue, targets_met=met)
-    return Assessment(colour=colour_for(facts), overdue=overdue, latest=latest, targets_met=met)
+    facts = TaskFacts(
+        latest_status=latest_status,
+        overdue=overdue,
+        targets_met=met,
+        accepted_done=accepted_done,
+        data_status=data_status(target_statuses),
+    )
+    return Assessment(
+        colour=colour_for(facts), overdue=overdue, latest=latest, targets_met=met, data_status=facts.data_status
+    )
 
 
 def latest_values(rows):

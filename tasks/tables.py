@@ -24,6 +24,8 @@ class KeyTaskTable(tables.Table):
     lead_units = tables.Column("牵头单位", accessor="task", orderable=False)
     responsible_units = tables.Column("责任单位", accessor="task", orderable=False, attrs={"td": {"class": "small"}})
     status = tables.Column("状态", accessor="assessment__colour", orderable=False)
+    data_status = tables.Column("数据判定", accessor="assessment__data_status", empty_values=(), orderable=False)
+    declared = tables.Column("牵头单位自报", empty_values=(), orderable=False)
     overdue = tables.Column("督办", accessor="assessment__overdue", orderable=False)
     targets = tables.Column("量化目标进度", empty_values=(), orderable=False, attrs={"td": {"class": "text-left"}})
     last_report = tables.Column("最近报告", empty_values=(), orderable=False)
@@ -46,15 +48,34 @@ class KeyTaskTable(tables.Table):
     def render_status(self, record):
         return light(record.colour, record.assessment.colour_label)
 
+    def render_data_status(self, record):
+        status = record.assessment.data_status
+        if status is None:
+            return "—"
+        return format_html('<span class="badge status-{}">{}</span>', status, record.assessment.data_status_label)
+
+    def render_declared(self, record):
+        return record.assessment.declared_label
+
+    def value_data_status(self, record):
+        return record.assessment.data_status_label
+
+    def value_declared(self, record):
+        return record.assessment.declared_label
+
     def render_overdue(self, record):
         if record.assessment.overdue:
-            return format_html('<span class="overdue-mark">逾期</span>（{}）', record.checked_month.label)
+            return format_html('<span class="overdue-mark">逾期未报</span>（{}）', record.checked_month.label)
         return "—"
 
     def render_targets(self, record):
         if not record.targets:
             return "—"
-        return format_html_join(mark_safe("<br>"), "{}", ((p.text,) for p in record.targets))
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}<br><span class='muted small'>{}</span>",
+            ((p.text, p.judgement_text) for p in record.targets),
+        )
 
     def render_last_report(self, record):
         latest = record.latest
@@ -75,7 +96,7 @@ class KeyTaskTable(tables.Table):
         return record.assessment.colour_label
 
     def value_overdue(self, record):
-        return f"逾期（{record.checked_month.label}）" if record.assessment.overdue else ""
+        return f"逾期未报（{record.checked_month.label}）" if record.assessment.overdue else ""
 
     def value_targets(self, record):
         return safe_cell("；".join(p.text for p in record.targets))

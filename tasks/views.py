@@ -173,7 +173,7 @@ def indicator_list(request):
     rows = indicator_rows()
     for row in rows:
         row.chart = charts.trend_chart(
-            [(p.month.label, p.value) for p in row.points],
+            [(m.label, value) for m, value, _ in row.series],
             target=row.indicator.value,
             unit=row.indicator.unit,
             target_name=f"{row.indicator.year}年目标",

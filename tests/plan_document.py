@@ -50,3 +50,28 @@ def task_units():
     for match in re.finditer(r"^(\d+)\. .*（牵头单位：(.+?)；责任单位：(.+?)）$", text(), re.M):
         out[int(match.group(1))] = (match.group(2).split("、"), match.group(3).split("、"))
     return out
+
+
+CHAPTERS = {"二": ("二、目标要求", "重点任务\n"), "三": ("重点任务\n", "四、组织实施"), "四": ("四、组织实施", None)}
+
+
+def section_text(source):
+    """The text of a section the fixture cites: "二（三）" (a paragraph of 二、目标要求),
+    "三（三）12" (task 12 of 三、重点任务, in its group （三）), "四（二）"."""
+    match = re.fullmatch(r"([二三四])(（[一二三四五六七八九]）)?(\d+)?", source)
+    assert match, f"unknown section {source!r}"
+    chapter, paragraph, number = match.groups()
+    start, end = CHAPTERS[chapter]
+    body = text().split(start, 1)[1]
+    body = body.split(end, 1)[0] if end else body
+    if paragraph:
+        parts = re.split(r"^(?=（[一二三四五六七八九]）)", body, flags=re.M)
+        body = next(p for p in parts if p.startswith(paragraph))
+    if number:
+        body = next(line for line in body.splitlines() if line.startswith(f"{number}. "))
+    return body
+
+
+def task_paragraph(number):
+    """The paragraph of task `number` (1–19) of 三、重点任务."""
+    return section_text(f"三{number}")

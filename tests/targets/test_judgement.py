@@ -167,3 +167,44 @@ def test_rules_page_states_the_rules_with_computed_examples(login, official):
 def test_every_judging_page_links_the_rules(login, bureau, url):
     seed_demo_counts()
     assert 'href="/rules/"' in login(bureau).get(url).content.decode()
+
+
+def test_the_goals_read_the_same_on_every_page_and_api(login, leader):
+    """Item 3: one judgement of every goal (dashboard, bulletin, /indicators/, the API)."""
+    seed_demo_counts()  # through 2026-10, every month complete
+    december = sum(MonthlyCount.objects.filter(month="2025-12-01", metric="high_tech").values_list("value", flat=True))
+    c = login(leader)
+    dashboard = {g.indicator.code: g for g in c.get("/").context["goal_rows"]}
+    indicators = {r.indicator.code: r for r in c.get("/indicators/").context["rows"]}
+    api = {i["code"]: i for i in c.get("/api/v1/indicators").json()["indicators"]}
+    bulletin = {(g["metric"], g["year"]): g for g in build_figures(Month(2026, 10))["goals"]}
+    for source in (dashboard["high_tech_2025"], indicators["high_tech_2025"]):
+        assert (source.value, source.as_of, source.final) == (december, Month(2025, 12), True)
+        assert source.met is metrics.goal_met(december, 470, "gt")
+    assert api["high_tech_2025"]["judged"]["value"] == december
+    assert api["high_tech_2025"]["judged"]["as_of"] == "2025-12"
+    assert bulletin[("high_tech", 2025)]["value"] == december and bulletin[("high_tech", 2025)]["final"]
+    # the 2027 distance: two figures, each labelled, the same on every page
+    october = sum(MonthlyCount.objects.filter(month="2026-10-01", metric="high_tech").values_list("value", flat=True))
+    assert dashboard["high_tech_2027"].gap_goal == max(0, 571 - october)
+    assert dashboard["high_tech_2027"].gap_plan == max(0, 573 - october)
+    assert bulletin[("high_tech", 2027)]["gap"] == dashboard["high_tech_2027"].gap_goal
+    assert api["high_tech_2027"]["judged"]["gap_to_plan_total"] == dashboard["high_tech_2027"].gap_plan
+    html = c.get("/").content.decode()
+    assert "距总体目标（超过570家）" in html and "距附件分解表2027年合计（573家）" in html
+
+
+def test_judge_goal_by_hand():
+    points = {(2025, 11): 480, (2025, 12): 468, (2026, 3): 500}
+    # seen from 2026: the 2025 goal is judged on December 2025 only (468, not met), never on March 2026
+    judged = metrics.judge_goal(470, "gt", 2025, Month(2026, 3), points)
+    assert (judged["value"], judged["as_of"], judged["final"], judged["met"]) == (468, (2025, 12), True, False)
+    # seen from November 2025: not judged yet, above for now
+    judged = metrics.judge_goal(470, "gt", 2025, Month(2025, 11), points)
+    assert (judged["value"], judged["final"], judged["met"], judged["currently_met"]) == (480, False, None, True)
+    # December missing: undecided, not judged on another month
+    judged = metrics.judge_goal(470, "gt", 2025, Month(2026, 3), {(2025, 11): 480})
+    assert (judged["value"], judged["met"], judged["verdict"]) == (None, None, "未判定（2025年12月数据未齐）")
+    assert metrics.judge_goal(470, "gt", 2025, Month(2024, 1), points)["verdict"] == "暂无完整数据"
+    assert metrics.least_meeting(570, "gt") == 571 and metrics.least_meeting(45, "gte") == 45
+    assert metrics.least_meeting(None, "lead") is None

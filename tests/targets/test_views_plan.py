@@ -71,7 +71,7 @@ def test_api_targets_equals_the_attachment(login, leader):
     assert goals["tech_based_2027"] == {
         "code": "tech_based_2027", "kind": "headline", "name": "市级科技型企业", "year": 2027, "comparator": "gt",
         "value": 5600, "unit": "家", "metric": "tech_based", "source": "二（一）",
-        "text": "到2027年，全区市级科技型企业在2022年的基础上实现倍增，超过5600家",
+        "text": "到2027年，全区国家高新技术企业和市级科技型企业在2022年的基础上实现“双倍增”，分别超过570家和5600家",
     }  # fmt: skip
     assert goals["emerging_industry_share"]["value"] is None
 

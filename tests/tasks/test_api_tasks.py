@@ -42,15 +42,22 @@ def test_shape_and_units_against_the_plan_document(login, leader, kejiju_user):
         } <= set(item)
     six = data["tasks"][5]
     assert six["group"] == "夯实载体，聚企成群发展细分特色科技产业"
+    # 12.5 of 30 at the end of 2026-09, on the path from 0 (end of 2022) to 30 (end of 2027):
+    # 12.5/30 = 41.7% against 45/60 = 75% of the time: red, whatever the unit declared
     assert six["targets"][1] == {
         "name": "孵化面积",
         "value": 30,
         "unit": "万平方米",
         "comparator": "gte",
         "latest": 12.5,
+        "baseline": 0,
+        "baseline_year": 2022,
+        "path_rate": round(12.5 / 30, 4),
+        "path_time_progress": 0.75,
+        "path_status": "red",
     }
-    assert six["targets"][0]["latest"] is None
-    assert (six["status"], six["status_label"], six["overdue"]) == ("green", "正常推进", False)
+    assert six["targets"][0]["latest"] is None and six["targets"][0]["path_status"] == "missing"
+    assert (six["status"], six["data_status"], six["declared"], six["overdue"]) == ("red", "red", "正常推进", False)
     assert six["last_report"]["period"] == "2026-09"
     assert data["tasks"][0]["status"] == "yellow" and data["tasks"][0]["last_report"] is None
     assert [m["title"] for m in data["measures"]] == ["加强组织领导", "加强资源配置", "加强考核督查", "营造良好氛围"]

@@ -34,14 +34,21 @@ def test_page_shows_every_indicator_with_target_and_source(login, official, coun
     assert len(rows) == Indicator.objects.count() == 11
     assert "超过570家" in html and "保持全市领先" in html and "达到45件" in html
     high = rows["high_tech_2027"]
-    assert (high.latest.month.label, high.latest.value, high.latest.reported) == ("2026年9月", 80, 2)
-    assert high.met is None  # September is incomplete: 2 of 17
-    assert [(p.month.label, p.value, p.reported) for p in high.points] == [("2026年8月", 646, 17), ("2026年9月", 80, 2)]
+    # September is incomplete (2 of 17): only August, the latest complete month, counts
+    assert (high.as_of.label, high.value, high.met, high.currently_met) == ("2026年8月", 646, None, True)
+    assert [(m.label, v) for m, v, _ in high.series] == [("2026年8月", 646)]
+    # both distances to 2027, each labelled: 超过570 -> 571; the attachment's 合计 573
+    assert (high.gap_goal, high.plan_total, high.gap_plan) == (0, 573, 0)
     tech = rows["tech_based_2027"]
-    assert (tech.latest.value, tech.complete, tech.met) == (5236, True, False)
-    assert rows["tech_based_2025"].met is True  # 5236 > 4500
-    assert "2/17个街镇已填报" in html and "各街镇月度数据（全区合计）" in html
-    assert html.count('data-chart="chart-') == 4  # the four headline goals have data
+    assert (tech.value, tech.met, tech.currently_met, tech.gap_goal) == (5236, None, False, 5601 - 5236)
+    assert tech.gap_goal_label == "距总体目标（超过5600家）"
+    assert tech.gap_plan_label == "距附件分解表2027年合计（5631家）" and tech.gap_plan == 5631 - 5236
+    # a 2025 goal is judged on December 2025 only, never on a later month
+    t2025 = rows["tech_based_2025"]
+    assert (t2025.final, t2025.met, t2025.verdict) == (True, None, "未判定（2025年12月数据未齐）")
+    assert "各街镇月度数据（全区合计，仅计全部街镇已填报的月份）" in html
+    assert "距附件分解表2027年合计（573家）尚差 0 家" in html
+    assert html.count('data-chart="chart-') == 4  # the four headline goals have data (August)
     assert "录入指标数值" not in html  # officials read only
 
 
@@ -59,7 +66,9 @@ def test_bureau_records_and_corrects_a_value_with_history(login, bureau):
     assert history == [(Decimal(15), "录入"), (Decimal(16), "更正（原值 15.00）")]
     page = c.get("/indicators/")
     little = next(r for r in page.context["rows"] if r.indicator.code == "little_giants")
-    assert (little.latest.value, little.met) == (Decimal(16), False)  # the goal is 超过20家
+    # the goal is 超过20家 by 2027: not judged before December 2027, short of it for now
+    assert (little.value, little.met, little.currently_met) == (Decimal(16), None, False)
+    assert little.latest[2] == "区科技局录入：区经济信息委提供"
     assert "录入指标数值" in page.content.decode()
 
 
@@ -94,18 +103,23 @@ def test_api_indicators(login, unit_user, bureau, counts):
     data = login(unit_user).get("/api/v1/indicators").json()
     by_code = {i["code"]: i for i in data["indicators"]}
     assert list(by_code)[:4] == ["high_tech_2025", "tech_based_2025", "high_tech_2027", "tech_based_2027"]
-    assert by_code["tech_based_2027"]["latest"] == {"period": "2026-08", "value": 5236, "reported_subdistricts": 17}
-    assert by_code["tech_based_2027"]["value_source"] == "monthly_counts"
-    assert by_code["high_tech_2027"]["values"][-1] == {"period": "2026-09", "value": 80, "reported_subdistricts": 2}
+    judged = by_code["tech_based_2027"]["judged"]
+    assert (judged["value"], judged["as_of"], judged["met"], judged["currently_met"]) == (5236, "2026-08", None, False)
+    assert (judged["gap_to_goal"], judged["plan_total"], judged["gap_to_plan_total"]) == (365, 5631, 395)
+    assert by_code["tech_based_2027"]["value_source"].startswith("各街镇月度数据")
+    assert by_code["high_tech_2027"]["values"][-1] == {"period": "2026-08", "value": 646, "how": ""}
+    assert by_code["high_tech_2025"]["judged"]["verdict"] == "未判定（2025年12月数据未齐）"
     rd = by_code["rd_spending_share"]
-    assert (rd["target_text"], rd["value"], rd["met"]) == ("超过4%", 4, True)
-    assert rd["latest"] == {"period": "2025-12", "value": 4.3, "reported_subdistricts": None}
-    assert by_code["emerging_industry_share"]["latest"] is None and by_code["emerging_industry_share"]["value"] is None
+    assert (rd["target_text"], rd["value"], rd["met"]) == ("超过4%", 4, None)  # a 2027 goal, judged in 2027
+    assert rd["judged"]["value"] == 4.3 and rd["judged"]["currently_met"] is True
+    assert by_code["emerging_industry_share"]["judged"]["value"] is None
+    assert by_code["emerging_industry_share"]["value"] is None
 
 
 def test_indicator_page_queries_are_fixed(login, leader, counts, django_assert_max_num_queries):
     c = login(leader)
-    with django_assert_max_num_queries(10) as before:
+    # the goals (5), the default month (2), the registry's history for its indicators (2)
+    with django_assert_max_num_queries(14) as before:
         c.get("/indicators/")
     for code in ("little_giants", "rd_spending_share", "above_scale_high_tech"):
         for month in range(1, 10):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from tasks.models import KeyTask
-from tasks.services import bulletin_task_summary
+from tasks.services import accept_report, bulletin_task_summary
 from tasks.status import task_status_rows
 
 from .conftest import at, file_report
@@ -23,7 +23,7 @@ def september(unit_user, kejiju_user, bureau):
     9  区经济信息委: September 滞后                              -> red
     1  区科技局: Q3 quarterly report, filed 9 Oct                -> green (the quarter covers September)
     6  区科技局: September, every target met                    -> blue
-    12 区科技局: 已完成 in June                                   -> blue, owes nothing
+    12 区科技局: 已完成 in June, accepted by the bureau          -> blue, owes nothing
     16 区科技局: September report filed on 12 Oct (late)         -> green from the 12th, yellow on the 11th
     every other task: no report                                  -> yellow
     """
@@ -33,7 +33,8 @@ def september(unit_user, kejiju_user, bureau):
     file_report(1, "2026-Q3", kejiju_user, when=at(2026, 10, 9))
     met = {"市级以上孵化平台": Decimal(18), "孵化面积": Decimal(31), "入孵企业（团队）": Decimal(2000)}
     file_report(6, "2026-09", kejiju_user, values=met, when=at(2026, 10, 9))
-    file_report(12, "2026-06", kejiju_user, status="done", when=at(2026, 7, 3))
+    done = file_report(12, "2026-06", kejiju_user, status="done", when=at(2026, 7, 3))
+    accept_report(done, bureau)
     file_report(16, "2026-09", kejiju_user, when=at(2026, 10, 12, 15))
 
 

@@ -2,9 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction as F
 
 import pytest
 
+from targets import metrics
 from targets.months import Month
 from tasks import supervision
 from tasks.choices import Colour, ReportStatus
@@ -122,9 +124,45 @@ def test_latest_is_by_period_not_by_filing_order():
     assert assess([fact("2026-09"), late_filed_august], [], SEPT).colour == Colour.GREEN
 
 
-def test_done_is_blue_and_no_longer_owes_reports():
-    result = assess([fact("2026-06", ReportStatus.DONE)], [], SEPT)
+def test_done_is_blue_and_no_longer_owes_reports_once_the_bureau_accepts_it():
+    accepted = ReportFact(Period.parse("2026-06"), ReportStatus.DONE, AT, "", True)
+    result = assess([accepted], [], SEPT)
     assert (result.colour, result.overdue) == (Colour.BLUE, False)
+
+
+def test_done_not_yet_accepted_is_green_and_still_owes_reports():
+    result = assess([fact("2026-09", ReportStatus.DONE)], [], SEPT)
+    assert (result.colour, result.overdue, result.declared_label) == (Colour.GREEN, False, "已完成（待区科技局验收）")
+    assert assess([fact("2026-06", ReportStatus.DONE)], [], SEPT).colour == Colour.YELLOW  # overdue for September
+
+
+def test_ten_of_two_hundred_firms_reported_done_stays_red():
+    """Task 7: 聚集企业 200 by 2027 from 0 at the end of 2022. 10 firms at the end of 2026-09:
+    10/200 = 5% of the path against 45/60 = 75% of its time: red, declared done or not."""
+    progress = metrics.path_progress(2022, 2027, 2026, 9)
+    assert progress == F(45, 60)
+    rate, status = metrics.path_judgement(Decimal(10), Decimal(0), Decimal(200), progress)
+    assert (rate, status) == (F(1, 20), "red")
+    for accepted in (False, True):
+        done = ReportFact(Period.parse("2026-09"), ReportStatus.DONE, AT, "", accepted)
+        result = assess([done], [("gte", Decimal(200), Decimal(10))], SEPT, [status])
+        assert (result.colour, result.data_status) == (Colour.RED, "red")
+
+
+def test_data_caps_the_declared_status():
+    normal = [fact("2026-09")]
+    assert assess(normal, [("gte", 30, 20)], SEPT, ["yellow"]).colour == Colour.YELLOW
+    assert assess(normal, [("gte", 30, 29)], SEPT, ["green"]).colour == Colour.GREEN
+    assert assess(normal, [("gte", 30, 29), ("gte", 5, None)], SEPT, ["green", "missing"]).data_status == "green"
+    assert supervision.data_status(["done", "yellow", "missing"]) == "yellow"
+    assert supervision.data_status(["missing"]) is None
+
+
+def test_path_progress_by_hand():
+    assert metrics.path_progress(2022, 2027, 2023, 1) == F(1, 60)
+    assert metrics.path_progress(2022, 2027, 2027, 12) == 1
+    assert metrics.path_progress(2022, 2027, 2028, 3) == 1  # clipped
+    assert metrics.path_progress(2025, 2027, 2026, 6) == F(6, 24)  # six months of 24
 
 
 def test_every_target_met_is_blue():
@@ -145,9 +183,10 @@ def test_targets_met_but_overdue_is_yellow():
 
 def test_rules_text_is_built_from_the_rules_in_order():
     lines = supervision.rules_text(day=12)
-    assert [colour for colour, _, _ in lines] == ["red", "blue", "yellow", "blue", "green", "grey"]
+    assert [colour for colour, _, _ in lines] == ["red", "red", "yellow", "yellow", "blue", "blue", "green", "grey"]
     assert lines[0][1] == "滞后" and "滞后" in lines[0][2]
-    assert "次月12日" in lines[2][2] and lines[2][1] == "逾期未报"
+    assert "次月12日" in lines[2][2] and lines[2][1] == "预警"
+    assert "10个百分点" in lines[1][2] and "验收" in lines[4][2]
     assert "次月12日" in supervision.calendar_text(day=12)
 
 

@@ -1,0 +1,177 @@
+"""Every goal judged once: the headline goals (二（一）) and the 2027 indicators, for a month.
+
+`judge_goals(month)` is what the dashboard, the bulletin, /indicators/ and the APIs print. A
+goal's value comes from one of three places, and says which:
+- the monthly counts (高新技术企业, 科技型企业): the district total of a month in which every
+  sub-district reported, never a subset's;
+- a source registered by a higher layer (`register_indicator_source`): the enterprise registry
+  registers the flags it holds (规上高企, 小巨人, …) from `enterprises.apps`, as of each month's
+  end. `targets` never imports `enterprises`; the registry plugs itself in;
+- otherwise the values recorded by the bureau (IndicatorValue), each with its source note.
+The judgement itself is `metrics.judge_goal`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from . import metrics
+from .models import Indicator, IndicatorValue, MonthlyCount, PlanFigure, SubDistrict
+from .months import Month
+
+# code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
+# shared by the sources called for one page, so that they can load what they share once.
+_SOURCES = {}
+
+FROM_COUNTS = "各街镇月度数据（全区合计，仅计全部街镇已填报的月份）"
+RECORDED = "区科技局录入"
+
+
+def register_indicator_source(code, label, values):
+    """Let a higher layer supply an indicator's monthly values: `values(until, memo)` returns
+    {Month: value} of month-end values up to `until`."""
+    _SOURCES[code] = (label, values)
+
+
+def registered_source(code):
+    return _SOURCES.get(code)
+
+
+@dataclass
+class GoalRow:
+    """One goal and its judgement as of a month."""
+
+    indicator: Indicator
+    points: dict = field(default_factory=dict)  # {Month: value} that count
+    source_text: str = ""
+    notes: dict = field(default_factory=dict)  # {Month: note} of values recorded by hand
+    value: object = None
+    as_of: Month | None = None
+    final: bool = False
+    met: bool | None = None
+    currently_met: bool | None = None
+    verdict: str | None = None
+    plan_total: int | None = None  # the attachment's 合计 for the goal's year (headline goals)
+
+    @property
+    def from_counts(self):
+        return bool(self.indicator.metric)
+
+    @property
+    def series(self):
+        """[(Month, value, how)] in month order; `how` says where a value came from."""
+        return [(m, v, f"{RECORDED}：{self.notes[m]}" if m in self.notes else "") for m, v in self.points.items()]
+
+    @property
+    def latest(self):
+        return self.series[-1] if self.points else None
+
+    @property
+    def least_meeting(self):
+        return metrics.least_meeting(self.indicator.value, self.indicator.comparator)
+
+    @property
+    def gap_goal(self):
+        """How many are still missing to meet the headline goal (超过570 → 571)."""
+        if self.value is None or self.least_meeting is None:
+            return None
+        return max(0, self.least_meeting - int(self.value))
+
+    @property
+    def gap_plan(self):
+        """How many are still missing to the attachment's 合计 for the goal's year."""
+        return metrics.gap(None if self.value is None else int(self.value), self.plan_total)
+
+    @property
+    def gap_goal_label(self):
+        return f"距总体目标（{self.indicator.target_text}）"
+
+    @property
+    def gap_plan_label(self):
+        return f"距附件分解表{self.indicator.year}年合计（{self.plan_total}{self.indicator.unit}）"
+
+    @property
+    def text(self):
+        return f"到{self.indicator.year}年{self.indicator.name}{self.indicator.target_text}"
+
+
+def _complete_totals(until, expected):
+    """{metric: {Month: total}} of the months up to `until` in which every sub-district reported."""
+    rows = (
+        MonthlyCount.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG, month__lte=until.date)
+        .values("metric", "month")
+        .annotate(total=Sum("value"), n=Count("id"))
+    )
+    out = {}
+    for row in rows:
+        if row["n"] == expected:
+            out.setdefault(row["metric"], {})[Month.of(row["month"])] = row["total"]
+    return out
+
+
+def _plan_totals():
+    rows = (
+        PlanFigure.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
+        .values("metric", "year")
+        .annotate(total=Sum("value"))
+    )
+    return {(row["metric"], row["year"]): row["total"] for row in rows}
+
+
+def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, expected=None):
+    """Every goal (or `indicators`) judged as of `month`, in a fixed number of queries plus one
+    per registered source. A page that has already loaded the district's complete monthly
+    totals ({metric: {Month: total}}) or the attachment's 合计 ({(metric, year): total}) passes
+    them in and saves the queries."""
+    indicators = list(indicators if indicators is not None else Indicator.objects.all())
+    headline = any(i.metric for i in indicators)
+    if complete_totals is None and headline:
+        if expected is None:
+            expected = SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).count()
+        complete_totals = _complete_totals(month, expected)
+    if plan_totals is None and headline:
+        plan_totals = _plan_totals()
+    totals, plan = complete_totals or {}, plan_totals or {}
+    recorded, notes, memo = {}, {}, {}
+    if not all(i.metric for i in indicators):
+        for indicator_id, m, value, note in IndicatorValue.objects.filter(month__lte=month.date).values_list(
+            "indicator_id", "month", "value", "note"
+        ):
+            recorded.setdefault(indicator_id, {})[Month.of(m)] = value
+            notes.setdefault(indicator_id, {})[Month.of(m)] = note
+    rows = []
+    for indicator in indicators:
+        if indicator.metric:
+            points, source = totals.get(indicator.metric, {}), FROM_COUNTS
+        elif indicator.code in _SOURCES:
+            # the registry's month-end value; a value recorded by hand for a month replaces it
+            # there and is labelled as recorded, with its note
+            label, values = _SOURCES[indicator.code]
+            points = values(month, memo) | recorded.get(indicator.pk, {})
+            source = label + ("；部分月份为区科技局录入" if indicator.pk in recorded else "")
+        else:
+            points, source = recorded.get(indicator.pk, {}), RECORDED
+        hand = notes.get(indicator.pk, {}) if not indicator.metric else {}
+        row = GoalRow(indicator, dict(sorted(points.items())), source, hand)
+        judged = metrics.judge_goal(
+            indicator.value,
+            indicator.comparator,
+            indicator.year,
+            month,
+            {(m.year, m.month): v for m, v in points.items()},
+        )
+        row.value, row.final, row.met = judged["value"], judged["final"], judged["met"]
+        row.currently_met, row.verdict = judged["currently_met"], judged["verdict"]
+        row.as_of = Month(*judged["as_of"]) if judged["as_of"] else None
+        if indicator.metric:
+            row.plan_total = plan.get((indicator.metric, indicator.year))
+        rows.append(row)
+    return rows
+
+
+def headline_goals(month, indicators=None, **loaded):
+    """The four headline goals (二（一）), judged as of `month`."""
+    if indicators is None:
+        indicators = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+    return judge_goals(month, indicators, **loaded)
