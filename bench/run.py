@@ -30,7 +30,8 @@ from first_chart import first_chart  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
-PG_URL = "postgres://postgres@127.0.0.1:5432/beibei_bench"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "beibei_bench")  # another name when several people bench at once
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 PASSWORD = "beibei-demo-2027"  # noqa: S105 - the demo password, printed by seed_demo
 BIG_DISTRICT = "wanzhou"  # the largest district of the generated city (52 sub-districts)
 
@@ -90,15 +91,15 @@ def fresh_database(kind, tmp):
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'bench.sqlite3'}"
     pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-    subprocess.run(["dropdb", *pg, "--if-exists", "beibei_bench"], check=True)  # noqa: S603, S607
-    subprocess.run(["createdb", *pg, "beibei_bench"], check=True)  # noqa: S603, S607
+    subprocess.run(["dropdb", *pg, "--if-exists", PG_NAME], check=True)  # noqa: S603, S607
+    subprocess.run(["createdb", *pg, PG_NAME], check=True)  # noqa: S603, S607
     return PG_URL
 
 
 def drop_database(kind):
     if kind == "postgres":
         pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-        subprocess.run(["dropdb", *pg, "--if-exists", "beibei_bench"], check=True)  # noqa: S603, S607
+        subprocess.run(["dropdb", *pg, "--if-exists", PG_NAME], check=True)  # noqa: S603, S607
 
 
 def bench_database(kind, args, tmp):
@@ -125,7 +126,12 @@ def bench_database(kind, args, tmp):
         manage(env, "generate_scale_data", "--subdistricts", "1000", "--enterprises", "100000")
         out["generate_seconds"] = round(time.perf_counter() - started, 1)
         print(f"[{kind}] generate_scale_data: {out['generate_seconds']} s", flush=True)
-        city_pages = ["/", f"/api/v1/progress?month={month}", f"/bulletin/{month}/"]
+        city_pages = [
+            "/",
+            f"/api/v1/progress?month={month}",
+            f"/api/v1/forecast?year={month[:4]}",
+            f"/bulletin/{month}/",
+        ]
         out["city"] = []
         for slug in ("beibei", BIG_DISTRICT):
             for cache in ("600", "0"):

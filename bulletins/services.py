@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from targets import metrics
+from targets import forecast, metrics
 from targets.choices import Category, Metric
 from targets.goals import headline_goals
 from targets.models import MonthLock, MonthlyCount, SubDistrict
@@ -151,6 +151,10 @@ def build_figures(month, today=None):
         "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
+        "warning": forecast.bulletin_section(
+            forecast.provider()(month, [r.subdistrict for r in progress.rows]),
+            {metric: Metric(metric).label for metric in Metric.values},
+        ),
     }
     figures["summary"] = summary_paragraphs(figures, Month.parse(figures["month"]))
     return figures
@@ -286,6 +290,8 @@ def summary_paragraphs(figures, month):
             bits.append(f"{label}无进度滞后的街镇")
     if bits:
         paragraphs.append("从街镇看，" + "；".join(bits) + "。")
+    if figures.get("warning"):
+        paragraphs.append("预警：" + "".join(figures["warning"]["lines"]))
     if figures["not_reported"]:
         paragraphs.append(
             f"本月{figures['expected']}个街镇中{figures['reported_both']}个已完成填报，"

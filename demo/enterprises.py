@@ -135,6 +135,53 @@ def firms_matching(counts, as_of, seed=2027):
             }
 
 
+def firms_with_certificates(wanted, year, seed=2027):
+    """Import rounds for firms with several certificates: [[row]], the first round every firm with
+    its first certificate, each later round the firms renewed once more with the new issue date.
+
+    `wanted`: {sub-district name: ([[issue date, …] per high-tech firm], tech-based count)}; the
+    first `tech-based count` firms of a sub-district are registered (in a year up to `year`).
+    """
+    rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # the later flags draw apart, so the earlier columns stay as they were
+    used_codes, used_names = set(), set()
+    industries = list(Industry)
+    rounds, index = [[]], 0
+    for sub_name, (certified, tech_based) in wanted.items():
+        for i in range(max(len(certified), tech_based)):
+            index += 1
+            industry = rng.choices(industries, INDUSTRY_WEIGHTS)[0]
+            dates = certified[i] if i < len(certified) else []
+            registered = i < tech_based
+            row = {
+                "企业名称": _name(rng, industry, used_names, index),
+                "统一社会信用代码": credit_code(rng, used_codes),
+                "所属街镇": sub_name,
+                "科技型企业入库年份": rng.choice(range(2018, year + 1)) if registered else None,
+                "所属产业": industry.label,
+                "规上": _yes(rng.random() < (0.45 if dates else 0.15)),
+                "专精特新": _yes(bool(dates) and rng.random() < 0.2),
+                "小巨人": _yes(bool(dates) and rng.random() < 0.03),
+                "培优库": _yes(registered and not dates and rng.random() < 0.12),
+                "高价值发明专利": _yes(bool(dates) and extra.random() < 0.4),
+                "单项冠军": _yes(bool(dates) and extra.random() < 0.01),
+                "拟上市储备库": _yes(bool(dates) and extra.random() < 0.02),
+                "科技型企业退库日期": None,
+            }
+            for number in range(max(1, len(dates))):
+                issued = dates[number] if dates else None
+                while len(rounds) <= number:
+                    rounds.append([])
+                rounds[number].append(
+                    row
+                    | {
+                        "高新技术企业发证日期": issued,
+                        "高新技术企业证书编号": f"GR{issued.year}5{rng.randrange(10**7):07d}" if issued else None,
+                    }
+                )
+    return [r for r in rounds if r]
+
+
 def write_rows(path, rows):
     """Write import-format rows to an .xlsx at `path`.
 
@@ -147,7 +194,7 @@ def write_rows(path, rows):
     headers = list(HEADERS)
     sheet.append(headers)
     for row in rows:
-        sheet.append([row[h] for h in headers])
+        sheet.append([row.get(h) for h in headers])  # optional columns a generator leaves out stay empty
     workbook.save(path)
 
 

@@ -16,13 +16,14 @@ from bulletins.models import Bulletin, BulletinVersion
 from bulletins.services import publish
 from enterprises.importers import run_import
 from enterprises.models import Enterprise, HighTechRecognition
+from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month, month_range
 from tasks.models import TaskReport
 
-from .enterprises import firms_matching, write_rows
+from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
 from .reports import seed_demo_reports
 
@@ -77,27 +78,121 @@ def demo_value(figures, year, month, pace, jitter):
     return max(0, round(base + (curve - base) * pace) + (jitter if curve >= 30 else 0))
 
 
+# The rhythm of real counts (issue 17). High-tech certificates arrive in a few recognition
+# batches, most in the last quarter: (month, day, share of the year's new certificates in %).
+HIGH_TECH_BATCHES = ((7, 20, 15), (10, 25, 25), (11, 28, 35), (12, 20, 25))
+# A certificate lapses three years after issue unless renewed; this share of them is renewed
+# (decided per certificate from a hash, so the demo is deterministic).
+RENEWAL_PERCENT = 60
+# Tech-based firms are evaluated in batches through the year: (month, share of the year's increase in %).
+TECH_BASED_BATCHES = ((3, 20), (6, 25), (9, 25), (12, 30))
+
+
+def _split(total, weights):
+    """`total` in whole parts proportional to `weights` (largest remainders)."""
+    raw = [total * w / sum(weights) for w in weights]
+    parts = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: parts[i] - raw[i])[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _percent(*parts):
+    return int.from_bytes(hashlib.sha256("/".join(map(str, parts)).encode()).digest()[:4], "big") % 100
+
+
+def _month_end(month):
+    return month.next().date - dt.timedelta(days=1)
+
+
+def _batches(year, total, end):
+    """The issue dates of `total` new certificates of `year`, spread over the batches, up to `end`."""
+    shares = [share for _, _, share in HIGH_TECH_BATCHES]
+    out = []
+    for (month, day, _), n in zip(HIGH_TECH_BATCHES, _split(total, shares), strict=True):
+        if dt.date(year, month, day) <= end:
+            out += [dt.date(year, month, day)] * n
+    return out
+
+
+def high_tech_certificates(figures, pace, slug, until):
+    """Each demo firm's certificates (a list of issue dates) of one sub-district, as they stand at
+    the end of `until`: the stock of December 2022 issued in the batches of 2020–2022, then each
+    year the certificates issued three years before lapse unless renewed (on their anniversary),
+    and new ones arrive in the year's batches: the demo's year-end growth plus an ordinary year's
+    lapses, so that December falls short of the demo's curve in a year of many lapses."""
+
+    end = _month_end(until)
+    firms = []
+    for year, n in zip((2020, 2021, 2022), _split(figures[2022], [1, 1, 1]), strict=True):
+        firms += [[day] for day in _batches(year, n, end)]
+    for year in range(2023, min(until.year, 2027) + 1):
+        year_end = demo_value(figures, year, 12, pace, _jitter(slug, Metric.HIGH_TECH, Month(year, 12)))
+        stock = count_valid(firms, dt.date(year - 1, 12, 31))
+        lapsing = 0
+        for index, certificates in enumerate(firms):
+            last = certificates[-1]
+            if last.year != year - 3:
+                continue
+            if _percent(slug, index, year) < RENEWAL_PERCENT:
+                if anniversary(last) <= end:
+                    certificates.append(anniversary(last))
+            else:
+                lapsing += 1
+        # Recognitions follow the plan's growth plus the lapses of an ordinary year (a third of the
+        # stock expires, most of it renewed), not this year's: a wave of lapses shows in December.
+        usual = round(stock * (100 - RENEWAL_PERCENT) / 100 / 3)
+        firms += [[day] for day in _batches(year, max(0, year_end - stock + usual), end)]
+    return firms
+
+
+def count_valid(firms, day):
+    """Firms holding a certificate valid on `day`."""
+
+    return sum(1 for certificates in firms if any(high_tech_valid_on(issued, day) for issued in certificates))
+
+
+def tech_based_value(figures, year, month, pace, slug):
+    """A month-end tech-based count: the year's increase arrives in the evaluation batches."""
+    start = figures[2022] if year == 2023 else demo_value(
+        figures, year - 1, 12, pace, _jitter(slug, Metric.TECH_BASED, Month(year - 1, 12)))  # fmt: skip
+    end = demo_value(figures, year, 12, pace, _jitter(slug, Metric.TECH_BASED, Month(year, 12)))
+    share = sum(s for m, s in TECH_BASED_BATCHES if m <= month)
+    return start + (end - start) * share // 100
+
+
+def demo_series(row, pace, months):
+    """{(metric, Month): count} of one plan row over `months`, with the rhythm above."""
+    if not months:
+        return {}
+    firms = high_tech_certificates(row.figures[Metric.HIGH_TECH], pace, row.subdistrict.slug, months[-1])
+    out = {}
+    for m in months:
+        out[(Metric.HIGH_TECH, m)] = count_valid(firms, _month_end(m))
+        out[(Metric.TECH_BASED, m)] = tech_based_value(
+            row.figures[Metric.TECH_BASED], m.year, m.month, pace, row.subdistrict.slug
+        )
+    return out
+
+
 def seed_demo_counts(until=None):
     """Fill demo counts from 2023-01 through last month for every cell that has none yet."""
     until = until or Month.current().previous()
-    months = month_range(Month.first(), until)
+    months = [m for m in month_range(Month.first(), until) if m.year <= 2027]
     subs = list(SubDistrict.objects.in_plan_order())
     rows = PlanFigure.objects.rows_for(subs)
     existing = set(MonthlyCount.objects.values_list("subdistrict_id", "metric", "month"))
     new = []
     for index, row in enumerate(rows):
-        pace = PACE[index % len(PACE)]
-        for metric in Metric.values:
-            figures = row.figures[metric]
-            for m in months:
-                if (row.subdistrict.pk, metric, m.date) in existing or m.year > 2027:
-                    continue
-                value = demo_value(figures, m.year, m.month, pace, _jitter(row.subdistrict.slug, metric, m))
-                new.append(
-                    MonthlyCount(
-                        subdistrict=row.subdistrict, month=m.date, metric=metric, value=value, source=CountSource.DEMO
-                    )
+        series = demo_series(row, PACE[index % len(PACE)], months)
+        for (metric, m), value in series.items():
+            if (row.subdistrict.pk, metric, m.date) in existing:
+                continue
+            new.append(
+                MonthlyCount(
+                    subdistrict=row.subdistrict, month=m.date, metric=metric, value=value, source=CountSource.DEMO
                 )
+            )
     bulk_create_with_history(new, MonthlyCount, batch_size=500, default_change_reason="演示数据")
     freshness.bump()  # bulk_create sends no post_save
     return len(new)
@@ -134,28 +229,49 @@ REGISTRY_OFFSETS = {"天生街道": (1, 0), "水土街道": (0, -2)}
 
 
 def seed_demo_enterprises(month=None):
-    """A registry whose firms match last month's logged counts, but for two planted differences."""
+    """A registry whose firms match `month`'s (default last month's) logged counts, but for two
+    planted differences, with the certificates behind the demo's counts: the same batches,
+    renewals and lapses (each renewal is imported as a later file, as a real registry grows)."""
     if Enterprise.objects.exists():
         return 0
     month = month or Month.current().previous()
-    month_end = month.next().date - dt.timedelta(days=1)
-    logged = MonthlyCount.objects.filter(month=month.date).values_list("subdistrict__name", "metric", "value")
-    counts = {}
-    for name, metric, value in logged:
-        counts.setdefault(name, {})[metric] = value
+    end = _month_end(month)
+    subs = list(SubDistrict.objects.in_plan_order())
+    logged = {
+        (sub_id, metric): value
+        for sub_id, metric, value in MonthlyCount.objects.filter(month=month.date).values_list(
+            "subdistrict_id", "metric", "value"
+        )
+    }
     wanted = {}
-    for name, by_metric in counts.items():
-        extra_ht, extra_tb = REGISTRY_OFFSETS.get(name, (0, 0))
-        wanted[name] = (by_metric.get("high_tech", 0) + extra_ht, by_metric.get("tech_based", 0) + extra_tb)
+    for index, row in enumerate(PlanFigure.objects.rows_for(subs)):
+        sub = row.subdistrict
+        if (sub.pk, Metric.HIGH_TECH) not in logged:
+            continue
+        firms = high_tech_certificates(row.figures[Metric.HIGH_TECH], PACE[index % len(PACE)], sub.slug, month)
+        firms = [certificates for certificates in firms if certificates[0] <= end]
+        # A logged count that is not the demo's own (a user's entry) is matched with more or fewer
+        # current certificates, so that the registry still agrees with the counts.
+        valid = [c for c in firms if count_valid([c], end)]
+        lapsed = [c for c in firms if not count_valid([c], end)]
+        extra_ht, extra_tb = REGISTRY_OFFSETS.get(sub.name, (0, 0))
+        target = logged[(sub.pk, Metric.HIGH_TECH)] + extra_ht
+        valid = valid[:target] + [[end - dt.timedelta(days=30 + i)] for i in range(target - len(valid))]
+        wanted[sub.name] = (valid + lapsed, logged.get((sub.pk, Metric.TECH_BASED), 0) + extra_tb)
+    rounds = list(firms_with_certificates(wanted, month.year))
+    created = 0
     models = (Enterprise, HighTechRecognition)
     before = [model.history.aggregate(last=Max("history_id"))["last"] or 0 for model in models]
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "演示企业名录.xlsx"
-        write_rows(path, firms_matching(wanted, month_end))
-        created = run_import(path.read_bytes(), path.name).created
+        for number, rows in enumerate(rounds, start=1):
+            path = Path(folder) / (
+                "演示企业名录.xlsx" if number == 1 else f"演示企业名录（重新认定第{number - 1}批）.xlsx"
+            )
+            write_rows(path, rows)
+            created += run_import(path.read_bytes(), path.name).created
     # The demo registry stands for the state at the end of `month`: its history says so, so
     # that the registry's indicators (targets.goals) have a value for that month.
-    as_of = timezone.make_aware(dt.datetime.combine(month_end, dt.time(18, 0)))
+    as_of = timezone.make_aware(dt.datetime.combine(end, dt.time(18, 0)))
     for model, last in zip(models, before, strict=True):
         model.history.filter(history_id__gt=last).update(history_date=as_of)
     return created

@@ -7,8 +7,14 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "企业名录"
 
     def ready(self):
-        # The registry supplies the indicators it holds to targets.goals (targets may not
-        # import enterprises: the dependency is passed up, not reached down).
-        from . import indicators
+        from targets import forecast, freshness
 
+        from . import indicators
+        from .forecast import district_forecast
+
+        # The dashboard's forecast reads the registry: its pages must refresh when firms change,
+        # and targets reaches the forecast through this hook rather than an import of this app.
+        freshness.connect(self.label)
+        forecast.register(district_forecast)
+        # The registry supplies the indicators it holds to targets.goals (same direction).
         indicators.register()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
+from targets import freshness
 from targets.models import SubDistrict
 
 from . import bulk, validity
@@ -471,6 +472,7 @@ def write(the_plan, user=None, reason=""):
         bulk_update_with_history(
             the_plan.recognitions_changed, HighTechRecognition, fields=["certificate_no"], **kwargs
         )
+    freshness.bump()  # plain INSERTs send no post_save; the forecast on cached pages reads firms
 
 
 @contextmanager

@@ -61,3 +61,39 @@ class EnterpriseTable(tables.Table):
 
     def value_tech_left_on(self, value):
         return value.strftime("%Y-%m-%d") if value else ""
+
+
+class ExpiringFirmTable(tables.Table):
+    """预警 list: firms whose certificate lapses within 12 months with no newer recognition."""
+
+    subdistrict = tables.Column("所属街镇")
+    name = tables.Column("企业名称", attrs={"td": {"class": "text-left"}})
+    credit_code = tables.Column("统一社会信用代码", attrs={"td": {"class": "code"}})
+    industry = tables.Column("所属产业")
+    valid_until = tables.DateColumn(format="Y-m-d", verbose_name="证书有效期至")
+    within_6_months = FlagColumn("6个月内到期")
+
+    class Meta:
+        attrs = {"class": "table expiring-table"}
+        orderable = False
+        empty_text = "未来12个月内没有到期且未重新认定的高新技术企业证书。"
+
+    def render_name(self, value, record):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html(
+            '<a href="{}">{}</a>', reverse("enterprises:enterprise_detail", args=[record.enterprise_id]), value
+        )
+
+    def value_name(self, value):
+        return safe_cell(value)
+
+    def value_credit_code(self, value):
+        return safe_cell(value)
+
+    def value_subdistrict(self, value):
+        return safe_cell(value)
+
+    def value_valid_until(self, value):
+        return value.strftime("%Y-%m-%d")

@@ -12,4 +12,7 @@ urlpatterns = [
     path("enterprises/import/", views.import_view, name="enterprise_import"),
     path("enterprises/changes/<slug:slug>/<month:month>/", views.MonthChangesView.as_view(), name="month_changes"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
+    path("api/v1/forecast", views.api_forecast, name="api_forecast"),
+    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/accuracy/", views.BacktestView.as_view(), name="backtest"),
 ]

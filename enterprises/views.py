@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -11,20 +12,22 @@ from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from accounts.choices import Role
+from accounts.views import RoleRequiredMixin
 from beibei_dashboard.tables import XlsxExportMixin
+from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.models import SubDistrict
 from targets.months import Month
 from targets.progress import plannable_months
 
-from . import changes, charts, reports, services
+from . import changes, charts, forecast, reports, services
 from .choices import Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseImportForm
 from .importers import ImportRefused, run_import
 from .models import Enterprise
-from .tables import EnterpriseTable
+from .tables import EnterpriseTable, ExpiringFirmTable
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -193,4 +196,60 @@ class MonthChangesView(EnterpriseAccessMixin, TemplateView):
             changes=changes.month_changes(subdistrict, month),
             logged=changes.logged_changes(subdistrict, month),
         )
+        return context
+
+
+def api_forecast(request):
+    """GET /api/v1/forecast?year=YYYY (default: the latest logged month's year), scoped like
+    /api/v1/progress."""
+    raw = request.GET.get("year")
+    try:
+        if raw and not raw.isdigit():
+            raise ValueError(f"year 参数“{raw}”不是年份，应为 YYYY，如 2026")
+        year = int(raw) if raw else forecast.as_of_for(PLAN_YEARS[-1]).year
+        payload = forecast.forecast_payload(request.user, year, lambda month: cached_forecast(request, month))
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def cached_forecast(request, month):
+    """The district's forecast as of `month`, computed once per data version (page cache)."""
+    page_cache = freshness.PageCache(request, "forecast", settings.DISTRICT_SLUG, month)
+    return page_cache.get(lambda: forecast.district_forecast(month))
+
+
+class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, TemplateView):
+    """预警: sub-districts whose projection falls short (this year, 2027) with the model's reasons,
+    and the user's firms whose certificates lapse within 12 months; ?export=xlsx the firms."""
+
+    template_name = "enterprises/warning_list.html"
+    table_class = ExpiringFirmTable
+    table_pagination = False
+    export_name = "高新技术企业证书到期预警"
+
+    def get_table_data(self):
+        return forecast.expiring_firms(self.request.user, timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = forecast.as_of_for(PLAN_YEARS[-1])
+        context.update(
+            month=month,
+            risks=forecast.warning_sections(cached_forecast(self.request, month), self.request.user),
+            within_6=sum(1 for firm in context["table"].data if firm.within_6_months),
+        )
+        return context
+
+
+class BacktestView(RoleRequiredMixin, TemplateView):
+    """预测准确度: the forecast's mean absolute error by month on the data's complete years."""
+
+    allowed_roles = (Role.BUREAU, Role.LEADER)
+    template_name = "enterprises/backtest.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_cache = freshness.PageCache(self.request, "backtest", settings.DISTRICT_SLUG)
+        context["sections"] = page_cache.get(forecast.backtest)
         return context

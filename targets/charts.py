@@ -60,6 +60,36 @@ def as_json(fig):
     return json.loads(fig.to_json())
 
 
+def forecast_traces(projection):
+    """The forecast as a dotted continuation from the last count to December, inside its band.
+
+    projection: a targets.forecast.Forecast with a projection, or None (nothing drawn).
+    """
+    if projection is None or projection.projected is None:
+        return []
+    start, end = projection.month.date.isoformat(), f"{projection.year}-12-01"
+    band = go.Scatter(
+        x=[start, end, end, start],
+        y=[projection.actual, projection.high, projection.low, projection.actual],
+        name=f"预计区间（{projection.low}–{projection.high} 家）",
+        mode="lines",
+        fill="toself",
+        fillcolor="rgba(30, 90, 168, 0.12)",
+        line={"width": 0},
+        hoverinfo="skip",
+    )
+    line = go.Scatter(
+        x=[start, end],
+        y=[projection.actual, projection.projected],
+        name=f"预计年底（{projection.method_label}）",
+        mode="lines+markers",
+        line={"color": TARGET, "dash": "dot", "width": 2},
+        marker={"size": [0, 9], "symbol": "star"},
+        hovertemplate="%{x|%Y年%-m月} 预计：%{y} 家<extra></extra>",
+    )
+    return [band, line]
+
+
 def _month_x(month):
     return month.date.isoformat()
 
@@ -69,13 +99,14 @@ def year_window(curve_points, year):
     return [(m, v) for m, v in curve_points if (m.year == year - 1 and m.month == 12) or m.year == year]
 
 
-def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, band=()):
+def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, band=(), projection=None):
     """This year's actual counts against the plan's target curve, on an axis that shows the gap.
 
     actual_points: [(Month, value, note)] (note shown on hover, e.g. "16/17 个街镇填报");
     curve_points: [(Month, value)], the whole plan (only `until`'s year is drawn);
     yearly_targets: [(year, value)]; goals: [(year, value, label)] for the headline goals;
-    band: [(Month, low, high)], the zone just below time progress (略低于序时进度).
+    band: [(Month, low, high)], the zone just below time progress (略低于序时进度);
+    projection: a targets.forecast.Forecast drawn as the year-end forecast, or None.
 
     The window is December of last year to December of `until`'s year, and the y axis spans only
     the values in it: on a 0–600 axis a gap of 4 firms disappears. Grey print tells the lines
@@ -94,6 +125,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
             go.Scatter(
                 x=xs,
                 y=[float(lo) for _, lo, _ in band],
+                name="略低于序时进度区间下沿",
                 mode="lines",
                 line={"width": 0},
                 hoverinfo="skip",
@@ -149,6 +181,8 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
                 hovertemplate="%{x|%Y年%-m月} 已填报合计：%{y} 家（%{text}）<extra></extra>",
             )
         )
+    forecast = forecast_traces(projection) if projection is not None and projection.year == year else []
+    traces += forecast
     annotations = []
     if target is not None:
         traces.append(
@@ -180,6 +214,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
     values = [v for _, v, _ in shown] + [float(v) for _, v in curve if v is not None]
     values += [target] if target is not None else []
     values += [v for _, v, _ in goal_marks] + [float(lo) for _, lo, _ in band]
+    values += [projection.low, projection.high] if forecast else []
     shapes = [_vline(_month_x(until), {"color": "#c3cad3", "width": 1, "dash": "dot"})]
     return _figure(
         traces,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import charts, metrics
+from . import charts, forecast, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
 from .history import count_changes
@@ -121,9 +121,21 @@ def standing(progress, month, subs_count):
     return out
 
 
+def attach_forecast(progress, outlook):
+    """Put each Forecast beside the MetricProgress it continues (pages show them together)."""
+    for metric in Metric.values:
+        progress.total[metric].forecast = outlook.total[metric]
+    by_sub = {row.subdistrict.pk: row for row in outlook.rows}
+    for row in progress.rows:
+        for metric in Metric.values:
+            row.metrics[metric].forecast = by_sub[row.subdistrict.pk].metrics[metric]
+
+
 def dashboard_context(month):
     subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
     progress = district_progress(month, subs)
+    outlook = forecast.provider()(month, subs)
+    attach_forecast(progress, outlook)
     plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)
     headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
@@ -144,6 +156,7 @@ def dashboard_context(month):
             goals[metric],
             until=month,
             band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
+            projection=outlook.total[metric],
         )
         complete = progress.reported[metric] == len(subs)
         reading = charts.curve_reading(
@@ -172,6 +185,7 @@ def dashboard_context(month):
         "standing": standing(progress, month, len(subs)),
         "leagues": leagues,
         "attention": attention(leagues),
+        "forecast": outlook,
         "charts": chart_list,
         "by_category": progress.by_category(),
         "goal_rows": headline_goals(
@@ -216,6 +230,9 @@ def rank_charts(subdistrict, month, progress, class_size):
 def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
+    district = forecast.provider()(month, [r.subdistrict for r in progress.rows])
+    attach_forecast(progress, district)
+    outlook = district.row_for(subdistrict)
     plan_row = PlanFigure.objects.rows_for([subdistrict])[0]
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
@@ -230,6 +247,7 @@ def subdistrict_context(subdistrict, month):
             [(y, plan_row.figures[metric][y]) for y in PLAN_YEARS],
             until=month,
             band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
+            projection=outlook.metrics[metric],
         )
         chart_list.append(
             {
@@ -247,6 +265,7 @@ def subdistrict_context(subdistrict, month):
         "rank_charts": rank_charts(subdistrict, month, progress, class_size),
         "recent_rows": month_rows[::-1][:RECENT_MONTHS],
         "row": row,
+        "forecast": outlook,
         "progress": progress,
         "charts": chart_list,
         "plan_figures": plan_row.figures,

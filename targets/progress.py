@@ -39,6 +39,7 @@ class MetricProgress:
     gap_2027: int | None = None
     pace_year: object = None
     pace_2027: object = None
+    forecast: object = None  # targets.forecast.Forecast, where a page adds it
 
     @property
     def status_label(self):

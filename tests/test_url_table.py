@@ -115,6 +115,9 @@ EXPECTED = {
         ("/enterprises/changes/shuitu/2026-10/", WHOLE_DISTRICT),
     ],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
+    "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
+    "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
+    "enterprises:backtest": [("/warnings/accuracy/", WHOLE_DISTRICT)],
 }
 
 

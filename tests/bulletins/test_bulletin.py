@@ -258,8 +258,8 @@ def test_libreoffice_converts_the_exports_to_pdf(uneven, leader, login, tmp_path
 
 def test_bulletin_page_costs_a_fixed_number_of_queries(uneven, leader, login, django_assert_max_num_queries):
     c = login(leader)
-    # counts, plan, goals, the key tasks' state and the registry's history for tasks 13 and 17
-    with django_assert_max_num_queries(22):
+    # counts, plan, goals, the key tasks' state, the 预警 forecast, the registry for tasks 13 and 17
+    with django_assert_max_num_queries(26):
         c.get("/bulletin/2026-10/")
     with django_assert_max_num_queries(8):
         c.get("/bulletin/")

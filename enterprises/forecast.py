@@ -1,0 +1,395 @@
+"""The year-end forecast assembled from the logged counts and the enterprise registry.
+
+`targets.forecast` holds the model (pure); this module, which may read both apps, fetches what
+it needs in a fixed number of queries whatever the number of sub-districts, months or firms:
+sub-districts, plan figures, counts, certificates (one aggregate) and firms (one aggregate).
+It is registered as `targets.forecast`'s provider in `EnterprisesConfig.ready`, so that the
+dashboard and sub-district pages of `targets` show it without importing this app.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from targets import forecast as model
+from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
+from targets.models import MonthlyCount, PlanFigure, SubDistrict
+from targets.months import Month
+from targets.progress import latest_logged_month
+
+from . import validity
+from .models import Enterprise, HighTechRecognition
+
+LAST_YEAR = PLAN_YEARS[-1]
+
+
+def _month_end(month):
+    return validity.last_day_of_month(month.year, month.month)
+
+
+def _wanted_months(month):
+    """The months the model reads: this year's so far, and month M and December of each earlier
+    year (December 2022 comes from the plan)."""
+    wanted = {Month(month.year, m) for m in range(1, month.month + 1)}
+    for year in range(PLAN_YEARS[0], month.year):
+        wanted |= {Month(year, month.month), Month(year, 12)}
+    return wanted
+
+
+def _series(subs, month):
+    """{(sub_id, metric): {Month: count}} with December 2022 from the plan; two queries."""
+    out = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
+    figures = {}
+    for sub_id, metric, year, value in PlanFigure.objects.filter(subdistrict__in=subs).values_list(
+        "subdistrict_id", "metric", "year", "value"
+    ):
+        figures[(sub_id, metric, year)] = value
+        if year == BASE_YEAR and (sub_id, metric) in out:
+            out[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
+    counts = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in _wanted_months(month)])
+    for sub_id, metric, m, value in counts.values_list("subdistrict_id", "metric", "month", "value"):
+        out[(sub_id, metric)][Month.of(m)] = value
+    return out, figures
+
+
+def _not_renewed(day):
+    """No newer certificate of the same firm issued by `day`."""
+    later = HighTechRecognition.objects.filter(
+        enterprise=OuterRef("enterprise"), issue_date__gt=OuterRef("issue_date"), issue_date__lte=day
+    )
+    return ~Exists(later)
+
+
+def _renewed_in_time():
+    """A newer certificate of the same firm issued by the end of the year this one expired in."""
+    return Exists(
+        HighTechRecognition.objects.filter(
+            enterprise=OuterRef("enterprise"),
+            issue_date__gt=OuterRef("issue_date"),
+            issue_date__year__lte=OuterRef("valid_until__year"),
+        )
+    )
+
+
+def _earlier_lapses(month):
+    """Conditional counts, one per earlier plan year y: certificates whose last valid day fell
+    after month M's end and before 31 December of y, with no newer one issued by then — the
+    lapses inside the net change the rhythm reads."""
+    after_month = Q(valid_until__month__gt=month.month) & ~Q(valid_until__month=12, valid_until__day=31)
+    return {
+        f"lapsed_{year}": Count("pk", filter=after_month & Q(valid_until__year=year, renewed_in_time=False))
+        for year in range(PLAN_YEARS[0], month.year)
+    }
+
+
+def registry_facts(subs, month):
+    """{(sub_id, metric): RegistryFacts} as of the last day of `month`; two aggregate queries
+    (certificates, firms).
+
+    The renewal rate is observed over all the sub-districts together (a sub-district sees too
+    few expiries for a rate of its own): of the certificates that expired before the day, the
+    share whose firm had a newer one by then.
+    """
+    day = _month_end(month)
+    year_end, last_end = dt.date(month.year, 12, 31), dt.date(LAST_YEAR, 12, 31)
+    certificates = (
+        HighTechRecognition.objects.filter(enterprise__subdistrict__in=subs, issue_date__lte=day)
+        .annotate(
+            not_renewed=_not_renewed(day), renewed_in_time=_renewed_in_time(), sub_id=F("enterprise__subdistrict_id")
+        )
+        .order_by()
+        .values("sub_id")
+        .annotate(
+            expiring=Count("pk", filter=Q(valid_until__gte=day, valid_until__lt=year_end, not_renewed=True)),
+            expiring_later=Count("pk", filter=Q(valid_until__gte=year_end, valid_until__lt=last_end, not_renewed=True)),
+            expired=Count("pk", filter=Q(valid_until__lt=day)),
+            lapsed=Count(
+                "pk", filter=Q(valid_until__gte=dt.date(month.year, 1, 1), valid_until__lt=day, not_renewed=True)
+            ),
+            renewed=Count("pk", filter=Q(valid_until__lt=day, not_renewed=False)),
+            recognised=Count("pk", filter=Q(issue_date__gte=dt.date(month.year, 1, 1))),
+            **_earlier_lapses(month),
+        )
+    )
+    by_sub = {row["sub_id"]: row for row in certificates}
+    renewed = sum(row["renewed"] for row in by_sub.values())
+    expired = sum(row["expired"] for row in by_sub.values())
+    counted = Q(tech_registered_year__lte=day.year) & (Q(tech_left_on__isnull=True) | Q(tech_left_on__gt=day))
+    firms = {
+        row["subdistrict_id"]: row
+        for row in Enterprise.objects.filter(subdistrict__in=subs)
+        .order_by()
+        .values("subdistrict_id")
+        .annotate(
+            n=Count("pk"),
+            leaving=Count("pk", filter=counted & Q(tech_left_on__lte=year_end)),
+            leaving_later=Count("pk", filter=counted & Q(tech_left_on__gt=year_end, tech_left_on__lte=last_end)),
+        )
+    }
+    out = {}
+    for sub in subs:
+        firm = firms.get(sub.pk)
+        if firm is None:
+            for metric in Metric.values:
+                out[(sub.pk, metric)] = model.NO_REGISTRY
+            continue
+        cert = by_sub.get(sub.pk, {})
+        out[(sub.pk, Metric.HIGH_TECH)] = model.RegistryFacts(
+            expiring=cert.get("expiring", 0),
+            renewed=renewed,
+            expired_before=expired,
+            recognised_this_year=cert.get("recognised", 0),
+            expiring_later=cert.get("expiring_later", 0),
+            earlier_lapses={
+                year: cert[f"lapsed_{year}"] for year in range(PLAN_YEARS[0], month.year) if cert.get(f"lapsed_{year}")
+            },
+            lapsed_this_year=cert.get("lapsed", 0),
+        )
+        out[(sub.pk, Metric.TECH_BASED)] = model.RegistryFacts(
+            expiring=firm["leaving"], expiring_later=firm["leaving_later"], renewable=False
+        )
+    return out
+
+
+def district_forecast(month, subdistricts=None):
+    """The forecast of every sub-district (default: the configured district's) as of `month`."""
+    subs = list(
+        subdistricts
+        if subdistricts is not None
+        else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+    )
+    series, figures = _series(subs, month)
+    facts = registry_facts(subs, month)
+    rows = []
+    for sub in subs:
+        by_metric = {}
+        for metric in Metric.values:
+            unit = series[(sub.pk, metric)]
+            by_metric[metric] = model.forecast(
+                unit,
+                month,
+                figures.get((sub.pk, metric, month.year)),
+                figures.get((sub.pk, metric, LAST_YEAR)),
+                facts[(sub.pk, metric)],
+                annual_increase=model.mean_annual_increase(unit, month.year),
+            )
+        rows.append(model.SubDistrictForecast(sub, by_metric))
+    total = {}
+    for metric in Metric.values:
+        target = _sum(figures.get((sub.pk, metric, month.year)) for sub in subs)
+        target_2027 = _sum(figures.get((sub.pk, metric, LAST_YEAR)) for sub in subs)
+        total[metric] = model.total([row.metrics[metric] for row in rows], month.year, month, target, target_2027)
+    return model.DistrictForecast(month, rows, total)
+
+
+def _sum(values):
+    values = list(values)
+    return None if any(v is None for v in values) or not values else sum(values)
+
+
+def as_of_for(year):
+    """The month a forecast for `year` is made from: the latest logged month, or December of an
+    earlier year. ValueError (in Chinese) for a year outside the plan."""
+    if year not in PLAN_YEARS:
+        raise ValueError(f"年份 {year} 不在计划期 {PLAN_YEARS[0]}—{LAST_YEAR} 内")
+    latest = latest_logged_month()
+    return latest if year >= latest.year else Month(year, 12)
+
+
+@dataclass
+class WarningSection:
+    """One list of the 预警 page: a metric, this year or 2027, the sub-districts at risk."""
+
+    title: str
+    metric: str
+    until_2027: bool
+    rows: list  # [(SubDistrictForecast, Forecast)]
+
+
+def warning_sections(district, user):
+    """The at-risk lists of the 预警 page for `user`'s sub-districts, largest gap first."""
+    visible = {row.subdistrict.pk for row in district.rows_visible_to(user)}
+    out = []
+    for until_2027 in (False, True) if district.month.year < LAST_YEAR else (False,):
+        year = LAST_YEAR if until_2027 else district.month.year
+        for metric in Metric.values:
+            rows = [r for r in district.at_risk(metric, until_2027) if r.subdistrict.pk in visible]
+            title = f"预计{year}年底未完成{Metric(metric).label}{'2027年' if until_2027 else '年度'}目标"
+            out.append(WarningSection(title, metric, until_2027, [(r, r.metrics[metric]) for r in rows]))
+    return out
+
+
+# --- backtest --------------------------------------------------------------------------------
+
+
+@dataclass
+class BacktestSection:
+    metric: str
+    label: str
+    subdistricts: list  # [targets.forecast.BacktestRow], error per sub-district
+    district: list  # the same for the district total
+    years: list
+    by_year: list = None  # [(year, method, [district BacktestRow])]: each year on its own
+
+    @property
+    def rows(self):
+        return list(zip(self.subdistricts, self.district, strict=True))
+
+
+def _method_of(year):
+    """The rhythm needs two complete earlier years of the plan."""
+    return model.METHOD_RHYTHM if year - PLAN_YEARS[0] >= model.MIN_PATTERN_YEARS else model.METHOD_LINEAR
+
+
+def backtest(subdistricts=None):
+    """The model's error on every complete earlier year of the data, by month, beside a plain
+    linear forecast.
+
+    The registry is read as it stood at each month's end (certificates issued by then): three
+    aggregate queries per month tried (33 for three complete years), whatever the number of
+    sub-districts or firms. Firms since deleted from the registry are not seen.
+    """
+    subs = list(
+        subdistricts
+        if subdistricts is not None
+        else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+    )
+    latest = latest_logged_month()
+    years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
+    series = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
+    for sub_id, metric, value in PlanFigure.objects.filter(subdistrict__in=subs, year=BASE_YEAR).values_list(
+        "subdistrict_id", "metric", "value"
+    ):
+        series[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
+    last = Month(years[-1], 12) if years else Month(BASE_YEAR, 12)
+    for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=last.date).values_list(
+        "subdistrict_id", "metric", "month", "value"
+    ):
+        series[(sub_id, metric)][Month.of(m)] = value
+    facts = {}
+
+    def registry(metric):
+        def at(index, month):
+            if month not in facts:
+                facts[month] = registry_facts(subs, month)
+            return facts[month][(subs[index].pk, metric)]
+
+        return at
+
+    out = []
+    for metric in Metric.values:
+        units = [series[(sub.pk, metric)] for sub in subs]
+        by_unit, district = model.backtest(units, years, registry(metric))
+        by_year = [
+            (year, model.METHOD_LABELS[_method_of(year)], model.backtest(units, [year], registry(metric))[1])
+            for year in years
+        ]
+        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year))
+    return out
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _number(value):
+    return None if value is None else round(float(value), 2)
+
+
+def metric_payload(result, year):
+    """One metric of /api/v1/forecast: this year's projection, or 2027's from this year."""
+    final = year == LAST_YEAR and result.year < LAST_YEAR
+    return {
+        "actual": result.actual,
+        "projected": result.projected_2027 if final else result.projected,
+        "low": None if final else result.low,
+        "high": None if final else result.high,
+        "target": result.target_2027 if final else result.target,
+        "gap": result.gap_2027 if final else result.gap,
+        "expiring": result.expiring_2027 if final else result.expiring,
+        "expected_lapses": _number(result.expected_lapses),
+        "renewal_rate": _number(result.renewal_rate),
+        "growth": _number(result.growth),
+        "basis": result.basis,
+        "method": result.method,
+    }
+
+
+def forecast_payload(user, year, compute=None):
+    """The JSON of /api/v1/forecast?year=YYYY, scoped like /api/v1/progress: the user's
+    sub-districts, and the district total for everyone (it shows no sub-district's figure).
+
+    A year after the data's year other than 2027 is refused (ValueError): the model projects
+    this year's December and 2027's, nothing in between. `compute(month)` gives the
+    DistrictForecast (the views pass one that reads the page cache).
+    """
+    month = as_of_for(year)
+    if month.year < year < LAST_YEAR:
+        raise ValueError(f"只能预计本年（{month.year}年）或2027年的年底数")
+    district = (compute or district_forecast)(month)
+    rows = []
+    for row in district.rows_visible_to(user):
+        sub = row.subdistrict
+        item = {"slug": sub.slug, "name": sub.name, "category": sub.category}
+        for metric in Metric.values:
+            item[metric] = metric_payload(row.metrics[metric], year)
+        rows.append(item)
+    return {
+        "year": year,
+        "as_of": str(month),
+        "subdistricts": rows,
+        "total": {metric: metric_payload(district.total[metric], year) for metric in Metric.values},
+    }
+
+
+# --- the firms to visit ----------------------------------------------------------------------
+
+
+@dataclass
+class ExpiringFirm:
+    """A firm whose high-tech certificate lapses soon with no newer recognition."""
+
+    name: str
+    credit_code: str
+    subdistrict: str
+    industry: str
+    valid_until: dt.date
+    within_6_months: bool
+    enterprise_id: int
+
+
+def add_months(day, months):
+    """The same day `months` months later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, validity.last_day_of_month(year, month).day))
+
+
+def expiring_firms(user, today, months=12):
+    """[ExpiringFirm] of the user's firms whose certificate's last valid day falls within the
+    next `months` months (from `today`) with no newer recognition; one query."""
+    until, six = add_months(today, months), add_months(today, 6)
+    rows = (
+        HighTechRecognition.objects.filter(
+            enterprise__in=Enterprise.objects.visible_to(user), valid_until__gte=today, valid_until__lte=until
+        )
+        .annotate(not_renewed=_not_renewed(dt.date.max))
+        .filter(not_renewed=True)
+        .select_related("enterprise__subdistrict")
+        .order_by(
+            "enterprise__subdistrict__category", "enterprise__subdistrict__seq", "valid_until", "enterprise__name"
+        )
+    )
+    return [
+        ExpiringFirm(
+            r.enterprise.name,
+            r.enterprise.credit_code,
+            r.enterprise.subdistrict.name,
+            r.enterprise.get_industry_display(),
+            r.valid_until,
+            r.valid_until <= six,
+            r.enterprise_id,
+        )
+        for r in rows
+    ]

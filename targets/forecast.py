@@ -1,0 +1,487 @@
+"""The year-end forecast (预计年底) and its backtest, as pure functions on plain values.
+
+No ORM, no request. A caller hands in a unit's monthly counts (`{Month: count}`, December of the
+year before the plan taken from the plan itself) and what the enterprise registry knows
+(`RegistryFacts`); the functions return `Forecast` dataclasses whose every number can be traced
+to those inputs and whose `basis` says, in Chinese, what it was built from.
+
+The model, for a unit (a sub-district or the district), a metric and month M of year Y:
+
+- **Rhythm of earlier years.** For every earlier year y with counts at month M and in December,
+  the rest-of-year growth g_y = (Dec_y − M_y + L_y) / M_y, where L_y are the certificates the
+  registry shows lapsing in y after month M (0 without a registry: then the rhythm is of net
+  change). With two or more such years the pooled rate g = Σ(Dec_y − M_y + L_y) / Σ M_y gives the
+  expected arrivals `actual × g` (range: the smallest and the largest g_y). Adding L_y back keeps
+  this year's lapses, subtracted below, from being counted twice.
+  With fewer than two such years: linear, this year's average monthly net change continued for
+  the months left (range: its smallest and largest monthly change).
+  With a registry, this year's lapses so far are added back to the change (gross, as above).
+- **Registry.** Certificates counted now that expire before year-end with no newer recognition:
+  `expiring × (1 − observed renewal rate)` are expected to drop out (all of them when no renewal
+  has been observed yet); tech-based firms with a leaving date before year-end drop out. The
+  range runs from "all lapse" (low) to "all renewed" (high).
+- projected = actual + expected increase − expected lapses, rounded half up.
+
+Decision rules live here; the registry queries live in `enterprises.forecast`, which may read
+both apps. `targets` pages reach it through `provider()` (registered by the enterprises app),
+so `targets` never imports `enterprises`.
+"""
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import floor
+
+from . import metrics
+from .choices import PLAN_YEARS
+from .models import SubDistrict
+from .months import Month
+
+LAST_YEAR = PLAN_YEARS[-1]
+METHOD_RHYTHM = "rhythm"
+METHOD_LINEAR = "linear"
+METHOD_MIXED = "mixed"  # the district line when its sub-districts used both
+METHOD_LABELS = {METHOD_RHYTHM: "按往年节奏", METHOD_LINEAR: "按本年线性", METHOD_MIXED: "各街镇预计之和"}
+MIN_PATTERN_YEARS = 2
+
+
+@dataclass(frozen=True)
+class RegistryFacts:
+    """What the registry knows about one unit and metric, as of the forecast's month.
+
+    expiring: counted now, last valid day after the month and before year-end, no newer
+    recognition (high-tech) or registration ending before year-end (tech-based);
+    renewed / expired_before: of the certificates that expired before the month, how many had a
+    newer one (the observed renewal rate is renewed / expired_before);
+    recognised_this_year: certificates issued this year up to the month's end;
+    expiring_later: the same as `expiring` for the years after this one, through 2027;
+    earlier_lapses: for each earlier year, the certificates that lapsed after the same month and
+    before its year-end with no newer one by then. The rhythm then reads the gross arrivals of
+    earlier years (net change + those lapses), so that this year's lapses are not counted twice.
+    """
+
+    expiring: int = 0
+    renewed: int = 0
+    expired_before: int = 0
+    recognised_this_year: int = 0
+    expiring_later: int = 0
+    known: bool = True  # False: the registry holds no firm of this unit (nothing to say)
+    renewable: bool = True  # high-tech certificates may be renewed; a tech-based exit is final
+    earlier_lapses: dict = field(default_factory=dict)  # {earlier year: lapses after the month}
+    lapsed_this_year: int = 0  # lapsed since 1 January, no newer one by the month's end
+
+    @property
+    def renewal_rate(self):
+        return Fraction(self.renewed, self.expired_before) if self.expired_before else None
+
+
+NO_REGISTRY = RegistryFacts(known=False)
+
+
+@dataclass
+class Forecast:
+    """A unit's projected year-end count for one metric, its range and what it was built from."""
+
+    year: int
+    month: Month
+    actual: int | None
+    target: int | None
+    target_2027: int | None
+    method: str = METHOD_LINEAR
+    projected: int | None = None
+    low: int | None = None
+    high: int | None = None
+    increase: object = None  # expected net increase for the rest of the year (Fraction)
+    growth: object = None  # the rest-of-year growth rate used (rhythm), else None
+    pattern_years: list = field(default_factory=list)
+    expiring: int = 0
+    expected_lapses: object = 0
+    renewal_rate: object = None
+    recognised_this_year: int = 0
+    projected_2027: int | None = None
+    expiring_2027: int = 0  # expiring through 2027 (this year's included)
+    basis: list = field(default_factory=list)
+
+    @property
+    def gap(self):
+        """Firms the projection falls short of this year's target (0 when it reaches it)."""
+        return metrics.gap(self.projected, self.target)
+
+    @property
+    def gap_2027(self):
+        return metrics.gap(self.projected_2027, self.target_2027)
+
+    @property
+    def at_risk(self):
+        return self.gap is not None and self.gap > 0
+
+    @property
+    def at_risk_2027(self):
+        return self.gap_2027 is not None and self.gap_2027 > 0
+
+    @property
+    def method_label(self):
+        return METHOD_LABELS[self.method]
+
+    @property
+    def renewal_pct(self):
+        return metrics.as_percent(self.renewal_rate, 0)
+
+    @property
+    def growth_pct(self):
+        return metrics.as_percent(self.growth)
+
+    @property
+    def basis_text(self):
+        return "；".join(self.basis)
+
+
+def round_half_up(value):
+    return None if value is None else floor(Fraction(value) + Fraction(1, 2))
+
+
+def rest_of_year_growths(series, year, month):
+    """{y: (count at month, December count)} for every year y < `year` that has both (and a
+    December of y − 1, so that the year is complete in the data)."""
+    out = {}
+    for y in range(PLAN_YEARS[0], year):
+        at, december, start = series.get(Month(y, month)), series.get(Month(y, 12)), series.get(Month(y - 1, 12))
+        if at is not None and december is not None and start is not None:
+            out[y] = (at, december)
+    return out
+
+
+def _rhythm(actual, pairs, lapses):
+    """Expected increase and its range from earlier years' rest-of-year growth, or None.
+
+    `lapses` {year: n} are added back to each earlier year's net change (gross arrivals)."""
+    usable = {y: (at, dec + lapses.get(y, 0)) for y, (at, dec) in pairs.items() if at > 0}
+    if len(usable) < MIN_PATTERN_YEARS:
+        return None
+    pooled = Fraction(sum(dec - at for at, dec in usable.values()), sum(at for at, _ in usable.values()))
+    each = [Fraction(dec - at, at) for at, dec in usable.values()]
+    return pooled, actual * pooled, actual * min(each), actual * max(each), sorted(usable)
+
+
+def _linear(series, year, month, actual, lapsed=0):
+    """This year's average monthly change continued to December; range from its extremes.
+
+    `lapsed`: this year's lapses so far, added back (the change is then gross of lapses, whose
+    coming ones the registry subtracts); 0 without a registry."""
+    start = series.get(Month(year - 1, 12))
+    left = 12 - month
+    if start is None:
+        return Fraction(0), Fraction(0), Fraction(0)
+    mean = Fraction(actual - start + lapsed, month)
+    changes = []
+    previous = start
+    for m in range(1, month + 1):
+        value = series.get(Month(year, m))
+        if value is not None and previous is not None:
+            changes.append(value - previous)
+        previous = value
+    changes = changes or [0]
+    return mean * left, Fraction(min(changes) * left), Fraction(max(changes) * left)
+
+
+def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annual_increase=None):
+    """The year-end forecast of one unit and metric from the counts up to `month`.
+
+    `series`: {Month: count} (December of the year before the plan included);
+    `annual_increase`: the net increase expected in each later year up to 2027 (see
+    `mean_annual_increase`); None projects 2027 from this year's projection alone.
+    """
+    year = month.year
+    actual = series.get(month)
+    result = Forecast(year, month, actual, target, target_2027)
+    result.expiring = registry.expiring
+    result.renewal_rate = registry.renewal_rate
+    result.recognised_this_year = registry.recognised_this_year
+    result.expiring_2027 = registry.expiring + registry.expiring_later
+    if actual is None:
+        result.basis = [f"{month.label}未填报，无法预计"]
+        return result
+    rhythm = None
+    if month.month < 12:
+        rhythm = _rhythm(actual, rest_of_year_growths(series, year, month.month), registry.earlier_lapses)
+    if rhythm is not None:
+        result.method = METHOD_RHYTHM
+        result.growth, increase, low_inc, high_inc, result.pattern_years = rhythm
+    else:
+        result.method = METHOD_LINEAR
+        increase, low_inc, high_inc = _linear(series, year, month.month, actual, registry.lapsed_this_year)
+    rate = registry.renewal_rate
+    lapses = registry.expiring * (1 - rate) if rate is not None else Fraction(registry.expiring)
+    result.increase = increase
+    result.expected_lapses = lapses
+    result.projected = round_half_up(actual + increase - lapses)
+    result.low = min(result.projected, round_half_up(actual + low_inc - registry.expiring))
+    result.high = max(result.projected, round_half_up(actual + high_inc))
+    later = annual_increase if annual_increase is not None else Fraction(0)
+    later_lapses = registry.expiring_later * (1 - rate) if rate is not None else Fraction(registry.expiring_later)
+    result.projected_2027 = round_half_up(
+        actual + increase - lapses + later * (LAST_YEAR - year) - later_lapses if year < LAST_YEAR else result.projected
+    )
+    result.basis = basis_parts(result, registry, annual_increase if year < LAST_YEAR else None)
+    return result
+
+
+def mean_annual_increase(series, year):
+    """The mean December-to-December net increase over the complete years before `year`; None
+    when there is none."""
+    increases = [
+        series[Month(y, 12)] - series[Month(y - 1, 12)]
+        for y in range(PLAN_YEARS[0], year)
+        if Month(y, 12) in series and Month(y - 1, 12) in series
+    ]
+    return Fraction(sum(increases), len(increases)) if increases else None
+
+
+def _signed(value):
+    value = round_half_up(value)
+    return f"新增 {value} 家" if value >= 0 else f"减少 {-value} 家"
+
+
+def basis_parts(result, registry, later):
+    """The forecast's parts in words: "已有 520 家；年内到期未重新认定 9 家（往年重新认定率 62%）；…"."""
+    parts = [f"已有 {result.actual} 家"]
+    if result.method == METHOD_RHYTHM:
+        years = "、".join(str(y) for y in result.pattern_years)
+        gross = "（不计到期失效）" if registry.earlier_lapses else ""
+        parts.append(
+            f"按往年节奏（{years}年{result.month.month}月末至年底平均增长 {result.growth_pct:.1f}%{gross}）"
+            f"预计{_signed(result.increase)}"
+        )
+    elif result.month.month == 12:
+        parts.append("已到年底")
+    else:
+        gross = f"（加回年内已失效 {registry.lapsed_this_year} 家）" if registry.lapsed_this_year else ""
+        parts.append(f"往年数据不足两年，按本年月均变化{gross}线性外推预计{_signed(result.increase)}")
+    if not registry.known:
+        parts.append("企业名录中无该街镇企业，未计到期失效")
+    elif registry.expiring and not registry.renewable:
+        parts.append(f"年内到期退库 {registry.expiring} 家")
+    elif registry.expiring:
+        rate = (
+            f"往年重新认定率 {result.renewal_pct:.0f}%（{registry.renewed}/{registry.expired_before}）"
+            if result.renewal_rate is not None
+            else "往年无到期记录，按全部失效计"
+        )
+        parts.append(
+            f"年内到期未重新认定 {registry.expiring} 家（{rate}），预计失效 {round_half_up(result.expected_lapses)} 家"
+        )
+    else:
+        parts.append("年内无到期未重新认定的证书")
+    if registry.known and registry.recognised_this_year:
+        parts.append(f"今年已新认定 {registry.recognised_this_year} 家")
+    if later is not None:
+        parts.append(f"此后每年按往年平均净增 {round_half_up(later)} 家推算至2027年")
+    return parts
+
+
+def total(forecasts, year, month, target, target_2027):
+    """The district line: sums of the units' figures (None when any unit has no projection)."""
+    out = Forecast(year, month, None, target, target_2027)
+    if not forecasts or any(f.projected is None for f in forecasts):
+        out.basis = ["部分街镇未填报，无法预计全区"]
+        return out
+    out.actual = sum(f.actual for f in forecasts)
+    out.projected = sum(f.projected for f in forecasts)
+    out.low = sum(f.low for f in forecasts)
+    out.high = sum(f.high for f in forecasts)
+    out.projected_2027 = sum(f.projected_2027 for f in forecasts)
+    out.increase = sum(Fraction(f.increase) for f in forecasts)
+    out.expected_lapses = sum(Fraction(f.expected_lapses) for f in forecasts)
+    out.expiring = sum(f.expiring for f in forecasts)
+    out.expiring_2027 = sum(f.expiring_2027 for f in forecasts)
+    out.recognised_this_year = sum(f.recognised_this_year for f in forecasts)
+    methods = {f.method for f in forecasts}
+    out.method = next(iter(methods)) if len(methods) == 1 else METHOD_MIXED
+    out.basis = [
+        f"已有 {out.actual} 家",
+        f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
+        f"预计{_signed(out.increase)}",
+        f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
+        "全区为各街镇之和",
+    ]
+    return out
+
+
+@dataclass
+class SubDistrictForecast:
+    subdistrict: object
+    metrics: dict  # {metric: Forecast}
+
+
+@dataclass
+class DistrictForecast:
+    """Every sub-district's forecast as of `month`, and the district line."""
+
+    month: Month
+    rows: list  # [SubDistrictForecast] in plan order
+    total: dict  # {metric: Forecast}
+
+    def row_for(self, subdistrict):
+        return next((row for row in self.rows if row.subdistrict.pk == subdistrict.pk), None)
+
+    def rows_visible_to(self, user):
+        visible = set(SubDistrict.objects.visible_to(user).values_list("pk", flat=True))
+        return [row for row in self.rows if row.subdistrict.pk in visible]
+
+    def at_risk(self, metric, until_2027=False):
+        """Sub-districts whose projection falls short, largest projected gap first."""
+        attr = "gap_2027" if until_2027 else "gap"
+        rows = [row for row in self.rows if (getattr(row.metrics[metric], attr) or 0) > 0]
+        return sorted(rows, key=lambda row: (-getattr(row.metrics[metric], attr), row.subdistrict.seq))
+
+
+def _risk_item(row, result, until_2027):
+    return {
+        "name": row.subdistrict.name,
+        "slug": row.subdistrict.slug,
+        "projected": result.projected_2027 if until_2027 else result.projected,
+        "target": result.target_2027 if until_2027 else result.target,
+        "gap": result.gap_2027 if until_2027 else result.gap,
+        "basis": result.basis_text,
+    }
+
+
+def bulletin_section(district, labels):
+    """The bulletin's 预警 figures and sentences from a DistrictForecast, as plain JSON-able data
+    (frozen with the rest of the figures on publication). `labels`: {metric: label}."""
+    year = district.month.year
+    section = {"year": year, "as_of": str(district.month), "metrics": {}, "lines": []}
+    for metric, label in labels.items():
+        result = district.total[metric]
+        at_risk = [_risk_item(r, r.metrics[metric], False) for r in district.at_risk(metric)]
+        later = []
+        if year < LAST_YEAR:
+            later = [_risk_item(r, r.metrics[metric], True) for r in district.at_risk(metric, True)]
+        section["metrics"][metric] = {
+            "label": label,
+            "projected": result.projected,
+            "low": result.low,
+            "high": result.high,
+            "target": result.target,
+            "gap": result.gap,
+            "projected_2027": result.projected_2027,
+            "target_2027": result.target_2027,
+            "expiring": result.expiring,
+            "at_risk": at_risk,
+            "at_risk_2027": later,
+        }
+        names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
+        line = f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标" + (f"：{names}" if at_risk else "")
+        if result.projected is None:
+            line += "；部分街镇本月未填报，全区暂不预计"
+        else:
+            verdict = f"可完成年度目标{result.target}家"
+            if result.at_risk:
+                verdict = f"较年度目标{result.target}家差{result.gap}家"
+            line += f"；全区预计年底{result.projected}家（{result.low}–{result.high}家），{verdict}"
+        if result.expiring:
+            line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
+        if later:
+            line += f"；按此趋势，{len(later)}个街镇预计2027年底未完成目标"
+        section["lines"].append(line + "。")
+    return section
+
+
+# --- the provider hook -----------------------------------------------------------------------
+# `targets` pages need the registry's facts but may not import `enterprises`; the enterprises
+# app registers the function that assembles forecasts (AppConfig.ready), and pages call it here.
+
+_provider = None
+
+
+def register(provider):
+    """provider(month, subdistricts) -> DistrictForecast; called once by enterprises' AppConfig."""
+    global _provider
+    _provider = provider
+
+
+def provider():
+    if _provider is None:
+        raise LookupError("预测服务未注册（enterprises 应用未安装）")
+    return _provider
+
+
+# --- backtest --------------------------------------------------------------------------------
+
+
+@dataclass
+class BacktestRow:
+    """Mean absolute error of the December forecast made from month M, over units and years."""
+
+    month: int
+    cases: int
+    mae: object  # Fraction, the model (with the registry when it was given)
+    mae_linear: object  # Fraction, the plain linear forecast for comparison
+    mean_december: object  # the mean December count forecast, for scale
+    mae_counts: object = None  # Fraction, the model on the counts alone (no registry)
+
+    @property
+    def mae_counts_float(self):
+        return None if self.mae_counts is None else round(float(self.mae_counts), 1)
+
+    @property
+    def mae_float(self):
+        return None if self.mae is None else round(float(self.mae), 1)
+
+    @property
+    def mae_linear_float(self):
+        return None if self.mae_linear is None else round(float(self.mae_linear), 1)
+
+    @property
+    def relative_pct(self):
+        if self.mae is None or not self.mean_december:
+            return None
+        return metrics.as_percent(self.mae / self.mean_december)
+
+
+def _mean(values):
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def backtest(series_list, years, registry=None):
+    """For each complete year in `years` and each month 1–11, forecast December from what was
+    known at that month's end and compare with the December logged.
+
+    `registry(index, month)` gives unit `index`'s RegistryFacts as they stood then (None: the
+    counts alone). Returns ([BacktestRow] per unit, [BacktestRow] for the district, the sum of
+    the units, where every unit has both counts) for months 1–11.
+    """
+    rows = {"units": {}, "district": {}}
+    for year in years:
+        for month in range(1, 12):
+            at = Month(year, month)
+            errors, sums, complete = ([], [], [], []), [0, 0, 0, 0], True
+            for index, series in enumerate(series_list):
+                december = series.get(Month(year, 12))
+                if december is None or at not in series or Month(year - 1, 12) not in series:
+                    complete = False
+                    continue
+                seen = {m: v for m, v in series.items() if m <= at}
+                counts_only = forecast(seen, at, None).projected
+                projected = (
+                    forecast(seen, at, None, registry=registry(index, at)).projected if registry else counts_only
+                )
+                linear = round_half_up(seen[at] + _linear(seen, year, month, seen[at])[0])
+                for i, value in enumerate((projected, linear, december, counts_only)):
+                    errors[i].append(abs(value - december) if i != 2 else december)
+                    sums[i] += value
+            cell = rows["units"].setdefault(month, ([], [], [], []))
+            for i in range(4):
+                cell[i].extend(errors[i])
+            if complete and series_list:
+                cell = rows["district"].setdefault(month, ([], [], [], []))
+                for i in range(4):
+                    cell[i].append(sums[2] if i == 2 else abs(sums[i] - sums[2]))
+
+    def table(kind):
+        empty = ([], [], [], [])
+        return [
+            BacktestRow(m, len(rows[kind].get(m, empty)[0]), *(_mean(v) for v in rows[kind].get(m, empty)))
+            for m in range(1, 12)
+        ]
+
+    return table("units"), table("district")
