@@ -1,5 +1,7 @@
 """What every table of the application shares: two-level headers and safe spreadsheet export."""
 
+import re
+import unicodedata
 from urllib.parse import quote
 
 import django_tables2 as tables
@@ -51,10 +53,59 @@ class SafeTableExport(TableExport):
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
         safe = Dataset(title=dataset.title)
-        safe.headers = [safe_cell(header) for header in dataset.headers or []]
+        headers = dataset.headers or []
+        groups = _export_groups(table, exclude_columns)
+        if groups and len(groups) == len(headers):
+            # A spreadsheet has one header row: "高新技术企业·2027年目标数" says which block a column is in.
+            headers = [f"{group}·{header}" if group else header for group, header in zip(groups, headers, strict=True)]
+        safe.headers = [safe_cell(header) for header in headers]
         for row in dataset:
             safe.append([safe_cell(value) for value in row])
         return safe
+
+    def response(self, filename=None):
+        response = HttpResponse(content_type=self.content_type())
+        response.write(self.export())
+        if filename is not None:
+            response["Content-Disposition"] = content_disposition(filename)
+        return response
+
+
+def _export_groups(table, exclude_columns):
+    """The group label of each exported column ("" for an ungrouped one), in export order."""
+    column_groups = getattr(table, "column_groups", None)
+    if not column_groups:
+        return []
+    grouped = {name: label for label, names in column_groups.items() for name in names}
+    exclude_columns = exclude_columns or ()
+    return [
+        grouped.get(column.name, "")
+        for column in table.columns.iterall()
+        if not (column.column.exclude_from_export or column.name in exclude_columns)
+    ]
+
+
+def ascii_filename(filename, fallback="beibei"):
+    """The ASCII part of a file name, for browsers that ignore `filename*`: "企业名录_2026-10.xlsx"
+    becomes "beibei_2026-10.xlsx"; quotes, backslashes and controls are dropped."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")
+    text = f"{fallback}_{text}" if text else fallback
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext)
+    return f"{text}.{ext}" if ext else text
+
+
+def content_disposition(filename, as_attachment=True):
+    """An RFC 6266 header that keeps a Chinese file name: `filename*=UTF-8''…` (RFC 5987) for
+    every current browser, Excel and WPS, and a plain ASCII `filename` for anything older.
+
+    Django would MIME-encode a non-ASCII header value (=?utf-8?b?…?=), which browsers do not
+    decode, so the value given here is pure ASCII."""
+    kind = "attachment" if as_attachment else "inline"
+    return f"{kind}; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class XlsxExportMixin(ExportMixin):
@@ -74,5 +125,5 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def xlsx_response(data, filename):
     """An xlsx download with a Chinese file name that Excel, WPS and every browser keep."""
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response

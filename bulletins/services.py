@@ -424,14 +424,15 @@ def publish_plan(month):
 
 
 @transaction.atomic
-def publish(month, user, reason="", confirm_partial=False):
+def publish(month, user, reason="", confirm_partial=False, now=None):
     """Publish (or revise) the bulletin of `month`; returns the new BulletinVersion.
 
     A partial month (not every sub-district reported both metrics) is published only with
     `confirm_partial`, and the refusal names who is missing. The first publication gives the
     bulletin its 期数 (per year, stored); every version records the Word template and the
     报送/抄送 lines in force, and locks the month as of now, so that later corrections show as
-    pending until a revision is published.
+    pending until a revision is published. `now` is when it counts as published (the demo backdates
+    its past bulletins); default now.
     """
     if month.is_future() or month < Month.first():
         raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
@@ -441,7 +442,7 @@ def publish(month, user, reason="", confirm_partial=False):
     last = bulletin.versions.order_by("-number").first()
     if last is not None and not reason.strip():
         raise PublishRefused(f"{month.label}通报已发布（第{last.number}版），发布修订版须填写修订原因。")
-    now = timezone.now()
+    now = now or timezone.now()
     figures = build_figures(month, today=timezone.localdate(now))
     if not figures["complete"] and not confirm_partial:
         raise PublishRefused(

@@ -1,5 +1,3 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -8,10 +6,10 @@ from django.views.generic import FormView, TemplateView
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.tables import xlsx_response
+from beibei_dashboard.tables import content_disposition, xlsx_response
 from targets import freshness
 from targets.charts import as_json
-from targets.progress import plannable_months
+from targets.progress import latest_logged_month, plannable_months
 
 from . import charts, exporters, services, text
 from .exporters import DOCX_TYPE
@@ -27,7 +25,10 @@ class BulletinListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         whole = scope.sees_whole_district(self.request.user)
-        context["months"] = services.bulletin_months(plannable_months(), published_only=not whole)
+        # Months up to the latest with data: an empty current month is not offered first.
+        latest = latest_logged_month()
+        months = [m for m in plannable_months() if m <= latest]
+        context["months"] = services.bulletin_months(months, published_only=not whole)
         context["can_publish"] = scope.is_bureau(self.request.user)
         return context
 
@@ -56,7 +57,13 @@ def _bulletin_page(month, number):
         "view": view,
         "tables": {m: list(exporters.bulletin_table_rows(figures, m)) for m in figures["metrics"]},
         "charts": [
-            {"id": f"chart-{m}", "figure": as_json(charts.bulletin_chart(figures, m))} for m in figures["metrics"]
+            {
+                "id": f"chart-{m}",
+                "title": f"{figures['metrics'][m]['label']}：各街镇新增完成率（按状态着色）",
+                "figure": as_json(charts.bulletin_chart(figures, m)),
+                "reading": charts.bulletin_chart_reading(figures, m),
+            }
+            for m in figures["metrics"]
         ],
         "doc": {
             "numbers": exporters.section_numbers(figures),
@@ -105,7 +112,7 @@ def bulletin_export(request, month, fmt):
     if fmt == "xlsx":
         return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
     response = HttpResponse(services.bulletin_docx(view), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
+    response["Content-Disposition"] = content_disposition(f"{name}.docx")
     return response
 
 
@@ -197,6 +204,5 @@ def bulletin_template_download(request, which):
     scope.check_role(request.user, Role.BUREAU)
     data, _, label = services.active_template() if which == "current" else services.shipped_template()
     response = HttpResponse(data, content_type=DOCX_TYPE)
-    name = quote(f"月通报Word模板_{label}.docx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response["Content-Disposition"] = content_disposition(f"月通报Word模板_{label}.docx")
     return response

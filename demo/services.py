@@ -6,18 +6,20 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
+from bulletins.models import Bulletin, BulletinVersion
+from bulletins.services import publish
 from enterprises.importers import run_import
 from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
-from targets.models import MonthlyCount, PlanFigure, SubDistrict
+from targets.models import MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month, month_range
 from tasks.models import TaskContribution, TaskReport
 
@@ -50,6 +52,7 @@ def seed_demo():
     by_unit = {user.unit.name: user for user in users if user.unit_id}
     seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
     seed_demo_enterprises()
+    seed_demo_bulletins(next(user for user in users if user.role == "bureau"))
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
     return users
@@ -195,6 +198,32 @@ def seed_demo_counts(until=None):
     return len(new)
 
 
+DEMO_BULLETIN_REASON = "演示数据：按月发布的历史通报"
+# A month's bulletin comes out early the next month, once every sub-district has reported.
+PUBLISH_DAY, PUBLISH_HOUR = 10, 10
+
+
+def seed_demo_bulletins(publisher, until=None):
+    """Publish the bulletin of every past month whose counts are complete and that has none
+    yet, backdated to the 10th of the next month, so that every role reads real bulletins."""
+    until = until or Month.current().previous()
+    subs = SubDistrict.objects.count()
+    expected = subs * len(Metric.values)
+    logged = {
+        Month.of(row["month"]): row["n"]
+        for row in MonthlyCount.objects.filter(month__lte=until.date).values("month").annotate(n=Count("id"))
+    }
+    done = {Month.of(m) for m in Bulletin.objects.filter(versions__isnull=False).values_list("month", flat=True)}
+    published = []
+    for month in month_range(Month.first(), until):
+        if month in done or logged.get(month) != expected:
+            continue
+        day = month.next()
+        at = timezone.make_aware(dt.datetime(day.year, day.month, PUBLISH_DAY, PUBLISH_HOUR))
+        published.append(publish(month, publisher, DEMO_BULLETIN_REASON, now=min(at, timezone.now())))
+    return published
+
+
 # Differences planted between the demo registry and the logged counts, for reconciliation.
 REGISTRY_OFFSETS = {"天生街道": (1, 0), "水土街道": (0, -2)}
 
@@ -251,6 +280,11 @@ def seed_demo_enterprises(month=None):
 @transaction.atomic
 def clear_demo():
     """Remove what seed_demo added; whatever users entered themselves stays."""
+    demo_versions = BulletinVersion.objects.filter(reason=DEMO_BULLETIN_REASON)
+    months = list(demo_versions.values_list("bulletin__month", flat=True))
+    demo_versions.delete()
+    Bulletin.objects.filter(month__in=months, versions__isnull=True).delete()
+    MonthLock.objects.filter(month__in=months).exclude(month__in=Bulletin.objects.values("month")).delete()
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
     # contributions and 属地核实 flags made with the demo accounts go with those accounts
     TaskContribution.objects.filter(submitted_by__is_demo=True).delete()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/flag/", views.flag_create, name="flag_create"),
     path("enterprises/flags/<int:pk>/", views.flag_detail, name="flag_detail"),
     path("enterprises/flags/<int:pk>/attachment/", views.flag_attachment, name="flag_attachment"),
+    path("enterprises/changes/<slug:slug>/<month:month>/", views.MonthChangesView.as_view(), name="month_changes"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
     path("api/v1/forecast", views.api_forecast, name="api_forecast"),
     path("warnings/", views.WarningListView.as_view(), name="warning_list"),

@@ -19,9 +19,11 @@ from beibei_dashboard.tables import XlsxExportMixin
 from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
+from targets.models import SubDistrict
 from targets.months import Month
+from targets.progress import plannable_months
 
-from . import charts, forecast, jobs, reports, services, verification
+from . import changes, charts, forecast, jobs, reports, services, verification
 from .choices import FlagKind, FlagState, Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import AttributionFlagForm, EnterpriseImportForm, MissingFirmForm, ResolveFlagForm
@@ -233,6 +235,28 @@ def api_summary(request):
             json_dumps_params={"ensure_ascii": False},
         )
     return JsonResponse(reports.summary_payload(request.user, day), json_dumps_params={"ensure_ascii": False})
+
+
+class MonthChangesView(EnterpriseAccessMixin, TemplateView):
+    """A sub-district's change in a month, firm by firm from the registry, beside the logged
+    change and its notes: where a red cell leads once the rank history has shown when."""
+
+    template_name = "enterprises/month_changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subdistrict = get_object_or_404(SubDistrict, slug=self.kwargs["slug"])
+        scope.check_subdistrict(self.request.user, subdistrict)
+        month = self.kwargs["month"]
+        if month not in plannable_months():
+            raise Http404("该月份不在计划期内")
+        context.update(
+            subdistrict=subdistrict,
+            month=month,
+            changes=changes.month_changes(subdistrict, month),
+            logged=changes.logged_changes(subdistrict, month),
+        )
+        return context
 
 
 def api_forecast(request):

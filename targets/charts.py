@@ -10,7 +10,6 @@ import json
 import plotly.graph_objects as go
 
 from . import metrics
-from .choices import Metric
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 INK, CURVE, TARGET, GOAL, PARTIAL = "#1f2933", "#9aa5b1", "#1e5aa8", "#a4161a", "#b7791f"
@@ -29,10 +28,11 @@ def _figure(traces, title, height=380, xaxis=None, yaxis=None, shapes=(), annota
     return go.Figure(
         data=traces,
         layout={
-            "title": {"text": title, "font": {"size": 15}},
+            # The page writes the title above the chart (it wraps on a phone; Plotly's would be cut).
+            "title": {"text": title or "", "font": {"size": 15}},
             "font": {"family": FONT, "size": 12, "color": INK},
             "height": height,
-            "margin": {"l": 56, "r": 16, "t": 48, "b": 48},
+            "margin": {"l": 48, "r": 16, "t": 48 if title else 16, "b": 40},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
             "legend": {"orientation": "h", "y": -0.18},
@@ -90,129 +90,264 @@ def forecast_traces(projection):
     return [band, line]
 
 
-def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, projection=None):
-    """Actual counts against the plan's target curve, with the year-end forecast when given.
+def _month_x(month):
+    return month.date.isoformat()
+
+
+def year_window(curve_points, year):
+    """The part of a plan curve a year's chart shows: December Y−1 to December Y."""
+    return [(m, v) for m, v in curve_points if (m.year == year - 1 and m.month == 12) or m.year == year]
+
+
+def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, band=(), projection=None):
+    """This year's actual counts against the plan's target curve, on an axis that shows the gap.
 
     actual_points: [(Month, value, note)] (note shown on hover, e.g. "16/17 个街镇填报");
-    curve_points: [(Month, value)]; yearly_targets: [(year, value)];
-    goals: [(year, value, label)] for the headline goals; projection: a Forecast or None.
+    curve_points: [(Month, value)], the whole plan (only `until`'s year is drawn);
+    yearly_targets: [(year, value)]; goals: [(year, value, label)] for the headline goals;
+    band: [(Month, low, high)], the zone just below time progress (略低于序时进度);
+    projection: a targets.forecast.Forecast drawn as the year-end forecast, or None.
+
+    The window is December of last year to December of `until`'s year, and the y axis spans only
+    the values in it: on a 0–600 axis a gap of 4 firms disappears. Grey print tells the lines
+    apart by dash and marker, and the latest values are written on the chart.
     """
-    traces = forecast_traces(projection)
+    until = until or max(m for m, _, _ in actual_points)
+    year = until.year
+    curve = year_window(curve_points, year)
+    shown = [(m, v, note) for m, v, note in actual_points if v is not None and m in dict(curve)]
+    target = next((v for y, v in yearly_targets if y == year), None)
+    goal_marks = [(y, v, label) for y, v, label in goals if y == year]
+    traces = []
+    if band:
+        xs = [_month_x(m) for m, _, _ in band]
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=[float(lo) for _, lo, _ in band],
+                name="略低于序时进度区间下沿",
+                mode="lines",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=[float(hi) for _, _, hi in band],
+                name="略低于序时进度区间",
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(214,158,46,0.18)",
+                fillpattern={"shape": ".", "fgcolor": "#b7791f", "size": 6, "solidity": 0.15},
+                hoverinfo="skip",
+            )
+        )
     traces.append(
         go.Scatter(
-            x=[m.date.isoformat() for m, _ in curve_points],
-            y=[None if v is None else float(v) for _, v in curve_points],
-            name="目标曲线（年度目标按月线性分解）",
+            x=[_month_x(m) for m, _ in curve],
+            y=[None if v is None else float(v) for _, v in curve],
+            customdata=[metrics.whole_firms(v) for _, v in curve],
+            name="目标曲线（年度目标按月分解）",
             mode="lines",
             line={"color": CURVE, "dash": "dash", "width": 2},
-            hovertemplate="%{x|%Y年%-m月} 目标曲线：%{y:.1f} 家<extra></extra>",
+            hovertemplate="%{x|%Y年%-m月} 目标曲线：%{customdata} 家<extra></extra>",
         )
     )
-    complete = [(m, v, note) for m, v, note in actual_points if v is not None and not note]
-    partial = [(m, v, note) for m, v, note in actual_points if v is not None and note]
+    complete = [(m, v) for m, v, note in shown if not note]
+    partial = [(m, v, note) for m, v, note in shown if note]
     traces.append(
         go.Scatter(
-            x=[m.date.isoformat() for m, _, _ in complete],
-            y=[v for _, v, _ in complete],
+            x=[_month_x(m) for m, _ in complete],
+            y=[v for _, v in complete],
             name="实际（月末存量）",
             mode="lines+markers",
             line={"color": INK, "width": 3},
-            marker={"size": 5, "symbol": "circle"},
+            marker={"size": 7, "symbol": "circle"},
             hovertemplate="%{x|%Y年%-m月} 实际：%{y} 家<extra></extra>",
         )
     )
     if partial:
         traces.append(
             go.Scatter(
-                x=[m.date.isoformat() for m, _, _ in partial],
+                x=[_month_x(m) for m, _, _ in partial],
                 y=[v for _, v, _ in partial],
                 name="实际（部分街镇未填报）",
                 mode="markers",
-                marker={"size": 8, "symbol": "circle-open", "color": PARTIAL},
+                marker={"size": 9, "symbol": "circle-open", "color": PARTIAL, "line": {"width": 2}},
                 text=[note for _, _, note in partial],
                 hovertemplate="%{x|%Y年%-m月} 已填报合计：%{y} 家（%{text}）<extra></extra>",
             )
         )
-    traces.append(
-        go.Scatter(
-            x=[f"{year}-12-01" for year, _ in yearly_targets],
-            y=[v for _, v in yearly_targets],
-            name="年度目标",
-            mode="markers+text",
-            marker={"size": 10, "symbol": "diamond", "color": TARGET},
-            text=[str(v) for _, v in yearly_targets],
-            textposition="top center",
-            hovertemplate="%{x|%Y}年目标：%{y} 家<extra></extra>",
-        )
-    )
-    if goals:
+    forecast = forecast_traces(projection) if projection is not None and projection.year == year else []
+    traces += forecast
+    annotations = []
+    if target is not None:
         traces.append(
             go.Scatter(
-                x=[f"{year}-12-01" for year, _, _ in goals],
-                y=[v for _, v, _ in goals],
-                name="总体目标（超过）",
-                mode="markers+text",
-                marker={"size": 12, "symbol": "triangle-up", "color": GOAL},
-                text=[label for _, _, label in goals],
-                textposition="bottom left",
-                hovertemplate="%{x|%Y}年：%{text}<extra></extra>",
+                x=[f"{year}-12-01"],
+                y=[target],
+                name=f"{year}年目标",
+                mode="markers",
+                marker={"size": 11, "symbol": "diamond", "color": TARGET},
+                hovertemplate=f"{year}年目标：%{{y}} 家<extra></extra>",
             )
         )
-    shapes = [] if until is None else [_vline(until.date.isoformat(), {"color": "#c3cad3", "width": 1, "dash": "dot"})]
+        annotations.append(_label(f"{year}-12-01", target, f"目标 {target}", "right", "top"))
+    for y, value, label in goal_marks:
+        traces.append(
+            go.Scatter(
+                x=[f"{y}-12-01"],
+                y=[value],
+                name="总体目标",
+                mode="markers",
+                marker={"size": 11, "symbol": "triangle-up", "color": GOAL},
+                hovertemplate=f"{y}年：{label}<extra></extra>",
+            )
+        )
+        annotations.append(_label(f"{y}-12-01", value, label, "right", "bottom"))
+    if shown:
+        last_month, last_value, _ = shown[-1]
+        annotations.append(_label(_month_x(last_month), last_value, f"实际 {last_value}", "right", "bottom"))
+    values = [v for _, v, _ in shown] + [float(v) for _, v in curve if v is not None]
+    values += [target] if target is not None else []
+    values += [v for _, v, _ in goal_marks] + [float(lo) for _, lo, _ in band]
+    values += [projection.low, projection.high] if forecast else []
+    shapes = [_vline(_month_x(until), {"color": "#c3cad3", "width": 1, "dash": "dot"})]
     return _figure(
         traces,
         title,
-        # Room on the right for the 2027 labels ("超过570家"), which sit on the last month.
-        xaxis={"tickformat": "%Y年%-m月", "dtick": "M6", "range": ["2022-11-01", "2028-04-01"]},
-        yaxis={"title": {"text": "家"}},
+        height=340,
+        xaxis={
+            "tickformat": "%-m月",
+            "dtick": "M2",
+            "tickangle": 0,
+            "range": [f"{year - 1}-11-20", f"{year}-12-25"],
+            "hoverformat": "%Y年%-m月",
+        },
+        yaxis={"title": {"text": "家"}, "range": _padded(values), "rangemode": "normal"},
         shapes=shapes,
+        annotations=annotations,
     )
+
+
+def _padded(values, share=0.12):
+    """A y range around `values` with room above and below for labels, never below 0."""
+    values = [float(v) for v in values if v is not None]
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    pad = max((high - low) * share, 1.5)
+    return [max(0, low - pad), high + pad * 1.6]
+
+
+def _label(x, y, text, xanchor, yanchor):
+    """A value written beside its point, so the chart reads without colour."""
+    return {
+        "x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
+        "xanchor": xanchor, "yanchor": yanchor, "xshift": -6 if xanchor == "right" else 6,
+        "font": {"size": 12, "color": INK}, "bgcolor": "rgba(255,255,255,0.8)",
+    }  # fmt: skip
+
+
+def curve_reading(subject, actual, curve_value, month):
+    """One line under a curve chart: "全区高新技术企业较目标曲线低 4 家（2026年10月：实际 470 家，目标曲线 474 家）"."""
+    if actual is None or curve_value is None:
+        return f"{subject}{month.label}尚无完整数据，无法与目标曲线比较。"
+    need = metrics.whole_firms(curve_value)
+    where = f"（{month.label}：实际 {actual} 家，目标曲线 {need} 家）"
+    if actual < need:
+        return f"{subject}较目标曲线低 {need - actual} 家{where}"
+    if actual > need:
+        return f"{subject}较目标曲线高 {actual - need} 家{where}"
+    return f"{subject}与目标曲线持平{where}"
 
 
 def _pct(value):
     return "—" if value is None else f"{value:.1f}%"
 
 
-def completion_chart(total, time_progress_pct):
-    """This year's completion and increment completion of both metrics beside time progress."""
-    labels = [Metric(m).label for m in total]
+RANK_MONTHS = 13
+
+
+def _month_ticks(months, every=2):
+    """Horizontal month ticks that fit a phone: "11月", the year under the first tick of each year."""
+    if not months:
+        return {"tickangle": 0}
+    picked = months[::-1][::every][::-1]
+    text, year = [], None
+    for m in picked:
+        text.append(f"{m.month}月<br>{m.year}年" if m.year != year else f"{m.month}月")
+        year = m.year
+    return {
+        "tickvals": [_month_x(m) for m in picked],
+        "ticktext": text,
+        "tickangle": 0,
+        "hoverformat": "%Y年%-m月",
+        "range": [_month_x(months[0].previous()), _month_x(months[-1].next())],
+    }
+
+
+def rank_chart(points, class_size, district_size, class_label):
+    """Rank in class and in the whole district over the last 13 months; rank 1 at the top.
+
+    points: [RankPoint]. The two lines differ in dash and marker shape, for grey print.
+    """
+    points = points[-RANK_MONTHS:]
+    xs = [_month_x(p.month) for p in points]
     traces = [
-        go.Bar(
-            y=labels,
-            x=[total[m].completion_pct for m in total],
-            name="年度目标完成率",
-            orientation="h",
-            marker={"color": TARGET},
-            text=[_pct(total[m].completion_pct) for m in total],
-            textposition="outside",
-            hovertemplate="%{y} 年度目标完成率：%{x:.1f}%<extra></extra>",
+        go.Scatter(
+            x=xs,
+            y=[p.rank_in_class for p in points],
+            name=f"同类排名（{class_label}共 {class_size} 个）",
+            mode="lines+markers",
+            line={"color": INK, "width": 3},
+            marker={"size": 6, "symbol": "circle"},
+            hovertemplate="%{x|%Y年%-m月} 同类第 %{y} 名<extra></extra>",
         ),
-        go.Bar(
-            y=labels,
-            x=[total[m].increment_completion_pct for m in total],
-            name="新增完成率",
-            orientation="h",
-            marker={"color": "#9aa5b1", "pattern": {"shape": "/"}},
-            text=[_pct(total[m].increment_completion_pct) for m in total],
-            textposition="outside",
-            hovertemplate="%{y} 新增完成率：%{x:.1f}%<extra></extra>",
+        go.Scatter(
+            x=xs,
+            y=[p.rank_overall for p in points],
+            name=f"全区排名（共 {district_size} 个）",
+            mode="lines+markers",
+            line={"color": TARGET, "width": 2, "dash": "dash"},
+            marker={"size": 7, "symbol": "square-open"},
+            hovertemplate="%{x|%Y年%-m月} 全区第 %{y} 名<extra></extra>",
         ),
     ]
-    label = {
-        "x": time_progress_pct,
-        "xref": "x",
-        "y": 1,
-        "yref": "paper",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "text": f"序时进度 {time_progress_pct:.1f}%",
-    }
     return _figure(
         traces,
-        "本年度目标完成情况与序时进度",
-        height=260,
-        xaxis={"ticksuffix": "%", "range": [0, 120]},
-        shapes=[_vline(time_progress_pct, {"color": GOAL, "width": 2, "dash": "dash"})],
-        annotations=[label],
-        barmode="group",
+        None,
+        height=300,
+        xaxis=_month_ticks([p.month for p in points]),
+        yaxis={
+            "title": {"text": "名次"},
+            "range": [district_size + 0.7, 0.3],
+            "dtick": 1 if district_size <= 10 else 2,
+            "tick0": 1,
+            "rangemode": "normal",
+            "zeroline": False,
+        },
     )
+
+
+def rank_reading(metric_label, points, class_size, district_size, class_label):
+    """ "高新技术企业：2026年10月同类第 3 名（A类共 9 个），全区第 5 名；同类较上月上升 1 名"."""
+    if not points:
+        return f"{metric_label}：尚无填报数据，无法排名。"
+    last = points[-1]
+    text = (
+        f"{metric_label}：{last.month.label}同类第 {last.rank_in_class} 名（{class_label}共 {class_size} 个），"
+        f"全区第 {last.rank_overall} 名（共 {district_size} 个）"
+    )
+    if len(points) > 1 and points[-2].month == last.month.previous():
+        change = points[-2].rank_in_class - last.rank_in_class
+        if change > 0:
+            text += f"；同类较上月上升 {change} 名"
+        elif change < 0:
+            text += f"；同类较上月下降 {-change} 名"
+        else:
+            text += "；同类排名与上月持平"
+    return text + "。"

@@ -3,6 +3,8 @@
 Each function costs a fixed number of queries whatever the number of months or sub-districts.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from . import charts, forecast, metrics
@@ -11,7 +13,14 @@ from .goals import headline_goals
 from .history import corrections_since_lock, count_changes
 from .models import Indicator, PlanFigure, SubDistrict
 from .months import Month, month_range
-from .progress import LAST_PLAN_MONTH, district_progress, district_series, plan_curve, subdistrict_series
+from .progress import (
+    LAST_PLAN_MONTH,
+    district_progress,
+    district_series,
+    plan_curve,
+    rank_history,
+    subdistrict_series,
+)
 from .tables import subdistrict_month_rows
 
 
@@ -24,6 +33,91 @@ def chart_goals(goals):
     out = {metric: [] for metric in Metric.values}
     for goal in goals:
         out[goal.metric].append((goal.year, int(goal.value), goal.target_text))
+    return out
+
+
+def band_points(base, target, year, yellow_pp):
+    """[(Month, low, high)] of the 略低于序时进度 band from last December to December `year`."""
+    points = []
+    for m in range(13):
+        band = metrics.status_band(base, target, m, yellow_pp)
+        if band is None:
+            return []
+        points.append((Month(year - 1, 12) if m == 0 else Month(year, m), *band))
+    return points
+
+
+# The league table puts who needs attention first: 滞后, then 略低于, then 未填报, then the rest.
+ATTENTION_ORDER = [
+    metrics.STATUS_RED,
+    metrics.STATUS_YELLOW,
+    metrics.STATUS_MISSING,
+    metrics.STATUS_GREEN,
+    metrics.STATUS_DONE,
+]
+
+
+@dataclass
+class LeagueRow:
+    """One sub-district in one metric's league table on the dashboard's first screen."""
+
+    subdistrict: object
+    progress: object  # MetricProgress
+
+
+def league(rows, metric):
+    """The sub-districts of one metric ordered by status (滞后 first) and then by the ranking
+    measure, lowest first within a status, so that who lags most comes first. Ties keep plan order."""
+
+    def key(row):
+        m = row.metrics[metric]
+        rank_key = m.rank_key
+        return (ATTENTION_ORDER.index(m.status), rank_key is None, rank_key or ())
+
+    return [LeagueRow(row.subdistrict, row.metrics[metric]) for row in sorted(rows, key=key)]
+
+
+def attention(leagues):
+    """The lagging and nearly lagging sub-districts of each metric, for the one line at the top:
+    [(status, status label, [(metric label, [LeagueRow])])], statuses without anyone left out."""
+    out = []
+    for status in (metrics.STATUS_RED, metrics.STATUS_YELLOW, metrics.STATUS_MISSING):
+        per_metric = [(lg["label"], [r for r in lg["rows"] if r.progress.status == status]) for lg in leagues]
+        per_metric = [(label, rows) for label, rows in per_metric if rows]
+        if per_metric:
+            out.append((status, metrics.STATUS_LABELS[status], per_metric))
+    return out
+
+
+def meter(rate_pct, time_pct):
+    """Widths (% of the meter) of a 新增完成率 bar and of the 序时进度 mark; the meter runs from 0
+    to whichever is larger of 100% and the rate, so nothing is cut and 100% is always in view."""
+    if rate_pct is None:
+        return None
+    top = max(100.0, rate_pct, time_pct)
+    return {
+        "bar": round(max(0.0, rate_pct) / top * 100, 1),
+        "mark": round(time_pct / top * 100, 1),
+        "full": round(100 / top * 100, 1),
+    }
+
+
+def standing(progress, month, subs_count):
+    """Each metric's district line for the first screen: the figures, the meter, the reading."""
+    out = []
+    for metric, t in progress.total.items():
+        complete = progress.reported[metric] == subs_count
+        out.append(
+            {
+                "metric": metric,
+                "label": Metric(metric).label,
+                "total": t,
+                "meter": meter(t.increment_completion_pct, progress.time_progress_pct),
+                "reading": charts.curve_reading(
+                    f"全区{Metric(metric).label}", t.actual if complete else None, t.curve, month
+                ),
+            }
+        )
     return out
 
 
@@ -53,25 +147,46 @@ def dashboard_context(month):
             (p.month, p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报")
             for p in series[metric]
         ]
+        total = progress.total[metric]
         figure = charts.progress_chart(
-            f"{Metric(metric).label}：全区实际与目标曲线",
+            None,
             actual,
             plan_curve(by_year),
             [(y, by_year[y]) for y in PLAN_YEARS],
             goals[metric],
             until=month,
+            band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.total[metric],
+        )
+        complete = progress.reported[metric] == len(subs)
+        reading = charts.curve_reading(
+            f"全区{Metric(metric).label}", total.actual if complete else None, total.curve, month
         )
         table = [
             {"year": y, "target": by_year[y], "goal": next((g[2] for g in goals[metric] if g[0] == y), "")}
             for y in ALL_YEARS
         ]
-        chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure), "table": table})
+        chart_list.append(
+            {
+                "id": f"chart-{metric}",
+                "metric": metric,
+                "title": f"{Metric(metric).label}：全区{month.year}年实际与目标曲线",
+                "figure": charts.as_json(figure),
+                "table": table,
+                "reading": reading,
+            }
+        )
+    leagues = [
+        {"metric": metric, "label": Metric(metric).label, "rows": league(progress.rows, metric)}
+        for metric in Metric.values
+    ]
     return {
         "progress": progress,
+        "standing": standing(progress, month, len(subs)),
+        "leagues": leagues,
+        "attention": attention(leagues),
         "forecast": outlook,
         "charts": chart_list,
-        "completion_chart": charts.as_json(charts.completion_chart(progress.total, progress.time_progress_pct)),
         "by_category": progress.by_category(),
         "goal_rows": headline_goals(
             month,
@@ -90,6 +205,29 @@ def dashboard_context(month):
     }
 
 
+# The sub-district page shows this many recent months; the rest are behind "更多".
+RECENT_MONTHS = 6
+
+
+def rank_charts(subdistrict, month, progress, class_size):
+    """The rank history of `subdistrict`, one chart a metric, each with its one-line reading."""
+    history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows])
+    class_label = subdistrict.get_category_display()
+    out = []
+    for metric in Metric.values:
+        points, label = history[metric], Metric(metric).label
+        figure = charts.rank_chart(points, class_size, len(progress.rows), class_label)
+        out.append(
+            {
+                "id": f"rank-{metric}",
+                "title": f"{label}：同类排名与全区排名",
+                "figure": charts.as_json(figure),
+                "reading": charts.rank_reading(label, points, class_size, len(progress.rows), class_label),
+            }
+        )
+    return out
+
+
 def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
@@ -102,24 +240,38 @@ def subdistrict_context(subdistrict, month):
     for metric in Metric.values:
         curve = plan_curve(plan_row.figures[metric])
         curves[metric] = dict(curve)
+        mp = row.metrics[metric]
         figure = charts.progress_chart(
-            f"{subdistrict.name}{Metric(metric).label}：实际与目标曲线",
+            None,
             [(m, value, "") for m, (value, _) in sorted(series[metric].items())],
             curve,
             [(y, plan_row.figures[metric][y]) for y in PLAN_YEARS],
             until=month,
+            band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.metrics[metric],
         )
-        chart_list.append({"id": f"chart-{metric}", "metric": metric, "figure": charts.as_json(figure)})
+        chart_list.append(
+            {
+                "id": f"chart-{metric}",
+                "metric": metric,
+                "title": f"{Metric(metric).label}：{month.year}年实际与目标曲线",
+                "figure": charts.as_json(figure),
+                "reading": charts.curve_reading(Metric(metric).label, mp.actual, mp.curve, month),
+            }
+        )
     months = month_range(Month.first(), min(month, LAST_PLAN_MONTH))
+    month_rows = subdistrict_month_rows(series, curves, months)
+    class_size = sum(1 for r in progress.rows if r.subdistrict.category == subdistrict.category)
     return {
+        "rank_charts": rank_charts(subdistrict, month, progress, class_size),
+        "recent_rows": month_rows[::-1][:RECENT_MONTHS],
         "row": row,
         "forecast": outlook,
         "progress": progress,
         "charts": chart_list,
         "plan_figures": plan_row.figures,
-        "month_rows": subdistrict_month_rows(series, curves, months),
+        "month_rows": month_rows,
         "changes": count_changes([subdistrict], limit=10),
-        "class_size": sum(1 for r in progress.rows if r.subdistrict.category == subdistrict.category),
+        "class_size": class_size,
         "status_labels": metrics.STATUS_LABELS,
     }

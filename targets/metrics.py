@@ -3,6 +3,7 @@
 `None` stands for "undefined" (a missing count, a target of 0) and is never turned into 0.
 """
 
+import math
 from fractions import Fraction
 
 from .choices import ALL_YEARS, Metric
@@ -190,6 +191,17 @@ def curve_value(previous_figure, year_figure, month):
     return previous_figure + Fraction(year_figure - previous_figure) * Fraction(month, 12)
 
 
+def status_band(base, target, month, yellow_pp=10):
+    """(low, high) counts at the end of month `month` (0 = last December) between which a
+    sub-district is "略低于序时进度": high is base + (target − base) × M/12, where 新增完成率
+    equals 序时进度; low is `yellow_pp` points of the year's increment below it. None when the
+    target is not above the base (新增完成率 is undefined)."""
+    if base is None or target is None or target <= base:
+        return None
+    high = base + Fraction(target - base) * Fraction(month, 12)
+    return high - Fraction(target - base) * Fraction(yellow_pp, 100), high
+
+
 def months_left(year, month, until_year):
     """Months from the end of (year, month) to the end of December `until_year`."""
     return (until_year - year) * 12 + (12 - month)
@@ -209,6 +221,14 @@ def needed_pace(actual, target, months):
     if months <= 0:
         return None
     return Fraction(gap, months)
+
+
+def whole_firms(value):
+    """A number of firms as a whole number, rounded up: a pace of 0.1 a month means one more
+    firm a month is needed, and a curve at 7.68 is reached with 8. None stays None."""
+    if value is None:
+        return None
+    return math.ceil(Fraction(value))
 
 
 def gap(actual, target):

@@ -70,6 +70,15 @@ class MetricProgress:
         return metrics.as_percent(self.increment_completion)
 
     @property
+    def pace_year_firms(self):
+        """每月须增 in whole firms, rounded up."""
+        return metrics.whole_firms(self.pace_year)
+
+    @property
+    def pace_2027_firms(self):
+        return metrics.whole_firms(self.pace_2027)
+
+    @property
     def new_this_month(self):
         return metrics.change(self.previous_actual, self.actual)
 
@@ -270,6 +279,50 @@ def district_progress(month, subdistricts=None):
     total, reported = _district_total(rows, figures, counts, subs, month, yellow_pp)
     data_as_of = counts_qs.filter(month=month.date).aggregate(last=Max("updated_at"))["last"]
     return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of)
+
+
+@dataclass
+class RankPoint:
+    month: Month
+    rank_in_class: int | None
+    rank_overall: int | None
+
+
+def rank_history(subdistrict, until, subdistricts=None):
+    """{metric: [RankPoint]}: `subdistrict`'s rank in its class and in the district for every
+    month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks.
+
+    Three queries (sub-districts, plan figures, every count up to `until`) for any number of
+    months; the ranks of a month use that month's counts only.
+    """
+    yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
+    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
+        district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
+    figures = _plan(subs)
+    counts = {
+        (sub_id, metric, Month.of(m)): value
+        for sub_id, metric, m, value in MonthlyCount.objects.filter(
+            subdistrict__in=subs, month__lte=until.date
+        ).values_list("subdistrict_id", "metric", "month", "value")
+    }
+    logged = {m for _, _, m in counts}
+    out = {metric: [] for metric in Metric.values}
+    for month in month_range(Month.first(), until):
+        if month not in logged:
+            continue
+        rows = []
+        for sub in subs:
+            row = SubDistrictProgress(sub)
+            for metric in Metric.values:
+                row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
+            rows.append(row)
+        own = next(r for r in rows if r.subdistrict.pk == subdistrict.pk)
+        for metric in Metric.values:
+            _rank(rows, metric, "rank_in_class", "rank_overall")
+            mine = own.metrics[metric]
+            if mine.actual is not None:
+                out[metric].append(RankPoint(month, mine.rank_in_class, mine.rank_overall))
+    return out
 
 
 def _sum(values):

@@ -2,6 +2,7 @@ import django_tables2 as tables
 
 from beibei_dashboard.tables import GroupedHeaderTable
 
+from . import metrics
 from .choices import ALL_YEARS, BASE_YEAR, Metric
 
 
@@ -99,7 +100,7 @@ def subdistrict_month_rows(series, curves, months):
             value, note = series[metric].get(m, (None, ""))
             row[metric] = value
             curve = curves[metric].get(m)
-            row[f"{metric}_curve"] = None if curve is None else round(float(curve), 1)
+            row[f"{metric}_curve"] = metrics.whole_firms(curve)
             if note:
                 notes.append(note)
         row["note"] = "；".join(notes)

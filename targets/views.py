@@ -23,7 +23,7 @@ from .history import count_changes
 from .importers import drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
 from .months import Month, loggable_months
-from .progress import default_month, district_size, month_options, plannable_months
+from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def selected_month(request):
     """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest complete
     month (every sub-district reported both metrics); a partial month is opened explicitly."""
     months = plannable_months()
+    latest = min(latest_logged_month(), months[-1])
     raw = request.GET.get("month")
     if raw:
         try:
@@ -64,8 +65,10 @@ def selected_month(request):
             raise Http404("月份格式不对") from None
         if month not in months:
             raise Http404("该月份不在计划期内")
-        return month, months
-    return min(default_month(), months[-1]), months
+    else:
+        month = min(default_month(), months[-1])
+    # The picker offers months with data first, never an empty current month on top.
+    return month, [m for m in months if m <= max(month, latest)]
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):

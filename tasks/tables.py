@@ -65,7 +65,7 @@ class KeyTaskTable(tables.Table):
 
     def render_overdue(self, record):
         if record.assessment.overdue:
-            return format_html('<span class="overdue-mark">逾期</span>（{}）', record.checked_month.label)
+            return format_html('<span class="overdue-mark">逾期未报</span>（{}）', record.checked_month.label)
         return "—"
 
     def render_targets(self, record):
@@ -96,7 +96,7 @@ class KeyTaskTable(tables.Table):
         return record.assessment.colour_label
 
     def value_overdue(self, record):
-        return f"逾期（{record.checked_month.label}）" if record.assessment.overdue else ""
+        return f"逾期未报（{record.checked_month.label}）" if record.assessment.overdue else ""
 
     def value_targets(self, record):
         return safe_cell("；".join(p.text for p in record.targets))

@@ -9,7 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from beibei_dashboard.evidence import content_type_for
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.tables import XlsxExportMixin, content_disposition
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
@@ -154,6 +154,7 @@ def _serve_evidence(attachment):
         filename=attachment.original_name,
         content_type=content_type_for(attachment.kind, attachment.original_name),
     )
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

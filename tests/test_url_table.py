@@ -140,6 +140,10 @@ EXPECTED = {
     "enterprises:enterprise_import": [("/enterprises/import/", BUREAU_ONLY)],
     "enterprises:import_job": [("/enterprises/import/jobs/{job}/", BUREAU_ONLY)],  # the uploader's own
     "enterprises:import_job_status": [("/enterprises/import/jobs/{job}/status", BUREAU_ONLY)],
+    "enterprises:month_changes": [
+        ("/enterprises/changes/tiansheng/2026-10/", NOT_UNITS),
+        ("/enterprises/changes/shuitu/2026-10/", WHOLE_DISTRICT),
+    ],
     "enterprises:api_summary": [("/api/v1/enterprises/summary", NOT_UNITS)],
     "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
     "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],

@@ -196,7 +196,8 @@ def test_backtest_page_shows_errors_from_the_counts(login, leader):
 
 def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leader, official):
     html = login(leader).get("/?month=2026-10").content.decode()
-    assert "预计年底" in html and "预计2027年底" in html and "预计15" in html  # tiansheng's tile
+    assert "预计年底" in html and "预计2027年底" in html
+    assert '<td class="num forecast at-risk">15</td>' in html  # tiansheng's line of the league
     response = login(official).get("/subdistricts/tiansheng/?month=2026-10")
     ht = response.context["row"].metrics["high_tech"].forecast
     assert (ht.projected, ht.low, ht.high) == (15, 14, 15)
@@ -213,10 +214,10 @@ def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leade
 def test_a_registry_import_refreshes_the_cached_dashboard(registry, login, leader, settings):
     settings.PAGE_CACHE_SECONDS = 600
     c = login(leader)
-    assert "预计15" in c.get("/?month=2026-10").content.decode()
+    assert '<td class="num forecast at-risk">15</td>' in c.get("/?month=2026-10").content.decode()
     rows = [(f"将到期企业{n}有限公司", code(100 + n), "天生街道", d("2023-11-20"), None) for n in range(3)]
     run_import(xlsx(rows, HEADERS), "到期企业.xlsx")
-    assert "预计13" in c.get("/?month=2026-10").content.decode()
+    assert '<td class="num forecast at-risk">13</td>' in c.get("/?month=2026-10").content.decode()
 
 
 def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, login):

@@ -193,3 +193,25 @@ def test_headline_goals_are_strictly_greater():
 def test_as_percent():
     assert metrics.as_percent(F(1, 3)) == 33.3
     assert metrics.as_percent(None) is None
+
+
+def test_whole_firms_rounds_up():
+    assert metrics.whole_firms(F(1, 10)) == 1  # "每月须增 0.1 家" is one firm a month
+    assert metrics.whole_firms(F(768, 100)) == 8
+    assert metrics.whole_firms(F(12)) == 12
+    assert metrics.whole_firms(0) == 0
+    assert metrics.whole_firms(7.0) == 7
+    assert metrics.whole_firms(None) is None
+
+
+def test_status_band_follows_the_status_rule():
+    # base 100, target 160: at month 6 the line of 序时进度 is 130; 10 points of 60 below it is 124
+    assert metrics.status_band(100, 160, 6) == (F(124), F(130))
+    assert metrics.status_band(100, 160, 0) == (F(94), F(100))
+    assert metrics.status_band(100, 160, 12, yellow_pp=20) == (F(148), F(160))
+    assert metrics.status_band(100, 100, 6) is None  # target equal to the base: undefined
+    assert metrics.status_band(None, 160, 6) is None
+    # a count on the band's edges gets the status the band says
+    for actual, expected in [(130, metrics.STATUS_GREEN), (124, metrics.STATUS_YELLOW), (123, metrics.STATUS_RED)]:
+        rate = metrics.judged_rate(actual, 100, 160)
+        assert metrics.status(rate, metrics.time_progress(6)) == expected

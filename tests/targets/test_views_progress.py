@@ -23,7 +23,11 @@ def test_dashboard_for_bureau_and_leadership(login, bureau, leader):
         assert "全区“高科双企”双倍增进度（2026年10月）" in html  # the latest logged month
         assert "vendor/plotly-basic-4.1.1.min.js" in html and "cdn" not in html.lower()
         assert 'id="chart-high_tech-data"' in html and 'id="chart-tech_based-data"' in html
-        assert html.count('class="tile"') == 17
+        # the first screen: both metrics' league of all 17, every cell a status word linked to its page
+        for metric in ("high_tech", "tech_based"):
+            assert f'id="league-{metric}"' in html and f'id="standing-{metric}"' in html
+        assert html.count('class="status-cell"><a class="badge status-') == 34
+        assert html.count('href="/subdistricts/tiansheng/?month=2026-10"') >= 2
         assert "超过470家" in html
 
 
@@ -70,7 +74,7 @@ def test_subdistrict_page_shows_rank_gap_pace_and_corrections(login, bureau, off
     assert ht.gap_2027 == max(0, 18 - ht.actual)
     assert ht.rank_overall is not None and ht.rank_in_class is not None
     html = response.content.decode()
-    assert "类内排名" in html and "每月须增" in html and "近期修改记录" in html
+    assert "同类排名" in html and "每月须增" in html and "近期修改记录" in html
     assert len(response.context["table"].rows) == 46  # 2023-01 .. 2026-10
 
 
@@ -105,7 +109,9 @@ def test_pages_cost_the_same_queries_with_more_months(login, leader, url):
     sparse = _queries(c, url)
     seed_demo_counts()
     assert _queries(c, url) == sparse
-    assert sparse <= 18  # the forecast adds four: plan figures, counts, certificates, firms
+    # the forecast adds four (plan figures, counts, certificates, firms); the sub-district page's
+    # rank history two more (plan figures, every count) and its month picker one
+    assert sparse <= (21 if "subdistricts" in url else 18)
 
 
 def test_pages_cost_the_same_queries_with_more_subdistricts(login, leader):

@@ -101,7 +101,7 @@ def test_list_page_shows_colours_and_overdue_marks(login, leader, september):
     html = response.content.decode()
     assert 'class="light light-red">滞后' in html
     assert 'class="light light-blue">超前/已完成' in html
-    assert "逾期</span>（2026年9月）" in html
+    assert "逾期未报</span>（2026年9月）" in html
     assert dict((c, n) for c, _, n in response.context["counts"]) == {
         "red": 1, "yellow": 13, "green": 3, "blue": 2, "grey": 0
     }  # fmt: skip

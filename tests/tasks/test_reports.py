@@ -203,6 +203,9 @@ class TestAttachmentDownload:
             assert response["Content-Type"] == "application/pdf"
             assert response["X-Content-Type-Options"] == "nosniff"
             assert response["Content-Disposition"].startswith("attachment;")
+            assert response["Content-Disposition"].endswith(
+                "filename*=UTF-8''%E4%BB%BB%E5%8A%A11%E4%BD%90%E8%AF%81.pdf"
+            )
 
     def test_refused_to_officials_who_may_not_see_the_task(self, login, official, other_official, attachment):
         # Task 1 has no 各镇街 among its units: sub-district officials do not see it.

@@ -1,0 +1,65 @@
+"""The sub-district page's drill-down: rank history, chart readings, the phone layout's parts."""
+
+import pytest
+
+from targets import charts
+from targets.models import PlanFigure, SubDistrict
+from targets.months import Month
+from targets.progress import RankPoint, rank_history
+from tests.targets.counts_helpers import log
+
+
+def target(slug, metric, year=2026):
+    return PlanFigure.objects.get(subdistrict__slug=slug, metric=metric, year=year).value
+
+
+@pytest.mark.django_db
+def test_rank_history_ranks_each_month_on_its_own_counts():
+    # September: 天生 at its target (100%), 朝阳 at 1 firm; October: the other way round.
+    # 静观 (class B) reports both months at its target. Sub-districts with no count rank last.
+    log("tiansheng", "2026-09", "high_tech", target("tiansheng", "high_tech"))
+    log("chaoyang", "2026-09", "high_tech", 1)
+    log("jingguan", "2026-09", "high_tech", target("jingguan", "high_tech"))
+    log("tiansheng", "2026-10", "high_tech", 1)
+    log("chaoyang", "2026-10", "high_tech", target("chaoyang", "high_tech"))
+    log("jingguan", "2026-10", "high_tech", target("jingguan", "high_tech"))
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    history = rank_history(tiansheng, Month(2026, 10))
+    # in class A: 1st then 2nd; overall 天生 shares 1st with 静观 in September, then is 3rd
+    assert history["high_tech"] == [
+        RankPoint(Month(2026, 9), rank_in_class=1, rank_overall=1),
+        RankPoint(Month(2026, 10), rank_in_class=2, rank_overall=3),
+    ]
+    assert history["tech_based"] == []  # never reported: no rank to draw
+    assert rank_history(tiansheng, Month(2026, 9))["high_tech"] == history["high_tech"][:1]
+
+
+def test_curve_reading_counts_whole_firms():
+    oct_ = Month(2026, 10)
+    assert charts.curve_reading("全区高新技术企业", 470, 473.4, oct_) == (
+        "全区高新技术企业较目标曲线低 4 家（2026年10月：实际 470 家，目标曲线 474 家）"
+    )
+    assert charts.curve_reading("科技型企业", 505, 486.2, oct_).startswith("科技型企业较目标曲线高 18 家")
+    assert charts.curve_reading("X", 16, 15.6, oct_).startswith("X与目标曲线持平")
+    assert "尚无完整数据" in charts.curve_reading("X", None, 15.6, oct_)
+
+
+def test_rank_reading_says_rank_and_its_change():
+    points = [RankPoint(Month(2026, 9), 4, 6), RankPoint(Month(2026, 10), 3, 5)]
+    assert charts.rank_reading("高新技术企业", points, 11, 17, "A类镇街") == (
+        "高新技术企业：2026年10月同类第 3 名（A类镇街共 11 个），全区第 5 名（共 17 个）；同类较上月上升 1 名。"
+    )
+    points = [RankPoint(Month(2026, 8), 4, 6), RankPoint(Month(2026, 10), 5, 7)]  # September missing
+    assert charts.rank_reading("X", points, 11, 17, "A类镇街").endswith("全区第 7 名（共 17 个）。")
+    assert charts.rank_reading("X", [], 11, 17, "A类镇街") == "X：尚无填报数据，无法排名。"
+
+
+def test_rank_chart_shows_the_last_thirteen_months_with_horizontal_ticks():
+    months = [Month(2025, 1)]
+    while len(months) < 20:
+        months.append(months[-1].next())
+    figure = charts.rank_chart([RankPoint(m, 2, 5) for m in months], 11, 17, "A类镇街")
+    assert len(figure.data[0].x) == 13
+    assert figure.layout.xaxis.tickangle == 0
+    assert list(figure.layout.yaxis.range) == [17.7, 0.3]  # rank 1 at the top, every rank in view
+    assert "2026年" in " ".join(figure.layout.xaxis.ticktext)
