@@ -352,7 +352,29 @@ def validate(parsed, today=None):
             problems.extend(row.problems)
             continue
         clean.append(CleanRow(number, name, code, sub_id, industry, *flags, year, left_on, issue_date, certificate_no))
+    elsewhere = _registered_elsewhere(row.credit_code for row in clean)
+    if elsewhere:
+        header, letter, _ = parsed.columns["credit_code"]
+        for row in clean:
+            if row.credit_code in elsewhere:
+                message = f"统一社会信用代码“{row.credit_code}”已登记在其他区县的企业名录中，不能导入本区"
+                problems.append(ImportProblem(parsed.sheet, row.row, f"{letter}（{header}）", message))
+        clean = [row for row in clean if row.credit_code not in elsewhere]
+        problems.sort(key=lambda p: p.row or 0)
     return clean, problems
+
+
+def _registered_elsewhere(codes):
+    """The credit codes among `codes` that belong to another district's firm (the code is unique
+    in the whole database, so such a row could neither be added nor may it move that firm)."""
+    found = set()
+    for chunk in _chunks(codes):
+        found.update(
+            Enterprise._base_manager.filter(credit_code__in=chunk)
+            .exclude(pk__in=Enterprise.objects.values("pk"))
+            .values_list("credit_code", flat=True)
+        )
+    return found
 
 
 # --- step 3: write ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import rows_visible_to
+from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
 from .choices import Industry
@@ -96,8 +97,10 @@ class Enterprise(models.Model):
     tech_left_on = models.DateField("科技型企业退库日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-    objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
+    )
+    objects = DistrictScopedManager.of(EnterpriseQuerySet, "subdistrict")
 
     class Meta:
         verbose_name = "企业"
@@ -149,6 +152,10 @@ class HighTechRecognitionQuerySet(models.QuerySet):
         return {(row["sub_id"], row["year"]): (row["n"], row["not_renewed"]) for row in rows}
 
 
+class RecognitionHistoryManager(DistrictScopedHistoryManager):
+    scope_field = "enterprise"
+
+
 class HighTechRecognition(models.Model):
     """One high-tech enterprise certificate (高新技术企业证书) of a firm.
 
@@ -164,8 +171,10 @@ class HighTechRecognition(models.Model):
     issue_date = models.DateField("发证日期")
     valid_until = models.DateField("有效期至", editable=False)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-    objects = HighTechRecognitionQuerySet.as_manager()
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=RecognitionHistoryManager
+    )
+    objects = DistrictScopedManager.of(HighTechRecognitionQuerySet, "enterprise")
 
     class Meta:
         verbose_name = "高新技术企业认定"

@@ -50,7 +50,7 @@ def goal_status(goals, series, month, expected):
 
 
 def dashboard_context(month):
-    subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
+    subs = list(SubDistrict.objects.in_plan_order())
     progress = district_progress(month, subs)
     plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)

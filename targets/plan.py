@@ -38,10 +38,13 @@ def read_plan(path=PLAN_FIXTURE):
 
 
 def upsert(model, report, label, lookup, values):
-    """Create or update one row; count it in `report` only if something changed."""
-    obj = model.objects.filter(**lookup).first()
+    """Create or update one row; count it in `report` only if something changed.
+
+    Beibei's plan is loaded whichever district this deployment serves (`_base_manager`: every
+    district's rows, see `targets.models.DistrictScopedManager`)."""
+    obj = model._base_manager.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._base_manager.create(**lookup, **values)
         report.count(label, created=True)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]

@@ -177,8 +177,7 @@ def district_progress(month, subdistricts=None):
     sub-districts. Ranks are over the whole district, whoever looks at them.
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
-    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
-        district__slug=settings.DISTRICT_SLUG).in_plan_order())  # fmt: skip
+    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.in_plan_order())
     figures = _plan(subs)
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 
@@ -94,7 +93,7 @@ def previous_values(month, subdistricts):
 
 def district_subdistricts():
     """The sub-districts whose counts the bureau logs: those of this deployment's district."""
-    return SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+    return SubDistrict.objects.in_plan_order()
 
 
 def plan_month(month, entries, subdistricts=None):

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             natural_foreign=True,
+            use_base_manager=True,  # every district's rows, not only DISTRICT_SLUG's
             exclude=EXCLUDED,
             output=options["file"],
             verbosity=0,
