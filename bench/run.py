@@ -44,7 +44,7 @@ def last_month():
 def env_for(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if k not in {"DISTRICT_SLUG", "PAGE_CACHE_SECONDS"}}
     env.update(
-        DATABASE_URL=database_url, DEBUG="0", SECRET_KEY="bench-only-secret-key-not-for-production",  # noqa: S106
+        DATABASE_URL=database_url, DEBUG="0", SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
         ALLOWED_HOSTS=HOST, LOG_LEVEL="ERROR", **extra,
     )  # fmt: skip
     return env

@@ -14,7 +14,7 @@ from accounts.choices import Role
 from beibei_dashboard.tables import XlsxExportMixin
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
-from targets.months import Month
+from targets.months import Month, month_from_query
 
 from . import charts, reports, services
 from .choices import Industry
@@ -100,14 +100,9 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
     template_name = "enterprises/reconcile.html"
 
     def get_context_data(self, **kwargs):
-        month, error = Month.current().previous(), None
-        if self.request.GET.get("month"):
-            try:
-                month = Month.parse(self.request.GET["month"])
-            except ValueError as exc:
-                error = str(exc)
+        month = month_from_query(self.request, Month.current().previous())
         rows, day = reports.reconciliation(self.request.user, month)
-        return super().get_context_data(month=month, day=day, rows=rows, error=error, **kwargs)
+        return super().get_context_data(month=month, day=day, rows=rows, **kwargs)
 
 
 def import_view(request):

@@ -10,9 +10,7 @@ from django.db.models import Count, Max, Sum
 from . import metrics
 from .choices import BASE_YEAR, PLAN_YEARS, Metric
 from .models import MonthlyCount, PlanFigure, SubDistrict
-from .months import Month, month_range
-
-LAST_PLAN_MONTH = Month(PLAN_YEARS[-1], 12)
+from .months import LAST_PLAN_MONTH, Month, month_range
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .forms import BulletinPublishForm, CountImportConfirmForm, CountImportForm,
 from .history import count_changes
 from .importers import IMPORT_SESSION_KEY, parse_counts, stage_import, unstage_import
 from .models import MonthlyCount, SubDistrict
-from .months import Month, latest_logged_month, loggable_months
+from .months import Month, latest_logged_month, loggable_months, month_from_query, parse_plan_month
 from .progress import plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
@@ -58,16 +58,8 @@ def home(request):
 def selected_month(request):
     """The month a progress page shows: ?month=YYYY-MM within the plan, else the latest logged."""
     months = plannable_months()
-    raw = request.GET.get("month")
-    if raw:
-        try:
-            month = Month.parse(raw)
-        except ValueError:
-            raise Http404("月份格式不对") from None
-        if month not in months:
-            raise Http404("该月份不在计划期内")
-        return month, months
-    return min(latest_logged_month(), months[-1]), months
+    month = month_from_query(request, None)
+    return month or min(latest_logged_month(), months[-1]), months
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -300,7 +292,7 @@ class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView)
 
 def api_progress(request):
     try:
-        month = Month.parse(request.GET["month"]) if request.GET.get("month") else latest_logged_month()
+        month = parse_plan_month(request.GET["month"]) if request.GET.get("month") else latest_logged_month()
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})

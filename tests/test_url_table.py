@@ -59,7 +59,11 @@ EXPECTED = {
     "healthz": [("/healthz", row(200, 200, 200, 200, 200))],
     "login": [("/accounts/login/", row(200, 200, 200, 200, 200))],
     "logout": [("/accounts/logout/", row(405, 405, 405, 405))],  # POST only
-    "admin": [("/admin/", row(200, 302, 302, 302))],  # the admin's own login for non-staff
+    "admin": [("/admin/", row(200, 302, 302, 302))],
+    "lockout_list": [("/accounts/locked/", BUREAU_ONLY)],
+    "lockout_unlock": [
+        ("/accounts/locked/unlock/", row(405, 405, 405, 405))
+    ],  # POST only  # the admin's own login for non-staff
     # targets
     "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
     "targets:subdistrict_detail": [
