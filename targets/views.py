@@ -1,4 +1,6 @@
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from urllib.parse import quote
 
 from django.conf import settings
@@ -32,15 +34,32 @@ from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, pl
 logger = logging.getLogger(__name__)
 
 
+# /healthz asks the database from one thread of its own, on that thread's persistent connection,
+# and waits at most HEALTHZ_TIMEOUT seconds: a database that hangs (accepts and never answers)
+# gives a 503 in time instead of a worker that hangs with it.
+_health_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+
+
+def database_answers():
+    try:
+        connection.close_if_unusable_or_obsolete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        connection.close()
+        raise
+
+
 @never_cache
 @login_not_required
 def healthz(request):
     """For the load balancer: 200 when the database answers, 503 (not a 500 page) when not."""
+    future = _health_checker.submit(database_answers)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        logger.exception("healthz: the database did not answer")
+        future.result(timeout=settings.HEALTHZ_TIMEOUT)
+    except (DatabaseError, FutureTimeout) as exc:
+        future.cancel()
+        logger.error("healthz: the database did not answer: %s", exc or "timed out")
         return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
