@@ -171,6 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         keepalives_count=3,
     )
 
+# export_data writes "exactjson": JSON whose timestamps keep their microseconds.
+SERIALIZATION_MODULES = {"exactjson": "beibei_dashboard.exact_json"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

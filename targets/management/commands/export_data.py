@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command(
             "dumpdata",
+            format="exactjson",  # timestamps to the microsecond; loaddata reads it as .json
             natural_foreign=True,
             use_base_manager=True,  # every district's rows, not only DISTRICT_SLUG's
             exclude=EXCLUDED,
