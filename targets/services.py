@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max, Q
 
+from beibei_dashboard.races import SavedMeanwhile, first_write
+
 from . import metrics
 from .choices import BASE_YEAR, CountSource, Metric
 from .importers import parse_counts
@@ -216,7 +218,11 @@ def save_month(
         row._change_reason = why
         row._history_user = user
         row.full_clean(validate_unique=False)
-        row.save()
+        try:
+            with first_write():  # an empty cell saved by two people at once: the first wins
+                row.save()
+        except SavedMeanwhile as exc:
+            raise CountsRejected([f"{_describe(cell)}：{exc}"]) from exc
         written.append(cell)
     return written
 

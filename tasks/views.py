@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
+from beibei_dashboard.races import SavedMeanwhile
 from beibei_dashboard.tables import XlsxExportMixin
 
 from . import api, charts, services, supervision
@@ -87,17 +88,21 @@ def report_form(request, number=None, pk=None):
         scope.check_can_edit_report(request.user, report)
     form = TaskReportForm(request.POST or None, request.FILES or None, instance=report, task=task)
     if request.method == "POST" and form.is_valid():
-        services.save_report(
-            task=task,
-            user=request.user,
-            fields=form.report_fields,
-            values=form.target_values,
-            uploads=form.cleaned_data["attachments"],
-            remove=form.cleaned_data.get("remove_attachments") or (),
-            report=report,
-        )
-        messages.success(request, "进展报告已提交。")
-        return redirect("tasks:keytask_detail", number=task.number)
+        try:
+            services.save_report(
+                task=task,
+                user=request.user,
+                fields=form.report_fields,
+                values=form.target_values,
+                uploads=form.cleaned_data["attachments"],
+                remove=form.cleaned_data.get("remove_attachments") or (),
+                report=report,
+            )
+        except SavedMeanwhile as exc:
+            form.add_error(None, str(exc))  # the form comes back with what was typed
+        else:
+            messages.success(request, "进展报告已提交。")
+            return redirect("tasks:keytask_detail", number=task.number)
     return render(request, "tasks/taskreport_form.html", {"form": form, "task": task, "report": report})
 
 
@@ -186,11 +191,19 @@ def indicator_record(request):
     form = IndicatorValueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.record_indicator_value(
-            indicator=data["indicator"], month=data["month"], value=data["value"], note=data["note"], user=request.user
-        )
-        messages.success(request, f"已录入 {data['indicator'].name} {data['month'].label} 的数值。")
-        return redirect("tasks:indicator_list")
+        try:
+            services.record_indicator_value(
+                indicator=data["indicator"],
+                month=data["month"],
+                value=data["value"],
+                note=data["note"],
+                user=request.user,
+            )
+        except SavedMeanwhile as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已录入 {data['indicator'].name} {data['month'].label} 的数值。")
+            return redirect("tasks:indicator_list")
     recordable = Indicator.objects.filter(metric="")
     return render(request, "tasks/indicatorvalue_form.html", {"form": form, "recordable": recordable})
 

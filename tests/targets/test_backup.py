@@ -25,18 +25,23 @@ def databases(tmp_path, db):
     if connection.vendor != "postgresql":
         yield f"sqlite:///{tmp_path / 'a.sqlite3'}", f"sqlite:///{tmp_path / 'b.sqlite3'}"
         return
+    import psycopg2
+
     s = connection.settings_dict
     server = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}"
     names = [f"beibei_backup_{uuid.uuid4().hex[:8]}_{side}" for side in "ab"]
-    with connection.cursor() as cursor:
-        for name in names:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin = psycopg2.connect(dbname="postgres", user=s["USER"], host=s["HOST"], port=s["PORT"])
+    admin.autocommit = True  # CREATE DATABASE cannot run in a transaction
     try:
+        with admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'CREATE DATABASE "{name}"')
         yield tuple(f"{server}/{name}" for name in names)
     finally:
-        with connection.cursor() as cursor:
+        with admin.cursor() as cursor:
             for name in names:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 PROBE = (
