@@ -165,3 +165,11 @@ def test_a_403_is_logged_in_one_line(login, official, caplog):
     assert len(records) == 1
     assert records[0].exc_info is None and "Forbidden" in records[0].getMessage()
     assert "\n" not in records[0].getMessage()
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "2025-02-30", "2025-1-1", "x"])
+def test_the_enterprise_summary_never_answers_500(login, bureau, as_of):
+    response = login(bureau).get(f"/api/v1/enterprises/summary?as_of={as_of}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "as_of" in response.json()["error"]
