@@ -90,6 +90,8 @@ def main():
     print(f"of which (cProfile, ms/request of {handler:.2f} profiled): database calls {database:.2f}, "
           f"template rendering {template:.2f}, view without template {view - template:.2f}, "
           f"everything else (middleware, request handling, test client) {handler - view:.2f}")  # fmt: skip
+    print("functions with the most time of their own:")
+    stats.sort_stats("tottime").print_stats(12)
 
 
 if __name__ == "__main__":
