@@ -71,14 +71,14 @@ class Month:
 LAST_PLAN_MONTH = Month(PLAN_YEARS[-1], 12)
 
 
-def parse_plan_month(text, last=None):
+def parse_plan_month(text, last=None, first=None):
     """The one reader of a month a visitor typed (a page's ?month=, an API's month, a URL): a
     Month from 2023-01 through `last` (default: this month, never past 2027-12). ValueError
     with a Chinese message for anything else ("0000-01", "2025-13", "2022-12", "9999-12")."""
     month = Month.parse(text)
-    last = last or min(Month.current(), LAST_PLAN_MONTH)
-    if not Month.first() <= month <= last:
-        raise ValueError(f"月份“{text}”不在计划期内（{Month.first()} 至 {last}）")
+    first, last = first or Month.first(), last or min(Month.current(), LAST_PLAN_MONTH)
+    if not first <= month <= last:
+        raise ValueError(f"月份“{text}”不在计划期内（{first} 至 {last}）")
     return month
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from targets.months import Month
+from targets.months import Month, parse_plan_month
 
 from . import supervision
 from .choices import ReportStatus
@@ -137,10 +137,14 @@ class IndicatorValueForm(forms.Form):
         return indicator
 
     def clean_month(self):
+        text = self.cleaned_data["month"].strip()
         try:
-            month = Month.parse(self.cleaned_data["month"].strip())
+            Month.parse(text)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
-        if month.is_future():
+        if Month.parse(text).is_future():
             raise forms.ValidationError("数据月份不能晚于本月。")
-        return month
+        try:  # from the plan's base year-end (2022-12) through this month
+            return parse_plan_month(text, first=Month.first().previous())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -173,3 +173,16 @@ def test_the_enterprise_summary_never_answers_500(login, bureau, as_of):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "as_of" in response.json()["error"]
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "2021-06", "２０２６-０１"])
+def test_forms_refuse_a_month_outside_the_plan_with_a_message(login, bureau, month):
+    from tasks.models import Indicator
+
+    indicator = Indicator.objects.filter(metric="").first()
+    c = login(bureau)
+    response = c.post("/indicators/record/", {"indicator": indicator.code, "month": month, "value": "1", "note": ""})
+    assert response.status_code == 200 and "月份" in response.content.decode()
+    fields = {"period": month, "status": "normal", "done": "x", "problems": "", "next_steps": ""}
+    response = c.post("/tasks/1/reports/new/", fields)
+    assert response.status_code == 200 and "报告期" in response.content.decode()
