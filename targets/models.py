@@ -30,7 +30,7 @@ class DistrictScopedManager(models.Manager):
     page, export, API, form or admin list can show another district's rows, however it is
     written. Chongqing may keep several districts in one database (the city-scale benchmark).
 
-    `field` is the foreign key that leads towards the district (a `district_id IN (…)`
+    `scope_field` is the foreign key that leads towards the district (a `…_id IN (…)`
     subquery, no join, so `select_for_update()` locks only the model's own rows). Following a
     foreign key (`count.subdistrict`) uses Django's plain base manager; code that must see
     every district (load_plan, the city-scale generator, export_data) uses `_base_manager`.
