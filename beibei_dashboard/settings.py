@@ -159,7 +159,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # whose packets go unanswered (a host that disappeared).
 DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)  # seconds
 DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30_000)  # milliseconds; 0: none
-HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 4)  # seconds /healthz waits for the database
+HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 3)  # seconds /healthz waits for the database (answer < 5 s)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=DB_CONNECT_TIMEOUT,
