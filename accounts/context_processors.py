@@ -9,5 +9,6 @@ def site(request):
         "can": {
             "see_district": bool(user) and scope.sees_whole_district(user),
             "edit": bool(user) and scope.is_bureau(user),
+            "unlock": bool(user) and scope.can_unlock_accounts(user),
         },
     }

@@ -68,6 +68,16 @@ def check_subdistrict(user, subdistrict):
     raise PermissionDenied("您无权查看该街镇的数据。")
 
 
+def can_unlock_accounts(user):
+    """Bureau staff (the district's administrators) lift login lockouts."""
+    return is_bureau(user)
+
+
+def check_can_unlock_accounts(user):
+    if not can_unlock_accounts(user):
+        raise PermissionDenied("只有区科技局可以解除账号锁定。")
+
+
 def check_role(user, *roles):
     """403 unless `user` has one of `roles`."""
     if role_of(user) not in roles:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import views as account_views
 from targets import views as target_views
 from targets.converters import MonthConverter
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", target_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/locked/", account_views.lockout_list, name="lockout_list"),
+    path("accounts/locked/unlock/", account_views.lockout_unlock, name="lockout_unlock"),
     path("admin/", admin.site.urls),
     path("", include("targets.urls")),
     path("", include("tasks.urls")),

@@ -117,13 +117,13 @@ def _generate(total, firm_count, seed, until, say):
     rng = random.Random(seed)
     if not District.objects.filter(slug=KEEP).exists():
         raise LookupError("尚未载入计划数据，请先运行 python manage.py load_plan")
-    others = SubDistrict.objects.exclude(district__slug=KEEP).count()
+    others = SubDistrict._base_manager.exclude(district__slug=KEEP).count()
     if others:
         raise AlreadyGenerated(
             f"数据库中已有规模测试数据（北碚区以外的街镇 {others} 个）；"
             "请在新的空数据库上运行（migrate、load_plan 之后）。"
         )
-    kept = SubDistrict.objects.filter(district__slug=KEEP).count()
+    kept = SubDistrict._base_manager.filter(district__slug=KEEP).count()
     if total < kept:
         raise ValueError(f"街镇总数不能少于北碚区已有的 {kept} 个。")
     now = timezone.now()
@@ -147,7 +147,7 @@ def _generate(total, firm_count, seed, until, say):
                     seq=seq,
                 )  # fmt: skip
             )
-    subs = SubDistrict.objects.bulk_create(subs)
+    subs = SubDistrict._base_manager.bulk_create(subs)
     say(f"新增区县 {len(districts)} 个，街镇 {len(subs)} 个")
 
     plan_rows = []
@@ -177,7 +177,9 @@ def _generate(total, firm_count, seed, until, say):
                 )  # fmt: skip
     bulk.insert_rows(MonthlyCount, count_rows)
     fields = ["id", *count_rows[0]] if count_rows else []
-    history = list(MonthlyCount.objects.filter(subdistrict__in=subs).order_by().values(*fields)) if count_rows else []
+    history = (
+        list(MonthlyCount._base_manager.filter(subdistrict__in=subs).order_by().values(*fields)) if count_rows else []
+    )
     bulk.insert_history(MonthlyCount, history, reason=REASON)
     say(f"月度数据 {len(count_rows)} 条（{months[0]} 至 {months[-1]}），含历史记录" if months else "月度数据 0 条")
 
@@ -194,14 +196,16 @@ def _enterprises(count, seed, now):
         return 0, 0
     rng = random.Random(seed + 1)
     plan = dict(
-        PlanFigure.objects.filter(metric=Metric.TECH_BASED, year=ALL_YEARS[0]).values_list("subdistrict_id", "value")
+        PlanFigure._base_manager.filter(metric=Metric.TECH_BASED, year=ALL_YEARS[0]).values_list(
+            "subdistrict_id", "value"
+        )
     )
     sub_ids = list(plan)
     weights = [plan[i] for i in sub_ids]
     industries = {choice.label: choice.value for choice in Industry}
     today = dt.date.today()
     rows, certificates = [], []
-    taken = set(Enterprise.objects.values_list("credit_code", flat=True))  # e.g. the demo registry
+    taken = set(Enterprise._base_manager.values_list("credit_code", flat=True))  # e.g. the demo registry
     for firm in firms(count, seed, today):
         if firm["统一社会信用代码"] in taken:
             continue
@@ -226,7 +230,7 @@ def _enterprises(count, seed, now):
         if firm["高新技术企业发证日期"]:
             certificates.append((firm["统一社会信用代码"], firm["高新技术企业证书编号"], firm["高新技术企业发证日期"]))
     bulk.insert_rows(Enterprise, rows)
-    ids = dict(Enterprise.objects.order_by().values_list("credit_code", "pk"))
+    ids = dict(Enterprise._base_manager.order_by().values_list("credit_code", "pk"))
     for row in rows:
         row["id"] = ids[row["credit_code"]]
     bulk.insert_history(Enterprise, rows, reason=REASON)
@@ -235,7 +239,7 @@ def _enterprises(count, seed, now):
         for code, number, issued in certificates
     ]
     bulk.insert_rows(HighTechRecognition, rec_rows)
-    rec_ids = dict(HighTechRecognition.objects.order_by().values_list("enterprise_id", "pk"))
+    rec_ids = dict(HighTechRecognition._base_manager.order_by().values_list("enterprise_id", "pk"))
     for row in rec_rows:
         row["id"] = rec_ids[row["enterprise_id"]]
     bulk.insert_history(HighTechRecognition, rec_rows, reason=REASON)

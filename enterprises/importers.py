@@ -371,6 +371,17 @@ def validate(parsed, today=None, progress=None):
             problems.extend(row.problems[: max(0, MAX_PROBLEMS - len(problems))])
             continue
         clean.append(CleanRow(number, name, code, sub_id, industry, *flags, year, left_on, issue_date, certificate_no))
+    elsewhere = _registered_elsewhere(row.credit_code for row in clean)
+    if elsewhere:
+        header, letter, _ = parsed.columns["credit_code"]
+        for row in clean:
+            if row.credit_code in elsewhere:
+                message = f"统一社会信用代码“{row.credit_code}”已登记在其他区县的企业名录中，不能导入本区"
+                problem_count += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(ImportProblem(parsed.sheet, row.row, f"{letter}（{header}）", message))
+        clean = [row for row in clean if row.credit_code not in elsewhere]
+        problems.sort(key=lambda p: p.row or 0)
     for (alias, sub_name), numbers in aliases.items():
         rows = "、".join(map(str, numbers[:5])) + ("等" if len(numbers) > 5 else "")
         parsed.notes.append(f"原表“{alias}” → {sub_name}（第{rows}行，共 {len(numbers)} 行）。")
@@ -380,6 +391,19 @@ def validate(parsed, today=None, progress=None):
             ImportProblem(None, None, None, f"……共 {problem_count} 处错误，以上只列出前 {len(problems)} 处。")
         )
     return clean, problems
+
+
+def _registered_elsewhere(codes):
+    """The credit codes among `codes` that belong to another district's firm (the code is unique
+    in the whole database, so such a row could neither be added nor may it move that firm)."""
+    found = set()
+    for chunk in _chunks(codes):
+        found.update(
+            Enterprise._base_manager.filter(credit_code__in=chunk)
+            .exclude(pk__in=Enterprise.objects.values("pk"))
+            .values_list("credit_code", flat=True)
+        )
+    return found
 
 
 # --- step 3: write ---------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import flags_visible_to, rows_visible_to
+from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
 from .choices import FlagKind, FlagState, Industry
@@ -104,8 +106,10 @@ class Enterprise(models.Model):
     tech_left_on = models.DateField("科技型企业退库日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-    objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
+    )
+    objects = DistrictScopedManager.of(EnterpriseQuerySet, "subdistrict")
 
     class Meta:
         verbose_name = "企业"
@@ -157,6 +161,16 @@ class HighTechRecognitionQuerySet(models.QuerySet):
         return {(row["sub_id"], row["year"]): (row["n"], row["not_renewed"]) for row in rows}
 
 
+class RecognitionHistoryManager(DistrictScopedHistoryManager):
+    """Certificates' history, scoped through their firms' history rather than today's firms, so
+    that a deleted firm's certificates stay in its district's history (registry indicators read
+    the registry as it stood at each month's end)."""
+
+    def get_super_queryset(self):
+        rows = HistoryManager.get_super_queryset(self)
+        return rows.filter(enterprise_id__in=Enterprise.history.values("id"))
+
+
 class HighTechRecognition(models.Model):
     """One high-tech enterprise certificate (高新技术企业证书) of a firm.
 
@@ -172,8 +186,10 @@ class HighTechRecognition(models.Model):
     issue_date = models.DateField("发证日期")
     valid_until = models.DateField("有效期至", editable=False)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-    objects = HighTechRecognitionQuerySet.as_manager()
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=RecognitionHistoryManager
+    )
+    objects = DistrictScopedManager.of(HighTechRecognitionQuerySet, "enterprise")
 
     class Meta:
         verbose_name = "高新技术企业认定"

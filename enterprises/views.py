@@ -20,7 +20,7 @@ from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.models import SubDistrict
-from targets.months import Month
+from targets.months import Month, month_from_query
 from targets.progress import plannable_months
 
 from . import changes, charts, forecast, jobs, reports, services, verification
@@ -110,15 +110,10 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
     template_name = "enterprises/reconcile.html"
 
     def get_context_data(self, **kwargs):
-        month, error = Month.current().previous(), None
-        if self.request.GET.get("month"):
-            try:
-                month = Month.parse(self.request.GET["month"])
-            except ValueError as exc:
-                error = str(exc)
+        month = month_from_query(self.request, Month.current().previous())
         rows, day = reports.reconciliation(self.request.user, month)
         moves = reports.attribution_changes(self.request.user, month)
-        return super().get_context_data(month=month, day=day, rows=rows, error=error, moves=moves, **kwargs)
+        return super().get_context_data(month=month, day=day, rows=rows, moves=moves, **kwargs)
 
 
 def import_view(request):

@@ -132,7 +132,7 @@ def attach_forecast(progress, outlook):
 
 
 def dashboard_context(month):
-    subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
+    subs = list(SubDistrict.objects.in_plan_order())
     progress = district_progress(month, subs)
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)

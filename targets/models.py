@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import plan_subdistricts_visible_to, rows_visible_to, subdistricts_visible_to
@@ -14,6 +15,55 @@ from .months import Month
 def plain_number(value):
     """470.00 -> "470", 0.50 -> "0.5": how the plan writes its figures."""
     return f"{value.normalize():f}"
+
+
+def district_ids():
+    """A subquery of the pk of the district this deployment serves (`settings.DISTRICT_SLUG`),
+    read when a query is built, so that a test or a benchmark run may switch districts."""
+    return District.objects.filter(slug=settings.DISTRICT_SLUG).values("pk")
+
+
+def _in_district(model, field):
+    """`{field}_id__in` the deployment's district's rows of the model `field` points to."""
+    target = model._meta.get_field(field).related_model
+    ids = district_ids() if target is District else target._default_manager.values("pk")
+    return {f"{field}_id__in": ids}
+
+
+class DistrictScopedManager(models.Manager):
+    """The default manager of every per-district model (sub-districts, plan figures, counts,
+    firms, certificates): only rows of the deployment's district (`DISTRICT_SLUG`), so that no
+    page, export, API, form or admin list can show another district's rows, however it is
+    written. Chongqing may keep several districts in one database (the city-scale benchmark).
+
+    `scope_field` is the foreign key that leads towards the district (a `…_id IN (…)`
+    subquery, no join, so `select_for_update()` locks only the model's own rows). Following a
+    foreign key (`count.subdistrict`) uses Django's plain base manager; code that must see
+    every district (load_plan, the city-scale generator, export_data) uses `_base_manager`.
+    """
+
+    scope_field = None
+
+    @classmethod
+    def of(cls, queryset_class, field):
+        """A manager with `queryset_class`'s methods scoped through `field` (an attribute, not an
+        __init__ argument: Django builds related managers by subclassing without arguments)."""
+        base = cls.from_queryset(queryset_class)
+        return type(f"{queryset_class.__name__}InDistrict", (base,), {"scope_field": field})()
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**_in_district(self.model, self.scope_field))
+
+
+class DistrictScopedHistoryManager(HistoryManager):
+    """The history of a per-district model, scoped as its rows are (see DistrictScopedManager)."""
+
+    scope_field = "subdistrict"
+
+    def get_super_queryset(self):
+        instance_model = self.model.instance_type
+        ids = _in_district(instance_model, self.scope_field)
+        return super().get_super_queryset().filter(**ids)
 
 
 class District(models.Model):
@@ -57,7 +107,7 @@ class SubDistrict(models.Model):
     category = models.CharField("类型", max_length=1, choices=Category.choices)
     seq = models.PositiveSmallIntegerField("序号")
 
-    objects = SubDistrictQuerySet.as_manager()
+    objects = DistrictScopedManager.of(SubDistrictQuerySet, "district")
 
     class Meta:
         verbose_name = "街镇"
@@ -115,8 +165,10 @@ class PlanFigure(models.Model):
     year = models.PositiveSmallIntegerField("年份", choices=[(y, f"{y}年") for y in ALL_YEARS])
     value = models.PositiveIntegerField("数量（家）")
 
-    objects = PlanFigureQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    objects = DistrictScopedManager.of(PlanFigureQuerySet, "subdistrict")
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
+    )
 
     class Meta:
         verbose_name = "目标任务分解"
@@ -227,8 +279,10 @@ class MonthlyCount(models.Model):
     )
     updated_at = models.DateTimeField("填报时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-    objects = MonthlyCountQuerySet.as_manager()
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
+    )
+    objects = DistrictScopedManager.of(MonthlyCountQuerySet, "subdistrict")
 
     class Meta:
         verbose_name = "月度数据"

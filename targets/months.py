@@ -4,10 +4,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.utils import timezone
 
+from .choices import PLAN_YEARS
+
 FIRST_MONTH = (2023, 1)  # the plan's first month; 2022's year-end comes from the plan itself
-_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+_PATTERN = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +66,31 @@ class Month:
     def is_loggable(self):
         """Counts are logged from 2023-01 through the current month."""
         return Month.first() <= self <= Month.current()
+
+
+LAST_PLAN_MONTH = Month(PLAN_YEARS[-1], 12)
+
+
+def parse_plan_month(text, last=None, first=None):
+    """The one reader of a month a visitor typed (a page's ?month=, an API's month, a URL): a
+    Month from 2023-01 through `last` (default: this month, never past 2027-12). ValueError
+    with a Chinese message for anything else ("0000-01", "2025-13", "2022-12", "9999-12")."""
+    month = Month.parse(text)
+    first, last = first or Month.first(), last or min(Month.current(), LAST_PLAN_MONTH)
+    if not first <= month <= last:
+        raise ValueError(f"月份“{text}”不在计划期内（{first} 至 {last}）")
+    return month
+
+
+def month_from_query(request, default, name="month", last=None):
+    """A page's ?month=: `default` when absent; a month `parse_plan_month` refuses is a 404."""
+    raw = request.GET.get(name)
+    if not raw:
+        return default
+    try:
+        return parse_plan_month(raw, last)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
 
 
 def month_range(start, end):

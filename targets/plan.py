@@ -42,8 +42,11 @@ PLAN_REASON = "载入实施方案（load_plan）"
 
 
 def upsert(model, report, label, lookup, values):
-    """Create or update one row; count it in `report` only if something changed."""
-    obj = model.objects.filter(**lookup).first()
+    """Create or update one row; count it in `report` only if something changed.
+
+    Beibei's plan is loaded whichever district this deployment serves (`_base_manager`: every
+    district's rows, see `targets.models.DistrictScopedManager`)."""
+    obj = model._base_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj._change_reason = PLAN_REASON  # kept by the models with history

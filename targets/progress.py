@@ -10,9 +10,7 @@ from django.db.models import Count, Max, Sum
 from . import metrics
 from .choices import BASE_YEAR, PLAN_YEARS, Metric
 from .models import MonthlyCount, PlanFigure, SubDistrict
-from .months import Month, month_range
-
-LAST_PLAN_MONTH = Month(PLAN_YEARS[-1], 12)
+from .months import LAST_PLAN_MONTH, Month, month_range
 
 
 @dataclass
@@ -249,8 +247,7 @@ def district_progress(month, subdistricts=None):
     sub-districts. Ranks are over the whole district, whoever looks at them.
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
-    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
-        district__slug=settings.DISTRICT_SLUG).in_plan_order())  # fmt: skip
+    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.in_plan_order())
     figures = _plan(subs)
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}

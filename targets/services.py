@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+
+from beibei_dashboard.races import SavedMeanwhile, first_write
 
 from . import metrics
 from .choices import BASE_YEAR, CountSource, Metric
@@ -94,7 +95,7 @@ def previous_values(month, subdistricts):
 
 def district_subdistricts():
     """The sub-districts whose counts the bureau logs: those of this deployment's district."""
-    return SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+    return SubDistrict.objects.in_plan_order()
 
 
 def plan_month(month, entries, subdistricts=None):
@@ -217,7 +218,11 @@ def save_month(
         row._change_reason = why
         row._history_user = user
         row.full_clean(validate_unique=False)
-        row.save()
+        try:
+            with first_write():  # an empty cell saved by two people at once: the first wins
+                row.save()
+        except SavedMeanwhile as exc:
+            raise CountsRejected([f"{_describe(cell)}：{exc}"]) from exc
         written.append(cell)
     return written
 

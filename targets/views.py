@@ -1,4 +1,6 @@
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,22 +24,39 @@ from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
 from .importers import drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
-from .months import Month, loggable_months
+from .months import Month, loggable_months, month_from_query, parse_plan_month
 from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
 logger = logging.getLogger(__name__)
 
 
+# /healthz asks the database from one thread of its own, on that thread's persistent connection,
+# and waits at most HEALTHZ_TIMEOUT seconds: a database that hangs (accepts and never answers)
+# gives a 503 in time instead of a worker that hangs with it.
+_health_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+
+
+def database_answers():
+    try:
+        connection.close_if_unusable_or_obsolete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        connection.close()
+        raise
+
+
 @never_cache
 @login_not_required
 def healthz(request):
     """For the load balancer: 200 when the database answers, 503 (not a 500 page) when not."""
+    future = _health_checker.submit(database_answers)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        logger.exception("healthz: the database did not answer")
+        future.result(timeout=settings.HEALTHZ_TIMEOUT)
+    except (DatabaseError, FutureTimeout) as exc:
+        future.cancel()
+        logger.error("healthz: the database did not answer: %s", exc or "timed out")
         return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
@@ -57,16 +76,7 @@ def selected_month(request):
     month (every sub-district reported both metrics); a partial month is opened explicitly."""
     months = plannable_months()
     latest = min(latest_logged_month(), months[-1])
-    raw = request.GET.get("month")
-    if raw:
-        try:
-            month = Month.parse(raw)
-        except ValueError:
-            raise Http404("月份格式不对") from None
-        if month not in months:
-            raise Http404("该月份不在计划期内")
-    else:
-        month = min(default_month(), months[-1])
+    month = month_from_query(request, None) or min(default_month(), months[-1])
     # The picker offers months with data first, never an empty current month on top.
     return month, [m for m in months if m <= max(month, latest)]
 
@@ -344,7 +354,7 @@ class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView)
 
 def api_progress(request):
     try:
-        month = Month.parse(request.GET["month"]) if request.GET.get("month") else default_month()
+        month = parse_plan_month(request.GET["month"]) if request.GET.get("month") else default_month()
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
 from targets.models import HEADLINE_REFUSAL, Indicator
-from targets.months import Month
+from targets.months import Month, parse_plan_month
 
 from . import supervision
 from .choices import ReportStatus
@@ -138,13 +138,14 @@ class IndicatorValueForm(forms.Form):
         return indicator
 
     def clean_month(self):
+        text = self.cleaned_data["month"].strip()
         try:
-            month = Month.parse(self.cleaned_data["month"].strip())
+            if Month.parse(text).is_future():
+                raise forms.ValidationError("数据月份不能晚于本月。")
+            # from the plan's base year-end (2022-12) through this month
+            return parse_plan_month(text, first=Month.first().previous())
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
-        if month.is_future():
-            raise forms.ValidationError("数据月份不能晚于本月。")
-        return month
 
 
 class TaskContributionForm(forms.Form):

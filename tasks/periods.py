@@ -8,10 +8,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from targets.months import Month
+from targets.months import LAST_PLAN_MONTH, Month
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,18 @@ class Period:
     def parse(cls, text):
         """'2026-10' or '2026-Q3' -> Period; ValueError with a Chinese message otherwise."""
         text = (text or "").strip()
-        match = _MONTH.match(text)
-        if match:
-            month = int(match.group(2))
-            if not 1 <= month <= 12:
-                raise ValueError(f"报告期“{text}”的月份不在 1–12 之间")
-            return cls(int(match.group(1)), month=month)
-        match = _QUARTER.match(text)
-        if match:
-            return cls(int(match.group(1)), quarter=int(match.group(2)))
-        raise ValueError(f"报告期“{text}”格式不对，应为月份 2026-10 或季度 2026-Q3")
+        match = _MONTH.match(text) or _QUARTER.match(text)
+        if not match:
+            raise ValueError(f"报告期“{text}”格式不对，应为月份 2026-10 或季度 2026-Q3")
+        year = int(match.group(1))
+        if not Month.first().year <= year <= LAST_PLAN_MONTH.year:
+            raise ValueError(f"报告期“{text}”不在计划期内（{Month.first().year}—{LAST_PLAN_MONTH.year}年）")
+        if match.re is _QUARTER:
+            return cls(year, quarter=int(match.group(2)))
+        month = int(match.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(f"报告期“{text}”的月份不在 1–12 之间")
+        return cls(year, month=month)
 
     @classmethod
     def of_month(cls, month):

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from beibei_dashboard.races import first_write
 from targets.models import IndicatorValue
 from targets.months import Month
 
@@ -42,7 +43,8 @@ def save_report(*, task, user, fields, values, uploads=(), remove=(), report=Non
     report.submitted_by = user
     report.submitted_at = timezone.now()
     report.review_state = ReviewState.SUBMITTED
-    _with_history(report, user, reason).save()
+    with first_write():  # two first reports of one period: one is saved, the other told so
+        _with_history(report, user, reason).save()
 
     existing = {v.target_id: v for v in report.values.all()} if not creating else {}
     for target, value in values.items():
@@ -114,7 +116,8 @@ def record_indicator_value(*, indicator, month, value, note, user):
     else:
         reason = f"更正（原值 {row.value}）"
     row.value, row.note, row.recorded_by = value, note, user
-    _with_history(row, user, reason).save()
+    with first_write():  # two first values for a month: one is saved, the other told so
+        _with_history(row, user, reason).save()
     return row
 
 

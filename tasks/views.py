@@ -9,6 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from beibei_dashboard.evidence import content_type_for
+from beibei_dashboard.races import SavedMeanwhile
 from beibei_dashboard.tables import XlsxExportMixin, content_disposition
 from targets.indicators import indicator_rows
 from targets.models import Indicator
@@ -93,17 +94,21 @@ def report_form(request, number=None, pk=None):
         scope.check_can_edit_report(request.user, report)
     form = TaskReportForm(request.POST or None, request.FILES or None, instance=report, task=task)
     if request.method == "POST" and form.is_valid():
-        services.save_report(
-            task=task,
-            user=request.user,
-            fields=form.report_fields,
-            values=form.target_values,
-            uploads=form.cleaned_data["attachments"],
-            remove=form.cleaned_data.get("remove_attachments") or (),
-            report=report,
-        )
-        messages.success(request, "进展报告已提交。")
-        return redirect("tasks:keytask_detail", number=task.number)
+        try:
+            services.save_report(
+                task=task,
+                user=request.user,
+                fields=form.report_fields,
+                values=form.target_values,
+                uploads=form.cleaned_data["attachments"],
+                remove=form.cleaned_data.get("remove_attachments") or (),
+                report=report,
+            )
+        except SavedMeanwhile as exc:
+            form.add_error(None, str(exc))  # the form comes back with what was typed
+        else:
+            messages.success(request, "进展报告已提交。")
+            return redirect("tasks:keytask_detail", number=task.number)
     period = report.period_obj if report else Period.of_month(supervision.open_period(timezone.localdate())[0])
     context = {"form": form, "task": task, "report": report, "contributions": contribution_status(task, period)}
     return render(request, "tasks/taskreport_form.html", context)
@@ -199,11 +204,19 @@ def indicator_record(request):
     form = IndicatorValueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.record_indicator_value(
-            indicator=data["indicator"], month=data["month"], value=data["value"], note=data["note"], user=request.user
-        )
-        messages.success(request, f"已录入 {data['indicator'].name} {data['month'].label} 的数值。")
-        return redirect("tasks:indicator_list")
+        try:
+            services.record_indicator_value(
+                indicator=data["indicator"],
+                month=data["month"],
+                value=data["value"],
+                note=data["note"],
+                user=request.user,
+            )
+        except SavedMeanwhile as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已录入 {data['indicator'].name} {data['month'].label} 的数值。")
+            return redirect("tasks:indicator_list")
     recordable = Indicator.objects.filter(metric="")
     return render(request, "tasks/indicatorvalue_form.html", {"form": form, "recordable": recordable})
 

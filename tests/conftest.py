@@ -16,6 +16,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the plan loaded, as after `make run`."""
     with django_db_blocker.unblock():
         load_plan()
+    yield
+    # /healthz keeps a connection in its own thread (targets.views): close it, or the test
+    # database cannot be dropped.
+    from django.db import connections
+
+    from targets.views import _health_checker
+
+    with django_db_blocker.unblock():
+        _health_checker.submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture(autouse=True)

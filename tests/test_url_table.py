@@ -9,10 +9,16 @@ Roles: B bureau staff (区科技局), L leadership, O the official of 天生街�
 区经济信息委, A anonymous. The data: 2026-10 counted everywhere and its bulletin published,
 2026-09 counted but not published, a firm in 天生 and one in 水土, a report with evidence on
 task 2 (led by 区经济信息委, shared by 各镇街) and one on task 1 (区科技局 alone).
+
+The whole table runs twice: on Beibei's data alone, and beside three other districts' data in
+the same database (`tests.other_districts`), where no answer may show another district's name,
+slug, firm or figure and their addresses answer 404.
 """
 
 import datetime as dt
 import io
+import json
+import zipfile
 
 import openpyxl
 import pytest
@@ -25,13 +31,14 @@ from assessment.services import publish as publish_assessment
 from assessment.services import save_scheme
 from bulletins.services import publish
 from demo.services import seed_demo_counts
-from enterprises.models import ImportJob
+from enterprises.models import Enterprise, ImportJob
 from enterprises.verification import raise_flag
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.services import save_contribution, save_report
 from tests.conftest import make_user
 from tests.enterprises.helpers import firm
+from tests.other_districts import leaked, make_other_districts
 from tests.tasks.conftest import pdf_upload
 from tests.test_security import inline_code
 
@@ -56,7 +63,11 @@ EXPECTED = {
     "healthz": [("/healthz", row(200, 200, 200, 200, 200))],
     "login": [("/accounts/login/", row(200, 200, 200, 200, 200))],
     "logout": [("/accounts/logout/", row(405, 405, 405, 405))],  # POST only
-    "admin": [("/admin/", row(200, 302, 302, 302))],  # the admin's own login for non-staff
+    "admin": [("/admin/", row(200, 302, 302, 302))],
+    "lockout_list": [("/accounts/locked/", BUREAU_ONLY)],
+    "lockout_unlock": [
+        ("/accounts/locked/unlock/", row(405, 405, 405, 405))
+    ],  # POST only  # the admin's own login for non-staff
     # targets
     "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
     "targets:rules": [("/rules/", EVERYONE)],  # 口径说明: how every judgement is made
@@ -179,6 +190,16 @@ EXPECTED = {
 }
 
 
+# Only in the second run: other districts' addresses, as Beibei's users might type them.
+OTHER_DISTRICT_CASES = [
+    ("/subdistricts/leak-jia-01/", row(404, 404, 404, 404)),
+    ("/subdistricts/leak-yi-02/?export=xlsx", row(404, 404, 404, 404)),
+    ("/enterprises/{other_firm}/", row(404, 404, 404, 403)),  # units never read the registry
+    ("/counts/2026-10/history/?subdistrict=leak-jia-01", row(404, 404, 404, 403)),
+    ("/enterprises/?subdistrict=leak-jia-01", NOT_UNITS),
+]
+
+
 def url_names(resolver=None, namespace=""):
     """Every named URL of the project; the admin (its own permission system) counts as one."""
     names = set()
@@ -200,10 +221,11 @@ def test_every_url_is_in_the_table():
     assert EXPECTED.keys() - url_names() == set(), "the table names a URL that no longer exists"
 
 
-@pytest.fixture
-def world(db, settings, tmp_path):
+@pytest.fixture(params=["beibei_alone", "beside_other_districts"])
+def world(request, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+        markers = make_other_districts() if request.param == "beside_other_districts" else set()
         users = {
             "B": make_user("bureau_user", Role.BUREAU),
             "L": make_user("leader_user", Role.LEADER),
@@ -258,27 +280,45 @@ def world(db, settings, tmp_path):
                 created_by=users["B"], file_name="名录.xlsx", stored_as="job-x.xlsx", step="previewed",
                 summary={"rows": 5000, "created": 5000, "updated": 0, "unchanged": 0, "recognitions_added": 10},
             ).pk,
+            "other_firm": Enterprise._base_manager.exclude(subdistrict__district__slug="beibei").values("pk")[:1],
         }  # fmt: skip
-        yield users, ids
+        ids["other_firm"] = ids["other_firm"][0]["pk"] if markers else 0
+        yield users, ids, markers
 
 
 def test_every_url_answers_every_role_as_the_table_says(world, client, login):
-    users, ids = world
+    users, ids, markers = world
     clients = {role: login(user) for role, user in users.items()} | {"A": client}
-    wrong, pages = [], 0
+    wrong, leaks, pages = [], [], 0
+    table = [(name, path, expected) for name, cases in EXPECTED.items() for path, expected in cases]
+    if markers:
+        table += [("other district", path, expected) for path, expected in OTHER_DISTRICT_CASES]
     with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        for name, cases in EXPECTED.items():
-            for path, expected in cases:
-                url = path.format(**ids)
-                for role in ROLES:
-                    response = clients[role].get(url)
-                    if response.status_code != expected[role]:
-                        wrong.append(f"{name} {url} {role}: {response.status_code}, table says {expected[role]}")
-                    elif response.status_code == 200:
-                        pages += 1
-                        check_body(url, role, response)
+        for name, path, expected in table:
+            url = path.format(**ids)
+            for role in ROLES:
+                response = clients[role].get(url)
+                if response.status_code != expected[role]:
+                    wrong.append(f"{name} {url} {role}: {response.status_code}, table says {expected[role]}")
+                elif response.status_code == 200:
+                    pages += 1
+                    check_body(url, role, response)
+                found = [m for m in leaked(markers, readable_text(response)) if m not in url]  # may echo the query
+                if found:
+                    leaks.append(f"{url} {role}: {found[:5]}")
     assert wrong == [], "\n".join(wrong)
+    assert leaks == [], "other districts' data shown:\n" + "\n".join(leaks)
     assert pages > 140  # the 200 answers checked for inline code and formulas
+
+
+def readable_text(response):
+    """Everything a response says, including inside .xlsx / .docx (zip of XML) files."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    text = body.decode("utf-8", "replace")
+    return text + (json.dumps(json.loads(text), ensure_ascii=False) if text.startswith(("{", "[")) else "")
 
 
 def check_body(url, role, response):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from demo.services import seed_demo_counts
 from enterprises.models import Enterprise
 from targets import freshness
-from targets.models import District, MonthlyCount, SubDistrict
+from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
 from targets.services import save_month
 
@@ -68,14 +68,29 @@ def test_a_cached_page_costs_fewer_queries_than_a_computed_one(login, leader, dj
 def test_generate_scale_data_fills_a_city_and_refuses_to_run_twice():
     call_command("generate_scale_data", "--subdistricts", "60", "--enterprises", "200", "--seed", "3")
     assert District.objects.count() == 38
-    assert SubDistrict.objects.count() == 60
-    assert SubDistrict.objects.filter(district__slug="beibei").count() == 17
-    other = SubDistrict.objects.exclude(district__slug="beibei").first()
-    assert other.plan_figures.count() == 12
-    months = MonthlyCount.objects.filter(subdistrict=other).values("month").distinct().count()
+    assert SubDistrict._base_manager.count() == 60
+    assert SubDistrict._base_manager.filter(district__slug="beibei").count() == 17
+    other = SubDistrict._base_manager.exclude(district__slug="beibei").first()
+    assert PlanFigure._base_manager.filter(subdistrict=other).count() == 12
+    months = MonthlyCount._base_manager.filter(subdistrict=other).values("month").distinct().count()
     assert months == 46  # 2023-01 .. 2026-10, the month before "today"
-    assert Enterprise.objects.count() == 200
-    assert Enterprise.history.count() == 200
-    assert MonthlyCount.history.filter(subdistrict_id=other.pk).count() == 2 * 46
+    assert Enterprise._base_manager.count() == 200
+    assert Enterprise.history.model._base_manager.count() == 200
+    assert MonthlyCount.history.model._base_manager.filter(subdistrict_id=other.pk).count() == 2 * 46
+    # The deployment's own district (DISTRICT_SLUG) is all its default managers show.
+    assert SubDistrict.objects.count() == 17
+    assert not MonthlyCount.objects.filter(subdistrict=other).exists()
+    assert not MonthlyCount.history.filter(subdistrict_id=other.pk).exists()
+    beibei_firms = Enterprise._base_manager.filter(subdistrict__district__slug="beibei").count()
+    assert Enterprise.objects.count() == beibei_firms < 200
     with pytest.raises(CommandError, match="已有规模测试数据"):
         call_command("generate_scale_data", "--subdistricts", "60", "--enterprises", "10")
+
+
+def test_generate_scale_data_in_the_background_is_done_by_the_worker(settings, capsys):
+    """`--background` only queues the job; the worker (here the immediate backend) builds it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    call_command("generate_scale_data", "--subdistricts", "30", "--enterprises", "50", "--seed", "4", "--background")
+    assert "已交给后台任务" in capsys.readouterr().out
+    assert SubDistrict._base_manager.count() == 30
+    assert Enterprise._base_manager.count() == 50

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo import jobs
 from demo.scale import AlreadyGenerated, generate
 
 
@@ -15,10 +16,19 @@ class Command(BaseCommand):
         parser.add_argument("--subdistricts", type=int, default=1000, help="街镇总数（含北碚区，默认 1000）")
         parser.add_argument("--enterprises", type=int, default=100_000, help="企业数量（默认 100000）")
         parser.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
+        parser.add_argument("--background", action="store_true", help="交给后台任务（db_worker）生成，命令立即返回")
 
     def handle(self, *args, **options):
         if options["enterprises"] < 0:
             raise CommandError("企业数量不能为负数。")
+        if options["background"]:
+            result = jobs.generate_scale_data.enqueue(options["subdistricts"], options["enterprises"], options["seed"])
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已交给后台任务（编号 {result.id}），由 manage.py db_worker 生成；完成情况见其日志。"
+                )
+            )
+            return
         started = time.perf_counter()
         try:
             report = generate(

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command(
             "dumpdata",
+            format="exactjson",  # timestamps to the microsecond; loaddata reads it as .json
             natural_foreign=True,
+            use_base_manager=True,  # every district's rows, not only DISTRICT_SLUG's
             exclude=EXCLUDED,
             output=options["file"],
             verbosity=0,
