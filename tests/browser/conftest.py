@@ -8,6 +8,7 @@ Content-Security-Policy violation may occur.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,6 +78,43 @@ class Watched:
         outside = [url for url in outside if urlsplit(url).netloc != server]
         assert outside == [], f"requests that left the machine: {outside}"
         assert self.errors == [], "\n".join(self.errors)
+
+
+class OneRequestAtATime:
+    """Static files, then Django, for one request at a time.
+
+    On SQLite the live server's threads share the test database's one in-memory connection;
+    two requests on it at once (a download and the favicon, say) can deadlock inside SQLite
+    and hang the run. The response is read to the end inside the lock.
+    """
+
+    lock = threading.Lock()
+
+    def __init__(self, application):
+        from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+        self.handler = StaticFilesHandler(application)
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.handler(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, answering one request at a time (see OneRequestAtATime)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"), start=False)
+    server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
