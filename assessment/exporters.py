@@ -1,17 +1,9 @@
 """The assessment result as rows, then as xlsx and as a GB/T 9704 Word annex (rows first, format second)."""
 
 import io
-from urllib.parse import quote
 
 from beibei_dashboard.tables import safe_cell
 from targets.choices import Category
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def disposition(filename):
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _rate(value):

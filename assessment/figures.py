@@ -14,7 +14,7 @@ from targets.models import PlanFigure, SubDistrict
 from targets.months import Month, month_range
 from targets.progress import district_progress
 from tasks import supervision
-from tasks.choices import TaskKind
+from tasks.choices import ReviewState, TaskKind
 from tasks.contributions import contributing_units
 from tasks.models import KeyTask, TaskContribution, TaskReport, Unit
 from tasks.periods import Period
@@ -97,10 +97,11 @@ def unit_rates(year, today):
     tasks = list(KeyTask.objects.with_units())
     units = list(Unit.objects.filter(all_subdistricts=False))
     reports = {}
-    for task_id, period, status, at in TaskReport.objects.counted().values_list(
-        "task_id", "period", "status", "submitted_at"
+    for task_id, period, status, at, review_state in TaskReport.objects.counted().values_list(
+        "task_id", "period", "status", "submitted_at", "review_state"
     ):
-        reports.setdefault(task_id, []).append((Period.parse(period), status, at))
+        fact = supervision.ReportFact(Period.parse(period), status, at, accepted=review_state == ReviewState.ACCEPTED)
+        reports.setdefault(task_id, []).append(fact)
     per_task = {
         t.pk: scoring.report_months(reports.get(t.pk, []), months, supervision.deadline_of, _local_date)
         for t in tasks

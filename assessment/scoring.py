@@ -83,17 +83,18 @@ def ranks(totals):
 def report_months(reports, months, deadline_of, local_date):
     """(due, covered, on_time) months of one task's reports over `months`.
 
-    `reports`: (Period, status, submitted_at) of its counted reports. A month is due unless a
-    report said "已完成" for a period that ended before it; covered when a counted report covers
-    it; on time when such a report was submitted by the month's deadline (`deadline_of(month)`,
-    a date; `local_date(submitted_at)` the day it was submitted).
+    `reports`: `supervision.ReportFact`s of its counted reports. A month is due unless a report
+    said "已完成" for a period that ended before it and the bureau accepted it (as supervision
+    judges overdue); covered when a counted report covers it; on time when such a report was
+    submitted by the month's deadline (`deadline_of(month)`, a date; `local_date(submitted_at)`
+    the day it was submitted).
     """
     due = covered = on_time = 0
     for month in months:
-        if any(status == "done" and period.end < month.date for period, status, _ in reports):
+        if any(r.accepted_done and r.period.end < month.date for r in reports):
             continue
         due += 1
-        covering = [local_date(at) for period, _, at in reports if period.covers(month)]
+        covering = [local_date(r.submitted_at) for r in reports if r.period.covers(month)]
         if covering:
             covered += 1
             if min(covering) <= deadline_of(month):

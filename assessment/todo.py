@@ -9,12 +9,11 @@ decided by `accounts.scope`. The same list feeds the page, the menu count and `s
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import scope
-from bulletins.models import BulletinVersion
+from bulletins import services as bulletins
 from enterprises.models import AttributionFlag
 from targets.choices import PLAN_YEARS
 from targets.models import MonthlyCount, SubDistrict
@@ -59,7 +58,7 @@ def _reports_due(user, today):
     """Overdue reports (the checked month) and the report of the open month not yet filed."""
     owed = scope.owes_reports(user, KeyTask.objects.all())
     open_month, open_deadline = supervision.open_period(today)
-    rows = task_status_rows(owed, today)
+    rows = task_status_rows(owed, today, judge_targets=False)
     covered = {}
     for task_id, period in TaskReport.objects.counted().filter(task__in=owed).values_list("task_id", "period"):
         covered.setdefault(task_id, set()).update(Period.parse(period).months)
@@ -70,7 +69,8 @@ def _reports_due(user, today):
         if row.assessment.overdue:
             text = f"{name}{row.checked_month.label}进展报告已逾期（截止{row.deadline:%Y-%m-%d}）"
             out.append(TodoItem("进展报告", text, new))
-        finished = row.latest is not None and row.latest.status == "done"
+        # 已完成 ends the reports only once accepted, as supervision judges overdue
+        finished = row.latest is not None and row.latest.accepted_done
         if row.checked_month != open_month and not finished and open_month not in covered.get(task.pk, ()):
             out.append(TodoItem("进展报告", f"{name}{open_month.label}进展报告，{open_deadline:%Y-%m-%d}前提交", new))
     return out
@@ -155,19 +155,8 @@ def _month_and_bulletin(today):
     elif not status.locked:
         text = f"{month.label}数据已齐，月通报待发布"
         out.append(TodoItem("月通报", text, reverse("bulletins:bulletin_detail", args=[month])))
-    last_published = (
-        BulletinVersion.objects.filter(bulletin__month=OuterRef("month")).order_by("-number").values("published_at")[:1]
-    )
-    stale = (
-        MonthlyCount.objects.filter(month__in=BulletinVersion.objects.values("bulletin__month"))
-        .annotate(published=Subquery(last_published))
-        .filter(updated_at__gt=F("published"))
-        .order_by("month")
-        .values_list("month", flat=True)
-        .distinct()
-    )
-    for day in stale:
-        changed = Month.of(day)
+    # the same count of corrections the bulletin pages show (values that differ from the published ones)
+    for changed in sorted(bulletins.pending_revisions()):
         text = f"{changed.label}月通报发布后数据有更正，待修订发布"
         out.append(TodoItem("月通报", text, reverse("bulletins:bulletin_detail", args=[changed])))
     return out

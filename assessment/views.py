@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import scope
+from beibei_dashboard.tables import docx_response, xlsx_response
 from targets.choices import PLAN_YEARS
 
 from . import catalogue, exporters, figures, services, todo
@@ -17,6 +18,13 @@ def _year(year):
     if year not in PLAN_YEARS:
         raise Http404("考核年度应为2023—2027年。")
     return year
+
+
+def _running(user, year):
+    """The year's running score if the user sees it and the year has begun, else None."""
+    if scope.sees_running_assessment(user) and year <= timezone.localdate().year:
+        return figures.results(services.scheme_for(year))
+    return None
 
 
 def assessment_index(request):
@@ -32,9 +40,7 @@ def assessment_detail(request, year):
     today = timezone.localdate()
     scheme = services.scheme_for(year)
     result = services.latest_result(year)
-    running = None
-    if scope.sees_running_assessment(request.user) and year <= today.year:
-        running = figures.results(scheme, today)
+    running = _running(request.user, year)
     context = {
         "year": year,
         "years": figures.assessable_years(today) or [PLAN_YEARS[0]],
@@ -90,23 +96,20 @@ def _export_figures(request, year):
     result = services.latest_result(_year(year))
     if result:
         return services.visible_part(result.figures, subject), result
-    if not scope.sees_running_assessment(request.user):
+    running = _running(request.user, year)
+    if running is None:
         raise Http404(f"{year}年考核结果尚未发布。")
-    return figures.results(services.scheme_for(year)), None
+    return running, None
 
 
 def export_xlsx(request, year):
     data, result = _export_figures(request, year)
-    response = HttpResponse(exporters.result_xlsx(data, result), content_type=exporters.XLSX)
-    response["Content-Disposition"] = exporters.disposition(f"{year}年度考核结果.xlsx")
-    return response
+    return xlsx_response(exporters.result_xlsx(data, result), f"{year}年度考核结果.xlsx")
 
 
 def export_docx(request, year):
     data, result = _export_figures(request, year)
-    response = HttpResponse(exporters.result_docx(data, result), content_type=exporters.DOCX)
-    response["Content-Disposition"] = exporters.disposition(f"{year}年度考核结果.docx")
-    return response
+    return docx_response(exporters.result_docx(data, result), f"{year}年度考核结果.docx")
 
 
 def api_assessment(request):
@@ -127,10 +130,8 @@ def api_assessment(request):
     payload = {
         "year": year,
         "published": services.visible_part(result.figures, subject) | {"version": result.number} if result else None,
-        "running": None,
+        "running": _running(request.user, year),
     }
-    if scope.sees_running_assessment(request.user) and year <= timezone.localdate().year:
-        payload["running"] = figures.results(services.scheme_for(year))
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 

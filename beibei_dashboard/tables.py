@@ -120,10 +120,18 @@ class XlsxExportMixin(ExportMixin):
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def xlsx_response(data, filename):
     """An xlsx download with a Chinese file name that Excel, WPS and every browser keep."""
     response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def docx_response(data, filename):
+    """A Word download with a Chinese file name that Word, WPS and every browser keep."""
+    response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response

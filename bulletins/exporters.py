@@ -20,9 +20,6 @@ from targets.months import Month
 from . import text
 from .docx_template import ANNEX_COLUMNS
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 RANKING_COLUMNS = [
     # (group, header, key, kind)
     ("", "排名", "rank", "int"),

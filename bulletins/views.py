@@ -1,18 +1,17 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.tables import content_disposition, xlsx_response
+from beibei_dashboard.tables import docx_response, xlsx_response
 from targets import freshness
 from targets.charts import as_json
 from targets.progress import latest_logged_month, plannable_months
 
 from . import charts, exporters, services, text
-from .exporters import DOCX_TYPE
 from .forms import BulletinPublishForm, BulletinSettingsForm, BulletinTemplateForm
 from .models import BulletinSettings, BulletinTemplate
 
@@ -111,9 +110,7 @@ def bulletin_export(request, month, fmt):
     name = f"北碚区高科双企月通报{month}{suffix}"
     if fmt == "xlsx":
         return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
-    response = HttpResponse(services.bulletin_docx(view), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition(f"{name}.docx")
-    return response
+    return docx_response(services.bulletin_docx(view), f"{name}.docx")
 
 
 class BulletinPublishView(RoleRequiredMixin, FormView):
@@ -203,6 +200,4 @@ def bulletin_template_download(request, which):
     """The template in use (`current`) or the one shipped with the application (`default`)."""
     scope.check_role(request.user, Role.BUREAU)
     data, _, label = services.active_template() if which == "current" else services.shipped_template()
-    response = HttpResponse(data, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition(f"月通报Word模板_{label}.docx")
-    return response
+    return docx_response(data, f"月通报Word模板_{label}.docx")

@@ -125,7 +125,10 @@ def _registry_values(tasks, month):
     return out
 
 
-def task_status_rows(queryset, today=None):
+def task_status_rows(queryset, today=None, judge_targets=True):
+    """A TaskStatusRow per key task. `judge_targets=False` skips the quantitative targets (and
+    the registry replay they may need): for callers that only ask about reports (overdue,
+    accepted 已完成), such as the 待办 list; the rows' colours then ignore the targets."""
     today = today or timezone.localdate()
     checked, deadline = supervision.checked_period(today)
     tasks = list(queryset.tasks().with_units())
@@ -142,11 +145,12 @@ def task_status_rows(queryset, today=None):
         "target_id", "report__period", "report__submitted_at", "value"
     )
     latest = supervision.latest_values((t, Period.parse(p), at, v) for t, p, at, v in value_rows)
-    registry = _registry_values(tasks, Month.of(today).previous())  # the last month whose end has passed
+    # the last month whose end has passed
+    registry = _registry_values(tasks, Month.of(today).previous()) if judge_targets else {}
     rows = []
     for task in tasks:
         progress = []
-        for target in task.targets.all():
+        for target in task.targets.all() if judge_targets else ():
             value, period = registry.get(target.registry_code) or latest.get(target.pk, (None, None))
             progress.append(judge_target(target, value, period))
         assessment = supervision.assess(

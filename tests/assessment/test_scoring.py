@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from assessment import catalogue, scoring
 from tasks.periods import Period
+from tasks.supervision import ReportFact
 
 
 def test_points_are_linear_between_the_zero_and_full_lines():
@@ -36,12 +37,25 @@ def test_report_months_coverage_and_timeliness():
         nxt = month.next()
         return dt.date(nxt.year, nxt.month, 10)
 
-    reports = [
-        (Period.parse("2026-Q1"), "normal", dt.date(2026, 4, 8)),  # on time for March only
-        (Period.parse("2026-05"), "done", dt.date(2026, 6, 20)),  # late; June no longer due
-    ]
-    due, covered, on_time = scoring.report_months(reports, months, deadline, lambda d: d)
+    quarter = ReportFact(Period.parse("2026-Q1"), "normal", dt.date(2026, 4, 8))  # on time for March only
+    done = ReportFact(Period.parse("2026-05"), "done", dt.date(2026, 6, 20), accepted=True)  # late; June not due
+    due, covered, on_time = scoring.report_months([quarter, done], months, deadline, lambda d: d)
     assert (due, covered, on_time) == (5, 4, 1)
+
+
+def test_an_unaccepted_done_report_leaves_the_next_months_due():
+    """已完成 ends the reports only once the bureau accepts it, as supervision judges overdue."""
+    months = Period.parse("2026-Q2").months  # Apr–Jun
+    done = ReportFact(Period.parse("2026-04"), "done", dt.date(2026, 5, 5), accepted=False)
+
+    def deadline(month):
+        nxt = month.next()
+        return dt.date(nxt.year, nxt.month, 10)
+
+    # April covered and on time; May and June still due and not covered
+    assert scoring.report_months([done], months, deadline, lambda d: d) == (3, 1, 1)
+    accepted = ReportFact(done.period, "done", done.submitted_at, accepted=True)
+    assert scoring.report_months([accepted], months, deadline, lambda d: d) == (1, 1, 1)
 
 
 def test_scale_to_full_only_when_some_items_do_not_apply():

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from assessment.todo import items_for
+from bulletins import services as bulletins
 from bulletins.services import publish
 from demo.services import seed_demo_counts
 from enterprises.choices import FlagKind
@@ -16,7 +17,7 @@ from enterprises.verification import raise_flag
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from tasks.models import KeyTask
-from tasks.services import return_report, save_contribution
+from tasks.services import accept_report, return_report, save_contribution
 from tests.enterprises.helpers import firm
 from tests.tasks.conftest import at, file_report
 
@@ -79,6 +80,12 @@ def test_a_corrected_published_month_asks_for_a_revision(bureau):
         count.value += 1
         count.save()
         assert "2026年10月月通报发布后数据有更正，待修订发布" in texts(bureau)
+    with time_machine.travel(dt.datetime(2026, 11, 17, 10, 0), tick=False):
+        # put back as published: the bulletin page shows no pending revision, nor does 待办
+        count.value -= 1
+        count.save()
+        assert bulletins.pending_revisions([Month(2026, 10)]) == {}
+        assert not any("月通报" in t for t in texts(bureau))
 
 
 def test_page_and_menu_count(early_november, login, official, leader):
@@ -107,3 +114,12 @@ def test_send_reminders_does_nothing_without_mail_settings(early_november, offic
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
     assert "未配置邮件" in out.getvalue() and mail.outbox == []
+
+
+def test_a_done_report_ends_the_reminders_only_once_accepted(early_november, bureau, unit_user):
+    """Supervision counts 已完成 only once the bureau accepts it; 待办 asks for the next report until then."""
+    done = file_report(7, "2026-09", unit_user, status="done", when=at(2026, 10, 8))
+    october = "任务7「培育发展智能传感器产业」2026年10月进展报告，2026-11-10前提交"
+    assert october in texts(unit_user)
+    accept_report(done, bureau)
+    assert october not in texts(unit_user)
