@@ -6,6 +6,7 @@ Rows go in through `_base_manager`: the default managers only see the deployment
 """
 
 import datetime as dt
+import functools
 import re
 
 from enterprises.models import Enterprise, HighTechRecognition
@@ -64,11 +65,19 @@ def make_other_districts(until=None):
 
 def leaked(markers, text):
     """The markers found in `text`; a number only as a whole number (not inside a longer one)."""
-    found = []
-    for marker in markers:
-        if marker.replace(",", "").isdigit():
-            if re.search(rf"(?<![\d,.]){re.escape(marker)}(?![\d,]|\.\d)", text):
-                found.append(marker)
-        elif marker in text:
-            found.append(marker)
+    numbers, words = _numbers_pattern(frozenset(markers))
+    found = {m for m in words if m in text}
+    if numbers is not None:
+        found.update(numbers.findall(text))
     return sorted(found)
+
+
+@functools.cache
+def _numbers_pattern(markers):
+    """One regex for every number marker (a number is matched whole: at a given place at most
+    one marker fits between the boundaries, so no match hides another), and the other markers."""
+    numbers = sorted((m for m in markers if m.replace(",", "").isdigit()), key=len, reverse=True)
+    words = [m for m in markers if not m.replace(",", "").isdigit()]
+    if not numbers:
+        return None, words
+    return re.compile(rf"(?<![\d,.])(?:{'|'.join(map(re.escape, numbers))})(?![\d,]|\.\d)"), words

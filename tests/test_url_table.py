@@ -330,3 +330,10 @@ def check_body(url, role, response):
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))
         formulas = [c.coordinate for ws in workbook for r in ws.iter_rows() for c in r if c.data_type == "f"]
         assert formulas == [], f"{url} {role}"
+
+
+def test_the_leak_finder_matches_whole_numbers_and_words():
+    markers = {"70123", "70,123", "7012", "泄漏企业", "301"}
+    text = "共70123家；另 70,123；1701234 不算；7012.5 不算；30.1 不算；301。泄漏企业在此"
+    assert leaked(markers, text) == ["301", "70,123", "70123", "泄漏企业"]
+    assert leaked(markers, "17012、70124、3010") == []
