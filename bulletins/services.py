@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from targets import forecast, metrics
-from targets.choices import ALL_YEARS, PLAN_YEARS, Category, Metric
+from targets.choices import PLAN_YEARS, Category, Metric
 from targets.goals import headline_goals
 from targets.history import corrections_since_lock
 from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
@@ -210,9 +210,10 @@ def _curves(month, subs):
     plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)
     goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+    plan_totals = metrics.sum_plan_figures(r.figures for r in plan_rows)  # the attachment's 合计
     out = {}
     for metric in Metric.values:
-        by_year = {y: sum(r.figures[metric].get(y) or 0 for r in plan_rows) for y in ALL_YEARS}
+        by_year = plan_totals[metric]
         out[metric] = {
             "actual": [
                 [str(p.month), p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报"]

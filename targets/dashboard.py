@@ -24,10 +24,6 @@ from .progress import (
 from .tables import subdistrict_month_rows
 
 
-def _figures_by_year(rows, metric):
-    return {year: sum(row.figures[metric][year] for row in rows) for year in ALL_YEARS}
-
-
 def chart_goals(goals):
     """{metric: [(year, value, label)]}: the plan's 二(一) goals as chart markers."""
     out = {metric: [] for metric in Metric.values}
@@ -137,12 +133,13 @@ def dashboard_context(month):
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)
     plan_rows = PlanFigure.objects.rows_for(subs)
+    plan_totals = metrics.sum_plan_figures(row.figures for row in plan_rows)  # the attachment's 合计
     series = district_series(subs, month)
     headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
     goals = chart_goals(headline)
     chart_list = []
     for metric in Metric.values:
-        by_year = _figures_by_year(plan_rows, metric)
+        by_year = plan_totals[metric]
         actual = [
             (p.month, p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报")
             for p in series[metric]
@@ -195,9 +192,7 @@ def dashboard_context(month):
                 metric: {p.month: p.value for p in points if p.value is not None and p.reported == len(subs)}
                 for metric, points in series.items()
             },
-            plan_totals={
-                (metric, y): _figures_by_year(plan_rows, metric)[y] for metric in Metric.values for y in ALL_YEARS
-            },
+            plan_totals={(metric, y): plan_totals[metric][y] for metric in Metric.values for y in ALL_YEARS},
         ),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,

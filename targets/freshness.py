@@ -15,7 +15,8 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import InvalidCacheBackendError, cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -63,6 +64,15 @@ class PageCache:
         self.key = ":".join(["page", name, version, timezone.localdate().isoformat(), *map(str, parts)])
         self.html_key = ":".join([self.key, request.get_full_path(), *map(str, vary)])
 
+    def html(self, fragment):
+        """The page's HTML already rendered by `{% cache … fragment page_cache.html_key %}` at
+        the data's current version, or None (then the view loads the figures and the tag renders
+        and keeps it). A view that gets the HTML skips loading the figures: unpickling them was
+        most of a cached page's time (bench/profile_cached_page.py)."""
+        if not self.seconds:
+            return None
+        return _fragment_cache().get(make_template_fragment_key(fragment, [self.html_key]))
+
     def get(self, compute):
         """`compute()`'s value at the data's current version."""
         if not self.seconds:
@@ -72,6 +82,14 @@ class PageCache:
             value = compute()
             cache.set(self.key, value, self.seconds)
         return value
+
+
+def _fragment_cache():
+    """The cache the `{% cache %}` tag uses: "template_fragments" if configured, else the default."""
+    try:
+        return caches["template_fragments"]
+    except InvalidCacheBackendError:
+        return cache
 
 
 def _changed(sender, **kwargs):

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
@@ -90,16 +91,15 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month, months = selected_month(self.request)
-        page_cache = freshness.PageCache(self.request, "dashboard", settings.DISTRICT_SLUG, month)
-        context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
-        options = month_options(months, context["progress"].expected)
-        context.update(
-            month=month,
-            months=months,
-            month_options=options,
-            page_cache=page_cache,
-            can_publish=scope.is_bureau(self.request.user),
+        can_publish = scope.is_bureau(self.request.user)  # the revision note's publish link
+        page_cache = freshness.PageCache(
+            self.request, "dashboard", settings.DISTRICT_SLUG, month, vary=("publish" if can_publish else "",)
         )
+        html = page_cache.html("dashboard")  # cached: the page body as rendered, no figures loaded
+        context.update(month=month, page_cache=page_cache, can_publish=can_publish, page_html=html)
+        if html is None:
+            context.update(page_cache.get(lambda: dashboard.dashboard_context(month)))
+            context.update(months=months, month_options=month_options(months, context["progress"].expected))
         return context
 
 
@@ -115,8 +115,11 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         scope.check_subdistrict(request.user, self.subdistrict)
         self.month, self.months = selected_month(request)
         self.page_cache = freshness.PageCache(request, "subdistrict", self.subdistrict.pk, self.month)
-        self.page = self.page_cache.get(lambda: dashboard.subdistrict_context(self.subdistrict, self.month))
         return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def page(self):
+        return self.page_cache.get(lambda: dashboard.subdistrict_context(self.subdistrict, self.month))
 
     @property
     def export_name(self):
@@ -126,6 +129,11 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         return self.page["month_rows"]
 
     def get_context_data(self, **kwargs):
+        html = self.page_cache.html("subdistrict")
+        if html is not None:  # the whole page body, as rendered at this data version: no figures, no table
+            context = TemplateView.get_context_data(self, **kwargs)
+            context.update(subdistrict=self.subdistrict, page_html=html)
+            return context
         context = super().get_context_data(**kwargs)
         context.update(
             self.page,
