@@ -110,3 +110,20 @@ def latency(host, port, path, cookies, count=25):
         "max_ms": round(max(rest) * 1000, 1),
         "bytes": size,
     }
+
+
+def after_change(host, port, path, cookies, count=15, change="/bench/changed"):
+    """Median and worst latency of `path` when each request is the first after a count's
+    correction (`change` gives the data a new version first)."""
+    times = []
+    for _ in range(count):
+        status, _, _ = get(host, port, change, cookies)
+        assert status == 200, f"{change} answered {status}"
+        status, elapsed, _ = get(host, port, path, cookies)
+        assert status == 200, f"{path} answered {status}"
+        times.append(elapsed)
+    return {
+        "path": path,
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "max_ms": round(max(times) * 1000, 1),
+    }

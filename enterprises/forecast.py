@@ -8,12 +8,15 @@ dashboard and sub-district pages of `targets` show it without importing this app
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from targets import forecast as model
+from targets import freshness
 from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
@@ -85,6 +88,21 @@ def _earlier_lapses(month):
 
 
 def registry_facts(subs, month):
+    """`_registry_facts`, kept in the cache under the registry's own version (one query to read
+    it): a count's correction leaves the registry as it was, so the first page after it does not
+    aggregate every certificate again."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return _registry_facts(subs, month)
+    ids = hashlib.sha256(",".join(str(sub.pk) for sub in subs).encode()).hexdigest()
+    key = f"registry-facts:{freshness.registry_version()}:{month}:{ids}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = _registry_facts(subs, month)
+        cache.set(key, facts, settings.PAGE_CACHE_SECONDS)
+    return facts
+
+
+def _registry_facts(subs, month):
     """{(sub_id, metric): RegistryFacts} as of the last day of `month`; two aggregate queries
     (certificates, firms).
 

@@ -26,26 +26,44 @@ def _version_model():
     return apps.get_model("targets", "DataVersion")
 
 
-def current_version():
-    """The data's version token, one query (created on first use)."""
+# DataVersion rows: every watched change writes ALL; a change to the enterprise registry (or a
+# bulk write, which does not say what it wrote) also writes REGISTRY, under which the registry's
+# own aggregates are cached across count changes (the forecast's facts, enterprises.forecast).
+ALL, REGISTRY = 1, 2
+REGISTRY_APP = "enterprises"
+
+
+def _token(pk):
     model = _version_model()
-    token = model.objects.filter(pk=1).values_list("token", flat=True).first()
+    token = model.objects.filter(pk=pk).values_list("token", flat=True).first()
     if token is None:
         token = uuid.uuid4().hex
         try:
             with transaction.atomic():
-                model.objects.create(pk=1, token=token)
+                model.objects.create(pk=pk, token=token)
         except IntegrityError:  # another process created it first
-            token = model.objects.values_list("token", flat=True).get(pk=1)
+            token = model.objects.values_list("token", flat=True).get(pk=pk)
     return token
 
 
-def bump():
-    """Give the data a new version; call inside the transaction that changed it."""
+def current_version():
+    """The data's version token, one query (created on first use)."""
+    return _token(ALL)
+
+
+def registry_version():
+    """The enterprise registry's version token, one query: unchanged by a count's correction."""
+    return _token(REGISTRY)
+
+
+def bump(registry=True):
+    """Give the data a new version; call inside the transaction that changed it. A bulk write
+    bumps the registry's version too unless `registry=False` says it wrote no firm."""
     model = _version_model()
-    token = uuid.uuid4().hex
-    if not model.objects.filter(pk=1).update(token=token):
-        model.objects.get_or_create(pk=1, defaults={"token": token})
+    for pk in (ALL, REGISTRY) if registry else (ALL,):
+        token = uuid.uuid4().hex
+        if not model.objects.filter(pk=pk).update(token=token):
+            model.objects.get_or_create(pk=pk, defaults={"token": token})
 
 
 class PageCache:
@@ -95,7 +113,7 @@ def _fragment_cache():
 def _changed(sender, **kwargs):
     if kwargs.get("raw"):  # loaddata: the data was not yet visible to anyone
         return
-    bump()
+    bump(registry=sender._meta.app_label == REGISTRY_APP)
 
 
 WATCHED_APPS = set()
@@ -115,4 +133,4 @@ def connect(app_label):
 
 def _m2m_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
-        bump()
+        bump(registry=instance._meta.app_label == REGISTRY_APP)

@@ -10,6 +10,7 @@ from targets import freshness
 from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
 from targets.services import save_month
+from tests.enterprises.helpers import firm
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,12 @@ def test_every_write_gives_a_new_version_and_bulk_writes_bump_themselves(bureau)
 def test_a_cached_page_costs_fewer_queries_than_a_computed_one(login, leader, django_assert_max_num_queries):
     seed_demo_counts()
     client = login(leader)
-    with django_assert_max_num_queries(18):  # the forecast adds four
+    with django_assert_max_num_queries(19):  # the forecast adds four, and one reads the registry's version
         client.get(f"/?month={MONTH}")
     with django_assert_max_num_queries(6):  # session, user, version, latest month, demo banner
+        client.get(f"/?month={MONTH}")
+    MonthlyCount.objects.first().save()  # a count's correction: the registry's aggregates stay cached
+    with django_assert_max_num_queries(17):
         client.get(f"/?month={MONTH}")
 
 
@@ -95,3 +99,16 @@ def test_generate_scale_data_in_the_background_is_done_by_the_worker(settings, c
     assert "已交给后台任务" in capsys.readouterr().out
     assert SubDistrict._base_manager.count() == 30
     assert Enterprise._base_manager.count() == 50
+
+
+def test_a_count_leaves_the_registry_version_and_a_firm_changes_it():
+    seed_demo_counts()
+    registry, everything = freshness.registry_version(), freshness.current_version()
+    MonthlyCount.objects.first().save()
+    assert freshness.registry_version() == registry and freshness.current_version() != everything
+    everything = freshness.current_version()
+    firm(1, sub="tiansheng")
+    assert freshness.registry_version() != registry and freshness.current_version() != everything
+    registry = freshness.registry_version()
+    freshness.bump()  # a bulk write that does not say what it wrote: both
+    assert freshness.registry_version() != registry
