@@ -95,6 +95,7 @@ def test_template_filled_with_formulas_and_saved_by_libreoffice(tmp_path):
         check=True,
         capture_output=True,
         timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},  # a profile of its own
     )
     import_counts(OCT, "filled.xlsx", (out / "filled.xlsx").read_bytes(), None, confirmed=True, default_note="x")
     assert set(stored().values()) == {15, 200}
