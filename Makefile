@@ -30,6 +30,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+# pytest runs on every core (pytest-xdist); PYTEST_ARGS= (empty) runs it in one process.
+PYTEST_ARGS ?= -n auto
+
 test: $(VENV)/.installed lint  ## ruff, checks, migrations, pytest
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
