@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from targets import metrics
-from targets.charts import GOAL, INK, STATUS_COLOURS, _figure, _vline, progress_chart
+from targets.charts import GOAL, INK, STATUS_COLOURS, _figure, _vline, bar, progress_chart
 from targets.months import Month
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def bulletin_chart(figures, metric):
     section, rows = _rows(figures, metric)
     time_pct = figures["time_progress_pct"]
     values = [r[MEASURE] for r in rows]
-    bars = go.Bar(
+    bars = bar(
         y=[r["name"] for r in rows],
         x=[0 if v is None else v for v in values],
         orientation="h",
@@ -156,7 +156,9 @@ def chart_images(figures, width=900, height=360):
     wanted = image_figures(figures)
     opts = {"format": "png", "width": width, "height": height, "scale": 2}
     keys = {}
-    for key, (_, fig) in wanted.items():
+    for key, (caption, fig) in wanted.items():
+        fig = go.Figure(fig)  # validated here: what kaleido draws
+        wanted[key] = (caption, fig)
         # Larger type than on screen: the picture is printed 150 mm wide.
         fig.update_layout(height=height, font={"size": 15}, title={"font": {"size": 18}})
         digest = hashlib.sha256((fig.to_json() + json.dumps(opts)).encode()).hexdigest()

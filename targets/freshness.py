@@ -11,12 +11,14 @@ after the change reads the new token and computes afresh. Bulk writes that send 
 database stay correct: each reads the token from the database on every request.
 """
 
+import contextvars
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, cache, caches
 from django.core.cache.utils import make_template_fragment_key
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -33,7 +35,34 @@ ALL, REGISTRY = 1, 2
 REGISTRY_APP = "enterprises"
 
 
+# Within one request the tokens are read once (a request sees one version of the data, and its
+# own writes replace them); outside a request every call reads the database.
+_request_tokens = contextvars.ContextVar("freshness_tokens", default=None)
+
+
+def _request_began(**kwargs):
+    _request_tokens.set({})
+
+
+def _request_ended(**kwargs):
+    _request_tokens.set(None)
+
+
+request_started.connect(_request_began, dispatch_uid="freshness-request-started")
+request_finished.connect(_request_ended, dispatch_uid="freshness-request-finished")
+
+
 def _token(pk):
+    seen = _request_tokens.get()
+    if seen is not None and pk in seen:
+        return seen[pk]
+    token = _read_token(pk)
+    if seen is not None:
+        seen[pk] = token
+    return token
+
+
+def _read_token(pk):
     model = _version_model()
     token = model.objects.filter(pk=pk).values_list("token", flat=True).first()
     if token is None:
@@ -60,10 +89,13 @@ def bump(registry=True):
     """Give the data a new version; call inside the transaction that changed it. A bulk write
     bumps the registry's version too unless `registry=False` says it wrote no firm."""
     model = _version_model()
+    seen = _request_tokens.get()
     for pk in (ALL, REGISTRY) if registry else (ALL,):
         token = uuid.uuid4().hex
         if not model.objects.filter(pk=pk).update(token=token):
             model.objects.get_or_create(pk=pk, defaults={"token": token})
+        if seen is not None:
+            seen.pop(pk, None)  # read again: the write may yet be rolled back
 
 
 class PageCache:
@@ -100,6 +132,20 @@ class PageCache:
             value = compute()
             cache.set(self.key, value, self.seconds)
         return value
+
+
+def cached(name, compute, *parts):
+    """`compute()` kept in the cache under the data's current version (one query to read it):
+    for a small aggregate that several parts of a request ask for (which months are complete)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = ":".join(["data", name, current_version(), *map(str, parts)])
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _fragment_cache():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 
-from . import metrics
+from . import freshness, metrics
 from .choices import BASE_YEAR, PLAN_YEARS, Metric
 from .models import MonthlyCount, PlanFigure, SubDistrict
 from .months import LAST_PLAN_MONTH, Month, month_range
@@ -292,7 +292,6 @@ def rank_history(subdistrict, until, subdistricts=None):
     Three queries (sub-districts, plan figures, every count up to `until`) for any number of
     months; the ranks of a month use that month's counts only.
     """
-    yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
     figures = _plan(subs)
@@ -303,23 +302,28 @@ def rank_history(subdistrict, until, subdistricts=None):
         ).values_list("subdistrict_id", "metric", "month", "value")
     }
     logged = {m for _, _, m in counts}
+    own_class = [sub.pk for sub in subs if sub.category == subdistrict.category]
     out = {metric: [] for metric in Metric.values}
     for month in month_range(Month.first(), until):
         if month not in logged:
             continue
-        rows = []
-        for sub in subs:
-            row = SubDistrictProgress(sub)
-            for metric in Metric.values:
-                row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
-            rows.append(row)
-        own = next(r for r in rows if r.subdistrict.pk == subdistrict.pk)
         for metric in Metric.values:
-            _rank(rows, metric, "rank_in_class", "rank_overall")
-            mine = own.metrics[metric]
-            if mine.actual is not None:
-                out[metric].append(RankPoint(month, mine.rank_in_class, mine.rank_overall))
+            if counts.get((subdistrict.pk, metric, month)) is None:
+                continue
+            # only what a rank orders by (as `_rank` ranks MetricProgress.rank_key), not the rest
+            keys = {sub.pk: _rank_key(figures, counts, sub.pk, metric, month) for sub in subs}
+            overall = metrics.competition_ranks(keys)[subdistrict.pk]
+            in_class = metrics.competition_ranks({pk: keys[pk] for pk in own_class})[subdistrict.pk]
+            out[metric].append(RankPoint(month, in_class, overall))
     return out
+
+
+def _rank_key(figures, counts, sub_id, metric, month):
+    """`_metric_progress(...).rank_key` without the rest of the progress."""
+    year = month.year
+    target, actual = figures.get((sub_id, metric, year)), counts.get((sub_id, metric, month))
+    base = metrics.base_for(counts.get((sub_id, metric, Month(year - 1, 12))), figures.get((sub_id, metric, year - 1)))
+    return metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
 
 
 def _sum(values):
@@ -408,7 +412,16 @@ def _district_totals(counts):
 
 
 def reporting_by_month(subdistricts=None, until=None):
-    """{Month: number of sub-districts that reported both metrics}, one query."""
+    """{Month: number of sub-districts that reported both metrics}, one query; for the whole
+    district, kept in the cache under the data's version (the month picker, the default month and
+    the dashboard all ask for it)."""
+    if subdistricts is None:
+        every = freshness.cached("reporting-by-month", lambda: _reporting_by_month(None, None), settings.DISTRICT_SLUG)
+        return {m: n for m, n in every.items() if until is None or m <= until}
+    return _reporting_by_month(subdistricts, until)
+
+
+def _reporting_by_month(subdistricts, until):
     qs = MonthlyCount.objects.all()
     if subdistricts is None:
         qs = qs.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)

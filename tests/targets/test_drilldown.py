@@ -1,5 +1,6 @@
 """The sub-district page's drill-down: rank history, chart readings, the phone layout's parts."""
 
+import plotly.graph_objects as go
 import pytest
 
 from targets import charts
@@ -58,8 +59,30 @@ def test_rank_chart_shows_the_last_thirteen_months_with_horizontal_ticks():
     months = [Month(2025, 1)]
     while len(months) < 20:
         months.append(months[-1].next())
-    figure = charts.rank_chart([RankPoint(m, 2, 5) for m in months], 11, 17, "A类镇街")
+    figure = go.Figure(charts.rank_chart([RankPoint(m, 2, 5) for m in months], 11, 17, "A类镇街"))  # and valid
     assert len(figure.data[0].x) == 13
     assert figure.layout.xaxis.tickangle == 0
     assert list(figure.layout.yaxis.range) == [17.7, 0.3]  # rank 1 at the top, every rank in view
     assert "2026年" in " ".join(figure.layout.xaxis.ticktext)
+
+
+@pytest.mark.django_db
+def test_rank_history_agrees_with_the_ranking_of_every_month_in_the_demo():
+    """The sub-district page's rank chart and each month's 赛马 ranking are the same ranks."""
+    from demo.services import seed_demo_counts
+    from targets.progress import district_progress
+
+    seed_demo_counts(until=Month(2026, 10))
+    subs = list(SubDistrict.objects.in_plan_order())
+    chosen = [s for s in subs if s.slug in ("tiansheng", "tongjiaxi", "jindaoxia")]  # A, B, B
+    assert len(chosen) == 3
+    histories = {s.pk: rank_history(s, Month(2026, 10), subs) for s in chosen}
+    months = {p.month for h in histories.values() for p in h["high_tech"]}
+    assert len(months) > 40
+    for month in sorted(months):
+        ranking = {row.subdistrict.pk: row for row in district_progress(month, subs).rows}
+        for sub in chosen:
+            for metric, points in histories[sub.pk].items():
+                point = next(p for p in points if p.month == month)
+                shown = ranking[sub.pk].metrics[metric]
+                assert (point.rank_in_class, point.rank_overall) == (shown.rank_in_class, shown.rank_overall)
