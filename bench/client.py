@@ -114,7 +114,7 @@ def latency(host, port, path, cookies, count=25):
 
 def after_change(host, port, path, cookies, count=15, change="/bench/changed"):
     """Median and worst latency of `path` when each request is the first after a count's
-    correction (`change` gives the data a new version first)."""
+    correction (`change` corrects a count first)."""
     times = []
     for _ in range(count):
         status, _, _ = get(host, port, change, cookies)

@@ -12,6 +12,7 @@ database stay correct: each reads the token from the database on every request.
 """
 
 import contextvars
+import hashlib
 import uuid
 
 from django.apps import apps
@@ -146,6 +147,12 @@ def cached(name, compute, *parts):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def content_key(*parts):
+    """A cache key made of what a fragment shows (its rows, the path with its sorting), for
+    HTML that stays right whatever else changes."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _fragment_cache():

@@ -155,11 +155,14 @@ def competition_ranks(values):
 
     A None value gets no rank (None): an unreported sub-district is not "last", it is unranked.
     """
-    defined = sorted((v for v in values.values() if v is not None), reverse=True)
-    first_at = {}
-    for index, value in enumerate(defined, start=1):
-        first_at.setdefault(value, index)
-    return {key: (first_at[value] if value is not None else None) for key, value in values.items()}
+    ranked = sorted(((k, v) for k, v in values.items() if v is not None), key=lambda item: item[1], reverse=True)
+    out = dict.fromkeys(values)
+    rank, previous = 0, None
+    for index, (key, value) in enumerate(ranked, start=1):
+        if index == 1 or value != previous:  # neighbours compared, never hashed (a Fraction's hash is slow)
+            rank, previous = index, value
+        out[key] = rank
+    return out
 
 
 def rank_change(previous_rank, rank):

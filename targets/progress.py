@@ -2,9 +2,11 @@
 metrics computed from them, assembled in a fixed number of queries whatever the district's size.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from . import freshness, metrics
@@ -302,28 +304,58 @@ def rank_history(subdistrict, until, subdistricts=None):
         ).values_list("subdistrict_id", "metric", "month", "value")
     }
     logged = {m for _, _, m in counts}
-    own_class = [sub.pk for sub in subs if sub.category == subdistrict.category]
+    months = [m for m in month_range(Month.first(), until) if m in logged]
+    wanted = [(metric, month) for month in months for metric in Metric.values]
+    inputs = {(metric, month): _rank_inputs(figures, counts, subs, metric, month) for metric, month in wanted}
+    # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
+    keys = {wm: f"ranks:{RANK_RULE}:" + hashlib.sha256(repr(inputs[wm]).encode()).hexdigest() for wm in wanted}
+    known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
+    fresh = {}
     out = {metric: [] for metric in Metric.values}
-    for month in month_range(Month.first(), until):
-        if month not in logged:
-            continue
-        for metric in Metric.values:
-            if counts.get((subdistrict.pk, metric, month)) is None:
-                continue
-            # only what a rank orders by (as `_rank` ranks MetricProgress.rank_key), not the rest
-            keys = {sub.pk: _rank_key(figures, counts, sub.pk, metric, month) for sub in subs}
-            overall = metrics.competition_ranks(keys)[subdistrict.pk]
-            in_class = metrics.competition_ranks({pk: keys[pk] for pk in own_class})[subdistrict.pk]
-            out[metric].append(RankPoint(month, in_class, overall))
+    for metric, month in wanted:
+        ranks = known.get(keys[(metric, month)])
+        if ranks is None:
+            ranks = fresh[keys[(metric, month)]] = _month_ranks(inputs[(metric, month)])
+        if counts.get((subdistrict.pk, metric, month)) is not None:
+            out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
+    if fresh and settings.PAGE_CACHE_SECONDS:
+        cache.set_many(fresh, settings.PAGE_CACHE_SECONDS)
     return out
 
 
-def _rank_key(figures, counts, sub_id, metric, month):
-    """`_metric_progress(...).rank_key` without the rest of the progress."""
-    year = month.year
-    target, actual = figures.get((sub_id, metric, year)), counts.get((sub_id, metric, month))
-    base = metrics.base_for(counts.get((sub_id, metric, Month(year - 1, 12))), figures.get((sub_id, metric, year - 1)))
-    return metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
+RANK_RULE = 1  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
+
+
+def _rank_inputs(figures, counts, subs, metric, month):
+    """Everything a month's ranking of `metric` depends on, per sub-district: its class, this
+    year's and last year's targets, the month's count and last December's. Rankings are kept in
+    the cache under a hash of these, so a correction recomputes only the months it touches."""
+    year, december = month.year, Month(month.year - 1, 12)
+    return tuple(
+        (
+            sub.pk,
+            sub.category,
+            figures.get((sub.pk, metric, year)),
+            figures.get((sub.pk, metric, year - 1)),
+            counts.get((sub.pk, metric, month)),
+            counts.get((sub.pk, metric, december)),
+        )
+        for sub in subs
+    )
+
+
+def _month_ranks(inputs):
+    """{sub_id: (rank in class, rank overall)} from `_rank_inputs`, ranked as `_rank` ranks."""
+    keys, classes = {}, {}
+    for pk, category, target, previous_figure, actual, december in inputs:
+        base = metrics.base_for(december, previous_figure)
+        keys[pk] = metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
+        classes.setdefault(category, []).append(pk)
+    overall = metrics.competition_ranks(keys)
+    in_class = {}
+    for members in classes.values():
+        in_class.update(metrics.competition_ranks({pk: keys[pk] for pk in members}))
+    return {pk: (in_class[pk], overall[pk]) for pk in keys}
 
 
 def _sum(values):

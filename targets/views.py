@@ -142,6 +142,8 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
             months=self.months,
             month_options=month_options(self.months, self.page["progress"].expected),
             page_cache=self.page_cache,
+            # the full monthly table changes only with its own rows: kept across other changes
+            table_key=freshness.content_key(self.page["month_rows"], self.request.get_full_path()),
         )
         return context
 
