@@ -2,11 +2,13 @@
 metrics computed from them, assembled in a fixed number of queries whatever the district's size.
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from . import freshness, metrics
@@ -461,12 +463,19 @@ def _reporting_by_month(subdistricts, until):
         qs = qs.filter(subdistrict__in=subdistricts)
     if until is not None:
         qs = qs.filter(month__lte=until.date)
-    both = len(Metric.values)
-    out = {}
-    for row in qs.values("month", "subdistrict").annotate(n=Count("metric", distinct=True)).filter(n=both):
-        month = Month.of(row["month"])
-        out[month] = out.get(month, 0) + 1
-    return out
+    # (sub-district, month) pairs with a row for every metric, counted per month in the database:
+    # one row per month comes back, not one per line
+    pairs = qs.order_by().values("month", "subdistrict").annotate(n=Count("id")).filter(n=len(Metric.values))
+    inner, params = pairs.values("month").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT month, COUNT(*) FROM ({inner}) reported GROUP BY month", params)  # noqa: S608
+        rows = cursor.fetchall()
+    return {Month.of(_as_date(month)): n for month, n in rows}
+
+
+def _as_date(value):
+    """A date column read by a raw cursor: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def district_size():
