@@ -20,7 +20,7 @@ from targets import freshness
 from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
-from targets.progress import latest_logged_month
+from targets.progress import latest_logged_month, plan_figures
 
 from . import validity
 from .models import Enterprise, HighTechRecognition
@@ -44,11 +44,8 @@ def _wanted_months(month):
 def _series(subs, month):
     """{(sub_id, metric): {Month: count}} with December 2022 from the plan; two queries."""
     out = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
-    figures = {}
-    for sub_id, metric, year, value in PlanFigure.objects.filter(subdistrict__in=subs).values_list(
-        "subdistrict_id", "metric", "year", "value"
-    ):
-        figures[(sub_id, metric, year)] = value
+    figures = plan_figures(subs)
+    for (sub_id, metric, year), value in figures.items():
         if year == BASE_YEAR and (sub_id, metric) in out:
             out[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
     counts = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in _wanted_months(month)])

@@ -11,13 +11,14 @@ from . import charts, forecast, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
 from .history import corrections_since_lock, count_changes
-from .models import Indicator, PlanFigure, SubDistrict
+from .models import Indicator, SubDistrict
 from .months import Month, month_range
 from .progress import (
     LAST_PLAN_MONTH,
     district_progress,
     district_series,
     plan_curve,
+    plan_maps,
     rank_history,
     subdistrict_series,
 )
@@ -132,8 +133,7 @@ def dashboard_context(month):
     progress = district_progress(month, subs)
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)
-    plan_rows = PlanFigure.objects.rows_for(subs)
-    plan_totals = metrics.sum_plan_figures(row.figures for row in plan_rows)  # the attachment's 合计
+    plan_totals = metrics.sum_plan_figures(plan_maps(subs))  # the attachment's 合计
     series = district_series(subs, month)
     headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
     goals = chart_goals(headline)
@@ -229,18 +229,18 @@ def subdistrict_context(subdistrict, month):
     district = forecast.provider()(month, [r.subdistrict for r in progress.rows])
     attach_forecast(progress, district)
     outlook = district.row_for(subdistrict)
-    plan_row = PlanFigure.objects.rows_for([subdistrict])[0]
+    plan = plan_maps([subdistrict])[0]  # {metric: {year: value}}
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
     for metric in Metric.values:
-        curve = plan_curve(plan_row.figures[metric])
+        curve = plan_curve(plan[metric])
         curves[metric] = dict(curve)
         mp = row.metrics[metric]
         figure = charts.progress_chart(
             None,
             [(m, value, "") for m, (value, _) in sorted(series[metric].items())],
             curve,
-            [(y, plan_row.figures[metric][y]) for y in PLAN_YEARS],
+            [(y, plan[metric][y]) for y in PLAN_YEARS],
             until=month,
             band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.metrics[metric],
@@ -264,7 +264,7 @@ def subdistrict_context(subdistrict, month):
         "forecast": outlook,
         "progress": progress,
         "charts": chart_list,
-        "plan_figures": plan_row.figures,
+        "plan_figures": plan,
         "month_rows": month_rows,
         "changes": count_changes([subdistrict], limit=10),
         "class_size": class_size,

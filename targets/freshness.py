@@ -31,9 +31,12 @@ def _version_model():
 
 # DataVersion rows: every watched change writes ALL; a change to the enterprise registry (or a
 # bulk write, which does not say what it wrote) also writes REGISTRY, under which the registry's
-# own aggregates are cached across count changes (the forecast's facts, enterprises.forecast).
-ALL, REGISTRY = 1, 2
+# own aggregates are cached across count changes (the forecast's facts, enterprises.forecast);
+# a change to the plan (its figures, sub-districts, districts) also writes PLAN, under which the
+# plan's figures are cached (targets.progress.plan_figures).
+ALL, REGISTRY, PLAN = 1, 2, 3
 REGISTRY_APP = "enterprises"
+PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District"}
 
 
 # Within one request the tokens are read once (a request sees one version of the data, and its
@@ -86,12 +89,18 @@ def registry_version():
     return _token(REGISTRY)
 
 
-def bump(registry=True):
+def plan_version():
+    """The plan's version token, one query: unchanged by a count's correction."""
+    return _token(PLAN)
+
+
+def bump(registry=True, plan=True):
     """Give the data a new version; call inside the transaction that changed it. A bulk write
-    bumps the registry's version too unless `registry=False` says it wrote no firm."""
+    bumps the registry's and the plan's versions too unless `registry=False` / `plan=False` say
+    it wrote no firm / no plan figure."""
     model = _version_model()
     seen = _request_tokens.get()
-    for pk in (ALL, REGISTRY) if registry else (ALL,):
+    for pk in (ALL,) + ((REGISTRY,) if registry else ()) + ((PLAN,) if plan else ()):
         token = uuid.uuid4().hex
         if not model.objects.filter(pk=pk).update(token=token):
             model.objects.get_or_create(pk=pk, defaults={"token": token})
@@ -135,13 +144,14 @@ class PageCache:
         return value
 
 
-def cached(name, compute, *parts):
-    """`compute()` kept in the cache under the data's current version (one query to read it):
-    for a small aggregate that several parts of a request ask for (which months are complete)."""
+def cached(name, compute, *parts, version=current_version):
+    """`compute()` kept in the cache under the data's current version (one query to read it,
+    once per request): for a small aggregate that several parts of a request ask for (which
+    months are complete), or under a narrower `version` (`plan_version`)."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return compute()
-    key = ":".join(["data", name, current_version(), *map(str, parts)])
+    key = ":".join(["data", name, version(), *map(str, parts)])
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -166,7 +176,7 @@ def _fragment_cache():
 def _changed(sender, **kwargs):
     if kwargs.get("raw"):  # loaddata: the data was not yet visible to anyone
         return
-    bump(registry=sender._meta.app_label == REGISTRY_APP)
+    bump(registry=sender._meta.app_label == REGISTRY_APP, plan=sender._meta.label in PLAN_MODELS)
 
 
 WATCHED_APPS = set()
@@ -186,4 +196,4 @@ def connect(app_label):
 
 def _m2m_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
-        bump(registry=instance._meta.app_label == REGISTRY_APP)
+        bump(registry=instance._meta.app_label == REGISTRY_APP, plan=instance._meta.label in PLAN_MODELS)

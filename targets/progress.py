@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from . import freshness, metrics
-from .choices import BASE_YEAR, PLAN_YEARS, Metric
+from .choices import ALL_YEARS, BASE_YEAR, PLAN_YEARS, Metric
 from .models import MonthlyCount, PlanFigure, SubDistrict
 from .months import LAST_PLAN_MONTH, Month, month_range
 
@@ -170,13 +170,31 @@ def plannable_months():
     return month_range(Month.first(), min(Month.current(), LAST_PLAN_MONTH))
 
 
-def _plan(subs):
-    figures = {}
-    for sub_id, metric, year, value in PlanFigure.objects.filter(subdistrict__in=subs).values_list(
-        "subdistrict_id", "metric", "year", "value"
-    ):
-        figures[(sub_id, metric, year)] = value
-    return figures
+def plan_figures(subs):
+    """{(sub_id, metric, year): value} of the attachment for `subs`: one query, or none when the
+    plan is unchanged since another part of the page (or another request) read it (kept in the
+    cache under the plan's own version, which a count's correction leaves as it was)."""
+    ids = [sub.pk for sub in subs]
+
+    def read():
+        return {
+            (sub_id, metric, year): value
+            for sub_id, metric, year, value in PlanFigure.objects.filter(subdistrict__in=ids).values_list(
+                "subdistrict_id", "metric", "year", "value"
+            )
+        }
+
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+    return freshness.cached("plan-figures", read, digest, version=freshness.plan_version)
+
+
+def plan_maps(subs):
+    """[{metric: {year: value}}] per sub-district, in order: what metrics.sum_plan_figures adds up."""
+    figures = plan_figures(subs)
+    return [
+        {metric: {year: figures.get((sub.pk, metric, year)) for year in ALL_YEARS} for metric in Metric.values}
+        for sub in subs
+    ]
 
 
 def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
@@ -252,7 +270,7 @@ def district_progress(month, subdistricts=None):
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.in_plan_order())
-    figures = _plan(subs)
+    figures = plan_figures(subs)
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}
     counts_qs = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in wanted])
@@ -298,7 +316,7 @@ def rank_history(subdistrict, until, subdistricts=None):
     """
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
-    figures = _plan(subs)
+    figures = plan_figures(subs)
     counts = {
         (sub_id, metric, Month.of(m)): value
         for sub_id, metric, m, value in MonthlyCount.objects.filter(

@@ -1,4 +1,4 @@
-"""The two DataVersion rows (all data; the enterprise registry) exist from the start, so that no
+"""The DataVersion rows (all data; the enterprise registry; the plan) exist from the start, so that no
 request pays for creating them (targets.freshness creates them on first use otherwise)."""
 
 import uuid
@@ -8,7 +8,7 @@ from django.db import migrations
 
 def create_rows(apps, schema_editor):
     DataVersion = apps.get_model("targets", "DataVersion")
-    for pk in (1, 2):  # freshness.ALL, freshness.REGISTRY
+    for pk in (1, 2, 3):  # freshness.ALL, freshness.REGISTRY, freshness.PLAN
         DataVersion.objects.get_or_create(pk=pk, defaults={"token": uuid.uuid4().hex})
 
 

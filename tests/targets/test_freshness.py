@@ -112,3 +112,20 @@ def test_a_count_leaves_the_registry_version_and_a_firm_changes_it():
     registry = freshness.registry_version()
     freshness.bump()  # a bulk write that does not say what it wrote: both
     assert freshness.registry_version() != registry
+
+
+def test_the_plan_has_its_own_version_and_a_changed_figure_shows_at_once(login, leader):
+    seed_demo_counts()
+    plan, registry = freshness.plan_version(), freshness.registry_version()
+    MonthlyCount.objects.first().save()
+    assert (freshness.plan_version(), freshness.registry_version()) == (plan, registry)
+    client = login(leader)
+    before = client.get(f"/?month={MONTH}").content.decode()
+    figure = PlanFigure.objects.get(subdistrict__slug="tiansheng", metric="high_tech", year=2026)
+    figure.value += 100
+    figure.save()
+    assert freshness.plan_version() != plan
+    after = client.get(f"/?month={MONTH}").content.decode()
+    assert (
+        before != after and f"{figure.value}" in client.get(f"/subdistricts/tiansheng/?month={MONTH}").content.decode()
+    )
