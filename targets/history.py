@@ -30,34 +30,50 @@ class CountChange:
 
 
 def count_changes(subdistricts, month=None, limit=None):
-    """Changes to the counts of `subdistricts` (in `month` if given), newest first, in one query."""
+    """Changes to the counts of `subdistricts` (in `month` if given), newest first: one query,
+    or with a `limit` two small ones (the newest changes, then the history of just those counts,
+    for the value each replaced)."""
     history = MonthlyCount.history.filter(subdistrict__in=subdistricts)
     if month is not None:
         history = history.filter(month=month.date)
-    rows = history.select_related("history_user", "subdistrict").order_by("id", "history_date", "history_id")
-    changes, last_value = [], {}
-    for row in rows:
-        old = last_value.get(row.id)
-        new = None if row.history_type == "-" else row.value
-        last_value[row.id] = new
-        changes.append(
-            CountChange(
-                at=row.history_date,
-                user=(row.history_user.get_full_name() or row.history_user.username) if row.history_user else "",
-                subdistrict=row.subdistrict.name,
-                subdistrict_slug=row.subdistrict.slug,
-                month=Month.of(row.month),
-                metric=row.metric,
-                old=old,
-                new=new,
-                how=CountSource(row.source).label + (f"（{row.source_file}）" if row.source_file else ""),
-                reason=row.history_change_reason or "",
-                note=row.note,
-                seq=row.history_id,
-            )
-        )
+    rows = history.select_related("history_user", "subdistrict")
+    if limit:
+        rows = list(rows.order_by("-history_date", "-history_id")[:limit])
+        chain = history.filter(id__in={row.id for row in rows}).order_by("id", "history_date", "history_id")
+        old = _replaced(chain.values_list("id", "history_id", "history_type", "value"))
+    else:
+        rows = list(rows.order_by("id", "history_date", "history_id"))
+        old = _replaced((row.id, row.history_id, row.history_type, row.value) for row in rows)
+    changes = [_change(row, old[row.history_id]) for row in rows]
     changes.sort(key=lambda change: (change.at, change.seq), reverse=True)
-    return changes[:limit] if limit else changes
+    return changes
+
+
+def _replaced(chain):
+    """{history_id: the value that history row replaced (None for a first entry)} from (count id,
+    history_id, history_type, value) in each count's order of history."""
+    out, last_value = {}, {}
+    for count_id, history_id, history_type, value in chain:
+        out[history_id] = last_value.get(count_id)
+        last_value[count_id] = None if history_type == "-" else value
+    return out
+
+
+def _change(row, old):
+    return CountChange(
+        at=row.history_date,
+        user=(row.history_user.get_full_name() or row.history_user.username) if row.history_user else "",
+        subdistrict=row.subdistrict.name,
+        subdistrict_slug=row.subdistrict.slug,
+        month=Month.of(row.month),
+        metric=row.metric,
+        old=old,
+        new=None if row.history_type == "-" else row.value,
+        how=CountSource(row.source).label + (f"（{row.source_file}）" if row.source_file else ""),
+        reason=row.history_change_reason or "",
+        note=row.note,
+        seq=row.history_id,
+    )
 
 
 def corrections_since_lock(months=None):

@@ -317,13 +317,14 @@ def rank_history(subdistrict, until, subdistricts=None):
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
     figures = plan_figures(subs)
+    months_of = {}  # one Month per date: 17 sub-districts × 2 metrics share each
     counts = {
-        (sub_id, metric, Month.of(m)): value
+        (sub_id, metric, months_of.get(m) or months_of.setdefault(m, Month.of(m))): value
         for sub_id, metric, m, value in MonthlyCount.objects.filter(
             subdistrict__in=subs, month__lte=until.date
         ).values_list("subdistrict_id", "metric", "month", "value")
     }
-    logged = {m for _, _, m in counts}
+    logged = set(months_of.values())
     months = [m for m in month_range(Month.first(), until) if m in logged]
     wanted = [(metric, month) for month in months for metric in Metric.values]
     inputs = {(metric, month): _rank_inputs(figures, counts, subs, metric, month) for metric, month in wanted}

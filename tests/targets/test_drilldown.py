@@ -86,3 +86,22 @@ def test_rank_history_agrees_with_the_ranking_of_every_month_in_the_demo():
                 point = next(p for p in points if p.month == month)
                 shown = ranking[sub.pk].metrics[metric]
                 assert (point.rank_in_class, point.rank_overall) == (shown.rank_in_class, shown.rank_overall)
+
+
+@pytest.mark.django_db
+def test_the_newest_changes_are_the_same_with_or_without_a_limit():
+    """The sub-district page's ten newest changes (read two small queries) are the first ten of
+    the whole history (read whole), with the same old values."""
+    from demo.services import seed_demo_counts
+    from targets.history import count_changes
+    from targets.models import MonthlyCount
+
+    seed_demo_counts(until=Month(2026, 10))
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    for step in range(3):  # corrections, some to the same count
+        count = MonthlyCount.objects.filter(subdistrict=tiansheng).order_by("-month", "metric")[step % 2]
+        count.value += step + 1
+        count.save()
+    whole = count_changes([tiansheng])
+    assert count_changes([tiansheng], limit=10) == whole[:10]
+    assert [c.old for c in whole[:3]] != [None, None, None]  # the corrections replaced values
