@@ -327,16 +327,28 @@ def rank_history(subdistrict, until, subdistricts=None):
     logged = set(months_of.values())
     months = [m for m in month_range(Month.first(), until) if m in logged]
     wanted = [(metric, month) for month in months for metric in Metric.values]
-    inputs = {(metric, month): _rank_inputs(figures, counts, subs, metric, month) for metric, month in wanted}
-    # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
-    keys = {wm: f"ranks:{RANK_RULE}:" + hashlib.sha256(repr(inputs[wm]).encode()).hexdigest() for wm in wanted}
-    known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
+    # What a month's ranking depends on: per (metric, year) the classes, targets and last
+    # December's counts (shared by the year's months), then the month's own counts.
+    yearly = {}
+    for metric, month in wanted:
+        if (metric, month.year) not in yearly:
+            part = _year_inputs(figures, counts, subs, metric, month.year)
+            yearly[(metric, month.year)] = (part, repr(part))
+    keys = {}
+    for metric, month in wanted:
+        own = tuple(counts.get((sub.pk, metric, month)) for sub in subs)
+        digest = hashlib.sha256((yearly[(metric, month.year)][1] + repr(own)).encode()).hexdigest()
+        # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
+        keys[(metric, month)] = (f"ranks:{RANK_RULE}:{digest}", own)
+    known = cache.get_many([key for key, _ in keys.values()]) if settings.PAGE_CACHE_SECONDS else {}
     fresh = {}
     out = {metric: [] for metric in Metric.values}
     for metric, month in wanted:
-        ranks = known.get(keys[(metric, month)])
+        key, own = keys[(metric, month)]
+        ranks = known.get(key)
         if ranks is None:
-            ranks = fresh[keys[(metric, month)]] = _month_ranks(inputs[(metric, month)])
+            part = yearly[(metric, month.year)][0]
+            ranks = fresh[key] = _month_ranks([(*line, actual) for line, actual in zip(part, own, strict=True)])
         if counts.get((subdistrict.pk, metric, month)) is not None:
             out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
     if fresh and settings.PAGE_CACHE_SECONDS:
@@ -347,18 +359,18 @@ def rank_history(subdistrict, until, subdistricts=None):
 RANK_RULE = 1  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
 
 
-def _rank_inputs(figures, counts, subs, metric, month):
-    """Everything a month's ranking of `metric` depends on, per sub-district: its class, this
-    year's and last year's targets, the month's count and last December's. Rankings are kept in
-    the cache under a hash of these, so a correction recomputes only the months it touches."""
-    year, december = month.year, Month(month.year - 1, 12)
+def _year_inputs(figures, counts, subs, metric, year):
+    """Per sub-district, what its ranks in `year` depend on besides the month's own count: its
+    class, this year's and last year's targets and last December's count. Rankings are kept in
+    the cache under a hash of these and the month's counts, so a correction recomputes only the
+    months it touches."""
+    december = Month(year - 1, 12)
     return tuple(
         (
             sub.pk,
             sub.category,
             figures.get((sub.pk, metric, year)),
             figures.get((sub.pk, metric, year - 1)),
-            counts.get((sub.pk, metric, month)),
             counts.get((sub.pk, metric, december)),
         )
         for sub in subs
@@ -366,9 +378,10 @@ def _rank_inputs(figures, counts, subs, metric, month):
 
 
 def _month_ranks(inputs):
-    """{sub_id: (rank in class, rank overall)} from `_rank_inputs`, ranked as `_rank` ranks."""
+    """{sub_id: (rank in class, rank overall)} from `_year_inputs` lines each with the month's
+    count, ranked as `_rank` ranks."""
     keys, classes = {}, {}
-    for pk, category, target, previous_figure, actual, december in inputs:
+    for pk, category, target, previous_figure, december, actual in inputs:
         base = metrics.base_for(december, previous_figure)
         keys[pk] = metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
         classes.setdefault(category, []).append(pk)
