@@ -20,7 +20,7 @@ from targets import forecast, metrics
 from targets.choices import PLAN_YEARS, Category, Metric
 from targets.goals import headline_goals
 from targets.history import corrections_since_lock
-from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
+from targets.models import Indicator, MonthLock, MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.progress import (
     district_progress,
@@ -29,6 +29,7 @@ from targets.progress import (
     is_complete,
     latest_logged_month,
     plan_curve,
+    plan_maps,
     reporting_by_month,
     reporting_label,
 )
@@ -207,10 +208,9 @@ def _goals(month, expected):
 def _curves(month, subs):
     """The district curves up to `month`, as plain data stored with the figures (the Word
     file's pictures are drawn from these, never from today's counts)."""
-    plan_rows = PlanFigure.objects.rows_for(subs)
     series = district_series(subs, month)
     goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
-    plan_totals = metrics.sum_plan_figures(r.figures for r in plan_rows)  # the attachment's 合计
+    plan_totals = metrics.sum_plan_figures(plan_maps(subs))  # the attachment's 合计
     out = {}
     for metric in Metric.values:
         by_year = plan_totals[metric]

@@ -8,15 +8,13 @@ dashboard and sub-district pages of `targets` show it without importing this app
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from targets import forecast as model
-from targets import freshness
+from targets import freshness, metrics
 from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
@@ -88,15 +86,10 @@ def registry_facts(subs, month):
     """`_registry_facts`, kept in the cache under the registry's own version (one query to read
     it): a count's correction leaves the registry as it was, so the first page after it does not
     aggregate every certificate again."""
-    if not settings.PAGE_CACHE_SECONDS:
-        return _registry_facts(subs, month)
-    ids = hashlib.sha256(",".join(str(sub.pk) for sub in subs).encode()).hexdigest()
-    key = f"registry-facts:{freshness.registry_version()}:{month}:{ids}"
-    facts = cache.get(key)
-    if facts is None:
-        facts = _registry_facts(subs, month)
-        cache.set(key, facts, settings.PAGE_CACHE_SECONDS)
-    return facts
+    ids = freshness.content_key([sub.pk for sub in subs])
+    return freshness.cached(
+        "registry-facts", lambda: _registry_facts(subs, month), month, ids, version=freshness.registry_version
+    )
 
 
 def _registry_facts(subs, month):
@@ -193,15 +186,10 @@ def district_forecast(month, subdistricts=None):
         rows.append(model.SubDistrictForecast(sub, by_metric))
     total = {}
     for metric in Metric.values:
-        target = _sum(figures.get((sub.pk, metric, month.year)) for sub in subs)
-        target_2027 = _sum(figures.get((sub.pk, metric, LAST_YEAR)) for sub in subs)
+        target = metrics.sum_defined(figures.get((sub.pk, metric, month.year)) for sub in subs)
+        target_2027 = metrics.sum_defined(figures.get((sub.pk, metric, LAST_YEAR)) for sub in subs)
         total[metric] = model.total([row.metrics[metric] for row in rows], month.year, month, target, target_2027)
     return model.DistrictForecast(month, rows, total)
-
-
-def _sum(values):
-    values = list(values)
-    return None if any(v is None for v in values) or not values else sum(values)
 
 
 def as_of_for(year):

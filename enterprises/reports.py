@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from targets.choices import PLAN_YEARS, Metric
+from targets.metrics import sum_defined
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
 
 from . import metrics, validity
@@ -161,7 +162,7 @@ def expiry_outlook(user):
             OutlookCell(
                 sum(r.cells[i].expiring for r in rows),
                 sum(r.cells[i].not_renewed for r in rows),
-                _sum_or_none(r.cells[i].target for r in rows),
+                sum_defined(r.cells[i].target for r in rows),
             )
             for i in range(len(PLAN_YEARS))
         ],
@@ -322,9 +323,3 @@ def attribution_changes(user, month):
         .select_related("subdistrict", "destination", "enterprise")
         .order_by("resolved_at")
     )
-
-
-def _sum_or_none(values):
-    """The 合计 of a column; None when a cell is undefined (never a silently smaller total)."""
-    values = list(values)
-    return None if any(v is None for v in values) else sum(values)

@@ -135,13 +135,7 @@ class PageCache:
 
     def get(self, compute):
         """`compute()`'s value at the data's current version."""
-        if not self.seconds:
-            return compute()
-        value = cache.get(self.key)
-        if value is None:
-            value = compute()
-            cache.set(self.key, value, self.seconds)
-        return value
+        return _kept(self.key, compute, self.seconds)
 
 
 def cached(name, compute, *parts, version=current_version):
@@ -151,7 +145,13 @@ def cached(name, compute, *parts, version=current_version):
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return compute()
-    key = ":".join(["data", name, version(), *map(str, parts)])
+    return _kept(":".join(["data", name, version(), *map(str, parts)]), compute, seconds)
+
+
+def _kept(key, compute, seconds):
+    """The cached value under `key`, else `compute()`'s, kept for `seconds` (0: not cached)."""
+    if not seconds:
+        return compute()
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -27,6 +27,13 @@ def sum_plan_figures(figure_maps):
     return totals
 
 
+def sum_defined(values):
+    """A total (合计) of `values`; None when one is undefined, or there are none (never a silently
+    smaller total)."""
+    values = list(values)
+    return None if not values or any(v is None for v in values) else sum(values)
+
+
 # A month-over-month rise above this share needs a confirmation and a note (counts issue).
 LARGE_RISE = 0.20
 

@@ -184,8 +184,7 @@ def plan_figures(subs):
             )
         }
 
-    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
-    return freshness.cached("plan-figures", read, digest, version=freshness.plan_version)
+    return freshness.cached("plan-figures", read, freshness.content_key(ids), version=freshness.plan_version)
 
 
 def plan_maps(subs):

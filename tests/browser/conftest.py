@@ -84,7 +84,7 @@ class OneRequestAtATime:
     """Static files, then Django, for one request at a time.
 
     On SQLite the live server's threads share the test database's one in-memory connection;
-    two requests on it at once (a download and the favicon, say) can deadlock inside SQLite
+    two requests on it at once (a download still being answered and the next one) can deadlock inside SQLite
     and hang the run. The response is read to the end inside the lock.
     """
 

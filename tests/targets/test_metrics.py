@@ -19,3 +19,9 @@ def test_a_missing_cell_makes_its_total_undefined_not_smaller():
 
 def test_no_rows_gives_zero_totals():
     assert metrics.sum_plan_figures([])["high_tech"][2027] == 0
+
+
+def test_sum_defined_never_gives_a_silently_smaller_total():
+    assert metrics.sum_defined([3, 4, 5]) == 12
+    assert metrics.sum_defined([3, None, 5]) is None
+    assert metrics.sum_defined([]) is None
