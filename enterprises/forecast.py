@@ -161,17 +161,24 @@ def _registry_facts(subs, month):
     return out
 
 
-def district_forecast(month, subdistricts=None):
-    """The forecast of every sub-district (default: the configured district's) as of `month`."""
+def district_forecast(month, subdistricts=None, only=None):
+    """The forecast of every sub-district (default: the configured district's) as of `month`.
+
+    `only` (some of those sub-districts) limits the forecasts computed to theirs, for a page that
+    shows one sub-district: the registry's facts (and so the renewal rate, observed over the
+    whole district) are the same, each forecast is the one the district's would give it, and
+    the district line, which needs them all, is left out (`total` is empty).
+    """
     subs = list(
         subdistricts
         if subdistricts is not None
         else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
     )
-    series, figures = _series(subs, month)
+    chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
+    series, figures = _series(chosen, month)
     facts = registry_facts(subs, month)
     rows = []
-    for sub in subs:
+    for sub in chosen:
         by_metric = {}
         for metric in Metric.values:
             unit = series[(sub.pk, metric)]
@@ -185,7 +192,7 @@ def district_forecast(month, subdistricts=None):
             )
         rows.append(model.SubDistrictForecast(sub, by_metric))
     total = {}
-    for metric in Metric.values:
+    for metric in Metric.values if only is None else ():
         target = metrics.sum_defined(figures.get((sub.pk, metric, month.year)) for sub in subs)
         target_2027 = metrics.sum_defined(figures.get((sub.pk, metric, LAST_YEAR)) for sub in subs)
         total[metric] = model.total([row.metrics[metric] for row in rows], month.year, month, target, target_2027)

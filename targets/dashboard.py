@@ -120,12 +120,13 @@ def standing(progress, month, subs_count):
 
 def attach_forecast(progress, outlook):
     """Put each Forecast beside the MetricProgress it continues (pages show them together)."""
-    for metric in Metric.values:
-        progress.total[metric].forecast = outlook.total[metric]
+    for metric, total in outlook.total.items():
+        progress.total[metric].forecast = total
     by_sub = {row.subdistrict.pk: row for row in outlook.rows}
     for row in progress.rows:
-        for metric in Metric.values:
-            row.metrics[metric].forecast = by_sub[row.subdistrict.pk].metrics[metric]
+        if row.subdistrict.pk in by_sub:  # an outlook of some sub-districts only leaves the rest
+            for metric in Metric.values:
+                row.metrics[metric].forecast = by_sub[row.subdistrict.pk].metrics[metric]
 
 
 def dashboard_context(month):
@@ -226,7 +227,8 @@ def rank_charts(subdistrict, month, progress, class_size):
 def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
-    district = forecast.provider()(month, [r.subdistrict for r in progress.rows])
+    # its own forecast only: the page shows no other sub-district's, nor the district's
+    district = forecast.provider()(month, [r.subdistrict for r in progress.rows], only=[subdistrict])
     attach_forecast(progress, district)
     outlook = district.row_for(subdistrict)
     plan = plan_maps([subdistrict])[0]  # {metric: {year: value}}

@@ -394,7 +394,8 @@ _provider = None
 
 
 def register(provider):
-    """provider(month, subdistricts) -> DistrictForecast; called once by enterprises' AppConfig."""
+    """provider(month, subdistricts, only=None) -> DistrictForecast (of `only` alone when given,
+    without the district line); called once by enterprises' AppConfig."""
     global _provider
     _provider = provider
 

@@ -33,10 +33,14 @@ def _version_model():
 # bulk write, which does not say what it wrote) also writes REGISTRY, under which the registry's
 # own aggregates are cached across count changes (the forecast's facts, enterprises.forecast);
 # a change to the plan (its figures, sub-districts, districts) also writes PLAN, under which the
-# plan's figures are cached (targets.progress.plan_figures).
-ALL, REGISTRY, PLAN = 1, 2, 3
+# plan's figures are cached (targets.progress.plan_figures); a count created or deleted (or
+# moved to another cell), and any change of the plan, also writes ROWS, under which what depends
+# only on which counts exist is cached (which months are complete, the latest logged month): a
+# count's corrected value leaves it as it was.
+ALL, REGISTRY, PLAN, ROWS = 1, 2, 3, 4
 REGISTRY_APP = "enterprises"
 PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District"}
+COUNT_MODEL = "targets.MonthlyCount"
 
 
 # Within one request the tokens are read once (a request sees one version of the data, and its
@@ -94,13 +98,20 @@ def plan_version():
     return _token(PLAN)
 
 
-def bump(registry=True, plan=True):
+def rows_version():
+    """The version of which counts exist, one query: unchanged by a count's corrected value."""
+    return _token(ROWS)
+
+
+def bump(registry=True, plan=True, rows=True):
     """Give the data a new version; call inside the transaction that changed it. A bulk write
-    bumps the registry's and the plan's versions too unless `registry=False` / `plan=False` say
-    it wrote no firm / no plan figure."""
+    bumps the registry's, the plan's and the count rows' versions too unless `registry=False` /
+    `plan=False` / `rows=False` say it wrote no firm / no plan figure / created or deleted no
+    count."""
     model = _version_model()
     seen = _request_tokens.get()
-    for pk in (ALL,) + ((REGISTRY,) if registry else ()) + ((PLAN,) if plan else ()):
+    narrower = {REGISTRY: registry, PLAN: plan, ROWS: rows or plan}
+    for pk in (ALL, *(pk for pk, wrote in narrower.items() if wrote)):
         token = uuid.uuid4().hex
         if not model.objects.filter(pk=pk).update(token=token):
             model.objects.get_or_create(pk=pk, defaults={"token": token})
@@ -173,10 +184,16 @@ def _fragment_cache():
         return cache
 
 
-def _changed(sender, **kwargs):
+def _changed(sender, instance, **kwargs):
     if kwargs.get("raw"):  # loaddata: the data was not yet visible to anyone
         return
-    bump(registry=sender._meta.app_label == REGISTRY_APP, plan=sender._meta.label in PLAN_MODELS)
+    label = sender._meta.label
+    rows = label == COUNT_MODEL and (
+        kwargs.get("created")
+        or kwargs["signal"] is post_delete
+        or getattr(instance, "loaded_cell", None) != instance.cell  # moved to another cell
+    )
+    bump(registry=sender._meta.app_label == REGISTRY_APP, plan=label in PLAN_MODELS, rows=rows)
 
 
 WATCHED_APPS = set()
@@ -196,4 +213,8 @@ def connect(app_label):
 
 def _m2m_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
-        bump(registry=instance._meta.app_label == REGISTRY_APP, plan=instance._meta.label in PLAN_MODELS)
+        bump(
+            registry=instance._meta.app_label == REGISTRY_APP,
+            plan=instance._meta.label in PLAN_MODELS,
+            rows=instance._meta.label == COUNT_MODEL,
+        )

@@ -299,6 +299,18 @@ class MonthlyCount(models.Model):
     def __str__(self):
         return f"{self.subdistrict} {Month.of(self.month).label} {self.get_metric_display()}：{self.value}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        count = super().from_db(db, field_names, values)
+        if {"subdistrict_id", "month", "metric"} <= set(field_names):  # never load a deferred field here
+            count.loaded_cell = count.cell  # a save that moves it changes which counts exist (freshness)
+        return count
+
+    @property
+    def cell(self):
+        """(sub-district, month, metric): where the count stands in the table of counts."""
+        return (self.subdistrict_id, self.month, self.metric)
+
 
 class MonthLock(models.Model):
     """A month whose counts are frozen: its bulletin has been published (`bulletins` locks it).

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 
 from . import freshness, metrics
 from .choices import ALL_YEARS, BASE_YEAR, PLAN_YEARS, Metric
@@ -310,59 +310,88 @@ def rank_history(subdistrict, until, subdistricts=None):
     """{metric: [RankPoint]}: `subdistrict`'s rank in its class and in the district for every
     month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks.
 
-    Three queries (sub-districts, plan figures, every count up to `until`) for any number of
-    months; the ranks of a month use that month's counts only.
+    Each month's ranking is kept in the cache under what decides it: the classes, the plan's
+    figures of its year and the year before, and a fingerprint of the counts of the month and of
+    last December, read for all months in one aggregate query. So a correction recomputes only
+    the months it touches, reading only their counts: three queries (plan figures, fingerprints,
+    the counts of the months to rank) for any number of months, two when every month is kept.
     """
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
     figures = plan_figures(subs)
-    months_of = {}  # one Month per date: 17 sub-districts × 2 metrics share each
-    counts = {
-        (sub_id, metric, months_of.get(m) or months_of.setdefault(m, Month.of(m))): value
-        for sub_id, metric, m, value in MonthlyCount.objects.filter(
-            subdistrict__in=subs, month__lte=until.date
-        ).values_list("subdistrict_id", "metric", "month", "value")
-    }
-    logged = set(months_of.values())
-    months = [m for m in month_range(Month.first(), until) if m in logged]
-    wanted = [(metric, month) for month in months for metric in Metric.values]
-    # What a month's ranking depends on: per (metric, year) the classes, targets and last
-    # December's counts (shared by the year's months), then the month's own counts.
-    yearly = {}
-    for metric, month in wanted:
-        if (metric, month.year) not in yearly:
-            part = _year_inputs(figures, counts, subs, metric, month.year)
-            yearly[(metric, month.year)] = (part, repr(part))
+    prints = _month_fingerprints(subs, until)
+    months = [m for m in month_range(Month.first(), until) if m in prints]
+    classes = tuple((sub.pk, sub.category) for sub in subs)
+    plan_of_year = {}
     keys = {}
-    for metric, month in wanted:
-        own = tuple(counts.get((sub.pk, metric, month)) for sub in subs)
-        digest = hashlib.sha256((yearly[(metric, month.year)][1] + repr(own)).encode()).hexdigest()
+    for month in months:
+        year = month.year
+        if year not in plan_of_year:
+            plan_of_year[year] = tuple(
+                figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)
+            )
+        decided_by = (classes, plan_of_year[year], prints[month], prints.get(Month(year - 1, 12)))
         # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
-        keys[(metric, month)] = (f"ranks:{RANK_RULE}:{digest}", own)
-    known = cache.get_many([key for key, _ in keys.values()]) if settings.PAGE_CACHE_SECONDS else {}
-    fresh = {}
+        keys[month] = f"ranks:{RANK_RULE}:{hashlib.sha256(repr(decided_by).encode()).hexdigest()}"
+    known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
+    missing = [month for month in months if keys[month] not in known]
+    if missing:
+        fresh = _rank_months(figures, subs, missing)
+        if settings.PAGE_CACHE_SECONDS:
+            cache.set_many({keys[month]: ranked for month, ranked in fresh.items()}, settings.PAGE_CACHE_SECONDS)
+        known.update({keys[month]: ranked for month, ranked in fresh.items()})
     out = {metric: [] for metric in Metric.values}
-    for metric, month in wanted:
-        key, own = keys[(metric, month)]
-        ranks = known.get(key)
-        if ranks is None:
-            part = yearly[(metric, month.year)][0]
-            ranks = fresh[key] = _month_ranks([(*line, actual) for line, actual in zip(part, own, strict=True)])
-        if counts.get((subdistrict.pk, metric, month)) is not None:
-            out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
-    if fresh and settings.PAGE_CACHE_SECONDS:
-        cache.set_many(fresh, settings.PAGE_CACHE_SECONDS)
+    for month in months:
+        ranked = known[keys[month]]
+        for metric in Metric.values:
+            ranks, reported = ranked[metric]
+            if subdistrict.pk in reported:
+                out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
     return out
 
 
-RANK_RULE = 1  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
+RANK_RULE = 2  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
+
+
+def _month_fingerprints(subs, until):
+    """{Month: fingerprint} of the counts of `subs` in each month up to `until` that has any: how
+    many, the latest write, the sum of the values and of the values weighted by row (every save
+    writes `updated_at`), one aggregate query. Equal fingerprints mean the same counts."""
+    rows = (
+        MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=until.date)
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"), last=Max("updated_at"), total=Sum("value"), weighted=Sum(F("value") * F("id")))
+    )
+    return {Month.of(row["month"]): (row["n"], row["last"], row["total"], row["weighted"]) for row in rows}
+
+
+def _rank_months(figures, subs, months):
+    """{Month: {metric: (ranks, reported)}} for `months`, reading only their counts and last
+    Decembers' (one query): ranks as `_month_ranks` gives them, reported the sub-districts with a
+    count that month."""
+    wanted = {m.date for m in months} | {Month(m.year - 1, 12).date for m in months}
+    counts = {
+        (sub_id, metric, Month.of(m)): value
+        for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__in=wanted).values_list(
+            "subdistrict_id", "metric", "month", "value"
+        )
+    }
+    out = {}
+    for month in months:
+        out[month] = {}
+        for metric in Metric.values:
+            lines = _year_inputs(figures, counts, subs, metric, month.year)
+            own = [counts.get((sub.pk, metric, month)) for sub in subs]
+            ranks = _month_ranks([(*line, actual) for line, actual in zip(lines, own, strict=True)])
+            reported = frozenset(sub.pk for sub, actual in zip(subs, own, strict=True) if actual is not None)
+            out[month][metric] = (ranks, reported)
+    return out
 
 
 def _year_inputs(figures, counts, subs, metric, year):
     """Per sub-district, what its ranks in `year` depend on besides the month's own count: its
-    class, this year's and last year's targets and last December's count. Rankings are kept in
-    the cache under a hash of these and the month's counts, so a correction recomputes only the
-    months it touches."""
+    class, this year's and last year's targets and last December's count."""
     december = Month(year - 1, 12)
     return tuple(
         (
@@ -478,10 +507,15 @@ def _district_totals(counts):
 
 def reporting_by_month(subdistricts=None, until=None):
     """{Month: number of sub-districts that reported both metrics}, one query; for the whole
-    district, kept in the cache under the data's version (the month picker, the default month and
-    the dashboard all ask for it)."""
+    district, kept in the cache under the version of which counts exist (the month picker, the
+    default month and the dashboard all ask for it)."""
     if subdistricts is None:
-        every = freshness.cached("reporting-by-month", lambda: _reporting_by_month(None, None), settings.DISTRICT_SLUG)
+        every = freshness.cached(
+            "reporting-by-month",
+            lambda: _reporting_by_month(None, None),
+            settings.DISTRICT_SLUG,
+            version=freshness.rows_version,  # which counts exist: a corrected value leaves it
+        )
         return {m: n for m, n in every.items() if until is None or m <= until}
     return _reporting_by_month(subdistricts, until)
 
@@ -510,7 +544,10 @@ def _as_date(value):
 
 
 def district_size():
-    return SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).count()
+    """The number of sub-districts of the district, kept under the plan's version."""
+    return freshness.cached(
+        "district-size", SubDistrict.objects.count, settings.DISTRICT_SLUG, version=freshness.plan_version
+    )
 
 
 def latest_complete_month():
@@ -544,11 +581,13 @@ def month_options(months, expected):
 
 
 def latest_logged_month():
-    """The newest month with any logged count, else last month (the usual month to report)."""
-    latest = (
-        MonthlyCount.objects.filter(month__lte=Month.current().date)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    return Month.of(latest) if latest else Month.current().previous()
+    """The newest month with any logged count, else last month (the usual month to report); kept
+    under the version of which counts exist."""
+    current = Month.current()
+
+    def read():
+        logged = MonthlyCount.objects.filter(month__lte=current.date).order_by("-month")
+        return logged.values_list("month", flat=True).first()
+
+    latest = freshness.cached("latest-logged-month", read, current, version=freshness.rows_version)
+    return Month.of(latest) if latest else current.previous()

@@ -70,6 +70,20 @@ def test_forecast_of_a_subdistrict(registry):
     assert "今年已新认定 1 家" in ht.basis_text
 
 
+def test_one_subdistricts_forecast_is_its_row_of_the_districts(registry):
+    """The sub-district page asks for its own forecast only: the same figures and basis as the
+    district's row, the renewal rate still observed over the whole district, and no district
+    line."""
+    firm(8, sub="shuitu", issue_dates=[d("2019-06-01"), d("2022-06-01")])  # renewed once, expired 2025
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    whole = forecast.district_forecast(OCTOBER).row_for(tiansheng)
+    alone = forecast.district_forecast(OCTOBER, only=[tiansheng])
+    assert [row.subdistrict for row in alone.rows] == [tiansheng] and alone.total == {}
+    assert alone.rows[0].metrics == whole.metrics
+    # district rate: tiansheng 1 renewed of 3 expired, shuitu 1 of 2 → 2/5, not tiansheng's 1/3
+    assert "往年重新认定率 40%（2/5）" in alone.rows[0].metrics["high_tech"].basis_text
+
+
 def test_planting_expiring_certificates_through_the_import_lowers_the_projection(registry):
     tiansheng = SubDistrict.objects.get(slug="tiansheng")
     before = forecast.district_forecast(OCTOBER).row_for(tiansheng).metrics["high_tech"].projected

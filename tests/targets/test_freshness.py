@@ -129,3 +129,37 @@ def test_the_plan_has_its_own_version_and_a_changed_figure_shows_at_once(login, 
     assert (
         before != after and f"{figure.value}" in client.get(f"/subdistricts/tiansheng/?month={MONTH}").content.decode()
     )
+
+
+def test_which_counts_exist_has_its_own_version():
+    """A corrected value leaves the rows' version (the complete months, the latest logged month
+    stay cached); a count created, deleted or moved to another cell, or a plan change, writes it."""
+    seed_demo_counts()
+    rows = freshness.rows_version()
+    count = MonthlyCount.objects.get(subdistrict__slug="tiansheng", month=MONTH.date, metric="high_tech")
+    count.value += 1
+    count.save()
+    assert freshness.rows_version() == rows
+    count.month = Month(2026, 11).date  # moved: October loses a line, November gains one
+    count.save()
+    assert freshness.rows_version() != rows
+    rows = freshness.rows_version()
+    count.delete()
+    assert freshness.rows_version() != rows
+    rows = freshness.rows_version()
+    figure = PlanFigure.objects.first()
+    figure.save()
+    assert freshness.rows_version() != rows
+
+
+def test_a_new_count_shows_in_the_month_picker_at_once(login, leader, bureau):
+    """The months' completeness is cached under the rows' version: a first count of a new month
+    is counted at once, a corrected value costs no recount."""
+    seed_demo_counts()
+    client = login(leader)
+    november = Month(2026, 11)
+    assert 'value="2026-11"' not in client.get("/").content.decode()  # not offered while empty
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    october = {c.metric: c.value for c in MonthlyCount.objects.filter(subdistrict=tiansheng, month=MONTH.date)}
+    save_month(november, {(tiansheng.pk, metric): (value, "") for metric, value in october.items()}, bureau)
+    assert "2026年11月（1/17 个街镇已填报）" in client.get("/").content.decode()
