@@ -35,6 +35,31 @@ def test_rank_history_ranks_each_month_on_its_own_counts():
     assert rank_history(tiansheng, Month(2026, 9))["high_tech"] == history["high_tech"][:1]
 
 
+@pytest.mark.django_db
+def test_a_corrected_month_is_ranked_again_and_the_others_come_from_the_cache(django_assert_num_queries):
+    """Each month's ranking is kept under a fingerprint of its counts: correcting September's
+    count ranks September again (reading only September's and last December's counts), while
+    October's ranking is the kept one."""
+    from targets.models import MonthlyCount
+
+    log("tiansheng", "2026-09", "high_tech", target("tiansheng", "high_tech"))
+    log("chaoyang", "2026-09", "high_tech", 1)
+    log("tiansheng", "2026-10", "high_tech", 1)
+    log("chaoyang", "2026-10", "high_tech", target("chaoyang", "high_tech"))
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    subs = list(SubDistrict.objects.in_plan_order())
+    before = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
+    assert [(p.rank_in_class, p.rank_overall) for p in before] == [(1, 1), (2, 2)]
+    with django_assert_num_queries(2):  # the plan's version and the fingerprints; every month kept
+        assert rank_history(tiansheng, Month(2026, 10), subs)["high_tech"] == before
+    count = MonthlyCount.objects.get(subdistrict__slug="chaoyang", month=Month(2026, 9).date, metric="high_tech")
+    count.value = target("chaoyang", "high_tech") + 5  # chaoyang past its target in September
+    count.save()
+    with django_assert_num_queries(3):  # then September's (and last December's) counts
+        after = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
+    assert after == [RankPoint(Month(2026, 9), 2, 2), before[1]]
+
+
 def test_curve_reading_counts_whole_firms():
     oct_ = Month(2026, 10)
     assert charts.curve_reading("全区高新技术企业", 470, 473.4, oct_) == (
