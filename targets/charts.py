@@ -7,6 +7,7 @@ curve light grey and dashed, and markers differ in shape as well as colour.
 
 import functools
 import json
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
@@ -85,13 +86,56 @@ def _without_none(value):
     return value
 
 
+class ChartJSON(Mapping):
+    """A figure serialized once, as the page embeds it (`{{ figure|chart_script:id }}`): JSON
+    escaped for a <script> element as `json_script` escapes it. It reads as the figure's data
+    (parsed on first look) for code and tests that look inside; only the text is pickled."""
+
+    def __init__(self, text):
+        self.text = text
+
+    @functools.cached_property
+    def data(self):
+        return json.loads(self.text)
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __eq__(self, other):
+        return self.text == other.text if isinstance(other, ChartJSON) else self.data == other
+
+    __hash__ = None
+
+    def __getstate__(self):
+        return {"text": self.text}
+
+
+# What `django.utils.html.json_script` escapes, so that the JSON cannot close its <script>.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+_TEMPLATE_MARK = "__plotly_default_template__"
+
+
+@functools.cache
+def _template_text():
+    return json.dumps(_default_template()).translate(_SCRIPT_ESCAPES)
+
+
 def as_json(fig):
-    """The figure as plain JSON data for `json_script` in a template."""
+    """The figure as the page embeds it (ChartJSON): plain data with plotly's default template,
+    the same JSON as `go.Figure(...).to_json()`; the template, the same for every figure, is
+    serialized once per process."""
     if isinstance(fig, dict):
         data = _without_none(fig)
-        data["layout"]["template"] = _default_template()
-        return json.loads(json.dumps(data, cls=PlotlyJSONEncoder))
-    return json.loads(fig.to_json())
+        data["layout"]["template"] = _TEMPLATE_MARK
+        text = json.dumps(data, cls=PlotlyJSONEncoder).translate(_SCRIPT_ESCAPES)
+        return ChartJSON(text.replace(f'"{_TEMPLATE_MARK}"', _template_text(), 1))
+    return ChartJSON(fig.to_json().translate(_SCRIPT_ESCAPES))
 
 
 def forecast_traces(projection):

@@ -10,7 +10,7 @@ from django.conf import settings
 from . import charts, forecast, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
-from .history import corrections_since_lock, count_changes
+from .history import corrections_since_lock, newest_changes
 from .models import Indicator, SubDistrict
 from .months import Month, month_range
 from .progress import (
@@ -268,7 +268,7 @@ def subdistrict_context(subdistrict, month):
         "charts": chart_list,
         "plan_figures": plan,
         "month_rows": month_rows,
-        "changes": count_changes([subdistrict], limit=10),
+        "changes": newest_changes([subdistrict], limit=10),
         "class_size": class_size,
         "status_labels": metrics.STATUS_LABELS,
     }

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
+from . import freshness
 from .choices import CountSource, Metric
 from .models import MonthLock, MonthlyCount
 from .months import Month
@@ -27,6 +30,21 @@ class CountChange:
     @property
     def metric_label(self):
         return Metric(self.metric).label
+
+
+def newest_changes(subdistricts, limit):
+    """The `limit` newest changes to the counts of `subdistricts` (`count_changes`), kept in the
+    cache under a fingerprint of their history (how many rows, the newest), one query to read
+    it: another sub-district's correction leaves them as they were."""
+    history = MonthlyCount.history.filter(subdistrict__in=subdistricts)
+
+    def fingerprint():
+        seen = history.aggregate(n=Count("history_id"), last=Max("history_id"))
+        return f"{seen['n']}-{seen['last']}"
+
+    ids = freshness.content_key([sub.pk for sub in subdistricts])
+    return freshness.cached("newest-changes", lambda: count_changes(subdistricts, limit=limit), ids, limit,
+                            version=fingerprint)  # fmt: skip
 
 
 def count_changes(subdistricts, month=None, limit=None):

@@ -247,18 +247,22 @@ def _ranked(rows, metric):
     return {row.subdistrict.pk for row in rows if row.metrics[metric].rank_overall is not None}
 
 
-def _carry_previous_ranks(rows, previous_rows, metric):
-    same_overall = _ranked(rows, metric) == _ranked(previous_rows, metric)
+def _carry_previous_ranks(rows, previous, metric):
+    """Set last month's ranks (`previous`: {sub_id: (rank in class, rank overall)}, as
+    `_month_ranks` gives them) on `rows` where they compare like with like: the same
+    sub-districts ranked in both months within the ranking (the class, or the whole district)."""
+    ranked_before = {pk for pk, (_, overall) in previous.items() if overall is not None}
+    same_overall = _ranked(rows, metric) == ranked_before
     same_class = {}
     for category in {row.subdistrict.category for row in rows}:
-        now = _ranked([r for r in rows if r.subdistrict.category == category], metric)
-        before = _ranked([r for r in previous_rows if r.subdistrict.category == category], metric)
-        same_class[category] = now == before
-    for row, prev in zip(rows, previous_rows, strict=True):
+        members = [r for r in rows if r.subdistrict.category == category]
+        same_class[category] = _ranked(members, metric) == {r.subdistrict.pk for r in members} & ranked_before
+    for row in rows:
+        in_class, overall = previous[row.subdistrict.pk]
         if same_class[row.subdistrict.category]:
-            row.metrics[metric].previous_rank_in_class = prev.metrics[metric].rank_in_class
+            row.metrics[metric].previous_rank_in_class = in_class
         if same_overall:
-            row.metrics[metric].previous_rank_overall = prev.metrics[metric].rank_overall
+            row.metrics[metric].previous_rank_overall = overall
 
 
 def district_progress(month, subdistricts=None):
@@ -277,23 +281,23 @@ def district_progress(month, subdistricts=None):
         (sub_id, metric, Month.of(m)): value
         for sub_id, metric, m, value in counts_qs.values_list("subdistrict_id", "metric", "month", "value")
     }
-    rows, previous_rows = [], []
+    rows = []
     for sub in subs:
-        row, prev = SubDistrictProgress(sub), SubDistrictProgress(sub)
+        row = SubDistrictProgress(sub)
         for metric in Metric.values:
             row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
-            prev.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, previous_month, yellow_pp)
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
-        previous_rows.append(prev)
     for metric in Metric.values:
         _rank(rows, metric, "rank_in_class", "rank_overall")
         # A rank change compares like with like: both months in the same plan year (the base
         # changes in January), and the same sub-districts ranked in both months within the
         # ranking (the class, or the whole district) it is a change of.
         if previous_month.year == month.year:
-            _rank(previous_rows, metric, "rank_in_class", "rank_overall")
-            _carry_previous_ranks(rows, previous_rows, metric)
+            lines = _year_inputs(figures, counts, subs, metric, month.year)
+            before = [counts.get((sub.pk, metric, previous_month)) for sub in subs]
+            previous = _month_ranks([(*line, actual) for line, actual in zip(lines, before, strict=True)])
+            _carry_previous_ranks(rows, previous, metric)
     total, reported = _district_total(rows, figures, counts, subs, month, yellow_pp)
     data_as_of = counts_qs.filter(month=month.date).aggregate(last=Max("updated_at"))["last"]
     return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of)

@@ -130,3 +130,51 @@ def test_the_newest_changes_are_the_same_with_or_without_a_limit():
     whole = count_changes([tiansheng])
     assert count_changes([tiansheng], limit=10) == whole[:10]
     assert [c.old for c in whole[:3]] != [None, None, None]  # the corrections replaced values
+
+
+@pytest.mark.django_db
+def test_the_newest_changes_are_kept_until_the_subdistricts_own_history_grows(django_assert_num_queries):
+    """The page's newest changes stay cached across another sub-district's correction (one
+    query reads the fingerprint of the sub-district's history) and show its own at once."""
+    from demo.services import seed_demo_counts
+    from targets.history import count_changes, newest_changes
+    from targets.models import MonthlyCount
+
+    seed_demo_counts(until=Month(2026, 10))
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    first = newest_changes([tiansheng], limit=10)
+    assert first == count_changes([tiansheng], limit=10)
+    other = MonthlyCount.objects.filter(subdistrict__slug="shuitu").order_by("-month").first()
+    other.value += 1
+    other.save()
+    with django_assert_num_queries(1):
+        assert newest_changes([tiansheng], limit=10) == first
+    own = MonthlyCount.objects.filter(subdistrict=tiansheng).order_by("-month").first()
+    own.value += 1
+    own.save()
+    newest = newest_changes([tiansheng], limit=10)[0]
+    assert (newest.month, newest.metric, newest.old, newest.new) == (
+        Month.of(own.month),
+        own.metric,
+        own.value - 1,
+        own.value,
+    )
+
+
+def test_a_chart_is_embedded_as_plotly_and_json_script_would_embed_it():
+    """`as_json` serializes a figure once: the same data as plotly's own `to_json` (template
+    included), and the same <script> element as `json_script`, escaped so that a name holding
+    "</script>" cannot end it."""
+    import json
+
+    from django.utils.html import json_script
+
+    from targets.templatetags.chart_tags import chart_script
+
+    points = [RankPoint(Month(2026, 9), 2, 5), RankPoint(Month(2026, 10), 1, 4)]
+    figure = charts.rank_chart(points, 11, 17, "A类</script><b>镇街")
+    embedded = charts.as_json(figure)
+    assert embedded.data == json.loads(go.Figure(figure).to_json())
+    assert chart_script(embedded, "rank-data") == json_script(embedded.data, "rank-data")
+    assert "</script><b>" not in chart_script(embedded, "rank-data")
+    assert embedded["layout"]["template"]["layout"]  # plotly's default template, as go.Figure gives it
