@@ -161,6 +161,17 @@ def _registry_facts(subs, month):
     return out
 
 
+FORECAST_RULE = 1  # raise when targets.forecast's model (or its inputs here) changes its answer
+
+
+def _unit_forecast(points, month, target, target_2027, facts):
+    """One sub-district's forecast of one metric; `points` its (Month, count) series in order."""
+    unit = dict(points)
+    return model.forecast(
+        unit, month, target, target_2027, facts, annual_increase=model.mean_annual_increase(unit, month.year)
+    )
+
+
 def district_forecast(month, subdistricts=None, only=None):
     """The forecast of every sub-district (default: the configured district's) as of `month`.
 
@@ -177,20 +188,20 @@ def district_forecast(month, subdistricts=None, only=None):
     chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
     series, figures = _series(chosen, month)
     facts = registry_facts(subs, month)
-    rows = []
-    for sub in chosen:
-        by_metric = {}
-        for metric in Metric.values:
-            unit = series[(sub.pk, metric)]
-            by_metric[metric] = model.forecast(
-                unit,
-                month,
-                figures.get((sub.pk, metric, month.year)),
-                figures.get((sub.pk, metric, LAST_YEAR)),
-                facts[(sub.pk, metric)],
-                annual_increase=model.mean_annual_increase(unit, month.year),
-            )
-        rows.append(model.SubDistrictForecast(sub, by_metric))
+    inputs = {
+        (sub.pk, metric): (
+            tuple(sorted(series[(sub.pk, metric)].items())),
+            month,
+            figures.get((sub.pk, metric, month.year)),
+            figures.get((sub.pk, metric, LAST_YEAR)),
+            facts[(sub.pk, metric)],
+        )
+        for sub in chosen
+        for metric in Metric.values
+    }
+    # each unit's forecast kept under exactly its inputs: a correction recomputes only its own
+    results = freshness.cached_each(f"forecast:{FORECAST_RULE}", inputs, _unit_forecast)
+    rows = [model.SubDistrictForecast(sub, {m: results[(sub.pk, m)] for m in Metric.values}) for sub in chosen]
     total = {}
     for metric in Metric.values if only is None else ():
         target = metrics.sum_defined(figures.get((sub.pk, metric, month.year)) for sub in subs)

@@ -159,6 +159,25 @@ def cached(name, compute, *parts, version=current_version):
     return _kept(":".join(["data", name, version(), *map(str, parts)]), compute, seconds)
 
 
+def cached_each(name, inputs, compute):
+    """{id: compute(*args)} for `inputs` ({id: args}), each value kept in the cache under a hash of
+    exactly its arguments (and `name`, which carries the rule's version): what did not change
+    since it was computed is read, the rest computed, in one read and one write of the cache.
+    Arguments must have a deterministic `repr` (no sets, dicts in a fixed order)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    keys = {ident: f"each:{name}:{content_key(args)}" for ident, args in inputs.items()}
+    known = cache.get_many(list(keys.values())) if seconds else {}
+    out, fresh = {}, {}
+    for ident, args in inputs.items():
+        if keys[ident] in known:
+            out[ident] = known[keys[ident]]
+        else:
+            out[ident] = fresh[keys[ident]] = compute(*args)
+    if fresh and seconds:
+        cache.set_many(fresh, seconds)
+    return out
+
+
 def _kept(key, compute, seconds):
     """The cached value under `key`, else `compute()`'s, kept for `seconds` (0: not cached)."""
     if not seconds:

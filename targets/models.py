@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
@@ -128,6 +130,14 @@ class SubDistrict(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return self.page_url
+
+    @cached_property
+    def page_url(self):
+        """Its progress page, reversed once: tables link every sub-district several times."""
+        return reverse("targets:subdistrict_detail", args=[self.slug])
 
 
 @dataclass

@@ -276,3 +276,22 @@ def test_earlier_years_lapses_after_the_month_from_the_registry():
     facts = forecast.registry_facts([shuitu], OCTOBER)[(shuitu.pk, "high_tech")]
     assert facts.earlier_lapses == {2023: 1, 2025: 1}
     assert (facts.renewed, facts.expired_before) == (2, 4)  # renewed: 81's and 83's first certificates
+
+
+def test_each_forecast_is_kept_under_its_inputs(registry, settings, monkeypatch):
+    """A sub-district's forecast is recomputed when its own counts change, and read from the
+    cache when only another sub-district's did (the page after a correction)."""
+    settings.PAGE_CACHE_SECONDS = 600
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    count("shuitu", OCTOBER, 20)
+    first = forecast.district_forecast(OCTOBER)
+    calls, real = [], forecast._unit_forecast
+    monkeypatch.setattr(forecast, "_unit_forecast", lambda *args: calls.append(args) or real(*args))
+    shuitu_count = MonthlyCount.objects.get(subdistrict__slug="shuitu", month=OCTOBER.date)
+    shuitu_count.value = 21
+    shuitu_count.save()
+    again = forecast.district_forecast(OCTOBER)
+    assert len(calls) == 1 and calls[0][0][-1] == (OCTOBER, 21)  # shuitu's high-tech only
+    assert again.row_for(tiansheng).metrics == first.row_for(tiansheng).metrics
+    shuitu = SubDistrict.objects.get(slug="shuitu")
+    assert again.row_for(shuitu).metrics["high_tech"].actual == 21
