@@ -207,7 +207,7 @@ RECENT_MONTHS = 6
 
 def rank_charts(subdistrict, month, progress, class_size):
     """The rank history of `subdistrict`, one chart a metric, each with its one-line reading."""
-    history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows])
+    history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows], progress=progress)
     class_label = subdistrict.get_category_display()
     out = []
     for metric in Metric.values:

@@ -310,7 +310,7 @@ class RankPoint:
     rank_overall: int | None
 
 
-def rank_history(subdistrict, until, subdistricts=None):
+def rank_history(subdistrict, until, subdistricts=None, progress=None):
     """{metric: [RankPoint]}: `subdistrict`'s rank in its class and in the district for every
     month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks.
 
@@ -319,6 +319,7 @@ def rank_history(subdistrict, until, subdistricts=None):
     last December, read for all months in one aggregate query. So a correction recomputes only
     the months it touches, reading only their counts: three queries (plan figures, fingerprints,
     the counts of the months to rank) for any number of months, two when every month is kept.
+    `progress`, the page's `district_progress(until)` when it has one, gives `until`'s ranks.
     """
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
@@ -338,6 +339,8 @@ def rank_history(subdistrict, until, subdistricts=None):
         # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
         keys[month] = f"ranks:{RANK_RULE}:{hashlib.sha256(repr(decided_by).encode()).hexdigest()}"
     known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
+    if progress is not None and until in keys and keys[until] not in known:
+        known[keys[until]] = _ranks_of(progress)  # ranked already, on the same counts
     missing = [month for month in months if keys[month] not in known]
     if missing:
         fresh = _rank_months(figures, subs, missing)
@@ -355,6 +358,16 @@ def rank_history(subdistrict, until, subdistricts=None):
 
 
 RANK_RULE = 2  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
+
+
+def _ranks_of(progress):
+    """{metric: (ranks, reported)} of a DistrictProgress, as `_rank_months` gives a month's."""
+    out = {}
+    for metric in Metric.values:
+        lines = [(row.subdistrict.pk, row.metrics[metric]) for row in progress.rows]
+        ranks = {pk: (m.rank_in_class, m.rank_overall) for pk, m in lines}
+        out[metric] = (ranks, frozenset(pk for pk, m in lines if m.actual is not None))
+    return out
 
 
 def _month_fingerprints(subs, until):

@@ -178,3 +178,23 @@ def test_a_chart_is_embedded_as_plotly_and_json_script_would_embed_it():
     assert chart_script(embedded, "rank-data") == json_script(embedded.data, "rank-data")
     assert "</script><b>" not in chart_script(embedded, "rank-data")
     assert embedded["layout"]["template"]["layout"]  # plotly's default template, as go.Figure gives it
+
+
+@pytest.mark.django_db
+def test_the_pages_own_ranking_stands_in_for_its_month():
+    """The sub-district page passes its month's ranking to the rank history, which then does not
+    rank that month again: the same points as ranking it from the counts."""
+    from django.core.cache import cache
+
+    from demo.services import seed_demo_counts
+    from targets.progress import district_progress
+
+    seed_demo_counts(until=Month(2026, 10))
+    subs = list(SubDistrict.objects.in_plan_order())
+    progress = district_progress(Month(2026, 10), subs)
+    for sub in subs:
+        cache.clear()
+        given = rank_history(sub, Month(2026, 10), subs, progress=progress)
+        cache.clear()
+        assert given == rank_history(sub, Month(2026, 10), subs)
+        assert given["high_tech"][-1].month == Month(2026, 10)
