@@ -165,15 +165,17 @@ def cached_each(name, inputs, compute):
     since it was computed is read, the rest computed, in one read and one write of the cache.
     Arguments must have a deterministic `repr` (no sets, dicts in a fixed order)."""
     seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return {ident: compute(*args) for ident, args in inputs.items()}
     keys = {ident: f"each:{name}:{content_key(args)}" for ident, args in inputs.items()}
-    known = cache.get_many(list(keys.values())) if seconds else {}
+    known = cache.get_many(list(keys.values()))
     out, fresh = {}, {}
     for ident, args in inputs.items():
         if keys[ident] in known:
             out[ident] = known[keys[ident]]
         else:
             out[ident] = fresh[keys[ident]] = compute(*args)
-    if fresh and seconds:
+    if fresh:
         cache.set_many(fresh, seconds)
     return out
 

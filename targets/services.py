@@ -20,7 +20,7 @@ class CountsRejected(Exception):
     """The whole batch was refused; `errors` are Chinese messages, nothing was written."""
 
     def __init__(self, errors):
-        super().__init__("；".join(errors))
+        super().__init__("\n".join(errors))  # each message is a sentence of its own
         self.errors = list(errors)
 
 
