@@ -21,7 +21,7 @@ def tables(figures):
     for category, rows in figures["subdistricts"].items():
         if not rows:
             continue
-        header = ["类内排名", "街镇"] + [f"{i['name']}（{i['weight']:g}分）" for i in rows[0]["items"]] + ["总分"]
+        header = ["同类排名", "街镇"] + [f"{i['name']}（{i['weight']:g}分）" for i in rows[0]["items"]] + ["总分"]
         body = [
             [row["rank"], row["name"]]
             + [f"{_rate(i['rate'])} → {i['points']:g}分" for i in row["items"]]
@@ -52,7 +52,7 @@ def number_tables(figures):
         if not rows:
             continue
         items = rows[0]["items"]
-        header = ["类内排名", "街镇"]
+        header = ["同类排名", "街镇"]
         for i in items:
             header += [f"{i['name']}完成率（%）", f"{i['name']}得分（满分{i['weight']:g}）"]
         body = [

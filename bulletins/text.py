@@ -99,16 +99,16 @@ def race_sections(figures):
             if not ranked:
                 parts.append(f"{_class_name(category)}本月无可排名的街镇")
                 continue
-            # "居前" names only lines at or above 序时进度: a first place at 0% is not "ahead"
-            ahead = [r for r in ranked if r.get("status") in (metrics.STATUS_DONE, metrics.STATUS_GREEN)][:3]
+            # "居前": the first three lines at or above 序时进度 and any tied with the third (a first
+            # place at 0% is not "ahead"); a class with none names its first, ties included
+            ahead = [r for r in ranked if r.get("status") in (metrics.STATUS_DONE, metrics.STATUS_GREEN)]
             if ahead:
-                top = "、".join(f"{r['name']}{_rate(r)}" for r in ahead)
+                cut = ahead[min(2, len(ahead) - 1)]["rank"]
+                top = "、".join(f"{r['name']}{_rate(r)}" for r in ahead if r["rank"] <= cut)
                 parts.append(f"{_class_name(category)}新增完成率居前的依次为{top}")
             else:
-                first = ranked[0]
-                parts.append(
-                    f"{_class_name(category)}均未达到序时进度，新增完成率最高的为{first['name']}{_rate(first)}"
-                )
+                first = "、".join(f"{r['name']}{_rate(r)}" for r in ranked if r["rank"] == ranked[0]["rank"])
+                parts.append(f"{_class_name(category)}均未达到序时进度，新增完成率最高的为{first}")
         total = section["total"]
         if total.get("increment_completion_pct") is not None:
             parts.append(f"全区新增完成率{total['increment_completion_pct']:.1f}%，{section['vs_progress']}")

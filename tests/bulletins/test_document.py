@@ -462,27 +462,31 @@ def test_a_version_published_before_issue_numbers_shows_the_one_it_was_given(une
 
 
 def test_only_lines_at_or_above_the_time_progress_are_named_ahead():
-    """赛马比拼 names as 居前 only sub-districts at or above 序时进度; a class with none says so and
-    names its first without calling it ahead (a 0.0% line was once listed as 居前)."""
+    """赛马比拼 names as 居前 the first three sub-districts at or above 序时进度 and any tied with
+    the third; a class with none says so and names its first, ties included (a 0.0% line was
+    once listed as 居前)."""
     from bulletins.text import race_sections
 
     def row(name, rank, pct, status):
         return {"name": name, "rank": rank, "actual": 10, "increment_completion_pct": pct, "status": status}
 
-    figures = {
-        "metrics": {
-            "high_tech": {
-                "label": "高新技术企业",
-                "classes": {
-                    "A": {"rows": [row("甲街道", 1, 100.0, "done"), row("乙街道", 2, 0.0, "red")]},
-                    "B": {"rows": [row("丙镇", 1, 0.0, "red"), row("丁镇", 2, -5.0, "red")]},
-                },
-                "total": {"increment_completion_pct": None},
-                "vs_progress": "",
-            }
-        }
+    a_rows = [
+        row("甲街道", 1, 120.0, "done"),
+        row("乙街道", 2, 100.0, "done"),
+        row("丙街道", 3, 90.0, "green"),
+        row("丁街道", 3, 90.0, "green"),
+        row("戊街道", 5, 85.0, "green"),
+        row("己街道", 6, 0.0, "red"),
+    ]
+    b_rows = [row("庚镇", 1, 0.0, "red"), row("辛镇", 1, 0.0, "red"), row("壬镇", 3, -5.0, "red")]
+    section = {
+        "label": "高新技术企业",
+        "classes": {"A": {"rows": a_rows}, "B": {"rows": b_rows}},
+        "total": {"increment_completion_pct": None},
+        "vs_progress": "",
     }
-    (section,) = race_sections(figures)
-    assert section["text"] == (
-        "A类镇街新增完成率居前的依次为甲街道（100.0%）；B类镇街均未达到序时进度，新增完成率最高的为丙镇（0.0%）。"
+    (race,) = race_sections({"metrics": {"high_tech": section}})
+    assert race["text"] == (
+        "A类镇街新增完成率居前的依次为甲街道（120.0%）、乙街道（100.0%）、丙街道（90.0%）、丁街道（90.0%）；"
+        "B类镇街均未达到序时进度，新增完成率最高的为庚镇（0.0%）、辛镇（0.0%）。"
     )
