@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from targets import freshness
 from targets.models import District, MonthlyCount
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 call_command("loaddata", options["file"], verbosity=0)
+                freshness.bump()  # loaddata sends raw saves, which no cached page hears of
         except Exception as exc:  # loaddata raises many kinds; report them without a traceback
             raise CommandError(f"恢复失败，未写入任何数据：{exc}") from None
         self.stdout.write(self.style.SUCCESS(f"已从 {options['file']} 恢复全部数据。"))
