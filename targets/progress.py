@@ -339,7 +339,7 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
         # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
         keys[month] = f"ranks:{RANK_RULE}:{hashlib.sha256(repr(decided_by).encode()).hexdigest()}"
     known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
-    if progress is not None and until in keys and keys[until] not in known:
+    if progress is not None and progress.month == until and until in keys and keys[until] not in known:
         known[keys[until]] = _ranks_of(progress)  # ranked already, on the same counts
     missing = [month for month in months if keys[month] not in known]
     if missing:
