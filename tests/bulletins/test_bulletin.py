@@ -207,6 +207,14 @@ def test_draft_is_marked_on_the_page_and_in_the_exports(uneven, leader, login):
     assert "草稿" in title.text and any("期数发布时确定" in p.text for p in document.paragraphs)
 
 
+def test_an_unreported_line_has_no_rank_on_the_page(uneven, leader, login):
+    """In a partial month the ranking table shows "—" for a sub-district that did not report,
+    as the Word and Excel tables leave it blank: never Python's "None"."""
+    html = login(leader).get("/bulletin/2026-10/").content.decode()
+    assert '<td>—</td><td class="name">天生街道</td>' in html
+    assert "<td>None</td>" not in html
+
+
 def test_xlsx_is_print_ready(uneven, leader, login):
     wb = openpyxl.load_workbook(io.BytesIO(login(leader).get("/bulletin/2026-10.xlsx").content))
     assert wb.sheetnames == ["通报正文", "高新技术企业赛马比拼", "科技型企业赛马比拼", "重点任务", "预警"]
