@@ -99,12 +99,14 @@ def race_sections(figures):
             if not ranked:
                 parts.append(f"{_class_name(category)}本月无可排名的街镇")
                 continue
-            # "居前": the first three lines at or above 序时进度 and any tied with the third (a first
-            # place at 0% is not "ahead"); a class with none names its first, ties included
-            ahead = [r for r in ranked if r.get("status") in (metrics.STATUS_DONE, metrics.STATUS_GREEN)]
+            # "居前": lines at or above 序时进度 within the first places, ties included (metrics.leading);
+            # a first place at 0% is not "ahead", so a class with none names its first, ties included
+            names = set(
+                metrics.leading(((r["name"], r["rank"], r["status"]) for r in ranked), metrics.CLASS_LEADING_CUTOFF)
+            )
+            ahead = [r for r in ranked if r["name"] in names]
             if ahead:
-                cut = ahead[min(2, len(ahead) - 1)]["rank"]
-                top = "、".join(f"{r['name']}{_rate(r)}" for r in ahead if r["rank"] <= cut)
+                top = "、".join(f"{r['name']}{_rate(r)}" for r in ahead)
                 parts.append(f"{_class_name(category)}新增完成率居前的依次为{top}")
             else:
                 first = "、".join(f"{r['name']}{_rate(r)}" for r in ranked if r["rank"] == ranked[0]["rank"])

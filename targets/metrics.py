@@ -180,6 +180,7 @@ def rank_change(previous_rank, rank):
 
 
 LEADING_CUTOFF = 5
+CLASS_LEADING_CUTOFF = 3  # the bulletin's 赛马比拼 names this many 居前 per class
 
 
 def leading(ranked, cutoff=LEADING_CUTOFF):

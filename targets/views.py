@@ -178,6 +178,7 @@ class RulesView(TemplateView):
             "examples": metrics.rule_examples(yellow_pp),
             "expected": district_size(),
             "leading_cutoff": metrics.LEADING_CUTOFF,
+            "class_leading_cutoff": metrics.CLASS_LEADING_CUTOFF,
         }
 
 
