@@ -200,7 +200,9 @@ def district_forecast(month, subdistricts=None, only=None):
         for metric in Metric.values
     }
     # each unit's forecast kept under exactly its inputs: a correction recomputes only its own
-    results = freshness.cached_each(f"forecast:{FORECAST_RULE}", inputs, _unit_forecast)
+    results = freshness.cached_each(
+        f"forecast:{FORECAST_RULE}", inputs, lambda missing: {unit: _unit_forecast(*inputs[unit]) for unit in missing}
+    )
     rows = [model.SubDistrictForecast(sub, {m: results[(sub.pk, m)] for m in Metric.values}) for sub in chosen]
     total = {}
     for metric in Metric.values if only is None else ():

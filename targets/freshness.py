@@ -159,25 +159,23 @@ def cached(name, compute, *parts, version=current_version):
     return _kept(":".join(["data", name, version(), *map(str, parts)]), compute, seconds)
 
 
-def cached_each(name, inputs, compute):
-    """{id: compute(*args)} for `inputs` ({id: args}), each value kept in the cache under a hash of
-    exactly its arguments (and `name`, which carries the rule's version): what did not change
-    since it was computed is read, the rest computed, in one read and one write of the cache.
-    Arguments must have a deterministic `repr` (no sets, dicts in a fixed order)."""
+def cached_each(name, inputs, compute_missing):
+    """{id: value} for `inputs` ({id: what decides its value}), each value kept in the cache under
+    a hash of exactly what decides it (and `name`, which carries the rule's version): the values
+    that did not change since they were computed are read, `compute_missing([id, ...])` gives the
+    rest ({id: value}, at once, so it can read what they need in one query); one read and one
+    write of the cache. What decides a value must have a deterministic `repr` (no sets, dicts in
+    a fixed order)."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
-        return {ident: compute(*args) for ident, args in inputs.items()}
-    keys = {ident: f"each:{name}:{content_key(args)}" for ident, args in inputs.items()}
+        return compute_missing(list(inputs))
+    keys = {ident: f"each:{name}:{content_key(decided_by)}" for ident, decided_by in inputs.items()}
     known = cache.get_many(list(keys.values()))
-    out, fresh = {}, {}
-    for ident, args in inputs.items():
-        if keys[ident] in known:
-            out[ident] = known[keys[ident]]
-        else:
-            out[ident] = fresh[keys[ident]] = compute(*args)
+    out = {ident: known[key] for ident, key in keys.items() if key in known}
+    fresh = compute_missing([ident for ident in inputs if ident not in out])
     if fresh:
-        cache.set_many(fresh, seconds)
-    return out
+        cache.set_many({keys[ident]: value for ident, value in fresh.items()}, seconds)
+    return out | fresh
 
 
 def _kept(key, compute, seconds):

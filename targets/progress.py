@@ -3,11 +3,9 @@ metrics computed from them, assembled in a fixed number of queries whatever the 
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Max, Sum
 
@@ -328,28 +326,26 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     months = [m for m in month_range(Month.first(), until) if m in prints]
     classes = tuple((sub.pk, sub.category) for sub in subs)
     plan_of_year = {}
-    keys = {}
+    decided_by = {}
     for month in months:
         year = month.year
         if year not in plan_of_year:
             plan_of_year[year] = tuple(
                 figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)
             )
-        decided_by = (classes, plan_of_year[year], prints[month], prints.get(Month(year - 1, 12)))
-        # RANK_RULE in the key: a deployment that changes how ranks are decided never reads old ones
-        keys[month] = f"ranks:{RANK_RULE}:{hashlib.sha256(repr(decided_by).encode()).hexdigest()}"
-    known = cache.get_many(list(keys.values())) if settings.PAGE_CACHE_SECONDS else {}
-    if progress is not None and progress.month == until and until in keys and keys[until] not in known:
-        known[keys[until]] = _ranks_of(progress)  # ranked already, on the same counts
-    missing = [month for month in months if keys[month] not in known]
-    if missing:
-        fresh = _rank_months(figures, subs, missing)
-        if settings.PAGE_CACHE_SECONDS:
-            cache.set_many({keys[month]: ranked for month, ranked in fresh.items()}, settings.PAGE_CACHE_SECONDS)
-        known.update({keys[month]: ranked for month, ranked in fresh.items()})
+        decided_by[month] = (classes, plan_of_year[year], prints[month], prints.get(Month(year - 1, 12)))
+
+    def rank_missing(missing):
+        # the page's own ranking of `until`, on the same counts, stands in for ranking it again
+        own = progress is not None and progress.month == until and until in missing
+        ranked = _rank_months(figures, subs, [month for month in missing if not (own and month == until)])
+        return ranked | ({until: _ranks_of(progress)} if own else {})
+
+    # RANK_RULE in the name: a deployment that changes how ranks are decided never reads old ones
+    known = freshness.cached_each(f"ranks:{RANK_RULE}", decided_by, rank_missing)
     out = {metric: [] for metric in Metric.values}
     for month in months:
-        ranked = known[keys[month]]
+        ranked = known[month]
         for metric in Metric.values:
             ranks, reported = ranked[metric]
             if subdistrict.pk in reported:
@@ -387,6 +383,8 @@ def _rank_months(figures, subs, months):
     """{Month: {metric: (ranks, reported)}} for `months`, reading only their counts and last
     Decembers' (one query): ranks as `_month_ranks` gives them, reported the sub-districts with a
     count that month."""
+    if not months:
+        return {}
     wanted = {m.date for m in months} | {Month(m.year - 1, 12).date for m in months}
     counts = {
         (sub_id, metric, Month.of(m)): value
