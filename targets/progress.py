@@ -226,19 +226,24 @@ def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp
     )
 
 
-def _rank(rows, metric, attr_class, attr_overall):
+def _rank(rows, metric):
     """Ranks by the judged rate, tie-broken by 年度目标完成率; unreported lines get none."""
     keys = {row.subdistrict.pk: row.metrics[metric].rank_key for row in rows}
+    ranks = _ranks(keys, {row.subdistrict.pk: row.subdistrict.category for row in rows})
+    for row in rows:
+        row.metrics[metric].rank_in_class, row.metrics[metric].rank_overall = ranks[row.subdistrict.pk]
+
+
+def _ranks(keys, categories):
+    """{sub_id: (rank in class, rank overall)} from {sub_id: rank key} and {sub_id: class}."""
     overall = metrics.competition_ranks(keys)
     by_class = {}
-    for row in rows:
-        by_class.setdefault(row.subdistrict.category, {})[row.subdistrict.pk] = keys[row.subdistrict.pk]
+    for pk, key in keys.items():
+        by_class.setdefault(categories[pk], {})[pk] = key
     in_class = {}
     for values in by_class.values():
         in_class.update(metrics.competition_ranks(values))
-    for row in rows:
-        setattr(row.metrics[metric], attr_overall, overall[row.subdistrict.pk])
-        setattr(row.metrics[metric], attr_class, in_class[row.subdistrict.pk])
+    return {pk: (in_class[pk], overall[pk]) for pk in keys}
 
 
 def _ranked(rows, metric):
@@ -287,7 +292,7 @@ def district_progress(month, subdistricts=None):
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
     for metric in Metric.values:
-        _rank(rows, metric, "rank_in_class", "rank_overall")
+        _rank(rows, metric)
         # A rank change compares like with like: both months in the same plan year (the base
         # changes in January), and the same sub-districts ranked in both months within the
         # ranking (the class, or the whole district) it is a change of.
@@ -423,16 +428,12 @@ def _year_inputs(figures, counts, subs, metric, year):
 def _month_ranks(inputs):
     """{sub_id: (rank in class, rank overall)} from `_year_inputs` lines each with the month's
     count, ranked as `_rank` ranks."""
-    keys, classes = {}, {}
+    keys, categories = {}, {}
     for pk, category, target, previous_figure, december, actual in inputs:
         base = metrics.base_for(december, previous_figure)
         keys[pk] = metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
-        classes.setdefault(category, []).append(pk)
-    overall = metrics.competition_ranks(keys)
-    in_class = {}
-    for members in classes.values():
-        in_class.update(metrics.competition_ranks({pk: keys[pk] for pk in members}))
-    return {pk: (in_class[pk], overall[pk]) for pk in keys}
+        categories[pk] = category
+    return _ranks(keys, categories)
 
 
 def _sum(values):
