@@ -29,7 +29,7 @@ from targets.progress import (
     is_complete,
     latest_logged_month,
     plan_curve,
-    plan_maps,
+    plan_totals,
     reporting_by_month,
     reporting_label,
 )
@@ -210,10 +210,10 @@ def _curves(month, subs):
     file's pictures are drawn from these, never from today's counts)."""
     series = district_series(subs, month)
     goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
-    plan_totals = metrics.sum_plan_figures(plan_maps(subs))  # the attachment's 合计
+    totals = plan_totals(subs)  # the attachment's 合计
     out = {}
     for metric in Metric.values:
-        by_year = plan_totals[metric]
+        by_year = totals[metric]
         out[metric] = {
             "actual": [
                 [str(p.month), p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报"]

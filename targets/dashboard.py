@@ -19,6 +19,7 @@ from .progress import (
     district_series,
     plan_curve,
     plan_maps,
+    plan_totals,
     rank_history,
     subdistrict_series,
 )
@@ -134,13 +135,13 @@ def dashboard_context(month):
     progress = district_progress(month, subs)
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)
-    plan_totals = metrics.sum_plan_figures(plan_maps(subs))  # the attachment's 合计
+    totals = plan_totals(subs)  # the attachment's 合计
     series = district_series(subs, month)
     headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
     goals = chart_goals(headline)
     chart_list = []
     for metric in Metric.values:
-        by_year = plan_totals[metric]
+        by_year = totals[metric]
         actual = [
             (p.month, p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报")
             for p in series[metric]
@@ -193,7 +194,7 @@ def dashboard_context(month):
                 metric: {p.month: p.value for p in points if p.value is not None and p.reported == len(subs)}
                 for metric, points in series.items()
             },
-            plan_totals={(metric, y): plan_totals[metric][y] for metric in Metric.values for y in ALL_YEARS},
+            plan_totals={(metric, y): totals[metric][y] for metric in Metric.values for y in ALL_YEARS},
         ),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,

@@ -194,6 +194,11 @@ def plan_maps(subs):
     ]
 
 
+def plan_totals(subs):
+    """The attachment's 合计 of `subs`: {metric: {year: sum}}, from the cached plan figures."""
+    return metrics.sum_plan_figures(plan_maps(subs))
+
+
 def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
     year = month.year
     target = figures.get((sub_id, metric, year))
