@@ -14,10 +14,11 @@ from targets.models import PlanFigure, SubDistrict
 from targets.months import Month, month_range
 from targets.progress import district_progress
 from tasks import supervision
-from tasks.choices import ReviewState, TaskKind
+from tasks.choices import TaskKind
 from tasks.contributions import contributing_units
 from tasks.models import KeyTask, TaskContribution, TaskReport, Unit
 from tasks.periods import Period
+from tasks.status import report_facts
 
 from . import catalogue, scoring
 
@@ -96,12 +97,7 @@ def unit_rates(year, today):
     months = _months(year, reports_month)
     tasks = list(KeyTask.objects.with_units())
     units = list(Unit.objects.filter(all_subdistricts=False))
-    reports = {}
-    for task_id, period, status, at, review_state in TaskReport.objects.counted().values_list(
-        "task_id", "period", "status", "submitted_at", "review_state"
-    ):
-        fact = supervision.ReportFact(Period.parse(period), status, at, accepted=review_state == ReviewState.ACCEPTED)
-        reports.setdefault(task_id, []).append(fact)
+    reports = report_facts(TaskReport.objects.counted())
     per_task = {
         t.pk: scoring.report_months(reports.get(t.pk, []), months, supervision.deadline_of, _local_date)
         for t in tasks

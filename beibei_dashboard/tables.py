@@ -125,13 +125,15 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def xlsx_response(data, filename):
     """An xlsx download with a Chinese file name that Excel, WPS and every browser keep."""
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
+    return _download(data, filename, XLSX_TYPE)
 
 
 def docx_response(data, filename):
     """A Word download with a Chinese file name that Word, WPS and every browser keep."""
-    response = HttpResponse(data, content_type=DOCX_TYPE)
+    return _download(data, filename, DOCX_TYPE)
+
+
+def _download(data, filename, content_type):
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -125,6 +125,19 @@ def _registry_values(tasks, month):
     return out
 
 
+def report_facts(reports):
+    """{task_id: [supervision.ReportFact]} of a TaskReport queryset, in its order: what the
+    supervision rules read (accepted: the bureau accepted the report)."""
+    facts = {}
+    for task_id, period, status, submitted_at, problems, review_state in reports.values_list(
+        "task_id", "period", "status", "submitted_at", "problems", "review_state"
+    ):
+        accepted = review_state == ReviewState.ACCEPTED
+        fact = supervision.ReportFact(Period.parse(period), status, submitted_at, problems, accepted)
+        facts.setdefault(task_id, []).append(fact)
+    return facts
+
+
 def task_status_rows(queryset, today=None, judge_targets=True):
     """A TaskStatusRow per key task. `judge_targets=False` skips the quantitative targets (and
     the registry replay they may need): for callers that only ask about reports (overdue,
@@ -134,13 +147,7 @@ def task_status_rows(queryset, today=None, judge_targets=True):
     tasks = list(queryset.tasks().with_units())
     cutoff = end_of_day(today)
     reports = TaskReport.objects.counted().filter(task__in=[t.pk for t in tasks], submitted_at__lt=cutoff)
-    facts = {}
-    for task_id, period, status, submitted_at, problems, review_state in reports.values_list(
-        "task_id", "period", "status", "submitted_at", "problems", "review_state"
-    ):
-        accepted = review_state == ReviewState.ACCEPTED
-        fact = supervision.ReportFact(Period.parse(period), status, submitted_at, problems, accepted)
-        facts.setdefault(task_id, []).append(fact)
+    facts = report_facts(reports)
     value_rows = TaskTargetValue.objects.filter(report__in=reports).values_list(
         "target_id", "report__period", "report__submitted_at", "value"
     )
