@@ -98,7 +98,14 @@ def bulletin_chart(figures, metric):
             "title": {"text": MEASURE_LABEL},
             "tickangle": 0,
         },
-        yaxis={"autorange": "reversed", "automargin": True, "rangemode": "normal", "gridcolor": "rgba(0,0,0,0)"},
+        # every sub-district named (plotly skips category labels it finds crowded)
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "rangemode": "normal",
+            "gridcolor": "rgba(0,0,0,0)",
+            "dtick": 1,
+        },
         shapes=[_vline(time_pct, {"color": GOAL, "dash": "dash", "width": 2})],
         annotations=[label],
         margin={"l": 80, "r": 16, "t": 28, "b": 48},
@@ -154,14 +161,16 @@ def chart_images(figures, width=900, height=360):
     if not settings.BULLETIN_CHART_IMAGES:
         raise ChartsUnavailable("本文件未附图表：服务器未启用图表绘制")
     wanted = image_figures(figures)
-    opts = {"format": "png", "width": width, "height": height, "scale": 2}
-    keys = {}
+    keys, opts = {}, {}
     for key, (caption, fig) in wanted.items():
         fig = go.Figure(fig)  # validated here: what kaleido draws
         wanted[key] = (caption, fig)
-        # Larger type than on screen: the picture is printed 150 mm wide.
-        fig.update_layout(height=height, font={"size": 15}, title={"font": {"size": 18}})
-        digest = hashlib.sha256((fig.to_json() + json.dumps(opts)).encode()).hexdigest()
+        # Larger type than on screen: the picture is printed 150 mm wide; a figure taller than
+        # `height` (a bar per sub-district) keeps its own, so that no label is crowded out.
+        tall = max(height, fig.layout.height or 0)
+        fig.update_layout(height=tall, font={"size": 15}, title={"font": {"size": 18}})
+        opts[key] = {"format": "png", "width": width, "height": tall, "scale": 2}
+        digest = hashlib.sha256((fig.to_json() + json.dumps(opts[key])).encode()).hexdigest()
         keys[key] = f"bulletin-chart:{digest}"
     cached = cache.get_many(list(keys.values()))
     missing = [k for k in wanted if keys[k] not in cached]
@@ -170,7 +179,7 @@ def chart_images(figures, width=900, height=360):
         if browser is None:
             raise ChartsUnavailable("本文件未附图表：服务器上未找到绘制图表所需的浏览器（Chromium）")
         try:
-            pngs = _draw([wanted[k][1] for k in missing], opts, browser)
+            pngs = _draw([(wanted[k][1], opts[k]) for k in missing], browser)
         except Exception as exc:  # a browser that fails to start or times out
             logger.warning("bulletin charts not drawn: %s", exc)
             raise ChartsUnavailable("本文件未附图表：服务器绘制图表时出错") from exc
@@ -180,10 +189,12 @@ def chart_images(figures, width=900, height=360):
     return {key: (wanted[key][0], cached[keys[key]]) for key in wanted}
 
 
-def _draw(figs, opts, browser):
+def _draw(figs, browser):
+    """PNG bytes of each (figure, kaleido options)."""
+
     async def draw():
         async with kaleido.Kaleido(n=1, timeout=settings.CHART_IMAGE_TIMEOUT, mathjax=False, path=browser) as k:
-            return [await k.calc_fig(fig, opts=opts) for fig in figs]
+            return [await k.calc_fig(fig, opts=opts) for fig, opts in figs]
 
     # A thread of its own, so that a running event loop (ASGI, tests) is never in the way.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
