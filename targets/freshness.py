@@ -38,6 +38,7 @@ def _version_model():
 # only on which counts exist is cached (which months are complete, the latest logged month): a
 # count's corrected value leaves it as it was.
 ALL, REGISTRY, PLAN, ROWS = 1, 2, 3, 4
+TOKENS = (ALL, REGISTRY, PLAN, ROWS)
 REGISTRY_APP = "enterprises"
 PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District"}
 COUNT_MODEL = "targets.MonthlyCount"
@@ -64,23 +65,27 @@ def _token(pk):
     seen = _request_tokens.get()
     if seen is not None and pk in seen:
         return seen[pk]
-    token = _read_token(pk)
+    tokens = _read_tokens()
     if seen is not None:
-        seen[pk] = token
-    return token
+        seen.update(tokens)
+    return tokens[pk]
 
 
-def _read_token(pk):
+def _read_tokens():
+    """{pk: token} of every version row, one query (a page asks for two or three of them, and
+    one query reads them all); a missing row is created."""
     model = _version_model()
-    token = model.objects.filter(pk=pk).values_list("token", flat=True).first()
-    if token is None:
-        token = uuid.uuid4().hex
-        try:
-            with transaction.atomic():
-                model.objects.create(pk=pk, token=token)
-        except IntegrityError:  # another process created it first
-            token = model.objects.values_list("token", flat=True).get(pk=pk)
-    return token
+    tokens = dict(model.objects.filter(pk__in=TOKENS).values_list("pk", "token"))
+    for pk in TOKENS:
+        if pk not in tokens:
+            token = uuid.uuid4().hex
+            try:
+                with transaction.atomic():
+                    model.objects.create(pk=pk, token=token)
+            except IntegrityError:  # another process created it first
+                token = model.objects.values_list("token", flat=True).get(pk=pk)
+            tokens[pk] = token
+    return tokens
 
 
 def current_version():
@@ -116,7 +121,7 @@ def bump(registry=True, plan=True, rows=True):
         if not model.objects.filter(pk=pk).update(token=token):
             model.objects.get_or_create(pk=pk, defaults={"token": token})
         if seen is not None:
-            seen.pop(pk, None)  # read again: the write may yet be rolled back
+            seen.clear()  # read again: the write may yet be rolled back
 
 
 class PageCache:

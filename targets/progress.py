@@ -276,8 +276,8 @@ def _carry_previous_ranks(rows, previous, metric):
 def district_progress(month, subdistricts=None):
     """Every sub-district's progress in `month`, ranks, rank changes and the district total.
 
-    Costs four queries (sub-districts, plan figures, counts, last change) for any number of
-    sub-districts. Ranks are over the whole district, whoever looks at them.
+    Costs three queries (sub-districts, plan figures, counts with their last change) for any
+    number of sub-districts. Ranks are over the whole district, whoever looks at them.
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.in_plan_order())
@@ -285,10 +285,13 @@ def district_progress(month, subdistricts=None):
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}
     counts_qs = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in wanted])
-    counts = {
-        (sub_id, metric, Month.of(m)): value
-        for sub_id, metric, m, value in counts_qs.values_list("subdistrict_id", "metric", "month", "value")
-    }
+    counts, data_as_of = {}, None
+    for sub_id, metric, m, value, updated_at in counts_qs.values_list(
+        "subdistrict_id", "metric", "month", "value", "updated_at"
+    ):
+        counts[(sub_id, metric, Month.of(m))] = value
+        if m == month.date and (data_as_of is None or updated_at > data_as_of):
+            data_as_of = updated_at  # the month's last change, read with its counts
     rows = []
     for sub in subs:
         row = SubDistrictProgress(sub)
@@ -307,7 +310,6 @@ def district_progress(month, subdistricts=None):
             previous = _month_ranks([(*line, actual) for line, actual in zip(lines, before, strict=True)])
             _carry_previous_ranks(rows, previous, metric)
     total, reported = _district_total(rows, figures, counts, subs, month, yellow_pp)
-    data_as_of = counts_qs.filter(month=month.date).aggregate(last=Max("updated_at"))["last"]
     return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of)
 
 

@@ -3,8 +3,10 @@
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from demo.services import seed_demo_counts
+from demo.services import clear_demo, seed_demo, seed_demo_counts
 from enterprises.models import Enterprise
 from targets import freshness
 from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
@@ -61,13 +63,33 @@ def test_every_write_gives_a_new_version_and_bulk_writes_bump_themselves(bureau)
 def test_a_cached_page_costs_fewer_queries_than_a_computed_one(login, leader, django_assert_max_num_queries):
     seed_demo_counts()
     client = login(leader)
-    with django_assert_max_num_queries(19):  # the forecast adds four, and one reads the registry's version
+    with django_assert_max_num_queries(15):  # the forecast adds four
         client.get(f"/?month={MONTH}")
-    with django_assert_max_num_queries(6):  # session, user, version, latest month, demo banner
+    with django_assert_max_num_queries(3):  # session, user, the version tokens (all in one query)
         client.get(f"/?month={MONTH}")
     MonthlyCount.objects.first().save()  # a count's correction: the registry's aggregates stay cached
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(10):
         client.get(f"/?month={MONTH}")
+
+
+def test_a_request_reads_every_version_token_in_one_query(login, leader):
+    seed_demo_counts()
+    client = login(leader)
+    client.get(f"/?month={MONTH}")
+    MonthlyCount.objects.first().save()
+    with CaptureQueriesContext(connection) as seen:
+        client.get(f"/?month={MONTH}")  # reads the data's, the plan's, the rows' and the registry's
+    reads = [q["sql"] for q in seen.captured_queries if "targets_dataversion" in q["sql"]]
+    assert len(reads) == 1
+
+
+def test_the_demo_banner_follows_loading_and_clearing_the_demo(login, leader):
+    client = login(leader)
+    assert not client.get("/rules/").context["demo_data_present"]
+    seed_demo()
+    assert client.get("/rules/").context["demo_data_present"]
+    clear_demo()
+    assert not client.get("/rules/").context["demo_data_present"]
 
 
 def test_generate_scale_data_fills_a_city_and_refuses_to_run_twice():
