@@ -336,14 +336,15 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     figures = plan_figures(subs)
     prints = _month_fingerprints(subs, until)
     months = [m for m in month_range(Month.first(), until) if m in prints]
-    classes = tuple((sub.pk, sub.category) for sub in subs)
+    # the classes and each year's plan figures are the same for many months: hashed once each
+    classes = freshness.content_key(tuple((sub.pk, sub.category) for sub in subs))
     plan_of_year = {}
     decided_by = {}
     for month in months:
         year = month.year
         if year not in plan_of_year:
-            plan_of_year[year] = tuple(
-                figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)
+            plan_of_year[year] = freshness.content_key(
+                [figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)]
             )
         decided_by[month] = (classes, plan_of_year[year], prints[month], prints.get(Month(year - 1, 12)))
 

@@ -1,14 +1,6 @@
 from django import template
 
-from accounts import scope
-
 register = template.Library()
-
-
-@register.filter
-def reads_enterprises(user):
-    """For the menu: whether to show the registry link (decided in accounts.scope)."""
-    return scope.reads_enterprises(user)
 
 
 @register.filter

@@ -124,3 +124,33 @@ def test_every_model_is_in_the_chinese_admin(login, bureau):
             assert admin.site.is_registered(model), model
             url = f"/admin/{app}/{model._meta.model_name}/"
             assert c.get(url).status_code == 200, url
+
+
+def _menu(client):
+    """The menu's links as (label, href), from the page's wide menu."""
+    import re
+
+    html = client.get("/rules/").content.decode()
+    wide = html.split('<nav class="nav-wide">', 1)[1].split("</nav>", 1)[0]
+    return [
+        (label.split("<")[0].strip(), href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', wide)
+    ]
+
+
+def test_each_role_sees_its_own_menu_and_both_menus_agree(login, bureau, leader, official, unit_user):
+    bureau.is_staff = True
+    bureau.save()
+    menus = {user.username: _menu(login(user)) for user in (bureau, leader, official, unit_user)}
+    labels = {name: [label for label, _ in links] for name, links in menus.items()}
+    assert labels["bureau_user"][:4] == ["全区进度", "月通报", "月度数据", "重点任务"]
+    assert {"企业名录", "预警", "登录锁定", "管理后台"} <= set(labels["bureau_user"])
+    assert "登录锁定" not in labels["leader_user"] and "企业名录" in labels["leader_user"]
+    assert ("本街镇进度", "/subdistricts/tiansheng/") in menus["tiansheng_user"]
+    assert "全区进度" not in labels["tiansheng_user"] and "月度数据" not in labels["tiansheng_user"]
+    assert "企业名录" not in labels["jxw_user"] and "全区进度" not in labels["jxw_user"]
+    for links in menus.values():
+        assert ("待办", "/todo/") in links
+    html = login(official).get("/rules/").content.decode()
+    narrow = html.split('<details class="nav-narrow">', 1)[1].split("</details>", 1)[0]
+    assert all(f'href="{href}"' in narrow for _, href in menus["tiansheng_user"])
+    assert 'data-todo-count-url="/todo/count"' in html

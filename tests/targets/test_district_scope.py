@@ -42,6 +42,23 @@ def test_another_deployment_sees_its_own_district(others, settings):
     assert Enterprise.objects.count() == 2
 
 
+def test_switching_deployments_back_and_forth_keeps_each_ones_rows(others, settings):
+    """The district's subqueries are built once per district and process, never reused for another."""
+    for slug, expected in (("leak-yi", 2), ("beibei", 17), ("leak-yi", 2), ("beibei", 17)):
+        settings.DISTRICT_SLUG = slug
+        assert SubDistrict.objects.count() == expected
+        assert PlanFigure.objects.count() == expected * 2 * 6
+        assert {c.subdistrict.district.slug for c in MonthlyCount.objects.select_related("subdistrict__district")} <= {
+            slug
+        }
+
+
+def test_the_dashboard_names_its_own_districts_number_of_sub_districts(others, settings, login, leader):
+    settings.DISTRICT_SLUG = "leak-yi"
+    html = login(leader).get("/?month=2026-10").content.decode()
+    assert "高新技术企业：2个街镇（滞后在前）" in html and "17个街镇" not in html
+
+
 def test_plan_totals_are_beibeis(others, bureau):
     """The plan's 合计 for 2027 is the attachment's 573 high-tech firms, not the city's."""
     rows, totals = plan_rows_and_totals(bureau)
