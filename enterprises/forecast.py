@@ -10,15 +10,14 @@ dashboard and sub-district pages of `targets` show it without importing this app
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from targets import forecast as model
 from targets import freshness, metrics
 from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
-from targets.models import MonthlyCount, PlanFigure, SubDistrict
+from targets.models import MonthlyCount, PlanFigure
 from targets.months import Month
-from targets.progress import latest_logged_month, plan_figures
+from targets.progress import district_subdistricts, latest_logged_month, month_counts, plan_figures
 
 from . import validity
 from .models import Enterprise, HighTechRecognition
@@ -39,16 +38,20 @@ def _wanted_months(month):
     return wanted
 
 
-def _series(subs, month):
-    """{(sub_id, metric): {Month: count}} with December 2022 from the plan; two queries."""
-    out = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
+def _series(subs, chosen, month):
+    """{(sub_id, metric): {Month: count}} of the `chosen` among `subs`, with December 2022 from
+    the plan: the plan's figures and the district's counts of the months the model reads, each
+    month kept in the cache under its own version (`month_counts`, shared with the progress
+    pages), so at most two queries."""
+    out = {(sub.pk, metric): {} for sub in chosen for metric in Metric.values}
     figures = plan_figures(subs)
     for (sub_id, metric, year), value in figures.items():
         if year == BASE_YEAR and (sub_id, metric) in out:
             out[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
-    counts = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in _wanted_months(month)])
-    for sub_id, metric, m, value in counts.values_list("subdistrict_id", "metric", "month", "value"):
-        out[(sub_id, metric)][Month.of(m)] = value
+    for m, counts in month_counts(subs, _wanted_months(month)).items():
+        for key, value in counts.values.items():
+            if key in out:
+                out[key][m] = value
     return out, figures
 
 
@@ -180,13 +183,9 @@ def district_forecast(month, subdistricts=None, only=None):
     whole district) are the same, each forecast is the one the district's would give it, and
     the district line, which needs them all, is left out (`total` is empty).
     """
-    subs = list(
-        subdistricts
-        if subdistricts is not None
-        else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
-    )
+    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
     chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
-    series, figures = _series(chosen, month)
+    series, figures = _series(subs, chosen, month)
     facts = registry_facts(subs, month)
     inputs = {
         (sub.pk, metric): (
@@ -274,11 +273,7 @@ def backtest(subdistricts=None):
     aggregate queries per month tried (33 for three complete years), whatever the number of
     sub-districts or firms. Firms since deleted from the registry are not seen.
     """
-    subs = list(
-        subdistricts
-        if subdistricts is not None
-        else SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
-    )
+    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
     latest = latest_logged_month()
     years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
     series = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}

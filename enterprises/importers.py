@@ -508,7 +508,7 @@ def write(the_plan, user=None, reason=""):
         bulk_update_with_history(
             the_plan.recognitions_changed, HighTechRecognition, fields=["certificate_no"], **kwargs
         )
-    freshness.bump(plan=False, rows=False)  # plain INSERTs send no post_save; the forecast reads firms
+    freshness.bump(plan=False, rows=False, counts=False)  # plain INSERTs send no post_save; the forecast reads firms
 
 
 @contextmanager

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import charts, forecast, metrics
+from . import charts, forecast, freshness, metrics
 from .choices import ALL_YEARS, PLAN_YEARS, Metric
 from .goals import headline_goals
 from .history import corrections_since_lock, newest_changes
-from .models import Indicator, SubDistrict
+from .models import Indicator
 from .months import Month, month_range
 from .progress import (
     LAST_PLAN_MONTH,
     district_progress,
     district_series,
+    district_subdistricts,
     plan_curve,
     plan_maps,
     plan_totals,
@@ -131,13 +132,18 @@ def attach_forecast(progress, outlook):
 
 
 def dashboard_context(month):
-    subs = list(SubDistrict.objects.in_plan_order())
+    subs = district_subdistricts()
     progress = district_progress(month, subs)
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)
     totals = plan_totals(subs)  # the attachment's 合计
     series = district_series(subs, month)
-    headline = list(Indicator.objects.filter(kind="headline").exclude(metric=""))
+    # the plan's goals, kept under the plan's version: a count's correction leaves them
+    headline = freshness.cached(
+        "headline-goals",
+        lambda: list(Indicator.objects.filter(kind="headline").exclude(metric="")),
+        version=freshness.plan_version,
+    )
     goals = chart_goals(headline)
     chart_list = []
     for metric in Metric.values:

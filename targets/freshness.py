@@ -12,6 +12,7 @@ database stay correct: each reads the token from the database on every request.
 """
 
 import contextvars
+import datetime as dt
 import hashlib
 import uuid
 
@@ -32,15 +33,20 @@ def _version_model():
 # DataVersion rows: every watched change writes ALL; a change to the enterprise registry (or a
 # bulk write, which does not say what it wrote) also writes REGISTRY, under which the registry's
 # own aggregates are cached across count changes (the forecast's facts, enterprises.forecast);
-# a change to the plan (its figures, sub-districts, districts) also writes PLAN, under which the
-# plan's figures are cached (targets.progress.plan_figures); a count created or deleted (or
-# moved to another cell), and any change of the plan, also writes ROWS, under which what depends
-# only on which counts exist is cached (which months are complete, the latest logged month): a
-# count's corrected value leaves it as it was.
-ALL, REGISTRY, PLAN, ROWS = 1, 2, 3, 4
-TOKENS = (ALL, REGISTRY, PLAN, ROWS)
+# a change to the plan (its figures, sub-districts, districts, goals and indicators) also writes
+# PLAN, under which the plan itself is cached (targets.progress.plan_figures, the sub-districts,
+# the headline goals); a count created or deleted (or moved to another cell), and any change of
+# the plan, also writes ROWS, under which what depends only on which counts exist is cached
+# (which months are complete, the latest logged month): a count's corrected value leaves it as
+# it was.
+ALL, REGISTRY, PLAN, ROWS, COUNTS = 1, 2, 3, 4, 5
+TOKENS = (ALL, REGISTRY, PLAN, ROWS, COUNTS)
+# One row more per month whose counts were saved one by one (MONTH_ROWS + year * 100 + month),
+# written with the count: what depends on one month's counts alone is cached under its row and
+# COUNTS (which every bulk write of counts changes), so a correction recomputes only its month.
+MONTH_ROWS = 1_000_000
 REGISTRY_APP = "enterprises"
-PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District"}
+PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District", "targets.Indicator"}
 COUNT_MODEL = "targets.MonthlyCount"
 
 
@@ -61,21 +67,26 @@ request_started.connect(_request_began, dispatch_uid="freshness-request-started"
 request_finished.connect(_request_ended, dispatch_uid="freshness-request-finished")
 
 
-def _token(pk):
+def _tokens():
+    """{pk: token} of every version row, read once a request (one query)."""
     seen = _request_tokens.get()
-    if seen is not None and pk in seen:
-        return seen[pk]
+    if seen:
+        return seen
     tokens = _read_tokens()
     if seen is not None:
         seen.update(tokens)
-    return tokens[pk]
+    return tokens
+
+
+def _token(pk):
+    return _tokens()[pk]
 
 
 def _read_tokens():
-    """{pk: token} of every version row, one query (a page asks for two or three of them, and
-    one query reads them all); a missing row is created."""
+    """{pk: token} of every version row, one query (a page asks for several of them, and one
+    query reads them all, the months' included); a missing row of TOKENS is created."""
     model = _version_model()
-    tokens = dict(model.objects.filter(pk__in=TOKENS).values_list("pk", "token"))
+    tokens = dict(model.objects.values_list("pk", "token"))
     for pk in TOKENS:
         if pk not in tokens:
             token = uuid.uuid4().hex
@@ -86,6 +97,13 @@ def _read_tokens():
                 token = model.objects.values_list("token", flat=True).get(pk=pk)
             tokens[pk] = token
     return tokens
+
+
+def _month_pk(date):
+    """The DataVersion row of a month's counts: 1,202,610 for October 2026."""
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return MONTH_ROWS + date.year * 100 + date.month
 
 
 def current_version():
@@ -108,20 +126,32 @@ def rows_version():
     return _token(ROWS)
 
 
-def bump(registry=True, plan=True, rows=True):
+def month_versions(months):
+    """{month: version} of each month's counts (`targets.months.Month`s): a version changes when
+    a count of that month is saved or deleted, or by a bulk write of counts (any month), and not
+    when another month's count is corrected. It names its month, so no two months share one.
+    Read with the other tokens: no query of its own in a request, one outside."""
+    tokens = _tokens()
+    counts = tokens[COUNTS]
+    return {month: f"{month}:{counts}.{tokens.get(_month_pk(month.date), '')}" for month in months}
+
+
+def bump(registry=True, plan=True, rows=True, counts=True, months=()):
     """Give the data a new version; call inside the transaction that changed it. A bulk write
-    bumps the registry's, the plan's and the count rows' versions too unless `registry=False` /
-    `plan=False` / `rows=False` say it wrote no firm / no plan figure / created or deleted no
-    count."""
+    bumps the registry's, the plan's, the count rows' and every month's counts' versions too
+    unless `registry=False` / `plan=False` / `rows=False` / `counts=False` say it wrote no firm /
+    no plan figure / created or deleted no count / wrote no count. `months` (dates): the months
+    whose counts a single save or delete changed."""
     model = _version_model()
     seen = _request_tokens.get()
-    narrower = {REGISTRY: registry, PLAN: plan, ROWS: rows or plan}
-    for pk in (ALL, *(pk for pk, wrote in narrower.items() if wrote)):
+    narrower = {REGISTRY: registry, PLAN: plan, ROWS: rows or plan, COUNTS: counts}
+    pks = [ALL, *(pk for pk, wrote in narrower.items() if wrote), *sorted({_month_pk(m) for m in months})]
+    for pk in pks:
         token = uuid.uuid4().hex
         if not model.objects.filter(pk=pk).update(token=token):
             model.objects.get_or_create(pk=pk, defaults={"token": token})
-        if seen is not None:
-            seen.clear()  # read again: the write may yet be rolled back
+    if seen is not None:
+        seen.clear()  # read again: the write may yet be rolled back
 
 
 class PageCache:
@@ -212,12 +242,16 @@ def _changed(sender, instance, **kwargs):
     if kwargs.get("raw"):  # loaddata: the data was not yet visible to anyone
         return
     label = sender._meta.label
-    rows = label == COUNT_MODEL and (
-        kwargs.get("created")
-        or kwargs["signal"] is post_delete
-        or getattr(instance, "loaded_cell", None) != instance.cell  # moved to another cell
+    count = label == COUNT_MODEL
+    loaded = getattr(instance, "loaded_cell", None)
+    rows = count and (
+        kwargs.get("created") or kwargs["signal"] is post_delete or loaded != instance.cell  # moved to another cell
     )
-    bump(registry=sender._meta.app_label == REGISTRY_APP, plan=label in PLAN_MODELS, rows=rows)
+    months = {instance.month} | ({loaded[1]} if loaded else set()) if count else ()
+    bump(
+        registry=sender._meta.app_label == REGISTRY_APP, plan=label in PLAN_MODELS, rows=rows, counts=False,
+        months=months,
+    )  # fmt: skip
 
 
 WATCHED_APPS = set()
@@ -241,4 +275,5 @@ def _m2m_changed(sender, instance, action, **kwargs):
             registry=instance._meta.app_label == REGISTRY_APP,
             plan=instance._meta.label in PLAN_MODELS,
             rows=instance._meta.label == COUNT_MODEL,
+            counts=instance._meta.label == COUNT_MODEL,
         )

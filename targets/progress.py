@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, Sum
 
 from . import freshness, metrics
 from .choices import ALL_YEARS, BASE_YEAR, PLAN_YEARS, Metric
@@ -199,6 +199,44 @@ def plan_totals(subs):
     return metrics.sum_plan_figures(plan_maps(subs))
 
 
+@dataclass(frozen=True)
+class MonthCounts:
+    """The counts of some sub-districts in one month: {(sub_id, metric): value} and the
+    month's last change (None when there is no count)."""
+
+    values: dict
+    last_change: object = None
+
+
+def month_counts(subs, months):
+    """{Month: MonthCounts} of `subs` for `months`. Each month is kept in the cache under its
+    own version (`freshness.month_versions`), so a correction reads its own month again and
+    every other month comes from the cache; the months to read are read in one query."""
+    ids = [sub.pk for sub in subs]
+    who = freshness.content_key(ids)
+    inputs = {month: (who, version) for month, version in freshness.month_versions(months).items()}
+
+    def read(missing):
+        values, last = {m: {} for m in missing}, dict.fromkeys(missing)
+        # no ordering (it joins the sub-districts to sort): a dict is built
+        rows = MonthlyCount.objects.filter(subdistrict_id__in=ids, month__in=[m.date for m in missing]).order_by()
+        for sub_id, metric, date, value, at in rows.values_list(
+            "subdistrict_id", "metric", "month", "value", "updated_at"
+        ):
+            month = Month.of(date)
+            values[month][(sub_id, metric)] = value
+            if last[month] is None or at > last[month]:
+                last[month] = at
+        return {m: MonthCounts(values[m], last[m]) for m in missing}
+
+    return freshness.cached_each(f"month-counts:{settings.DISTRICT_SLUG}", inputs, read)
+
+
+def _flat(by_month):
+    """{(sub_id, metric, Month): value} from `month_counts`' answer."""
+    return {(sub_id, metric, m): v for m, counts in by_month.items() for (sub_id, metric), v in counts.values.items()}
+
+
 def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
     year = month.year
     target = figures.get((sub_id, metric, year))
@@ -276,22 +314,17 @@ def _carry_previous_ranks(rows, previous, metric):
 def district_progress(month, subdistricts=None):
     """Every sub-district's progress in `month`, ranks, rank changes and the district total.
 
-    Costs three queries (sub-districts, plan figures, counts with their last change) for any
-    number of sub-districts. Ranks are over the whole district, whoever looks at them.
+    Costs at most three queries (sub-districts, plan figures, the counts of the months not
+    kept in the cache) for any number of sub-districts. Ranks are over the whole district, whoever looks at them.
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
-    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.in_plan_order())
+    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
     figures = plan_figures(subs)
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}
-    counts_qs = MonthlyCount.objects.filter(subdistrict__in=subs, month__in=[m.date for m in wanted])
-    counts, data_as_of = {}, None
-    for sub_id, metric, m, value, updated_at in counts_qs.values_list(
-        "subdistrict_id", "metric", "month", "value", "updated_at"
-    ):
-        counts[(sub_id, metric, Month.of(m))] = value
-        if m == month.date and (data_as_of is None or updated_at > data_as_of):
-            data_as_of = updated_at  # the month's last change, read with its counts
+    by_month = month_counts(subs, wanted)
+    counts = _flat(by_month)
+    data_as_of = by_month[month].last_change  # the month's last change
     rows = []
     for sub in subs:
         row = SubDistrictProgress(sub)
@@ -325,28 +358,29 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks.
 
     Each month's ranking is kept in the cache under what decides it: the classes, the plan's
-    figures of its year and the year before, and a fingerprint of the counts of the month and of
-    last December, read for all months in one aggregate query. So a correction recomputes only
-    the months it touches, reading only their counts: three queries (plan figures, fingerprints,
-    the counts of the months to rank) for any number of months, two when every month is kept.
-    `progress`, the page's `district_progress(until)` when it has one, gives `until`'s ranks.
+    figures of its year and the year before, and the versions of the counts of the month and of
+    last December (`freshness.month_versions`, read with the data's version). So a correction
+    recomputes only the months it touches, reading only their counts (`month_counts`): at most
+    two queries (plan figures, the counts of the months to rank) for any number of months, none
+    when every month is kept. `progress`, the page's `district_progress(until)` when it has one,
+    gives `until`'s ranks.
     """
     subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
         district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
     figures = plan_figures(subs)
-    prints = _month_fingerprints(subs, until)
-    months = [m for m in month_range(Month.first(), until) if m in prints]
+    months = month_range(Month.first(), until)  # a month nobody reported ranks nobody
     # the classes and each year's plan figures are the same for many months: hashed once each
     classes = freshness.content_key(tuple((sub.pk, sub.category) for sub in subs))
     plan_of_year = {}
     decided_by = {}
+    versions = freshness.month_versions(months + [Month(year - 1, 12) for year in {m.year for m in months}])
     for month in months:
         year = month.year
         if year not in plan_of_year:
             plan_of_year[year] = freshness.content_key(
                 [figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)]
             )
-        decided_by[month] = (classes, plan_of_year[year], prints[month], prints.get(Month(year - 1, 12)))
+        decided_by[month] = (classes, plan_of_year[year], versions[month], versions[Month(year - 1, 12)])
 
     def rank_missing(missing):
         # the page's own ranking of `until`, on the same counts, stands in for ranking it again
@@ -379,32 +413,13 @@ def _ranks_of(progress):
     return out
 
 
-def _month_fingerprints(subs, until):
-    """{Month: fingerprint} of the counts of `subs` in each month up to `until` that has any: how
-    many, the latest write, the sum of the values and of the values weighted by row (every save
-    writes `updated_at`), one aggregate query. Equal fingerprints mean the same counts."""
-    rows = (
-        MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=until.date)
-        .order_by()
-        .values("month")
-        .annotate(n=Count("id"), last=Max("updated_at"), total=Sum("value"), weighted=Sum(F("value") * F("id")))
-    )
-    return {Month.of(row["month"]): (row["n"], row["last"], row["total"], row["weighted"]) for row in rows}
-
-
 def _rank_months(figures, subs, months):
-    """{Month: {metric: (ranks, reported)}} for `months`, reading only their counts and last
-    Decembers' (one query): ranks as `_month_ranks` gives them, reported the sub-districts with a
-    count that month."""
+    """{Month: {metric: (ranks, reported)}} for `months`, from their counts and last Decembers'
+    (`month_counts`): ranks as `_month_ranks` gives them, reported the sub-districts with a count
+    that month."""
     if not months:
         return {}
-    wanted = {m.date for m in months} | {Month(m.year - 1, 12).date for m in months}
-    counts = {
-        (sub_id, metric, Month.of(m)): value
-        for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__in=wanted).values_list(
-            "subdistrict_id", "metric", "month", "value"
-        )
-    }
+    counts = _flat(month_counts(subs, set(months) | {Month(m.year - 1, 12) for m in months}))
     out = {}
     for month in months:
         out[month] = {}
@@ -509,9 +524,11 @@ def plan_curve(figures_by_year):
 def subdistrict_series(subdistrict, until):
     """{metric: {Month: (value, note)}} of one sub-district up to `until`, one query."""
     out = {metric: {} for metric in Metric.values}
-    for metric, m, value, note in MonthlyCount.objects.filter(
-        subdistrict=subdistrict, month__lte=until.date
-    ).values_list("metric", "month", "value", "note"):
+    for metric, m, value, note in (
+        MonthlyCount.objects.filter(subdistrict=subdistrict, month__lte=until.date)
+        .order_by()
+        .values_list("metric", "month", "value", "note")
+    ):
         out[metric][Month.of(m)] = (value, note)
     return out
 
@@ -525,7 +542,7 @@ def district_totals_at(subdistricts, months):
 
 def _district_totals(counts):
     """{(metric, Month): (sum, number of sub-districts reported)} of a MonthlyCount queryset."""
-    rows = counts.values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
+    rows = counts.order_by().values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
     return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
 
 
@@ -565,6 +582,18 @@ def _reporting_by_month(subdistricts, until):
 def _as_date(value):
     """A date column read by a raw cursor: a date (PostgreSQL) or its ISO text (SQLite)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def district_subdistricts():
+    """The district's sub-districts in plan order, kept under the plan's version (every progress
+    page starts from them; a count's correction leaves them as they were). A fresh copy each
+    call: a caller may annotate its own."""
+    return freshness.cached(
+        "district-subdistricts",
+        lambda: list(SubDistrict.objects.in_plan_order()),
+        settings.DISTRICT_SLUG,
+        version=freshness.plan_version,
+    )
 
 
 def district_size():

@@ -37,9 +37,9 @@ def test_rank_history_ranks_each_month_on_its_own_counts():
 
 @pytest.mark.django_db
 def test_a_corrected_month_is_ranked_again_and_the_others_come_from_the_cache(django_assert_num_queries):
-    """Each month's ranking is kept under a fingerprint of its counts: correcting September's
-    count ranks September again (reading only September's and last December's counts), while
-    October's ranking is the kept one."""
+    """Each month's ranking is kept under the versions of its counts and last December's:
+    correcting September's count ranks September again (reading only September's counts; last
+    December's are kept), while October's ranking is the kept one."""
     from targets.models import MonthlyCount
 
     log("tiansheng", "2026-09", "high_tech", target("tiansheng", "high_tech"))
@@ -50,13 +50,16 @@ def test_a_corrected_month_is_ranked_again_and_the_others_come_from_the_cache(dj
     subs = list(SubDistrict.objects.in_plan_order())
     before = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
     assert [(p.rank_in_class, p.rank_overall) for p in before] == [(1, 1), (2, 2)]
-    with django_assert_num_queries(2):  # the plan's version and the fingerprints; every month kept
+    with django_assert_num_queries(2):  # the plan's version and the months'; every month kept
         assert rank_history(tiansheng, Month(2026, 10), subs)["high_tech"] == before
     count = MonthlyCount.objects.get(subdistrict__slug="chaoyang", month=Month(2026, 9).date, metric="high_tech")
     count.value = target("chaoyang", "high_tech") + 5  # chaoyang past its target in September
     count.save()
-    with django_assert_num_queries(3):  # then September's (and last December's) counts
+    # then the months' versions once more (outside a request each read is a query) and September's counts
+    with django_assert_num_queries(4) as seen:
         after = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
+    (read,) = [q["sql"] for q in seen.captured_queries if "targets_monthlycount" in q["sql"]]
+    assert "2026-09-01" in read and "2025-12-01" not in read and "2026-10-01" not in read
     assert after == [RankPoint(Month(2026, 9), 2, 2), before[1]]
 
 

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from demo.services import clear_demo, seed_demo, seed_demo_counts
 from enterprises.models import Enterprise
 from targets import freshness
-from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
+from targets.charts import _month_x
+from targets.models import District, Indicator, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
+from targets.progress import rank_history
 from targets.services import save_month
 from tests.enterprises.helpers import firm
 
@@ -151,6 +153,79 @@ def test_the_plan_has_its_own_version_and_a_changed_figure_shows_at_once(login, 
     assert (
         before != after and f"{figure.value}" in client.get(f"/subdistricts/tiansheng/?month={MONTH}").content.decode()
     )
+
+
+def test_a_changed_goal_or_sub_district_name_shows_at_once(login, leader):
+    """The headline goals and the list of sub-districts are kept under the plan's version: a
+    change of either is a change of the plan."""
+    seed_demo_counts()
+    client = login(leader)
+    assert "超过470家" in client.get(f"/?month={MONTH}").content.decode()
+    goal = Indicator.objects.get(kind="headline", metric="high_tech", year=2025)
+    goal.value += 5
+    goal.save()
+    sub = SubDistrict.objects.get(slug="jindaoxia")
+    sub.name = "金刀峡镇（更名）"
+    sub.save()
+    html = client.get(f"/?month={MONTH}").content.decode()
+    assert "超过475家" in html and "超过470家" not in html and "金刀峡镇（更名）" in html
+
+
+def test_each_months_counts_have_their_own_version():
+    """A count's save or delete changes its month's version only (both months when it moves);
+    a bulk write of counts changes every month's; no two months ever share a version."""
+    seed_demo_counts()
+    sep, oct_, nov = Month(2026, 9), Month(2026, 10), Month(2026, 11)
+    months = [Month(2026, 8), sep, oct_, nov]
+
+    def versions():
+        return freshness.month_versions(months)
+
+    first = versions()
+    assert len(set(first.values())) == len(months)
+    count = MonthlyCount.objects.get(subdistrict__slug="shuitu", month=oct_.date, metric="high_tech")
+    count.value += 1
+    count.save()
+    second = versions()
+    assert [m for m in months if second[m] != first[m]] == [oct_]
+    count.month = sep.date  # moved to September (after deleting September's own)
+    MonthlyCount.objects.filter(subdistrict__slug="shuitu", month=sep.date, metric="high_tech").delete()
+    third = versions()
+    assert [m for m in months if third[m] != second[m]] == [sep]
+    count.save()
+    fourth = versions()
+    assert {m for m in months if fourth[m] != third[m]} == {sep, oct_}
+    MonthlyCount.objects.create(subdistrict=count.subdistrict, month=nov.date, metric="high_tech", value=1)
+    fifth = versions()
+    assert [m for m in months if fifth[m] != fourth[m]] == [nov]
+    freshness.bump(registry=False, plan=False, rows=False, counts=False)  # a write that says it wrote no count
+    assert versions() == fifth
+    freshness.bump()  # a bulk write that does not say what it wrote
+    assert all(versions()[m] != fifth[m] for m in months)
+
+
+def test_a_correction_of_an_old_month_shows_on_every_page_at_once(login, leader, bureau):
+    """Pages keep each month's counts (and rankings) under that month's version: a correction
+    of an earlier month reaches the pages that show it, the rank history included."""
+    seed_demo_counts()
+    client = login(leader)
+    sep = Month(2026, 9)
+    page = client.get(f"/subdistricts/shuitu/?month={sep}")
+    before = page.context["row"].metrics["high_tech"]
+    client.get(f"/subdistricts/shuitu/?month={MONTH}")
+    client.get(f"/?month={sep}")
+    shuitu = SubDistrict.objects.get(slug="shuitu")
+    target = PlanFigure.objects.get(subdistrict=shuitu, metric="high_tech", year=2026).value
+    save_month(sep, {(shuitu.pk, "high_tech"): (target + 30, "更正")}, bureau, confirmed=True)
+    after = client.get(f"/subdistricts/shuitu/?month={sep}").context["row"].metrics["high_tech"]
+    assert after.actual == target + 30 and after.rank_overall == 1 and before.actual != after.actual
+    dashboard = client.get(f"/?month={sep}").context["progress"]
+    assert dashboard.row_for(shuitu).metrics["high_tech"].actual == target + 30
+    history = client.get(f"/subdistricts/shuitu/?month={MONTH}").context["rank_charts"]
+    overall = history[0]["figure"]["data"][1]  # the page's chart of 全区排名, high-tech firms
+    assert dict(zip(overall["x"], overall["y"], strict=True))[_month_x(sep)] == 1
+    points = rank_history(shuitu, MONTH)["high_tech"]
+    assert next(p for p in points if p.month == sep).rank_overall == 1
 
 
 def test_which_counts_exist_has_its_own_version():
