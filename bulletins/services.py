@@ -28,6 +28,7 @@ from targets.progress import (
     district_size,
     is_complete,
     latest_logged_month,
+    partial_note,
     plan_curve,
     plan_totals,
     reporting_by_month,
@@ -215,10 +216,7 @@ def _curves(month, subs):
     for metric in Metric.values:
         by_year = totals[metric]
         out[metric] = {
-            "actual": [
-                [str(p.month), p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报"]
-                for p in series[metric]
-            ],
+            "actual": [[str(p.month), p.value, partial_note(p.reported, len(subs))] for p in series[metric]],
             "curve": [[str(m), None if v is None else round(float(v), 2)] for m, v in plan_curve(by_year)],
             "targets": [[y, by_year[y]] for y in PLAN_YEARS],
             "goals": [[g.year, int(g.value), g.target_text] for g in goals if g.metric == metric],

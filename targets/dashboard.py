@@ -18,6 +18,8 @@ from .progress import (
     district_progress,
     district_series,
     district_subdistricts,
+    is_complete,
+    partial_note,
     plan_curve,
     plan_maps,
     plan_totals,
@@ -148,10 +150,7 @@ def dashboard_context(month):
     chart_list = []
     for metric in Metric.values:
         by_year = totals[metric]
-        actual = [
-            (p.month, p.value, "" if p.reported == len(subs) else f"{p.reported}/{len(subs)} 个街镇填报")
-            for p in series[metric]
-        ]
+        actual = [(p.month, p.value, partial_note(p.reported, len(subs))) for p in series[metric]]
         total = progress.total[metric]
         figure = charts.progress_chart(
             None,
@@ -163,7 +162,7 @@ def dashboard_context(month):
             band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.total[metric],
         )
-        complete = progress.reported[metric] == len(subs)
+        complete = is_complete(progress.reported[metric], len(subs))
         reading = charts.curve_reading(
             f"全区{Metric(metric).label}", total.actual if complete else None, total.curve, month
         )
@@ -197,7 +196,7 @@ def dashboard_context(month):
             month,
             sorted(headline, key=lambda g: (g.year, g.position)),
             complete_totals={
-                metric: {p.month: p.value for p in points if p.value is not None and p.reported == len(subs)}
+                metric: {p.month: p.value for p in points if p.value is not None and is_complete(p.reported, len(subs))}
                 for metric, points in series.items()
             },
             plan_totals={(metric, y): totals[metric][y] for metric in Metric.values for y in ALL_YEARS},

@@ -19,6 +19,7 @@ from django.db.models import Count, Sum
 from . import metrics
 from .models import Indicator, IndicatorValue, MonthlyCount, PlanFigure, SubDistrict
 from .months import Month
+from .progress import is_complete
 
 # code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
 # shared by the sources called for one page, so that they can load what they share once.
@@ -105,7 +106,7 @@ def _complete_totals(until, expected):
     )
     out = {}
     for row in rows:
-        if row["n"] == expected:
+        if is_complete(row["n"], expected):
             out.setdefault(row["metric"], {})[Month.of(row["month"])] = row["total"]
     return out
 

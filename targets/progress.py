@@ -163,6 +163,11 @@ def reporting_label(reported, expected):
     return f"{reported}/{expected} 个街镇已填报"
 
 
+def partial_note(reported, expected):
+    """A chart point's note: "16/17 个街镇填报" for a month not every sub-district reported."""
+    return "" if is_complete(reported, expected) else f"{reported}/{expected} 个街镇填报"
+
+
 def plannable_months():
     """Months a progress page can show: 2023-01 through this month, and never past 2027-12."""
     return month_range(Month.first(), min(Month.current(), LAST_PLAN_MONTH))
@@ -546,29 +551,22 @@ def _district_totals(counts):
     return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
 
 
-def reporting_by_month(subdistricts=None, until=None):
-    """{Month: number of sub-districts that reported both metrics}, one query; for the whole
-    district, kept in the cache under the version of which counts exist (the month picker, the
-    default month and the dashboard all ask for it)."""
-    if subdistricts is None:
-        every = freshness.cached(
-            "reporting-by-month",
-            lambda: _reporting_by_month(None, None),
-            settings.DISTRICT_SLUG,
-            version=freshness.rows_version,  # which counts exist: a corrected value leaves it
-        )
-        return {m: n for m, n in every.items() if until is None or m <= until}
-    return _reporting_by_month(subdistricts, until)
+def reporting_by_month(until=None):
+    """{Month: number of the district's sub-districts that reported both metrics} up to `until`
+    (default: every month), kept in the cache under the version of which counts exist (the month
+    picker, the default month, the dashboard and the bulletin list all ask for it): one query
+    when it changed, none otherwise."""
+    every = freshness.cached(
+        "reporting-by-month",
+        _reporting_by_month,
+        settings.DISTRICT_SLUG,
+        version=freshness.rows_version,  # which counts exist: a corrected value leaves it
+    )
+    return {m: n for m, n in every.items() if until is None or m <= until}
 
 
-def _reporting_by_month(subdistricts, until):
-    qs = MonthlyCount.objects.all()
-    if subdistricts is None:
-        qs = qs.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
-    else:
-        qs = qs.filter(subdistrict__in=subdistricts)
-    if until is not None:
-        qs = qs.filter(month__lte=until.date)
+def _reporting_by_month():
+    qs = MonthlyCount.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
     # (sub-district, month) pairs with a row for every metric, counted per month in the database:
     # one row per month comes back, not one per line
     pairs = qs.order_by().values("month", "subdistrict").annotate(n=Count("id")).filter(n=len(Metric.values))
