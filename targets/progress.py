@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from . import freshness, metrics
 from .choices import ALL_YEARS, BASE_YEAR, PLAN_YEARS, Metric
@@ -506,13 +506,18 @@ class SeriesPoint:
 def district_series(subdistricts, until):
     """Monthly district totals per metric from 2023-01 to `until`: {metric: [SeriesPoint]}.
 
-    One aggregate query. A month's total is only a district total when every sub-district
-    reported; `reported` says how many did.
+    Summed from each month's counts (`month_counts`: every month kept under its own version, so
+    a correction reads its own month only). A month's total is only a district total when every
+    sub-district reported; `reported` says how many did.
     """
-    counts = MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__lte=until.date)
-    by_key = _district_totals(counts)
     months = month_range(Month.first(), until)
-    return {metric: [SeriesPoint(m, *by_key.get((metric, m), (None, 0))) for m in months] for metric in Metric.values}
+    by_month = month_counts(list(subdistricts), months)
+    out = {metric: [] for metric in Metric.values}
+    for month in months:
+        for metric in Metric.values:
+            values = [v for (_, m), v in by_month[month].values.items() if m == metric]
+            out[metric].append(SeriesPoint(month, sum(values) if values else None, len(values)))
+    return out
 
 
 def plan_curve(figures_by_year):
@@ -536,19 +541,6 @@ def subdistrict_series(subdistrict, until):
     ):
         out[metric][Month.of(m)] = (value, note)
     return out
-
-
-def district_totals_at(subdistricts, months):
-    """{(metric, Month): (sum, number of sub-districts reported)} for a few months, one query."""
-    return _district_totals(
-        MonthlyCount.objects.filter(subdistrict__in=subdistricts, month__in=[m.date for m in months])
-    )
-
-
-def _district_totals(counts):
-    """{(metric, Month): (sum, number of sub-districts reported)} of a MonthlyCount queryset."""
-    rows = counts.order_by().values("month", "metric").annotate(total=Sum("value"), n=Count("id"))
-    return {(r["metric"], Month.of(r["month"])): (r["total"], r["n"]) for r in rows}
 
 
 def reporting_by_month(until=None):
