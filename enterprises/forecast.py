@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from targets import forecast as model
 from targets import freshness, metrics
-from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
+from targets.choices import BASE_YEAR, METRICS, PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure
 from targets.months import Month
 from targets.progress import district_subdistricts, latest_logged_month, month_counts, plan_figures
@@ -43,7 +43,7 @@ def _series(subs, chosen, month):
     the plan: the plan's figures and the district's counts of the months the model reads, each
     month kept in the cache under its own version (`month_counts`, shared with the progress
     pages), so at most two queries."""
-    out = {(sub.pk, metric): {} for sub in chosen for metric in Metric.values}
+    out = {(sub.pk, metric): {} for sub in chosen for metric in METRICS}
     figures = plan_figures(subs)
     for (sub_id, metric, year), value in figures.items():
         if year == BASE_YEAR and (sub_id, metric) in out:
@@ -143,7 +143,7 @@ def _registry_facts(subs, month):
     for sub in subs:
         firm = firms.get(sub.pk)
         if firm is None:
-            for metric in Metric.values:
+            for metric in METRICS:
                 out[(sub.pk, metric)] = model.NO_REGISTRY
             continue
         cert = by_sub.get(sub.pk, {})
@@ -196,15 +196,15 @@ def district_forecast(month, subdistricts=None, only=None):
             facts[(sub.pk, metric)],
         )
         for sub in chosen
-        for metric in Metric.values
+        for metric in METRICS
     }
     # each unit's forecast kept under exactly its inputs: a correction recomputes only its own
     results = freshness.cached_each(
         f"forecast:{FORECAST_RULE}", inputs, lambda missing: {unit: _unit_forecast(*inputs[unit]) for unit in missing}
     )
-    rows = [model.SubDistrictForecast(sub, {m: results[(sub.pk, m)] for m in Metric.values}) for sub in chosen]
+    rows = [model.SubDistrictForecast(sub, {m: results[(sub.pk, m)] for m in METRICS}) for sub in chosen]
     total = {}
-    for metric in Metric.values if only is None else ():
+    for metric in METRICS if only is None else ():
         target = metrics.sum_defined(figures.get((sub.pk, metric, month.year)) for sub in subs)
         target_2027 = metrics.sum_defined(figures.get((sub.pk, metric, LAST_YEAR)) for sub in subs)
         total[metric] = model.total([row.metrics[metric] for row in rows], month.year, month, target, target_2027)
@@ -236,7 +236,7 @@ def warning_sections(district, user):
     out = []
     for until_2027 in (False, True) if district.month.year < LAST_YEAR else (False,):
         year = LAST_YEAR if until_2027 else district.month.year
-        for metric in Metric.values:
+        for metric in METRICS:
             rows = [r for r in district.at_risk(metric, until_2027) if r.subdistrict.pk in visible]
             title = f"预计{year}年底未完成{Metric(metric).label}{'2027年' if until_2027 else '年度'}目标"
             out.append(WarningSection(title, metric, until_2027, [(r, r.metrics[metric]) for r in rows]))
@@ -276,7 +276,7 @@ def backtest(subdistricts=None):
     subs = list(subdistricts if subdistricts is not None else district_subdistricts())
     latest = latest_logged_month()
     years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
-    series = {(sub.pk, metric): {} for sub in subs for metric in Metric.values}
+    series = {(sub.pk, metric): {} for sub in subs for metric in METRICS}
     for sub_id, metric, value in PlanFigure.objects.filter(subdistrict__in=subs, year=BASE_YEAR).values_list(
         "subdistrict_id", "metric", "value"
     ):
@@ -297,7 +297,7 @@ def backtest(subdistricts=None):
         return at
 
     out = []
-    for metric in Metric.values:
+    for metric in METRICS:
         units = [series[(sub.pk, metric)] for sub in subs]
         by_unit, district = model.backtest(units, years, registry(metric))
         by_year = [
@@ -350,14 +350,14 @@ def forecast_payload(user, year, compute=None):
     for row in district.rows_visible_to(user):
         sub = row.subdistrict
         item = {"slug": sub.slug, "name": sub.name, "category": sub.category}
-        for metric in Metric.values:
+        for metric in METRICS:
             item[metric] = metric_payload(row.metrics[metric], year)
         rows.append(item)
     return {
         "year": year,
         "as_of": str(month),
         "subdistricts": rows,
-        "total": {metric: metric_payload(district.total[metric], year) for metric in Metric.values},
+        "total": {metric: metric_payload(district.total[metric], year) for metric in METRICS},
     }
 
 

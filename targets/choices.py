@@ -6,6 +6,11 @@ class Metric(models.TextChoices):
     TECH_BASED = "tech_based", "科技型企业"
 
 
+# The metrics' values in order, for the loops that run per sub-district and month
+# (`Metric.values` builds a new list on every use).
+METRICS = tuple(Metric.values)
+
+
 class Category(models.TextChoices):
     A = "A", "A类镇街"
     B = "B", "B类镇街"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import charts, forecast, freshness, metrics
-from .choices import ALL_YEARS, PLAN_YEARS, Metric
+from .choices import ALL_YEARS, METRICS, PLAN_YEARS, Metric
 from .goals import headline_goals
 from .history import corrections_since_lock, newest_changes
 from .models import Indicator
@@ -31,7 +31,7 @@ from .tables import subdistrict_month_rows
 
 def chart_goals(goals):
     """{metric: [(year, value, label)]}: the plan's 二(一) goals as chart markers."""
-    out = {metric: [] for metric in Metric.values}
+    out = {metric: [] for metric in METRICS}
     for goal in goals:
         out[goal.metric].append((goal.year, int(goal.value), goal.target_text))
     return out
@@ -129,7 +129,7 @@ def attach_forecast(progress, outlook):
     by_sub = {row.subdistrict.pk: row for row in outlook.rows}
     for row in progress.rows:
         if row.subdistrict.pk in by_sub:  # an outlook of some sub-districts only leaves the rest
-            for metric in Metric.values:
+            for metric in METRICS:
                 row.metrics[metric].forecast = by_sub[row.subdistrict.pk].metrics[metric]
 
 
@@ -148,7 +148,7 @@ def dashboard_context(month):
     )
     goals = chart_goals(headline)
     chart_list = []
-    for metric in Metric.values:
+    for metric in METRICS:
         by_year = totals[metric]
         actual = [(p.month, p.value, partial_note(p.reported, len(subs))) for p in series[metric]]
         total = progress.total[metric]
@@ -181,8 +181,7 @@ def dashboard_context(month):
             }
         )
     leagues = [
-        {"metric": metric, "label": Metric(metric).label, "rows": league(progress.rows, metric)}
-        for metric in Metric.values
+        {"metric": metric, "label": Metric(metric).label, "rows": league(progress.rows, metric)} for metric in METRICS
     ]
     return {
         "progress": progress,
@@ -199,7 +198,7 @@ def dashboard_context(month):
                 metric: {p.month: p.value for p in points if p.value is not None and is_complete(p.reported, len(subs))}
                 for metric, points in series.items()
             },
-            plan_totals={(metric, y): totals[metric][y] for metric in Metric.values for y in ALL_YEARS},
+            plan_totals={(metric, y): totals[metric][y] for metric in METRICS for y in ALL_YEARS},
         ),
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
@@ -216,7 +215,7 @@ def rank_charts(subdistrict, month, progress, class_size):
     history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows], progress=progress)
     class_label = subdistrict.get_category_display()
     out = []
-    for metric in Metric.values:
+    for metric in METRICS:
         points, label = history[metric], Metric(metric).label
         figure = charts.rank_chart(points, class_size, len(progress.rows), class_label)
         out.append(
@@ -240,7 +239,7 @@ def subdistrict_context(subdistrict, month):
     plan = plan_maps([subdistrict])[0]  # {metric: {year: value}}
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
-    for metric in Metric.values:
+    for metric in METRICS:
         curve = plan_curve(plan[metric])
         curves[metric] = dict(curve)
         mp = row.metrics[metric]

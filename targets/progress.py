@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 
 from . import freshness, metrics
-from .choices import ALL_YEARS, BASE_YEAR, PLAN_YEARS, Metric
+from .choices import ALL_YEARS, BASE_YEAR, METRICS, PLAN_YEARS
 from .models import MonthlyCount, PlanFigure, SubDistrict
 from .months import LAST_PLAN_MONTH, Month, month_range
 
@@ -194,7 +194,7 @@ def plan_maps(subs):
     """[{metric: {year: value}}] per sub-district, in order: what metrics.sum_plan_figures adds up."""
     figures = plan_figures(subs)
     return [
-        {metric: {year: figures.get((sub.pk, metric, year)) for year in ALL_YEARS} for metric in Metric.values}
+        {metric: {year: figures.get((sub.pk, metric, year)) for year in ALL_YEARS} for metric in METRICS}
         for sub in subs
     ]
 
@@ -333,11 +333,11 @@ def district_progress(month, subdistricts=None):
     rows = []
     for sub in subs:
         row = SubDistrictProgress(sub)
-        for metric in Metric.values:
+        for metric in METRICS:
             row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
-    for metric in Metric.values:
+    for metric in METRICS:
         _rank(rows, metric)
         # A rank change compares like with like: both months in the same plan year (the base
         # changes in January), and the same sub-districts ranked in both months within the
@@ -383,7 +383,7 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
         year = month.year
         if year not in plan_of_year:
             plan_of_year[year] = freshness.content_key(
-                [figures.get((sub.pk, metric, y)) for sub in subs for metric in Metric.values for y in (year, year - 1)]
+                [figures.get((sub.pk, metric, y)) for sub in subs for metric in METRICS for y in (year, year - 1)]
             )
         decided_by[month] = (classes, plan_of_year[year], versions[month], versions[Month(year - 1, 12)])
 
@@ -395,10 +395,10 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
 
     # RANK_RULE in the name: a deployment that changes how ranks are decided never reads old ones
     known = freshness.cached_each(f"ranks:{RANK_RULE}", decided_by, rank_missing)
-    out = {metric: [] for metric in Metric.values}
+    out = {metric: [] for metric in METRICS}
     for month in months:
         ranked = known[month]
-        for metric in Metric.values:
+        for metric in METRICS:
             ranks, reported = ranked[metric]
             if subdistrict.pk in reported:
                 out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
@@ -411,7 +411,7 @@ RANK_RULE = 2  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) c
 def _ranks_of(progress):
     """{metric: (ranks, reported)} of a DistrictProgress, as `_rank_months` gives a month's."""
     out = {}
-    for metric in Metric.values:
+    for metric in METRICS:
         lines = [(row.subdistrict.pk, row.metrics[metric]) for row in progress.rows]
         ranks = {pk: (m.rank_in_class, m.rank_overall) for pk, m in lines}
         out[metric] = (ranks, frozenset(pk for pk, m in lines if m.actual is not None))
@@ -428,7 +428,7 @@ def _rank_months(figures, subs, months):
     out = {}
     for month in months:
         out[month] = {}
-        for metric in Metric.values:
+        for metric in METRICS:
             lines = _year_inputs(figures, counts, subs, metric, month.year)
             own = [counts.get((sub.pk, metric, month)) for sub in subs]
             ranks = _month_ranks([(*line, actual) for line, actual in zip(lines, own, strict=True)])
@@ -477,7 +477,7 @@ def _district_total(rows, figures, counts, subs, month, yellow_pp):
     """
     total, reported = {}, {}
     year = month.year
-    for metric in Metric.values:
+    for metric in METRICS:
         ids = [sub.pk for sub in subs if counts.get((sub.pk, metric, month)) is not None]
         reported[metric] = len(ids)
         if not ids:
@@ -512,9 +512,9 @@ def district_series(subdistricts, until):
     """
     months = month_range(Month.first(), until)
     by_month = month_counts(list(subdistricts), months)
-    out = {metric: [] for metric in Metric.values}
+    out = {metric: [] for metric in METRICS}
     for month in months:
-        for metric in Metric.values:
+        for metric in METRICS:
             values = [v for (_, m), v in by_month[month].values.items() if m == metric]
             out[metric].append(SeriesPoint(month, sum(values) if values else None, len(values)))
     return out
@@ -533,7 +533,7 @@ def plan_curve(figures_by_year):
 
 def subdistrict_series(subdistrict, until):
     """{metric: {Month: (value, note)}} of one sub-district up to `until`, one query."""
-    out = {metric: {} for metric in Metric.values}
+    out = {metric: {} for metric in METRICS}
     for metric, m, value, note in (
         MonthlyCount.objects.filter(subdistrict=subdistrict, month__lte=until.date)
         .order_by()
@@ -561,7 +561,7 @@ def _reporting_by_month():
     qs = MonthlyCount.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
     # (sub-district, month) pairs with a row for every metric, counted per month in the database:
     # one row per month comes back, not one per line
-    pairs = qs.order_by().values("month", "subdistrict").annotate(n=Count("id")).filter(n=len(Metric.values))
+    pairs = qs.order_by().values("month", "subdistrict").annotate(n=Count("id")).filter(n=len(METRICS))
     inner, params = pairs.values("month").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT month, COUNT(*) FROM ({inner}) reported GROUP BY month", params)  # noqa: S608
