@@ -45,6 +45,10 @@ def _bar_text(row):
     return label if value is None else f"{value:.1f}%　{label}"
 
 
+def _below_zero(row):
+    return row[MEASURE] is not None and row[MEASURE] < 0
+
+
 def bulletin_chart(figures, metric):
     """Every sub-district's 新增完成率 for one metric beside 序时进度: bars from 0, best at the
     top, coloured and patterned by the status that this same measure decides."""
@@ -65,7 +69,9 @@ def bulletin_chart(figures, metric):
                 "solidity": 0.35,
             },
         },
-        text=[_bar_text(r) for r in rows],
+        # a bar below zero carries its words right of the zero line (an annotation below), not
+        # left of its end, where they would run into the sub-districts' names
+        text=[_bar_text(r) if not _below_zero(r) else "" for r in rows],
         textposition="outside",
         cliponaxis=False,
         customdata=[[r["status_label"], r["completion_pct"]] for r in rows],
@@ -86,6 +92,11 @@ def bulletin_chart(figures, metric):
         "text": f"序时进度 {time_pct:.1f}%",
         "font": {"color": GOAL},
     }
+    below_zero = [
+        {"x": 0, "xref": "x", "y": r["name"], "yref": "y", "xanchor": "left", "xshift": 4, "showarrow": False,
+         "text": _bar_text(r), "font": {"color": INK}}
+        for r in rows if _below_zero(r)
+    ]  # fmt: skip
     return _figure(
         [bars],
         None,
@@ -107,7 +118,7 @@ def bulletin_chart(figures, metric):
             "dtick": 1,
         },
         shapes=[_vline(time_pct, {"color": GOAL, "dash": "dash", "width": 2})],
-        annotations=[label],
+        annotations=[label, *below_zero],
         margin={"l": 80, "r": 16, "t": 28, "b": 48},
         bargap=0.25,
     )

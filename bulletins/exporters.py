@@ -11,6 +11,7 @@ from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from beibei_dashboard.tables import safe_cell
 from targets import metrics
@@ -155,6 +156,31 @@ def _paragraph(ws, text, heading=False):
     cell.font = Font(bold=heading, size=13 if heading else 12)
     cell.alignment = Alignment(wrap_text=True, vertical="top", indent=0 if heading else 2)
     ws.row_dimensions[r].height = text_height(text, size=13 if heading else 12, indent=0 if heading else 2)
+    return r
+
+
+# The text sheet's printable height on A4 portrait, in points: 842 less openpyxl's default top and
+# bottom margins (1 inch each; the header and footer sit inside them).
+A4_PRINTABLE_HEIGHT = 842 - 2 * 72
+
+
+def _flow(ws, items, repeated_rows):
+    """Write `items` ([(text, is_heading)]) one row each, keeping each heading on the page of
+    the paragraph that follows it: where a heading and the next row would not both fit on what
+    is left of the page, a page break goes before the heading (a heading is never a page's last
+    line). Rows are never split across pages, so a row that does not fit starts the next page."""
+    repeat = sum(ws.row_dimensions[r].height or 15 for r in repeated_rows)
+    used = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
+    heights = [text_height(t, size=13 if h else 12, indent=0 if h else 2) for t, h in items]
+    for index, (value, heading) in enumerate(items):
+        height = heights[index]
+        following = heights[index + 1] if heading and index + 1 < len(heights) else 0
+        row = _paragraph(ws, value, heading=heading)
+        if used + height + following > A4_PRINTABLE_HEIGHT:
+            if heading and used + height <= A4_PRINTABLE_HEIGHT:
+                ws.row_breaks.append(Break(id=row - 1))  # it would have been the page's last line
+            used = repeat
+        used += height
 
 
 def bulletin_xlsx(figures, draft):
@@ -166,6 +192,7 @@ def bulletin_xlsx(figures, draft):
     text_sheet = wb.create_sheet("通报正文")
     text_sheet.column_dimensions["A"].width = TEXT_WIDTH
     _title_rows(text_sheet, figures, draft, "通报正文", 1)
+    items = []
     for key, heading, paragraphs in [
         ("overall", "总体进展", text.overall_paragraphs(figures, word=False)),
         (
@@ -179,15 +206,14 @@ def bulletin_xlsx(figures, draft):
     ]:
         if key not in numbers:
             continue
-        _paragraph(text_sheet, f"{numbers[key]}、{heading}", heading=True)
-        for paragraph in paragraphs:
-            _paragraph(text_sheet, paragraph)
-    for paragraph in text.rules_lines(figures):
-        _paragraph(text_sheet, paragraph)
+        items.append((f"{numbers[key]}、{heading}", True))
+        items.extend((paragraph, False) for paragraph in paragraphs)
+    items.extend((paragraph, False) for paragraph in text.rules_lines(figures))
     document = figures.get("document") or {}
     for label, key in (("报送", "send_to"), ("抄送", "copy_to")):
         if document.get(key):
-            _paragraph(text_sheet, f"{label}：{document[key]}")
+            items.append((f"{label}：{document[key]}", False))
+    _flow(text_sheet, items, repeated_rows=(1, 2))
     _print_setup(text_sheet, "1:2", draft, landscape=False)
 
     for metric, section in figures["metrics"].items():
