@@ -77,8 +77,12 @@ def parse_plan_month(text, last=None, first=None):
     with a Chinese message for anything else ("0000-01", "2025-13", "2022-12", "9999-12")."""
     month = Month.parse(text)
     first, last = first or Month.first(), last or min(Month.current(), LAST_PLAN_MONTH)
+    plan_first, plan_last = min(first, Month.first()), max(last, LAST_PLAN_MONTH)
+    if not plan_first <= month <= plan_last:
+        raise ValueError(f"月份“{text}”不在计划期内（{plan_first} 至 {plan_last}）")
     if not first <= month <= last:
-        raise ValueError(f"月份“{text}”不在计划期内（{first} 至 {last}）")
+        # inside the plan, but still to come (or past the range this page offers)
+        raise ValueError(f"月份“{text}”超出可查询的范围（{first} 至 {last}）")
     return month
 
 

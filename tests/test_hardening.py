@@ -30,6 +30,11 @@ def test_parse_plan_month_accepts_the_plan_period_only():
     for text in [*GARBAGE, "2026-12"]:  # 2026-12 is still to come
         with pytest.raises(ValueError, match="月份"):
             parse_plan_month(text)
+    # the message says which: outside the plan, or inside it but not yet open to queries
+    with pytest.raises(ValueError, match="不在计划期内（2023-01 至 2027-12）"):
+        parse_plan_month("2028-01")
+    with pytest.raises(ValueError, match="超出可查询的范围（2023-01 至 2026-11）"):
+        parse_plan_month("2027-03")
     assert parse_plan_month("2027-12", last=Month(2027, 12)) == Month(2027, 12)
 
 
