@@ -134,6 +134,7 @@ def test_every_authenticated_answer_is_private_and_not_stored(login, bureau, off
         ({"SECRET_KEY": "a" * 60}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": "kjj.beibei.intranet,*"}, "ALLOWED_HOSTS"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
     ],
 )
 def test_production_start_up_refuses_unsafe_settings(monkeypatch, env, message):

@@ -78,3 +78,62 @@ def test_unlock_command(staff, settings, capsys):
     assert attempt("kjj01", GOOD, ATTACKER).status_code == 302
     with pytest.raises(CommandError, match="请指定账号"):
         call_command("unlock_account")
+
+
+PROXY = "127.0.0.1"  # nginx on the same host: every request reaches gunicorn from here
+
+
+def through_proxy(username, password, forwarded):
+    """One login attempt through a reverse proxy that appended the visitor's address to
+    X-Forwarded-For (`forwarded` is the header as the application receives it)."""
+    client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    return client.post("/accounts/login/", {"username": username, "password": password}).status_code
+
+
+def test_behind_a_proxy_the_lock_is_the_visitors_address_not_the_proxys(staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("kjj01", "not-the-password", ATTACKER)
+    assert through_proxy("kjj01", GOOD, ATTACKER) == 429
+    assert through_proxy("kjj01", GOOD, OFFICE) == 302  # every desk comes through the same proxy
+    assert [(lock.username, lock.ip_address) for lock in lockout.lockouts()] == [("kjj01", ATTACKER)]
+
+
+def test_behind_a_proxy_a_forged_header_cannot_pose_as_another_desk(staff, settings):
+    """The attacker writes the office's address into X-Forwarded-For; the proxy appends the
+    attacker's real one, and that is the one counted."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("kjj01", "not-the-password", f"{OFFICE}, {ATTACKER}")
+    assert through_proxy("kjj01", GOOD, OFFICE) == 302
+    assert through_proxy("kjj01", GOOD, f"{OFFICE}, {ATTACKER}") == 429
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(staff, settings):
+    """With TRUSTED_PROXY_COUNT=0 (the default) a visitor cannot choose their address: ten
+    attempts under ten invented addresses all count against the one that connected."""
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        assert Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"10.7.7.{i}").post(
+            "/accounts/login/", {"username": "kjj01", "password": "not-the-password"}
+        ).status_code in (200, 429)
+    assert attempt("kjj01", GOOD, ATTACKER).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "10.7.7.7", "10.0.0.9"),
+        (1, "10.7.7.7", "10.7.7.7"),
+        (1, "10.1.1.1, 10.7.7.7", "10.7.7.7"),
+        (2, "10.1.1.1, 10.7.7.7, 10.2.2.2", "10.7.7.7"),
+        (2, "10.7.7.7", "10.0.0.9"),  # fewer entries than proxies: not through every proxy
+        (1, "", "10.0.0.9"),
+        (1, "not-an-address", "10.0.0.9"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address(rf, settings, count, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert lockout.client_address(request) == expected
