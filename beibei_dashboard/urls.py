@@ -12,6 +12,8 @@ admin.site.site_header = "北碚区“高科双企”双倍增管理后台"
 admin.site.site_title = "高科双企管理后台"
 admin.site.index_title = "数据管理"
 
+handler500 = "beibei_dashboard.errors.server_error"
+
 urlpatterns = [
     path("", target_views.home, name="home"),
     path("healthz", target_views.healthz, name="healthz"),

@@ -66,6 +66,25 @@ def test_healthz_answers_503_within_5_seconds_when_postgres_is_silent(client, mo
 
 
 @on_postgres
+def test_a_page_answers_503_within_5_seconds_when_postgres_is_silent(black_hole, db, settings):
+    """The login page on a database that accepts connections and never answers: connect_timeout
+    ends the wait, and the visitor reads that the database is away (503), not 系统出错."""
+    from django.test import Client
+
+    settings.DEBUG, settings.ALLOWED_HOSTS = False, ["testserver"]
+    silent = wrapper_for(black_hole)
+    # every lookup of a connection during the request finds the silent one; the test database's
+    # own connection, with its transaction, is untouched for the teardown
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(connections), "__getitem__", lambda self, alias: silent)
+        started = time.monotonic()
+        response = Client(raise_request_exception=False).get("/accounts/login/")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503 and elapsed < 5
+    assert "数据库暂时无法访问" in response.content.decode()
+
+
+@on_postgres
 def test_postgres_statements_are_bounded_by_the_statement_timeout(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")

@@ -9,6 +9,7 @@ import logging
 
 import pytest
 import time_machine
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
@@ -89,6 +90,7 @@ def test_400_page_is_chinese(db):
 def test_500_page_is_chinese_and_leaks_nothing(db, monkeypatch):
     from targets import views
 
+    @login_not_required
     def broken(request):
         raise RuntimeError("secret detail /srv/beibei password=x")
 
@@ -105,6 +107,29 @@ def test_500_page_is_chinese_and_leaks_nothing(db, monkeypatch):
     body = response.content.decode()
     assert response.status_code == 500 and "系统出错" in body
     assert "secret detail" not in body and "Traceback" not in body
+
+
+@override_settings(**ERROR_SETTINGS)
+def test_a_database_outage_is_a_chinese_503_that_leaks_nothing(db, monkeypatch):
+    """Refused, connect_timeout, statement_timeout: the page says the database is away and when
+    to try again, not 系统出错; the error's host and port stay in the server log."""
+    from django.db import OperationalError
+    from django.urls import clear_url_caches
+
+    @login_not_required
+    def unreachable(request):
+        raise OperationalError('connection to server at "10.20.30.40", port 5432 failed: timeout expired')
+
+    monkeypatch.setattr("beibei_dashboard.urls.urlpatterns", [_path_to(unreachable)])
+    clear_url_caches()
+    try:
+        response = Client(raise_request_exception=False).get("/boom")
+    finally:
+        clear_url_caches()
+    body = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "数据库暂时无法访问" in body and "系统出错" not in body
+    assert "10.20.30.40" not in body and "5432" not in body and "Traceback" not in body
 
 
 def _path_to(view):
