@@ -4,7 +4,7 @@ in time is an outage the visitor can wait out, not a fault of the page."""
 import sys
 
 from django.db import OperationalError
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -19,7 +19,7 @@ def server_error(request):
     OperationalError); the 500 page otherwise. Both stand alone, as Django's own: no request
     context, no database, nothing of the error."""
     if isinstance(sys.exc_info()[1], OperationalError):
-        response = HttpResponseServerError(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -150,12 +150,23 @@ def _title_rows(ws, figures, draft, heading, width):
     ws.row_dimensions[3].height = 22
 
 
+def _paragraph_style(heading):
+    """(font size, indent) of a text-sheet row: a heading is larger and starts at the margin."""
+    return (13, 0) if heading else (12, 2)
+
+
+def _paragraph_height(text, heading):
+    size, indent = _paragraph_style(heading)
+    return text_height(text, size=size, indent=indent)
+
+
 def _paragraph(ws, text, heading=False):
+    size, indent = _paragraph_style(heading)
     r = ws.max_row + 1
     cell = ws.cell(row=r, column=1, value=safe_cell(text))
-    cell.font = Font(bold=heading, size=13 if heading else 12)
-    cell.alignment = Alignment(wrap_text=True, vertical="top", indent=0 if heading else 2)
-    ws.row_dimensions[r].height = text_height(text, size=13 if heading else 12, indent=0 if heading else 2)
+    cell.font = Font(bold=heading, size=size)
+    cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
+    ws.row_dimensions[r].height = _paragraph_height(text, heading)
     return r
 
 
@@ -171,7 +182,7 @@ def _flow(ws, items, repeated_rows):
     line). Rows are never split across pages, so a row that does not fit starts the next page."""
     repeat = sum(ws.row_dimensions[r].height or 15 for r in repeated_rows)
     used = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
-    heights = [text_height(t, size=13 if h else 12, indent=0 if h else 2) for t, h in items]
+    heights = [_paragraph_height(text, heading) for text, heading in items]
     for index, (value, heading) in enumerate(items):
         height = heights[index]
         following = heights[index + 1] if heading and index + 1 < len(heights) else 0

@@ -88,22 +88,11 @@ def test_400_page_is_chinese(db):
 
 @override_settings(**ERROR_SETTINGS)
 def test_500_page_is_chinese_and_leaks_nothing(db, monkeypatch):
-    from targets import views
-
     @login_not_required
     def broken(request):
         raise RuntimeError("secret detail /srv/beibei password=x")
 
-    monkeypatch.setattr(views, "healthz", broken)
-    from django.urls import clear_url_caches
-
-    c = Client(raise_request_exception=False)
-    monkeypatch.setattr("beibei_dashboard.urls.urlpatterns", [_path_to(broken)])
-    clear_url_caches()
-    try:
-        response = c.get("/boom")
-    finally:
-        clear_url_caches()
+    response = _answer_of(broken, monkeypatch)
     body = response.content.decode()
     assert response.status_code == 500 and "系统出错" in body
     assert "secret detail" not in body and "Traceback" not in body
@@ -114,22 +103,28 @@ def test_a_database_outage_is_a_chinese_503_that_leaks_nothing(db, monkeypatch):
     """Refused, connect_timeout, statement_timeout: the page says the database is away and when
     to try again, not 系统出错; the error's host and port stay in the server log."""
     from django.db import OperationalError
-    from django.urls import clear_url_caches
 
     @login_not_required
     def unreachable(request):
         raise OperationalError('connection to server at "10.20.30.40", port 5432 failed: timeout expired')
 
-    monkeypatch.setattr("beibei_dashboard.urls.urlpatterns", [_path_to(unreachable)])
-    clear_url_caches()
-    try:
-        response = Client(raise_request_exception=False).get("/boom")
-    finally:
-        clear_url_caches()
+    response = _answer_of(unreachable, monkeypatch)
     body = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "数据库暂时无法访问" in body and "系统出错" not in body
     assert "10.20.30.40" not in body and "5432" not in body and "Traceback" not in body
+
+
+def _answer_of(view, monkeypatch):
+    """What a visitor gets from `view` as the only URL (/boom), errors answered as in production."""
+    from django.urls import clear_url_caches
+
+    monkeypatch.setattr("beibei_dashboard.urls.urlpatterns", [_path_to(view)])
+    clear_url_caches()
+    try:
+        return Client(raise_request_exception=False).get("/boom")
+    finally:
+        clear_url_caches()
 
 
 def _path_to(view):
