@@ -7,7 +7,6 @@ from decimal import Decimal
 from docx import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import Environment, StrictUndefined
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -20,6 +19,7 @@ from targets.months import Month
 
 from . import text
 from .docx_template import ANNEX_COLUMNS
+from .word_template import SandboxedTemplates, TemplateBroken, error_message
 
 RANKING_COLUMNS = [
     # (group, header, key, kind)
@@ -472,38 +472,24 @@ def docx_context(figures, draft, images=None, document=None):
     }
 
 
-class TemplateBroken(Exception):
-    """A Word template could not render a bulletin; the message says why, in Chinese."""
-
-
 def render_docx(template_bytes, figures, draft, charts=None, document=None):
-    """The bulletin as Word, from a docxtpl template. `charts`: {key: (caption, png bytes)}."""
+    """The bulletin as Word, from a docxtpl template rendered in the sandbox of `word_template`
+    (every tag checked before it is compiled). `charts`: {key: (caption, png bytes)}."""
     try:
         tpl = DocxTemplate(io.BytesIO(template_bytes))
         images = {
             key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(150)), "caption": caption}
             for key, (caption, png) in (charts or {}).items()
         }
-        tpl.render(
-            docx_context(figures, draft, images, document),
-            jinja_env=Environment(undefined=StrictUndefined, autoescape=True),
-        )
+        tpl.render(docx_context(figures, draft, images, document), jinja_env=SandboxedTemplates())
         _finish_annex_tables(tpl.docx)
         out = io.BytesIO()
         tpl.save(out)
+    except TemplateBroken:
+        raise
     except Exception as exc:  # docxtpl raises Jinja, lxml, zip and KeyError alike
-        raise TemplateBroken(_template_error(exc)) from exc
+        raise TemplateBroken(error_message(exc)) from exc
     return out.getvalue()
-
-
-def _template_error(exc):
-    name = type(exc).__name__
-    if name == "BadZipFile":
-        return "文件不是有效的Word文档（.docx）。"
-    if name in ("TemplateSyntaxError", "UndefinedError"):
-        line = getattr(exc, "lineno", None)
-        return f"模板标记有误：{exc}" + (f"（第{line}行附近）" if line else "")
-    return f"模板无法生成通报：{name}：{exc}"
 
 
 def _finish_annex_tables(document):

@@ -81,9 +81,12 @@ class BulletinVersion(models.Model):
 class BulletinTemplate(models.Model):
     """A Word template (.docx, docxtpl tags) uploaded by the bureau for the bulletin.
 
-    `number` counts uploads from 1; the template in use is the newest row, or the one shipped
-    with the application when there is none. A row is only written after the file rendered a
-    bulletin without error, so a stored template always works.
+    `number` counts uploads from 1; the template in use is the newest row that is not disabled,
+    or the one shipped with the application when there is none. A row is only written after its
+    tags passed `bulletins.word_template`'s check and it rendered a bulletin without error. A
+    row stored before that check existed and failing it is disabled (`disabled_at`, with the
+    refused tags in `disabled_reason`) and never rendered again: the bulletins issued with it
+    are exported with the shipped template.
     """
 
     number = models.PositiveIntegerField("模板版本", unique=True)
@@ -94,6 +97,9 @@ class BulletinTemplate(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    disabled_reason = models.TextField("停用原因", blank=True)
+    disabled_noted_at = models.DateTimeField("区科技局知悉停用的时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "月通报Word模板"
@@ -106,6 +112,10 @@ class BulletinTemplate(models.Model):
     @property
     def label(self):
         return f"上传模板第{self.number}版（{self.sha256[:8]}）"
+
+    @property
+    def disabled(self):
+        return self.disabled_at is not None
 
 
 class BulletinSettings(models.Model):

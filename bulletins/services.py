@@ -37,7 +37,7 @@ from targets.progress import (
 from tasks.choices import Colour
 from tasks.services import bulletin_task_summary
 
-from . import charts, exporters
+from . import charts, exporters, word_template
 from .docx_template import TEMPLATE_PATH
 from .models import Bulletin, BulletinSettings, BulletinTemplate, BulletinVersion
 from .text import clause, sentence
@@ -489,20 +489,38 @@ def shipped_template():
 def active_template():
     """(bytes, BulletinTemplate or None, label) of the template new exports and publications use:
     the newest upload, else the one shipped with the application."""
-    row = BulletinTemplate.objects.order_by("-number").first()
+    row = BulletinTemplate.objects.filter(disabled_at__isnull=True).order_by("-number").first()
     if row is None:
         return shipped_template()
     return bytes(row.content), row, row.label
 
 
 def template_of(version):
-    """The template a published version was issued with; a draft uses the active one."""
+    """The template a published version was issued with; a draft uses the active one. A
+    template disabled as unsafe is never rendered: its bulletins use the shipped one."""
     if version is None:
         return active_template()
-    if version.template_id:
+    if version.template_id and not version.template.disabled:
         row = version.template
         return bytes(row.content), row, row.label
     return shipped_template()
+
+
+def unnoted_disabled_templates():
+    """Disabled templates the bureau has not yet acknowledged (its 待办 lists them)."""
+    return [t for t in disabled_templates() if t.disabled_noted_at is None]
+
+
+def note_disabled_templates():
+    """The bureau has read that its disabled templates are no longer used."""
+    return BulletinTemplate.objects.filter(disabled_at__isnull=False, disabled_noted_at__isnull=True).update(
+        disabled_noted_at=timezone.now()
+    )
+
+
+def disabled_templates():
+    """Uploaded templates disabled because their tags were refused, newest first."""
+    return list(BulletinTemplate.objects.filter(disabled_at__isnull=False).defer("content").order_by("-number"))
 
 
 class TemplateRefused(Exception):
@@ -526,9 +544,13 @@ def _sample_png():
 
 
 def check_template(data):
-    """Render a bulletin of the latest month with `data`; raise TemplateRefused with the reason."""
+    """Check every tag of `data` (nothing of it runs), then render a bulletin of the latest
+    month with it in the sandbox; raise TemplateRefused with the reason."""
     if len(data) > TEMPLATE_MAX_BYTES:
         raise TemplateRefused("模板文件超过5 MB。")
+    problems = word_template.template_problems(data)
+    if problems:
+        raise TemplateRefused(word_template.refusal(problems))
     figures = build_figures(latest_logged_month())
     figures["issue"] = {"year": 2000, "number": 1}
     sample = {key: (caption, _sample_png()) for key, (caption, _) in charts.image_figures(figures).items()}
@@ -559,8 +581,11 @@ def save_template(data, filename, user):
 
 
 def bulletin_docx(view):
-    """The Word file of a BulletinView: its template, its 报送/抄送 and its pictures."""
-    data, _, _ = template_of(view.version)
+    """The Word file of a BulletinView: its template, its 报送/抄送 and its pictures.
+
+    A stored template the sandbox refuses (one that escaped the migration's check) is disabled
+    on the spot and the file is made from the shipped template instead."""
+    data, row, _ = template_of(view.version)
     document = dict(view.figures.get("document") or document_lines())
     try:
         images = charts.chart_images(view.figures)
@@ -568,7 +593,21 @@ def bulletin_docx(view):
     except charts.ChartsUnavailable as exc:
         images = {}
         document["charts_note"] = f"（{exc}，图表请在平台网页版查看。）"
-    return exporters.render_docx(data, view.figures, view.draft, images, document)
+    try:
+        return exporters.render_docx(data, view.figures, view.draft, images, document)
+    except word_template.TemplateUnsafe as exc:
+        if row is None:
+            raise
+        disable_template(row, str(exc))
+        data, _, _ = shipped_template()
+        return exporters.render_docx(data, view.figures, view.draft, images, document)
+
+
+def disable_template(row, reason):
+    """Never render `row` again (its bulletins fall back to the shipped template)."""
+    BulletinTemplate.objects.filter(pk=row.pk, disabled_at__isnull=True).update(
+        disabled_at=timezone.now(), disabled_reason=reason
+    )
 
 
 @dataclass

@@ -9,6 +9,11 @@ urlpatterns = [
     path("bulletin/settings/", views.BulletinSettingsView.as_view(), name="bulletin_settings"),
     path("bulletin/settings/template/", views.BulletinTemplateUploadView.as_view(), name="bulletin_template_upload"),
     path(
+        "bulletin/settings/template/noted/",
+        views.BulletinTemplateNotedView.as_view(),
+        name="bulletin_template_noted",
+    ),
+    path(
         "bulletin/settings/template.docx",
         views.bulletin_template_download,
         {"which": "current"},

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from accounts import scope
 from accounts.choices import Role
@@ -161,6 +161,8 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
         return super().get_context_data(
             template_form=BulletinTemplateForm(),
             template_label=label,
+            disabled_templates=services.disabled_templates(),
+            unnoted=services.unnoted_disabled_templates(),
             templates=BulletinTemplate.objects.select_related("uploaded_by").defer("content")[:20],
             **kwargs,
         )
@@ -193,6 +195,18 @@ class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
 
     def form_invalid(self, form):
         messages.error(self.request, "模板未更换：请选择要上传的Word文件。")
+        return redirect("bulletins:bulletin_settings")
+
+
+class BulletinTemplateNotedView(RoleRequiredMixin, View):
+    """The bureau has read that its disabled templates are no longer used (ends the 待办)."""
+
+    allowed_roles = (Role.BUREAU,)
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if services.note_disabled_templates():
+            messages.success(request, "已知悉：停用的模板不再提示，通报继续使用当前模板。")
         return redirect("bulletins:bulletin_settings")
 
 

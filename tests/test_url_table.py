@@ -96,6 +96,7 @@ EXPECTED = {
     ],
     "bulletins:bulletin_settings": [("/bulletin/settings/", BUREAU_ONLY)],
     "bulletins:bulletin_template_upload": [("/bulletin/settings/template/", row(405, 403, 403, 403))],  # POST only
+    "bulletins:bulletin_template_noted": [("/bulletin/settings/template/noted/", row(405, 403, 403, 403))],  # POST only
     "bulletins:bulletin_template_download": [("/bulletin/settings/template.docx", BUREAU_ONLY)],
     "bulletins:bulletin_template_default": [("/bulletin/settings/template-default.docx", BUREAU_ONLY)],
     "bulletins:bulletin_xlsx": [("/bulletin/2026-10.xlsx", EVERYONE), ("/bulletin/2026-09.xlsx", WHOLE_DISTRICT)],

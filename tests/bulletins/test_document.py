@@ -265,7 +265,7 @@ def test_bureau_replaces_the_word_template_and_the_next_export_uses_it(uneven, b
     "data, reason",
     [
         (b"not a zip", "不是有效的Word文档"),
-        (None, "模板标记有误"),
+        (None, "写法有误"),
         ("unknown", "titel"),
     ],
 )
