@@ -8,21 +8,34 @@ those characters, as old data would be, and every download (.xlsx and .docx) ans
 and shows the text without them.
 """
 
+import datetime as dt
+import io
+import zipfile
+
+import docx
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from assessment.catalogue import default_items
 from assessment.models import AssessmentResult, AssessmentScheme
+from assessment.services import publish as publish_assessment
+from assessment.services import save_scheme
+from beibei_dashboard.cleantext import has_unwanted
 from bulletins.models import BulletinSettings, BulletinVersion
+from bulletins.services import publish as publish_bulletin
+from demo.services import seed_demo_counts
 from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
-from targets.models import IndicatorValue, MonthlyCount
-from tasks.models import TaskContribution, TaskReport
+from targets import freshness
+from targets.models import IndicatorValue, MonthlyCount, SubDistrict
+from targets.months import Month
+from tasks.models import KeyTask, TaskContribution, TaskReport, Unit
 from tests.enterprises.helpers import HEADERS, code, firm
 from tests.enterprises.helpers import csv_bytes as firm_csv
 from tests.targets.counts_helpers import all_rows, csv_bytes, log, xlsx_bytes
 from tests.targets.test_views_counts import grid_data
-from tests.tasks.conftest import pdf_upload
+from tests.tasks.conftest import file_report, pdf_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today", "media_root")]
 
@@ -199,3 +212,79 @@ def test_the_enterprise_import_stores_every_text_cell_clean(login, bureau):
         "控制字符测试有限公司", code(9), "tiansheng", 2024
     )  # fmt: skip
     assert_clean(HighTechRecognition.objects.get().certificate_no, "GR202550000001")
+
+
+# --- exit: every download of what is already stored --------------------------------------------
+
+
+def file_texts(data):
+    """Every text an .xlsx or .docx shows, after opening it as Excel or Word would be opened."""
+    if "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist():
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    return texts + [c.text for t in document.tables for r in t.rows for c in r.cells]
+
+
+def xml_text(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml"))
+
+
+SUB, UNIT, TITLE = "天生试点街道", "区经济信息试点委", "智能传感器试点任务"
+NOTE, FIRM, PROBLEMS = "备注含控制字符", "控制字符测试企业", "资金未到位"
+SEND_TO, COPY_TO, REASON = "区委主要领导", "区级有关部门", "数据更正后修订"
+
+
+@pytest.fixture
+def stored(bureau, unit_user):
+    """Texts holding every control character, written as old rows would hold them: straight into
+    the database (update() and the services, no form), then frozen into a published bulletin and
+    a published assessment."""
+    seed_demo_counts(until=Month(2026, 10))
+    file_report(2, "2026-10", unit_user, status="lagging", problems=planted(PROBLEMS))
+    firm(1, name=planted(FIRM), issue_dates=[dt.date(2023, 12, 1)])
+    SubDistrict.objects.filter(slug="tiansheng").update(name=planted(SUB))
+    Unit.objects.filter(name="区经济信息委").update(name=planted(UNIT))
+    KeyTask.objects.filter(kind="task", number=2).update(title=planted(TITLE))
+    cell = MonthlyCount.objects.filter(subdistrict__slug="tiansheng", month=dt.date(2026, 10, 1), metric="high_tech")
+    cell.update(note=planted(NOTE))
+    BulletinSettings.objects.update_or_create(pk=BulletinSettings.current().pk, defaults={
+        "send_to": planted(SEND_TO), "copy_to": planted(COPY_TO)
+    })  # fmt: skip
+    freshness.bump()
+    publish_bulletin(Month(2026, 10), bureau)
+    save_scheme(year=2025, items=default_items(), note=planted("说明"), user=bureau, reason="")
+    publish_assessment(year=2025, user=bureau)
+    AssessmentResult.objects.update(reason=planted(REASON))
+
+
+EXPORTS = [
+    ("/subdistricts/tiansheng/?month=2026-10&export=xlsx", [NOTE]),
+    ("/plan/?export=xlsx", [SUB]),
+    ("/counts/2026-10/template.xlsx", [SUB, NOTE]),
+    ("/tasks/?export=xlsx", [TITLE, UNIT]),
+    ("/tasks/overdue/?export=xlsx", [UNIT]),
+    ("/enterprises/?export=xlsx", [FIRM, SUB]),
+    ("/warnings/?export=xlsx", [FIRM, SUB]),
+    ("/bulletin/2026-10.xlsx", [SUB, TITLE, PROBLEMS, SEND_TO, COPY_TO]),  # published: the figures hold them
+    ("/bulletin/2026-10.docx", [SUB, TITLE, PROBLEMS, SEND_TO, COPY_TO]),
+    ("/bulletin/2026-09.xlsx", [SUB]),  # a draft, computed now (报送/抄送 are printed once published)
+    ("/bulletin/2026-09.docx", [SUB, SEND_TO, COPY_TO]),
+    ("/assessment/2025.xlsx", [SUB, UNIT]),  # published
+    ("/assessment/2025.docx", [SUB, UNIT, REASON]),
+    ("/assessment/2026.xlsx", [SUB, UNIT]),  # running
+    ("/assessment/2026.docx", [SUB, UNIT]),
+    ("/bulletin/settings/template.docx", []),
+]
+
+
+@pytest.mark.parametrize(("url", "words"), EXPORTS)
+def test_every_download_writes_stored_text_without_its_controls(login, bureau, stored, url, words):
+    response = login(bureau).get(url)
+    assert response.status_code == 200
+    text = "\n".join(file_texts(response.content))
+    assert [word for word in words if word not in text] == []
+    assert not has_unwanted(text)
+    assert not has_unwanted(xml_text(response.content))  # sheet names, headers and footers too
