@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from assessment.catalogue import default_items
 from assessment.models import AssessmentResult, AssessmentScheme
@@ -42,8 +43,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today", "me
 # Every C0 control but tab, line feed and carriage return (which a text may keep), DEL, every C1
 # control, and the right-to-left override that reorders what a reader sees.
 CONTROLS = "".join(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) not in "\t\n\r") + "\u202e"
-# A CSV holding NUL is no table (targets.spreadsheets.decode_text refuses it as a whole).
-CSV_CONTROLS = CONTROLS.replace("\x00", "")
+# A CSV holding NUL is no table (targets.spreadsheets.decode_text refuses it as a whole), and
+# PostgreSQL cannot store NUL in a text: no old row of it holds one.
+NO_NUL = CONTROLS.replace("\x00", "")
 
 
 def planted(word, controls=CONTROLS):
@@ -76,7 +78,7 @@ def test_the_grid_stores_its_note_and_reason_clean(login, bureau):
 COUNT_HEADER = ["街镇", "高新技术企业", "科技型企业", "备注"]
 # What each format can carry: a CSV anything but NUL; an .xlsx (XML) no C0 control at all.
 COUNT_FILES = [
-    ("counts.csv", CSV_CONTROLS, lambda rows: csv_bytes(rows, header=COUNT_HEADER)),
+    ("counts.csv", NO_NUL, lambda rows: csv_bytes(rows, header=COUNT_HEADER)),
     ("counts.xlsx", "\x7f" + CONTROLS[CONTROLS.index("\x80") :], lambda rows: xlsx_bytes(rows, header=COUNT_HEADER)),
 ]
 
@@ -107,9 +109,7 @@ def test_a_csv_holding_nul_is_refused_whole(login, bureau):
 def test_the_import_command_stores_its_reason_clean(tmp_path):
     path = tmp_path / "counts.csv"
     path.write_bytes(csv_bytes(all_rows()))
-    call_command(
-        "import_counts", str(path), "--month=2026-10", "--confirm", f"--reason={planted('月末核对', CSV_CONTROLS)}"
-    )
+    call_command("import_counts", str(path), "--month=2026-10", "--confirm", f"--reason={planted('月末核对', NO_NUL)}")
     assert {row.history_change_reason for row in MonthlyCount.history.all()} == {"表格导入：counts.csv；原因：月末核对"}
 
 
@@ -177,7 +177,7 @@ def test_bulletin_lines_and_the_publish_reason_are_stored_clean(login, bureau):
 
 def test_the_publish_command_stores_its_reason_clean(bureau):
     log("tiansheng", "2026-10", "high_tech", 11)
-    call_command("publish_bulletin", "2026-10", "--confirm-partial", f"--reason={planted('首次发布', CSV_CONTROLS)}")
+    call_command("publish_bulletin", "2026-10", "--confirm-partial", f"--reason={planted('首次发布', NO_NUL)}")
     assert_clean(BulletinVersion.objects.get().reason, "首次发布")
 
 
@@ -195,11 +195,11 @@ def test_assessment_texts_are_stored_clean(login, bureau):
 def test_the_enterprise_import_stores_every_text_cell_clean(login, bureau):
     headers = [*HEADERS, "高新技术企业证书编号"]
     row = [
-        planted("控制字符测试有限公司", CSV_CONTROLS),
-        planted(code(9), CSV_CONTROLS),
-        planted("天生街道", CSV_CONTROLS),
+        planted("控制字符测试有限公司", NO_NUL),
+        planted(code(9), NO_NUL),
+        planted("天生街道", NO_NUL),
     ]
-    row += ["2025-03-01", planted("2024", CSV_CONTROLS), planted("GR202550000001", CSV_CONTROLS)]
+    row += ["2025-03-01", planted("2024", NO_NUL), planted("GR202550000001", NO_NUL)]
     upload = SimpleUploadedFile("名录.csv", firm_csv([row], headers=headers))
     client = login(bureau)
     preview = client.post("/enterprises/import/", {"file": upload})
@@ -242,22 +242,24 @@ def stored(bureau, unit_user):
     """Texts holding every control character, written as old rows would hold them: straight into
     the database (update() and the services, no form), then frozen into a published bulletin and
     a published assessment."""
+    controls = NO_NUL if connection.vendor == "postgresql" else CONTROLS
     seed_demo_counts(until=Month(2026, 10))
-    file_report(2, "2026-10", unit_user, status="lagging", problems=planted(PROBLEMS))
-    firm(1, name=planted(FIRM), issue_dates=[dt.date(2023, 12, 1)])
-    SubDistrict.objects.filter(slug="tiansheng").update(name=planted(SUB))
-    Unit.objects.filter(name="区经济信息委").update(name=planted(UNIT))
-    KeyTask.objects.filter(kind="task", number=2).update(title=planted(TITLE))
+    file_report(2, "2026-10", unit_user, status="lagging", problems=planted(PROBLEMS, controls))
+    firm(1, name=planted(FIRM, controls), issue_dates=[dt.date(2023, 12, 1)])
+    # a name's column holds 32 / 64 characters (PostgreSQL enforces it): the C0 controls first
+    SubDistrict.objects.filter(slug="tiansheng").update(name=planted(SUB, controls[: 32 - len(SUB)]))
+    Unit.objects.filter(name="区经济信息委").update(name=planted(UNIT, controls[: 64 - len(UNIT)]))
+    KeyTask.objects.filter(kind="task", number=2).update(title=planted(TITLE, controls))
     cell = MonthlyCount.objects.filter(subdistrict__slug="tiansheng", month=dt.date(2026, 10, 1), metric="high_tech")
-    cell.update(note=planted(NOTE))
+    cell.update(note=planted(NOTE, controls))
     BulletinSettings.objects.update_or_create(pk=BulletinSettings.current().pk, defaults={
-        "send_to": planted(SEND_TO), "copy_to": planted(COPY_TO)
+        "send_to": planted(SEND_TO, controls), "copy_to": planted(COPY_TO, controls)
     })  # fmt: skip
     freshness.bump()
     publish_bulletin(Month(2026, 10), bureau)
-    save_scheme(year=2025, items=default_items(), note=planted("说明"), user=bureau, reason="")
+    save_scheme(year=2025, items=default_items(), note=planted("说明", controls), user=bureau, reason="")
     publish_assessment(year=2025, user=bureau)
-    AssessmentResult.objects.update(reason=planted(REASON))
+    AssessmentResult.objects.update(reason=planted(REASON, controls))
 
 
 EXPORTS = [
