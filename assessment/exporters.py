@@ -2,6 +2,7 @@
 
 import io
 
+from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.tables import safe_cell
 from targets.choices import Category
 
@@ -127,7 +128,9 @@ def result_docx(figures, result):
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
 
-    def font(run, name=BODY_FONT, size=SIZE_3, bold=False):
+    def write(paragraph, text, name=BODY_FONT, size=SIZE_3, bold=False):
+        # A stored name or reason may hold a control character, which no .docx can hold.
+        run = paragraph.add_run(clean_text(str(text)))
         run.font.name = name
         run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
         run.font.size = Pt(size)
@@ -139,38 +142,35 @@ def result_docx(figures, result):
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     normal.paragraph_format.line_spacing = Pt(28.95)
 
-    font(doc.add_paragraph().add_run("附件"), HEADING_FONT)
+    write(doc.add_paragraph(), "附件", HEADING_FONT)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    font(p.add_run(title(figures, result)), TITLE_FONT, SIZE_2)
+    write(p, title(figures, result), TITLE_FONT, SIZE_2)
     headings = ["一、计分依据", "二、考核结果"]
-    font(doc.add_paragraph().add_run(headings[0]), HEADING_FONT)
+    write(doc.add_paragraph(), headings[0], HEADING_FONT)
     for line in basis(figures):
         p = doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(SIZE_3 * 2)
-        font(p.add_run(line))
-    font(doc.add_paragraph().add_run(headings[1]), HEADING_FONT)
+        write(p, line)
+    write(doc.add_paragraph(), headings[1], HEADING_FONT)
     for number, (caption, header, body) in enumerate(tables(figures), start=1):
-        font(doc.add_paragraph().add_run(f"（{'一二三四五'[number - 1]}）{caption}"), "楷体")
+        write(doc.add_paragraph(), f"（{'一二三四五'[number - 1]}）{caption}", "楷体")
         table = doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.paragraphs[0].paragraph_format.line_spacing = 1.0  # tables single-spaced, not the body's 28.95 pt
-            font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, SIZE_TABLE)
+            write(cell.paragraphs[0], text, HEADING_FONT, SIZE_TABLE)
         for row in body:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.paragraphs[0].paragraph_format.line_spacing = 1.0
                 text = f"{value:g}" if isinstance(value, float) else str(value)
-                font(cell.paragraphs[0].add_run(text), BODY_FONT, SIZE_TABLE)
+                write(cell.paragraphs[0], text, BODY_FONT, SIZE_TABLE)
     if result:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        font(
-            p.add_run(
-                f"{result.published_at:%Y年%m月%d日}发布" + (f"（修订原因：{result.reason}）" if result.reason else "")
-            )
-        )
+        reason = f"（修订原因：{result.reason}）" if result.reason else ""
+        write(p, f"{result.published_at:%Y年%m月%d日}发布{reason}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -1,13 +1,15 @@
 from django import forms
 
+from beibei_dashboard.forms import CleanCharField
+
 from . import catalogue
 
 
 class AssessmentSchemeForm(forms.Form):
     """Weight, full-marks line and zero line of every item, a note, and why it changes."""
 
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    reason = forms.CharField(label="修改原因（修改已设立的方案时必填）", required=False, max_length=500)
+    note = CleanCharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    reason = CleanCharField(label="修改原因（修改已设立的方案时必填）", required=False, max_length=500)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,4 +43,4 @@ class AssessmentSchemeForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    reason = forms.CharField(label="修订原因（修订已发布的结果时必填）", required=False, max_length=500)
+    reason = CleanCharField(label="修订原因（修订已发布的结果时必填）", required=False, max_length=500)

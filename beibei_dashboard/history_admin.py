@@ -8,14 +8,16 @@ in the pages that read them.
 from django import forms
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import CleanCharField, CleanTextAdminMixin
+
 
 class ReasonForm(forms.ModelForm):
-    change_reason = forms.CharField(
+    change_reason = CleanCharField(
         label="修改原因", max_length=200, help_text="必填：写入修改记录（谁、何时、原值、新值、原因）"
     )
 
 
-class ReasonHistoryAdmin(SimpleHistoryAdmin):
+class ReasonHistoryAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     form = ReasonForm
 
     def get_fieldsets(self, request, obj=None):

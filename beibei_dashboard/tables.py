@@ -10,6 +10,8 @@ from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 from tablib import Dataset
 
+from .cleantext import clean_text
+
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
@@ -39,7 +41,9 @@ class GroupedHeaderTable(tables.Table):
 
 
 def safe_cell(value):
-    """Spreadsheet text that starts like a formula is written as text, never evaluated."""
+    """Spreadsheet text as it may be written: without control characters (a stored text may hold
+    them, and openpyxl refuses the file), and as text, never as a formula."""
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

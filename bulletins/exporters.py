@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.tables import safe_cell
 from targets import metrics
 from targets.exporters import BOX, HEAD_FILL
@@ -446,7 +447,7 @@ def docx_context(figures, draft, images=None, document=None):
     metrics_ = list(figures["metrics"])
     images = images or {}
     charts_note = document.get("charts_note", "")
-    return {
+    context = {
         "draft": draft,
         "title": figures["title"] + ("（草稿）" if draft else ""),
         "issuer": figures["issuer"],
@@ -470,6 +471,18 @@ def docx_context(figures, draft, images=None, document=None):
         "annex1": annex(figures, metrics_[0]),
         "annex2": annex(figures, metrics_[1]),
     }
+    return _cleaned(context)
+
+
+def _cleaned(value):
+    """`value` with every text in it cleaned (lists and dicts walked, pictures left as they are):
+    figures stored before texts were cleaned on entry may hold a control character, and lxml
+    refuses to put one in a .docx."""
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(item) for item in value]
+    return clean_text(value)
 
 
 def render_docx(template_bytes, figures, draft, charts=None, document=None):

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from beibei_dashboard.forms import CleanTextAdminMixin
+
 from .models import AttributionFlag, Enterprise, HighTechRecognition, ImportJob
 
 
-class HighTechRecognitionInline(admin.TabularInline):
+class HighTechRecognitionInline(CleanTextAdminMixin, admin.TabularInline):
     model = HighTechRecognition
     extra = 0
     fields = ("certificate_no", "issue_date", "valid_until")
@@ -12,7 +14,7 @@ class HighTechRecognitionInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "credit_code",
@@ -45,7 +47,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HighTechRecognition)
-class HighTechRecognitionAdmin(SimpleHistoryAdmin):
+class HighTechRecognitionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("enterprise", "certificate_no", "issue_date", "valid_until")
     list_filter = ("issue_date",)
     search_fields = ("enterprise__name", "enterprise__credit_code", "certificate_no")
@@ -55,7 +57,7 @@ class HighTechRecognitionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """Background imports, read only: what was uploaded, by whom, how far it got."""
 
     list_display = ("file_name", "created_by", "created_at", "step", "rows_total", "rows_written", "problem_count")
@@ -70,7 +72,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttributionFlag)
-class AttributionFlagAdmin(SimpleHistoryAdmin):
+class AttributionFlagAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("subdistrict", "kind", "enterprise", "firm_name", "destination", "state", "raised_at")
     list_filter = ("kind", "state", "subdistrict")
     readonly_fields = ("attachment", "attachment_name", "attachment_kind", "raised_at", "resolved_at")

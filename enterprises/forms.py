@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from beibei_dashboard.evidence import ALLOWED_TEXT, check_upload
+from beibei_dashboard.forms import CleanCharField
 from targets.models import SubDistrict
 
 from .choices import FlagKind
@@ -10,7 +11,7 @@ from .importers import MAX_BYTES
 
 class EnterpriseImportForm(forms.Form):
     file = forms.FileField(label="企业名录文件（.xlsx、.xlsm、.xls、.et、.ods 或 .csv）")
-    sheet = forms.CharField(label="工作表（文件有多个填好的工作表时填写）", required=False, max_length=100)
+    sheet = CleanCharField(label="工作表（文件有多个填好的工作表时填写）", required=False, max_length=100)
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -20,7 +21,7 @@ class EnterpriseImportForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    month = CleanCharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
 
 
 class _FlagAttachmentMixin:
@@ -45,8 +46,8 @@ class AttributionFlagForm(_FlagAttachmentMixin, forms.Form):
     destination = forms.ModelChoiceField(
         label="实际所在街镇（已知时选择）", queryset=SubDistrict.objects.none(), required=False
     )
-    destination_note = forms.CharField(label="迁往（区外或不详时说明）", max_length=200, required=False)
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    destination_note = CleanCharField(label="迁往（区外或不详时说明）", max_length=200, required=False)
+    note = CleanCharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label="附件（可选）", required=False, help_text=f"{ALLOWED_TEXT}，不超过 10 MB。")
 
     def __init__(self, *args, subdistrict, **kwargs):
@@ -59,16 +60,16 @@ class AttributionFlagForm(_FlagAttachmentMixin, forms.Form):
 class MissingFirmForm(_FlagAttachmentMixin, forms.Form):
     """漏统: a firm of the sub-district that its list does not have."""
 
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=24)
-    firm_name = forms.CharField(label="企业名称", max_length=200, required=False, help_text="名录中没有该企业时必填。")
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    credit_code = CleanCharField(label="统一社会信用代码", max_length=24)
+    firm_name = CleanCharField(label="企业名称", max_length=200, required=False, help_text="名录中没有该企业时必填。")
+    note = CleanCharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label="附件（可选）", required=False, help_text=f"{ALLOWED_TEXT}，不超过 10 MB。")
 
 
 class ResolveFlagForm(forms.Form):
     action = forms.ChoiceField(choices=[("accept", "采纳"), ("reject", "驳回")], widget=forms.HiddenInput)
     destination = forms.ModelChoiceField(label="实际所在街镇", queryset=SubDistrict.objects.none(), required=False)
-    note = forms.CharField(label="处理意见（驳回时必填）", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = CleanCharField(label="处理意见（驳回时必填）", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from beibei_dashboard.cleantext import clean_text
 from targets import freshness
 from targets.models import SubDistrict
 from targets.numbers import UNCOMPUTED, UNCOMPUTED_FORMULA_MESSAGE, DateCell
@@ -228,7 +229,7 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return clean_text(unicodedata.normalize("NFKC", str(value)), multiline=False).strip()
 
 
 def parse_date(value):

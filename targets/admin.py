@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from beibei_dashboard.forms import CleanCharField, CleanTextAdminMixin, free_text_formfield
 from beibei_dashboard.history_admin import ReadOnlyInline, ReasonHistoryAdmin
 
 from .choices import CountSource
@@ -11,7 +12,7 @@ from .services import CountsRejected, check_plan, plan_month, save_month
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
 
 
@@ -22,7 +23,7 @@ class PlanFigureInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(SubDistrict)
-class SubDistrictAdmin(admin.ModelAdmin):
+class SubDistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("name", "district", "category", "seq", "slug")
     list_filter = ("district", "category")
     inlines = [PlanFigureInline]
@@ -39,11 +40,12 @@ class MonthlyCountAdminForm(forms.ModelForm):
     the month is the first day, one row per sub-district, metric and month, a locked month
     needs a reason, a drop or a large rise needs a confirmation and a note."""
 
-    reason = forms.CharField(label="更正原因", required=False, max_length=200, help_text="已发布（锁定）月份必填")
+    reason = CleanCharField(label="更正原因", required=False, max_length=200, help_text="已发布（锁定）月份必填")
     confirmed = forms.BooleanField(label="确认数值下降或增幅超过20%", required=False)
 
     class Meta:
         model = MonthlyCount
+        formfield_callback = free_text_formfield
         fields = ("subdistrict", "month", "metric", "value", "note")
 
     def clean(self):
@@ -69,7 +71,7 @@ class MonthlyCountAdminForm(forms.ModelForm):
 
 
 @admin.register(MonthlyCount)
-class MonthlyCountAdmin(SimpleHistoryAdmin):
+class MonthlyCountAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     form = MonthlyCountAdminForm
     list_display = ("subdistrict", "month", "metric", "value", "source", "updated_by", "updated_at")
     list_filter = ("metric", "month", "source", "subdistrict__category")

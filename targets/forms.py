@@ -1,5 +1,7 @@
 from django import forms
 
+from beibei_dashboard.forms import CleanCharField
+
 from .choices import Metric
 from .importers import MAX_FILE_BYTES
 from .months import Month
@@ -10,7 +12,7 @@ def cell_name(prefix, sub, metric):
     return f"{prefix}-{sub.slug}-{metric}"
 
 
-class CountField(forms.CharField):
+class CountField(CleanCharField):
     """A count as the importers read it (targets.numbers): "1,234", "1 234" and "１２３４" are
     1234 here too, "5,11" is refused here too. A text input, so that what Excel copies pastes."""
 
@@ -39,7 +41,7 @@ class MonthlyCountGridForm(forms.Form):
     overwrites a change someone else made in the meantime.
     """
 
-    reason = forms.CharField(label="更正原因", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = CleanCharField(label="更正原因", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,11 +50,11 @@ class MonthlyCountGridForm(forms.Form):
             sub, metric = cell.subdistrict, cell.metric
             label = f"{sub.name}{Metric(metric).label}"
             self.fields[cell_name("v", sub, metric)] = CountField(label=label, required=False, initial=cell.old)
-            self.fields[cell_name("n", sub, metric)] = forms.CharField(
+            self.fields[cell_name("n", sub, metric)] = CleanCharField(
                 label=f"{label}备注", required=False, max_length=200, initial=cell.note
             )
             self.fields[cell_name("c", sub, metric)] = forms.BooleanField(label="确认", required=False)
-            self.fields[cell_name("o", sub, metric)] = forms.CharField(
+            self.fields[cell_name("o", sub, metric)] = CleanCharField(
                 required=False, widget=forms.HiddenInput, initial="" if cell.old is None else str(cell.old)
             )
 
@@ -110,12 +112,12 @@ class MonthlyCountGridForm(forms.Form):
 
 
 class CountImportForm(forms.Form):
-    month = forms.CharField(label="月份", help_text="YYYY-MM，如 2025-03")
+    month = CleanCharField(label="月份", help_text="YYYY-MM，如 2025-03")
     file = forms.FileField(
         label="表格文件", help_text=".xlsx、.xlsm、.xls、.et、.ods 或 .csv（UTF-8、GBK、UTF-16），不超过 5 MB"
     )
     partial = forms.BooleanField(label="仅更新部分街镇（文件可不含全部街镇）", required=False)
-    sheet = forms.CharField(
+    sheet = CleanCharField(
         label="工作表",
         required=False,
         max_length=100,
@@ -137,8 +139,8 @@ class CountImportForm(forms.Form):
 
 
 class CountImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-    month = forms.CharField(widget=forms.HiddenInput)
+    token = CleanCharField(widget=forms.HiddenInput)
+    month = CleanCharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
-    note = forms.CharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
-    reason = forms.CharField(label="更正原因（已发布月份必填）", required=False, max_length=500)
+    note = CleanCharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
+    reason = CleanCharField(label="更正原因（已发布月份必填）", required=False, max_length=500)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from beibei_dashboard.cleantext import clean_text
+
 from .choices import Metric
 from .months import Month
 from .numbers import parse_whole_number
@@ -95,7 +97,8 @@ def _where(sheet, row, column=None, header=None):
 
 
 def _text(value):
-    return "" if value is None else str(value).strip()
+    """A cell as one line of text (the reading layer already removed its control characters)."""
+    return "" if value is None else clean_text(str(value), multiline=False).strip()
 
 
 def title_month(rows, until):

@@ -10,6 +10,8 @@ one is active, and each sheet's rows as (row number, tuple of values), sparse ro
   without its computed value reads as `UNCOMPUTED`, a number shown as a date as a `DateCell`.
 - .xls, WPS .et, .ods: python-calamine in a child process held to a memory and time limit.
 - CSV and "Unicode text": UTF-8 (with or without BOM), GBK, UTF-16; comma, semicolon or tab.
+- Every text cell loses its control characters (`beibei_dashboard.cleantext`), whatever the
+  format: an importer never sees, nor stores, what no document could hold.
 - An encrypted (password-protected) file is refused with its own message; every other reader
   error becomes the one message `CORRUPT`.
 """
@@ -28,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+
+from beibei_dashboard.cleantext import clean_text
 
 from .numbers import UNCOMPUTED, DateCell, strip_invisible
 
@@ -186,6 +190,7 @@ def _xlsx_rows(book, worksheet, max_rows, max_columns, progress=None):
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
+            cell["value"] = clean_text(cell["value"])
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
             elif cell["data_type"] == "d" and element.get("t", "n") == "n":
@@ -272,7 +277,7 @@ def _calamine_value(value, kind):
         if kind == "xls" and value < dt.datetime(1900, 3, 1):
             serial -= 1
         return DateCell(serial, value)
-    return value
+    return clean_text(value)
 
 
 # --- CSV and "Unicode text" ---------------------------------------------------------------------
@@ -325,6 +330,7 @@ def _read_csv(data, progress=None):
                 raise _too_many_rows("")
             if len(values) > max_columns:
                 raise _too_many_columns("")
+            values = [clean_text(v) for v in values]
             if any(v.strip() for v in values):
                 rows.append((number, tuple(values)))
                 if progress and len(rows) % PROGRESS_EVERY == 0:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from beibei_dashboard.forms import CleanTextAdminMixin
 from beibei_dashboard.history_admin import ReadOnlyInline, ReasonHistoryAdmin
 
 from .models import (
@@ -19,22 +20,22 @@ from .models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("name", "all_subdistricts")
     search_fields = ("name",)
 
 
 @admin.register(TaskGroup)
-class TaskGroupAdmin(admin.ModelAdmin):
+class TaskGroupAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("number", "kind", "title")
 
 
-class TaskLeadInline(admin.TabularInline):
+class TaskLeadInline(CleanTextAdminMixin, admin.TabularInline):
     model = TaskLead
     extra = 0
 
 
-class TaskResponsibleInline(admin.TabularInline):
+class TaskResponsibleInline(CleanTextAdminMixin, admin.TabularInline):
     model = TaskResponsible
     extra = 0
 
@@ -46,7 +47,7 @@ class TaskTargetInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(admin.ModelAdmin):
+class KeyTaskAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("number", "kind", "title", "group")
     list_filter = ("kind", "group")
     search_fields = ("title", "text")
@@ -58,12 +59,12 @@ class TaskTargetAdmin(ReasonHistoryAdmin):
     list_display = ("task", "name", "comparator", "value", "unit", "year", "baseline", "registry_code")
 
 
-class TaskTargetValueInline(admin.TabularInline):
+class TaskTargetValueInline(CleanTextAdminMixin, admin.TabularInline):
     model = TaskTargetValue
     extra = 0
 
 
-class ReportAttachmentInline(admin.TabularInline):
+class ReportAttachmentInline(CleanTextAdminMixin, admin.TabularInline):
     model = ReportAttachment
     extra = 0
     fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
@@ -72,7 +73,7 @@ class ReportAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(SimpleHistoryAdmin):
+class TaskReportAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("task", "period", "status", "review_state", "submitted_by", "submitted_at")
     list_filter = ("status", "review_state", "task")
     search_fields = ("done", "problems", "next_steps")
@@ -81,29 +82,29 @@ class TaskReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskTargetValue)
-class TaskTargetValueAdmin(SimpleHistoryAdmin):
+class TaskTargetValueAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("report", "target", "value")
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(SimpleHistoryAdmin):
+class ReportAttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
     readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
 
 
 @admin.register(TaskLead)
-class TaskLeadAdmin(admin.ModelAdmin):
+class TaskLeadAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("task", "unit", "position")
     list_filter = ("unit",)
 
 
 @admin.register(TaskResponsible)
-class TaskResponsibleAdmin(admin.ModelAdmin):
+class TaskResponsibleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("task", "unit", "position")
     list_filter = ("unit",)
 
 
-class ContributionAttachmentInline(admin.TabularInline):
+class ContributionAttachmentInline(CleanTextAdminMixin, admin.TabularInline):
     model = ContributionAttachment
     extra = 0
     fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
@@ -112,7 +113,7 @@ class ContributionAttachmentInline(admin.TabularInline):
 
 
 @admin.register(TaskContribution)
-class TaskContributionAdmin(SimpleHistoryAdmin):
+class TaskContributionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("task", "period", "unit", "subdistrict", "submitted_by", "submitted_at")
     list_filter = ("task", "unit", "subdistrict")
     search_fields = ("done", "problems")
@@ -121,6 +122,6 @@ class TaskContributionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContributionAttachment)
-class ContributionAttachmentAdmin(SimpleHistoryAdmin):
+class ContributionAttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("original_name", "contribution", "kind", "size", "uploaded_by", "uploaded_at")
     readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")

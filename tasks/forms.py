@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
+from beibei_dashboard.forms import CleanCharField, free_text_formfield
 from targets.models import HEADLINE_REFUSAL, Indicator
 from targets.months import Month, parse_plan_month
 
@@ -45,6 +46,7 @@ class TaskReportForm(forms.ModelForm):
 
     class Meta:
         model = TaskReport
+        formfield_callback = free_text_formfield
         fields = ["period", "status", "done", "problems", "next_steps"]
         widgets = {
             "status": forms.RadioSelect,
@@ -120,16 +122,16 @@ class TaskReportForm(forms.ModelForm):
 
 
 class ReturnReportForm(forms.Form):
-    comment = forms.CharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    comment = CleanCharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 
 class IndicatorValueForm(forms.Form):
     """A value of a district indicator for a month, recorded by bureau staff."""
 
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.all(), to_field_name="code")
-    month = forms.CharField(label="数据月份", max_length=7, help_text="如 2026-09；年度数据填 12 月")
+    month = CleanCharField(label="数据月份", max_length=7, help_text="如 2026-09；年度数据填 12 月")
     value = forms.DecimalField(label="数值", max_digits=14, decimal_places=2)
-    note = forms.CharField(label="备注（数据来源）", max_length=200, required=False)
+    note = CleanCharField(label="备注（数据来源）", max_length=200, required=False)
 
     def clean_indicator(self):
         indicator = self.cleaned_data["indicator"]
@@ -151,9 +153,9 @@ class IndicatorValueForm(forms.Form):
 class TaskContributionForm(forms.Form):
     """A responsible unit's contribution for a period, with evidence."""
 
-    period = forms.CharField(label="报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
-    done = forms.CharField(label="配合推进情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    problems = forms.CharField(
+    period = CleanCharField(label="报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
+    done = CleanCharField(label="配合推进情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    problems = CleanCharField(
         label="存在问题", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
     attachments = MultipleFileField(

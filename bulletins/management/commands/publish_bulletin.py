@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from beibei_dashboard.cleantext import clean_text
 from bulletins.services import PublishRefused, publish
 from targets.months import Month
 
@@ -10,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("month", help="月份，YYYY-MM")
-        parser.add_argument("--reason", default="", help="修订原因：发布修订版时必填")
+        parser.add_argument("--reason", default="", type=clean_text, help="修订原因：发布修订版时必填")
         parser.add_argument("--user", default=None, help="记为发布人的用户名")
         parser.add_argument("--confirm-partial", action="store_true", help="确认在数据未齐（有街镇未填报）时发布")
 

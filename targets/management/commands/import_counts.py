@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from beibei_dashboard.cleantext import clean_text
 from targets.months import Month
 from targets.services import CountsRejected, import_counts
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="表格文件（.xlsx、.xlsm、.xls、.et、.ods，或 UTF-8、GBK、UTF-16 编码的 .csv）")
         parser.add_argument("--month", required=True, help="月份，YYYY-MM")
-        parser.add_argument("--reason", default="", help="更正原因：该月通报已发布（已锁定）时必填")
+        parser.add_argument("--reason", default="", type=clean_text, help="更正原因：该月通报已发布（已锁定）时必填")
         parser.add_argument("--confirm", action="store_true", help="确认较上月下降或增长超过20%%的数值")
         parser.add_argument("--partial", action="store_true", help="只更新文件中列出的街镇（默认须包含全部街镇）")
         parser.add_argument("--user", default=None, help="记入修改历史的用户名（默认不记用户）")
