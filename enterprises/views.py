@@ -112,7 +112,7 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         month = month_from_query(self.request, Month.current().previous())
         rows, day = reports.reconciliation(self.request.user, month)
-        moves = reports.attribution_changes(self.request.user, month)
+        moves = verification.seen_by(self.request.user, reports.attribution_changes(self.request.user, month))
         return super().get_context_data(month=month, day=day, rows=rows, moves=moves, **kwargs)
 
 
@@ -318,12 +318,12 @@ def attribution_check(request):
     scope.check_reads_enterprises(request.user)
     today = timezone.localdate()
     flags = AttributionFlag.objects.visible_to(request.user).select_related(
-        "subdistrict", "enterprise", "destination", "raised_by", "resolved_by"
+        "subdistrict", "enterprise__subdistrict", "destination", "raised_by", "resolved_by"
     )
     context = {
         "today": today,
-        "open_flags": list(flags.open()),
-        "closed_flags": list(flags.exclude(state=FlagState.OPEN)[:100]),
+        "open_flags": verification.seen_by(request.user, flags.open()),
+        "closed_flags": verification.seen_by(request.user, flags.exclude(state=FlagState.OPEN)[:100]),
         "checks": scope.checks_attribution(request.user),
         "can_resolve": scope.can_resolve_flags(request.user),
     }
@@ -405,6 +405,7 @@ def flag_detail(request, pk):
             return redirect(flag)
     context = {
         "flag": flag,
+        "firm": verification.firm_seen_by(request.user, flag),
         "form": form,
         "can_resolve": scope.can_resolve_flags(request.user) and flag.state == FlagState.OPEN,
         "history": flag.history.select_related("history_user"),
