@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 MAX_BYTES = 10 * 1024 * 1024
+# A report or a contribution takes several files of MAX_BYTES each: at most this much in one
+# submission (RequestSizeMiddleware answers 413 above it, unread).
+MAX_REQUEST_BYTES = 5 * MAX_BYTES
 
 
 @dataclass(frozen=True)

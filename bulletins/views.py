@@ -6,6 +6,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
+from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import docx_response, xlsx_response
 from targets import freshness
 from targets.charts import as_json
@@ -171,6 +172,7 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
         return redirect("bulletins:bulletin_settings")
 
 
+@accepts_upload(services.TEMPLATE_MAX_BYTES)
 class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
     """Upload a Word template: kept only when it renders a bulletin, else refused with why."""
 

@@ -14,7 +14,9 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
+from beibei_dashboard import evidence
 from beibei_dashboard.evidence import content_type_for
+from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin
 from targets import freshness
 from targets.charts import as_json
@@ -27,7 +29,7 @@ from . import changes, charts, forecast, jobs, reports, services, verification
 from .choices import FlagKind, FlagState, Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import AttributionFlagForm, EnterpriseImportForm, MissingFirmForm, ResolveFlagForm
-from .importers import ImportRefused, run_import
+from .importers import MAX_BYTES, ImportRefused, run_import
 from .models import AttributionFlag, Enterprise, ImportJob
 from .tables import EnterpriseTable, ExpiringFirmTable
 
@@ -116,6 +118,7 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
         return super().get_context_data(month=month, day=day, rows=rows, moves=moves, **kwargs)
 
 
+@accepts_upload(MAX_BYTES)
 def import_view(request):
     """Upload, preview (what would change), then confirm; bureau only."""
     scope.check_role(request.user, Role.BUREAU)
@@ -332,6 +335,7 @@ def attribution_check(request):
     return render(request, "enterprises/attribution_check.html", context)
 
 
+@accepts_upload(evidence.MAX_BYTES)
 def flag_create(request, pk):
     """不在本辖区 / 已迁出 for one firm of the official's list."""
     enterprise = get_object_or_404(Enterprise.objects.select_related("subdistrict"), pk=pk)
@@ -358,6 +362,7 @@ def flag_create(request, pk):
     return render(request, "enterprises/attributionflag_form.html", {"form": form, "enterprise": enterprise})
 
 
+@accepts_upload(evidence.MAX_BYTES)
 def flag_missing(request):
     """漏统: a firm of the official's sub-district missing from its list."""
     scope.check_can_flag(request.user)

@@ -17,13 +17,14 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
+from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
 
 from . import api, dashboard, exporters, freshness, metrics, services
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
-from .importers import drop_staged, parse_counts, stage_import, staged_import, unstage_import
+from .importers import MAX_FILE_BYTES, drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
 from .months import Month, loggable_months, month_from_query, parse_plan_month
 from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
@@ -252,6 +253,7 @@ def count_template(request, month):
     return xlsx_response(data, f"高科双企月度数据_{month}.xlsx")
 
 
+@accepts_upload(MAX_FILE_BYTES)
 class MonthlyCountImportView(RoleRequiredMixin, FormView):
     """Upload a file; every row is validated and nothing is written before the preview is confirmed."""
 

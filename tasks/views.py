@@ -8,7 +8,8 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from beibei_dashboard.evidence import content_type_for
+from beibei_dashboard.evidence import MAX_REQUEST_BYTES, content_type_for
+from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.races import SavedMeanwhile
 from beibei_dashboard.tables import XlsxExportMixin, content_disposition
 from targets.indicators import indicator_rows
@@ -85,6 +86,7 @@ def keytask_detail(request, number):
     return render(request, "tasks/keytask_detail.html", context)
 
 
+@accepts_upload(MAX_REQUEST_BYTES)
 def report_form(request, number=None, pk=None):
     """File a new report on task `number`, or revise report `pk`."""
     report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk) if pk else None
@@ -273,6 +275,7 @@ def contribution_list(request, kind, number):
     return render(request, "tasks/taskcontribution_list.html", context)
 
 
+@accepts_upload(MAX_REQUEST_BYTES)
 def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
     task = _task_of_kind(kind, number)
