@@ -11,6 +11,7 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts import scope
+from beibei_dashboard.tables import upload_name
 
 from . import validity
 from .choices import FlagKind, FlagState
@@ -31,8 +32,8 @@ def _store_attachment(flag, upload):
     if upload is None:
         return
     file, kind = upload
-    flag.attachment_name, flag.attachment_kind = file.name[:200], kind
-    flag.attachment.save(file.name, file, save=False)
+    flag.attachment_name, flag.attachment_kind = upload_name(file.name), kind
+    flag.attachment.save(flag.attachment_name, file, save=False)
 
 
 @transaction.atomic

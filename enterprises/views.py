@@ -1,10 +1,9 @@
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -15,9 +14,8 @@ from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
 from beibei_dashboard import evidence
-from beibei_dashboard.evidence import content_type_for
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.tables import XlsxExportMixin, upload_name
 from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
@@ -169,7 +167,7 @@ def _import_in_background(request, uploaded, sheet):
     services.discard(request.session)
     job = ImportJob.objects.create(
         created_by=request.user,
-        file_name=Path(uploaded.name).name,
+        file_name=upload_name(uploaded.name),
         stored_as=services.store_for_job(uploaded),
         sheet=sheet,
     )
@@ -423,16 +421,4 @@ def flag_attachment(request, pk):
     scope.check_flag_visible(request.user, flag)
     if not flag.attachment:
         raise Http404("该属地核实没有附件。")
-    try:
-        handle = flag.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=flag.attachment_name,
-        content_type=content_type_for(flag.attachment_kind, flag.attachment_name),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence.download(flag.attachment, flag.attachment_name, flag.attachment_kind)

@@ -18,7 +18,7 @@ from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
+from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
 from . import api, dashboard, exporters, freshness, metrics, services
 from .choices import CountSource
@@ -266,9 +266,10 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         month, upload = form.cleaned_data["month"], form.cleaned_data["file"]
+        name = upload_name(upload.name)
         subs = list(services.district_subdistricts())
         parsed = parse_counts(
-            upload.name,
+            name,
             upload.read(),
             month,
             subs,
@@ -277,7 +278,7 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
         )
         errors = services.month_errors(month) + parsed.errors
         if errors:
-            context = self.get_context_data(form=form, errors=errors, file_name=upload.name, notes=parsed.notes)
+            context = self.get_context_data(form=form, errors=errors, file_name=name, notes=parsed.notes)
             return self.render_to_response(context)
         plan = services.plan_month(month, parsed.entries, subs)
         token = stage_import(self.request.session, month, parsed, plan)
