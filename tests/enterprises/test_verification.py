@@ -181,7 +181,9 @@ OFFICIAL_ASKS = [
     "/enterprises/{firm}/flag/",
     "/enterprises/profile/",
     "/api/v1/enterprises/summary",
+    "/warnings/",
     "/warnings/?export=xlsx",
+    "/api/v1/forecast",
     "/todo/",
 ]
 
