@@ -58,6 +58,13 @@ def rows_visible_to(user, queryset, field="subdistrict"):
     return queryset.none()
 
 
+def reads_rows_of(user, subdistrict_id):
+    """Whether `user` may read a row (a firm, a count) of sub-district `subdistrict_id`: the
+    one-row form of `rows_visible_to`."""
+    role = role_of(user)
+    return role in WHOLE_DISTRICT_ROLES or (role == Role.SUBDISTRICT and user.subdistrict_id == subdistrict_id)
+
+
 def check_subdistrict(user, subdistrict):
     """403 unless `user` may read this sub-district's pages."""
     role = role_of(user)
@@ -252,15 +259,17 @@ def check_can_contribute(user, task):
 
 
 def flags_visible_to(user, queryset):
-    """Flags `user` may read: all for bureau and leadership; an official those raised by, or
-    naming, their sub-district."""
+    """Flags `user` may read: all for bureau and leadership; an official those raised by their
+    sub-district, and those the bureau accepted into it. Another sub-district's open or rejected
+    flag naming theirs as the destination stays hidden: its firm is not theirs."""
     from django.db.models import Q
 
     role = role_of(user)
     if role in WHOLE_DISTRICT_ROLES:
         return queryset
     if role == Role.SUBDISTRICT:
-        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | Q(destination_id=user.subdistrict_id))
+        accepted_here = Q(destination_id=user.subdistrict_id, state="accepted")
+        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | accepted_here)
     return queryset.none()
 
 

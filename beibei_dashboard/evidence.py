@@ -8,7 +8,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.http import FileResponse, Http404
+
+from .tables import content_disposition
+
 MAX_BYTES = 10 * 1024 * 1024
+# A report or a contribution takes several files of MAX_BYTES each: at most this much in one
+# submission (RequestSizeMiddleware answers 413 above it, unread).
+MAX_REQUEST_BYTES = 5 * MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -99,3 +106,17 @@ def content_type_for(kind, name):
     if kind == "ole":
         return OLE_TYPES.get(suffix, "application/octet-stream")
     return KINDS[kind].content_type if kind in KINDS else "application/octet-stream"
+
+
+def download(field_file, name, kind):
+    """A stored upload served back under its original `name` (extension kept in both forms of
+    the header), never sniffed by the browser, never cached; 404 when the file is gone."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(handle, as_attachment=True, content_type=content_type_for(kind, name))
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body: an oversized request is refused unread.
+    "beibei_dashboard.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -286,7 +288,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "uploads")
 # Each upload form refuses a file above its own limit (counts 5 MB, evidence 10 MB, enterprise
 # list 20 MB) with a Chinese message; above FILE_UPLOAD_MAX_MEMORY_SIZE a file is spooled to a
 # temporary file instead of memory. The non-file part of a request (a form, the count grid) is
-# small, and Django refuses anything above DATA_UPLOAD_MAX_MEMORY_SIZE with a 400.
+# small, and Django refuses anything above DATA_UPLOAD_MAX_MEMORY_SIZE with a 400. Before any of
+# that, RequestSizeMiddleware answers 413 unread to a request longer than its view declares
+# (`accepts_upload`), or than DATA_UPLOAD_MAX_MEMORY_SIZE for a view without uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 import django_tables2 as tables
@@ -102,6 +103,24 @@ def ascii_filename(filename, fallback="beibei"):
     return f"{text}.{ext}" if ext else text
 
 
+# Every stored original file name fits this (the models' max_length); a longer name loses the
+# end of its stem, never its extension.
+FILENAME_MAX = 200
+
+
+def upload_name(name, limit=FILENAME_MAX):
+    """A user's file name as it is stored and offered back for download: its last path part (a
+    browser may send "C:\\…\\x.pdf"), without control characters or line breaks, at most `limit`
+    characters with its extension kept (a 300-character "…报告.pdf" keeps 196 of its stem and ".pdf")."""
+    name = clean_text(name, multiline=False).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if len(name) <= limit:
+        return name
+    suffix = PurePosixPath(name).suffix
+    if len(suffix) > limit // 4:  # not an extension: a dot in a long sentence
+        suffix = ""
+    return name[: limit - len(suffix)] + suffix
+
+
 def content_disposition(filename, as_attachment=True):
     """An RFC 6266 header that keeps a Chinese file name: `filename*=UTF-8''…` (RFC 5987) for
     every current browser, Excel and WPS, and a plain ASCII `filename` for anything older.
@@ -109,6 +128,7 @@ def content_disposition(filename, as_attachment=True):
     Django would MIME-encode a non-ASCII header value (=?utf-8?b?…?=), which browsers do not
     decode, so the value given here is pure ASCII."""
     kind = "attachment" if as_attachment else "inline"
+    filename = upload_name(filename)
     return f"{kind}; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

@@ -573,7 +573,7 @@ def save_template(data, filename, user):
     return BulletinTemplate.objects.create(
         number=number,
         content=data,
-        filename=filename[:200],
+        filename=filename,  # the caller's tables.upload_name(): at most 200 characters, extension kept
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_at=timezone.now(),
         uploaded_by=user,

@@ -6,7 +6,8 @@ from django.views.generic import FormView, TemplateView, View
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.tables import docx_response, xlsx_response
+from beibei_dashboard.middleware import accepts_upload
+from beibei_dashboard.tables import docx_response, upload_name, xlsx_response
 from targets import freshness
 from targets.charts import as_json
 from targets.progress import latest_logged_month, plannable_months
@@ -173,6 +174,7 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
         return redirect("bulletins:bulletin_settings")
 
 
+@accepts_upload(services.TEMPLATE_MAX_BYTES)
 class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
     """Upload a Word template: kept only when it renders a bulletin, else refused with why."""
 
@@ -186,7 +188,7 @@ class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
             messages.error(self.request, "模板未更换：文件超过5 MB。")
             return redirect("bulletins:bulletin_settings")
         try:
-            row = services.save_template(upload.read(), upload.name, self.request.user)
+            row = services.save_template(upload.read(), upload_name(upload.name), self.request.user)
         except services.TemplateRefused as exc:
             messages.error(self.request, f"模板未更换（仍使用原模板）：{exc}")
         else:

@@ -61,7 +61,7 @@ class MissingFirmForm(_FlagAttachmentMixin, forms.Form):
     """漏统: a firm of the sub-district that its list does not have."""
 
     credit_code = CleanCharField(label="统一社会信用代码", max_length=24)
-    firm_name = CleanCharField(label="企业名称", max_length=200, required=False, help_text="名录中没有该企业时必填。")
+    firm_name = CleanCharField(label="企业名称", max_length=200, error_messages={"required": "请填写企业名称。"})
     note = CleanCharField(label="说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     attachment = forms.FileField(label="附件（可选）", required=False, help_text=f"{ALLOWED_TEXT}，不超过 10 MB。")
 

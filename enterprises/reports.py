@@ -320,6 +320,6 @@ def attribution_changes(user, month):
     return list(
         AttributionFlag.objects.visible_to(user)
         .filter(state=FlagState.ACCEPTED, resolved_at__gte=start)
-        .select_related("subdistrict", "destination", "enterprise")
+        .select_related("subdistrict", "destination", "enterprise__subdistrict")
         .order_by("resolved_at")
     )

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from beibei_dashboard.tables import upload_name
+
 SESSION_KEY = "enterprise_import"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 
@@ -32,7 +34,7 @@ def stash(session, uploaded, sheet=""):
     token = secrets.token_urlsafe(24)
     data = b"".join(uploaded.chunks())
     _path(token, suffix).write_bytes(data)
-    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": Path(uploaded.name).name, "sheet": sheet}
+    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": upload_name(uploaded.name), "sheet": sheet}
     return token, data
 
 

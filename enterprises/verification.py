@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from accounts import scope
+from beibei_dashboard.tables import upload_name
+
 from . import validity
 from .choices import FlagKind, FlagState
 from .models import AttributionFlag, Enterprise, tech_based_q
@@ -29,8 +32,8 @@ def _store_attachment(flag, upload):
     if upload is None:
         return
     file, kind = upload
-    flag.attachment_name, flag.attachment_kind = file.name[:200], kind
-    flag.attachment.save(file.name, file, save=False)
+    flag.attachment_name, flag.attachment_kind = upload_name(file.name), kind
+    flag.attachment.save(flag.attachment_name, file, save=False)
 
 
 @transaction.atomic
@@ -45,8 +48,10 @@ def raise_flag(*, user, subdistrict, kind, note, enterprise=None, destination=No
         enterprise = Enterprise.objects.filter(credit_code=credit_code).first()
         if enterprise is not None and enterprise.subdistrict_id == subdistrict.pk:
             raise FlagRefused(f"“{enterprise.name}”（{credit_code}）已在本街镇名录中，不是漏统。")
-        if enterprise is None and not firm_name.strip():
-            raise FlagRefused("名录中没有该统一社会信用代码的企业，请填写企业名称。")
+        # Asked of every 漏统 alike: asking only when the registry lacks the code would tell the
+        # official whether another sub-district has the firm.
+        if not firm_name.strip():
+            raise FlagRefused("请填写企业名称。")
         destination = None
     else:
         if enterprise is None or enterprise.subdistrict_id != subdistrict.pk:
@@ -91,6 +96,10 @@ def accept_flag(flag, user, destination=None, note=""):
     if flag.kind == FlagKind.MISSING:
         target = flag.subdistrict
         enterprise = flag.enterprise or Enterprise.objects.filter(credit_code=flag.credit_code).first()
+        if enterprise is None and Enterprise._base_manager.filter(credit_code=flag.credit_code).exists():
+            raise FlagRefused(
+                f"统一社会信用代码“{flag.credit_code}”已登记在其他区县的企业名录中，不能列入本区，请驳回并说明。"
+            )
         if enterprise is None:
             enterprise = Enterprise(name=flag.firm_name, credit_code=flag.credit_code, subdistrict=target)
             enterprise.full_clean()
@@ -125,6 +134,45 @@ def reject_flag(flag, user, reason):
     flag.resolution_note = reason.strip()
     _with_history(flag, user, f"驳回：{reason.strip()}").save()
     return flag
+
+
+@dataclass(frozen=True)
+class FlagFirm:
+    """A flag's firm as one reader may see it: an official learns nothing of a firm outside
+    their sub-district beyond what they said themselves and that it is not theirs."""
+
+    name: str
+    credit_code: str
+    enterprise: Enterprise | None  # the firm, when the reader may open its page
+    status: str  # 现归属… / 名录中没有 / 不在本街镇名录中
+    where: str  # 实际所在
+
+
+NOT_OURS = "不在本街镇名录中"
+
+
+def firm_seen_by(user, flag):
+    """The FlagFirm of `flag` for `user` (the flag's enterprise and destination selected)."""
+    firm = flag.enterprise
+    note = f"（{flag.destination_note}）" if flag.destination_note else ""
+    if firm is not None and scope.reads_rows_of(user, firm.subdistrict_id):
+        where = flag.where_text + (note if flag.destination_id else "")
+        return FlagFirm(firm.name, firm.credit_code, firm, f"现归属{firm.subdistrict}", where)
+    if firm is None and scope.sees_whole_district(user):
+        return FlagFirm(flag.firm_name, flag.credit_code, None, "名录中没有", flag.where_text)
+    if flag.kind == FlagKind.MISSING:  # what the official typed, whoever has the code
+        return FlagFirm(flag.firm_name or "—", flag.credit_code, None, NOT_OURS, flag.where_text)
+    # A firm the official flagged from their own list (or that was moved into it) and that has
+    # left since: they knew its name and code; where it went is not theirs to see.
+    return FlagFirm(firm.name, firm.credit_code, None, NOT_OURS, "其他街镇" + note)
+
+
+def seen_by(user, flags):
+    """`flags` as a list, each with `.firm`: its FlagFirm for `user`."""
+    flags = list(flags)
+    for flag in flags:
+        flag.firm = firm_seen_by(user, flag)
+    return flags
 
 
 @dataclass

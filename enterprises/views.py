@@ -1,10 +1,9 @@
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -14,8 +13,9 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.evidence import content_type_for
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard import evidence
+from beibei_dashboard.middleware import accepts_upload
+from beibei_dashboard.tables import XlsxExportMixin, upload_name
 from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
@@ -27,7 +27,7 @@ from . import changes, charts, forecast, jobs, reports, services, verification
 from .choices import FlagKind, FlagState, Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import AttributionFlagForm, EnterpriseImportForm, MissingFirmForm, ResolveFlagForm
-from .importers import ImportRefused, run_import
+from .importers import MAX_BYTES, ImportRefused, run_import
 from .models import AttributionFlag, Enterprise, ImportJob
 from .tables import EnterpriseTable, ExpiringFirmTable
 
@@ -112,10 +112,11 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         month = month_from_query(self.request, Month.current().previous())
         rows, day = reports.reconciliation(self.request.user, month)
-        moves = reports.attribution_changes(self.request.user, month)
+        moves = verification.seen_by(self.request.user, reports.attribution_changes(self.request.user, month))
         return super().get_context_data(month=month, day=day, rows=rows, moves=moves, **kwargs)
 
 
+@accepts_upload(MAX_BYTES)
 def import_view(request):
     """Upload, preview (what would change), then confirm; bureau only."""
     scope.check_role(request.user, Role.BUREAU)
@@ -166,7 +167,7 @@ def _import_in_background(request, uploaded, sheet):
     services.discard(request.session)
     job = ImportJob.objects.create(
         created_by=request.user,
-        file_name=Path(uploaded.name).name,
+        file_name=upload_name(uploaded.name),
         stored_as=services.store_for_job(uploaded),
         sheet=sheet,
     )
@@ -318,12 +319,12 @@ def attribution_check(request):
     scope.check_reads_enterprises(request.user)
     today = timezone.localdate()
     flags = AttributionFlag.objects.visible_to(request.user).select_related(
-        "subdistrict", "enterprise", "destination", "raised_by", "resolved_by"
+        "subdistrict", "enterprise__subdistrict", "destination", "raised_by", "resolved_by"
     )
     context = {
         "today": today,
-        "open_flags": list(flags.open()),
-        "closed_flags": list(flags.exclude(state=FlagState.OPEN)[:100]),
+        "open_flags": verification.seen_by(request.user, flags.open()),
+        "closed_flags": verification.seen_by(request.user, flags.exclude(state=FlagState.OPEN)[:100]),
         "checks": scope.checks_attribution(request.user),
         "can_resolve": scope.can_resolve_flags(request.user),
     }
@@ -332,6 +333,7 @@ def attribution_check(request):
     return render(request, "enterprises/attribution_check.html", context)
 
 
+@accepts_upload(evidence.MAX_BYTES)
 def flag_create(request, pk):
     """不在本辖区 / 已迁出 for one firm of the official's list."""
     enterprise = get_object_or_404(Enterprise.objects.select_related("subdistrict"), pk=pk)
@@ -358,6 +360,7 @@ def flag_create(request, pk):
     return render(request, "enterprises/attributionflag_form.html", {"form": form, "enterprise": enterprise})
 
 
+@accepts_upload(evidence.MAX_BYTES)
 def flag_missing(request):
     """漏统: a firm of the official's sub-district missing from its list."""
     scope.check_can_flag(request.user)
@@ -405,6 +408,7 @@ def flag_detail(request, pk):
             return redirect(flag)
     context = {
         "flag": flag,
+        "firm": verification.firm_seen_by(request.user, flag),
         "form": form,
         "can_resolve": scope.can_resolve_flags(request.user) and flag.state == FlagState.OPEN,
         "history": flag.history.select_related("history_user"),
@@ -417,16 +421,4 @@ def flag_attachment(request, pk):
     scope.check_flag_visible(request.user, flag)
     if not flag.attachment:
         raise Http404("该属地核实没有附件。")
-    try:
-        handle = flag.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=flag.attachment_name,
-        content_type=content_type_for(flag.attachment_kind, flag.attachment_name),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence.download(flag.attachment, flag.attachment_name, flag.attachment_kind)

@@ -17,13 +17,14 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.choices import Role
 from accounts.views import RoleRequiredMixin
-from beibei_dashboard.tables import XlsxExportMixin, xlsx_response
+from beibei_dashboard.middleware import accepts_upload
+from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
 from . import api, dashboard, exporters, freshness, metrics, services
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
-from .importers import drop_staged, parse_counts, stage_import, staged_import, unstage_import
+from .importers import MAX_FILE_BYTES, drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
 from .months import Month, loggable_months, month_from_query, parse_plan_month
 from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
@@ -252,6 +253,7 @@ def count_template(request, month):
     return xlsx_response(data, f"高科双企月度数据_{month}.xlsx")
 
 
+@accepts_upload(MAX_FILE_BYTES)
 class MonthlyCountImportView(RoleRequiredMixin, FormView):
     """Upload a file; every row is validated and nothing is written before the preview is confirmed."""
 
@@ -264,9 +266,10 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         month, upload = form.cleaned_data["month"], form.cleaned_data["file"]
+        name = upload_name(upload.name)
         subs = list(services.district_subdistricts())
         parsed = parse_counts(
-            upload.name,
+            name,
             upload.read(),
             month,
             subs,
@@ -275,7 +278,7 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
         )
         errors = services.month_errors(month) + parsed.errors
         if errors:
-            context = self.get_context_data(form=form, errors=errors, file_name=upload.name, notes=parsed.notes)
+            context = self.get_context_data(form=form, errors=errors, file_name=name, notes=parsed.notes)
             return self.render_to_response(context)
         plan = services.plan_month(month, parsed.entries, subs)
         token = stage_import(self.request.session, month, parsed, plan)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, check_upload
+from beibei_dashboard.evidence import ACCEPT_ATTR, ALLOWED_TEXT, MAX_BYTES, MAX_REQUEST_BYTES, check_upload
 from beibei_dashboard.forms import CleanCharField, free_text_formfield
 from targets.models import HEADLINE_REFUSAL, Indicator
 from targets.months import Month, parse_plan_month
@@ -10,6 +10,11 @@ from . import supervision
 from .choices import ReportStatus
 from .models import ReportAttachment, TaskReport
 from .periods import Period
+
+EVIDENCE_HELP = (
+    f"可多选；{ALLOWED_TEXT}，每个文件不超过 {MAX_BYTES // (1024 * 1024)} MB，"
+    f"一次提交合计不超过 {MAX_REQUEST_BYTES // (1024 * 1024)} MB。"
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,7 +46,7 @@ class TaskReportForm(forms.ModelForm):
 
     attachments = MultipleFileField(
         label="佐证材料",
-        help_text=f"可多选；{ALLOWED_TEXT}，每个文件不超过 {MAX_BYTES // (1024 * 1024)} MB。",
+        help_text=EVIDENCE_HELP,
     )
 
     class Meta:
@@ -160,7 +165,7 @@ class TaskContributionForm(forms.Form):
     )
     attachments = MultipleFileField(
         label="佐证材料",
-        help_text=f"可多选；{ALLOWED_TEXT}，每个文件不超过 {MAX_BYTES // (1024 * 1024)} MB。",
+        help_text=EVIDENCE_HELP,
     )
 
     def clean_period(self):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beibei_dashboard.races import first_write
+from beibei_dashboard.tables import upload_name
 from targets.models import IndicatorValue
 from targets.months import Month
 
@@ -61,20 +62,7 @@ def save_report(*, task, user, fields, values, uploads=(), remove=(), report=Non
     for attachment in remove:
         # The file stays on disk: the history still names it.
         _with_history(attachment, user, "删除佐证材料").delete()
-    saved = []
-    try:
-        for upload, kind in uploads:
-            attachment = ReportAttachment(
-                report=report, original_name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
-            )
-            attachment.file.save(upload.name, upload, save=False)
-            saved.append(attachment.file.name)
-            _with_history(attachment, user, "上传佐证材料").save()
-    except Exception:
-        storage = ReportAttachment._meta.get_field("file").storage
-        for name in saved:
-            storage.delete(name)
-        raise
+    _save_attachments(ReportAttachment, "report", report, user, uploads)
     return report
 
 
@@ -166,10 +154,11 @@ def _save_attachments(model, owner_field, owner, user, uploads):
     saved = []
     try:
         for upload, kind in uploads:
+            name = upload_name(upload.name)
             attachment = model(
-                **{owner_field: owner}, original_name=upload.name[:200], kind=kind, size=upload.size, uploaded_by=user
+                **{owner_field: owner}, original_name=name, kind=kind, size=upload.size, uploaded_by=user
             )
-            attachment.file.save(upload.name, upload, save=False)
+            attachment.file.save(name, upload, save=False)
             saved.append(attachment.file.name)
             _with_history(attachment, user, "上传佐证材料").save()
     except Exception:

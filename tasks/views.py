@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,9 +8,11 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from beibei_dashboard.evidence import content_type_for
+from beibei_dashboard import evidence
+from beibei_dashboard.evidence import MAX_REQUEST_BYTES
+from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.races import SavedMeanwhile
-from beibei_dashboard.tables import XlsxExportMixin, content_disposition
+from beibei_dashboard.tables import XlsxExportMixin
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
@@ -85,6 +87,7 @@ def keytask_detail(request, number):
     return render(request, "tasks/keytask_detail.html", context)
 
 
+@accepts_upload(MAX_REQUEST_BYTES)
 def report_form(request, number=None, pk=None):
     """File a new report on task `number`, or revise report `pk`."""
     report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk) if pk else None
@@ -149,20 +152,7 @@ def attachment_download(request, pk):
 
 
 def _serve_evidence(attachment):
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=content_type_for(attachment.kind, attachment.original_name),
-    )
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence.download(attachment.file, attachment.original_name, attachment.kind)
 
 
 class OverdueListView(XlsxExportMixin, SingleTableMixin, TemplateView):
@@ -273,6 +263,7 @@ def contribution_list(request, kind, number):
     return render(request, "tasks/taskcontribution_list.html", context)
 
 
+@accepts_upload(MAX_REQUEST_BYTES)
 def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
     task = _task_of_kind(kind, number)

@@ -8,9 +8,15 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from beibei_dashboard.tables import ascii_filename, content_disposition
-from tests.targets.counts_helpers import log
+from beibei_dashboard.tables import ascii_filename, content_disposition, upload_name
+from enterprises.models import AttributionFlag
+from targets.models import MonthlyCount
+from tasks.models import ContributionAttachment
+from tests.enterprises.helpers import code
+from tests.targets.counts_helpers import all_rows, log, xlsx_bytes
+from tests.tasks.conftest import PDF, docx_bytes
 
 HEADER = re.compile(
     r"""^attachment; filename="(?P<ascii>[\x20-\x7e]+)"; filename\*=UTF-8''(?P<encoded>[A-Za-z0-9%._~-]+)$"""
@@ -71,3 +77,51 @@ def test_plan_export_says_which_block_is_which(login, bureau):
     assert header[9] == "科技型企业·2022年实际数"
     assert header[14] == "科技型企业·2027年目标数"
     assert len(set(header)) == len(header)
+
+
+# Uploaded names (issue 25): a long name is shortened before its extension, never through it.
+
+
+@pytest.mark.parametrize("ext", [".pdf", ".xlsx", ".docx"])
+def test_a_300_character_name_keeps_its_extension_stored_and_downloaded(ext):
+    long = "佐" * (300 - len(ext)) + ext
+    assert upload_name(long) == "佐" * (200 - len(ext)) + ext
+    ascii_name, name = names({"Content-Disposition": content_disposition(long)})
+    assert (ascii_name, name) == ("beibei" + ext, "佐" * (200 - len(ext)) + ext)
+
+
+def test_an_uploaded_name_loses_its_folders_and_control_characters():
+    assert upload_name("C:\\Users\\科技局\\佐\x00证\u202e材料\r\n(终稿).pdf") == "佐证材料 (终稿).pdf"
+    assert upload_name("材料/../../etc/passwd") == "passwd"
+    assert upload_name("说明。" * 80) == ("说明。" * 80)[:200]  # no extension to keep
+
+
+LONG = "北碚区天生街道关于高新技术企业培育工作的佐证材料" * 13  # 312 characters before the extension
+
+
+@time_machine.travel("2026-11-15 10:00 +0800", tick=False)
+def test_long_evidence_names_are_stored_and_served_with_their_extension(login, official, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = login(official)
+    pdf = SimpleUploadedFile(LONG + ".pdf", PDF, content_type="application/pdf")
+    client.post("/enterprises/check/missing/", {"credit_code": code(1), "firm_name": "漏统企业", "note": "漏统",
+                                                "attachment": pdf})  # fmt: skip
+    docx = SimpleUploadedFile(LONG + ".docx", docx_bytes())
+    client.post("/tasks/task/2/contributions/new/", {"period": "2026-10", "done": "配合", "attachments": docx})
+    flag, attachment = AttributionFlag.objects.get(), ContributionAttachment.objects.get()
+    for stored, url, ext in [
+        (flag.attachment_name, f"/enterprises/flags/{flag.pk}/attachment/", ".pdf"),
+        (attachment.original_name, f"/tasks/contribution-attachments/{attachment.pk}/", ".docx"),
+    ]:
+        assert stored == LONG[: 200 - len(ext)] + ext
+        assert names(client.get(url)) == ("beibei" + ext, stored)
+
+
+@time_machine.travel("2026-11-15 10:00 +0800", tick=False)
+def test_a_long_import_file_name_is_kept_with_its_extension_in_the_count_history(login, bureau):
+    client = login(bureau)
+    upload = SimpleUploadedFile(LONG + ".xlsx", xlsx_bytes(all_rows()))
+    preview = client.get(client.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"])
+    token = preview.context["form"].initial["token"]
+    client.post("/counts/import/confirm/", {"token": token, "month": "2026-10", "confirm": "on", "note": "核定"})
+    assert set(MonthlyCount.objects.values_list("source_file", flat=True)) == {LONG[:195] + ".xlsx"}

@@ -289,6 +289,14 @@ def test_template_upload_refuses_other_files_and_other_roles(uneven, bureau, lea
     assert not BulletinTemplate.objects.exists()
 
 
+def test_a_long_template_name_is_kept_with_its_extension(uneven, bureau, login):
+    long = "北碚区高科双企月通报公文格式模板" * 20  # 320 characters before the extension
+    assert (
+        "已启用上传模板第1版" in upload(login(bureau), TEMPLATE_PATH.read_bytes(), name=long + ".docx").content.decode()
+    )
+    assert BulletinTemplate.objects.get().filename == long[:195] + ".docx"
+
+
 def test_settings_page_changes_the_lines_of_the_next_publication(uneven, bureau, login):
     c = login(bureau)
     c.post("/bulletin/settings/", {"send_to": "区委主要领导", "copy_to": "区科技局各科室"})

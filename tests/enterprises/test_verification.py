@@ -12,7 +12,9 @@ from enterprises.reports import attribution_history, reconciliation
 from targets.models import SubDistrict
 from targets.months import Month
 from tests.enterprises.helpers import code, d, firm
+from tests.other_districts import leaked, make_other_districts
 from tests.tasks.conftest import pdf_upload
+from tests.test_url_table import readable_text
 
 NOW = dt.datetime(2026, 11, 15, 10, 0)
 
@@ -97,7 +99,9 @@ def test_not_here_without_destination_needs_the_bureau_to_choose(official, burea
 def test_missing_firm_is_added_or_moved(login, official, bureau):
     elsewhere = firm(5, sub="shuitu", tech_year=2025)
     client = login(official)
-    client.post("/enterprises/check/missing/", {"credit_code": code(5), "note": "实际在天生经营"})
+    client.post(
+        "/enterprises/check/missing/", {"credit_code": code(5), "firm_name": "某企业", "note": "实际在天生经营"}
+    )
     client.post(
         "/enterprises/check/missing/", {"credit_code": code(6), "firm_name": "新发现科技有限公司", "note": "漏统"}
     )
@@ -136,7 +140,9 @@ def test_check_page_queries_do_not_grow(login, official, django_assert_max_num_q
         client.get("/enterprises/check/")
     baseline = len(before)
     for n in range(2, 12):
-        firm(n, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
+        flagged = firm(n, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
+        verification.raise_flag(user=official, subdistrict=flagged.subdistrict, kind=FlagKind.NOT_HERE, note="不在",
+                                enterprise=flagged)  # fmt: skip
     with django_assert_max_num_queries(baseline):
         client.get("/enterprises/check/")
 
@@ -158,3 +164,105 @@ def test_clearing_the_demo_removes_what_its_accounts_flagged_and_contributed(db)
     call_command("seed_demo", "--clear")
     assert not AttributionFlag.objects.exists() and not TaskContribution.objects.exists()
     assert Enterprise.objects.filter(pk=kept.pk).exists()  # entered by a user, not by the demo
+
+
+# Side doors (issue 25): whatever an official asks about a firm outside their sub-district, the
+# answer says only that it is not theirs: never its name, its sub-district or its certificates.
+
+OFFICIAL_ASKS = [
+    "/enterprises/check/",
+    "/enterprises/flags/{flag}/",
+    "/enterprises/flags/{flag}/attachment/",
+    "/enterprises/reconcile/?month=2026-10",
+    "/enterprises/changes/tiansheng/2026-10/",
+    "/enterprises/?q={code}",
+    "/enterprises/?q={code}&export=xlsx",
+    "/enterprises/{firm}/",
+    "/enterprises/{firm}/flag/",
+    "/enterprises/profile/",
+    "/api/v1/enterprises/summary",
+    "/warnings/",
+    "/warnings/?export=xlsx",
+    "/api/v1/forecast",
+    "/todo/",
+]
+
+
+def _official_asks_about(client, credit_code, firm_pk):
+    """Every answer the official gets: the 漏统 refused without a name, then sent (following the
+    redirect), then every page that might tell of the firm. Returns (answers, the flag)."""
+    answers = [client.post("/enterprises/check/missing/", {"credit_code": credit_code, "note": "在天生经营"})]
+    sent = client.post(
+        "/enterprises/check/missing/",
+        {"credit_code": credit_code, "firm_name": "天生漏统科技有限公司", "note": "在天生经营"},
+        follow=True,
+    )
+    assert sent.redirect_chain and "已提交漏统企业" in sent.content.decode()
+    flag = AttributionFlag.objects.get(credit_code=credit_code)
+    answers.append(sent)
+    for path in OFFICIAL_ASKS:
+        answers.append(client.get(path.format(flag=flag.pk, code=credit_code, firm=firm_pk)))
+    return answers, flag
+
+
+def _told(answers, secrets):
+    return {secret for answer in answers for secret in secrets if secret in readable_text(answer)}
+
+
+def test_missing_firm_of_another_subdistrict_is_only_not_ours(login, official, bureau):
+    theirs = firm(5, sub="shuitu", issue_dates=[d("2025-03-01")], tech_year=2024)
+    answers, flag = _official_asks_about(login(official), code(5), theirs.pk)
+    assert "请填写企业名称" in answers[0].content.decode()
+    assert _told(answers, {"测试企业5有限公司", "水土街道", "GR52025"}) == set()
+    page = login(official).get(f"/enterprises/flags/{flag.pk}/").content.decode()
+    assert f"天生漏统科技有限公司（{code(5)}，不在本街镇名录中）" in page
+    # recorded for the bureau, who sees whose it is and moves it
+    assert (flag.subdistrict.slug, flag.enterprise, flag.state) == ("tiansheng", theirs, FlagState.OPEN)
+    page = login(bureau).get(f"/enterprises/flags/{flag.pk}/").content.decode()
+    assert f"测试企业5有限公司</a>（{code(5)}，现归属水土街道）" in page
+    login(bureau).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept"})
+    theirs.refresh_from_db()
+    assert theirs.subdistrict.slug == "tiansheng"  # now theirs: now they read it
+    assert "测试企业5有限公司" in login(official).get(f"/enterprises/flags/{flag.pk}/").content.decode()
+
+
+def test_missing_firm_of_another_district_is_only_not_ours(login, official, bureau):
+    markers = make_other_districts()
+    other = Enterprise._base_manager.get(name="乙泄漏区泄漏测试企业3有限公司")
+    answers, flag = _official_asks_about(login(official), other.credit_code, other.pk)
+    assert "请填写企业名称" in answers[0].content.decode()
+    codes = {m for m in markers if m.startswith("915001")}  # the official typed the code themselves
+    assert [m for answer in answers for m in leaked(markers - codes, readable_text(answer))] == []
+    assert (flag.subdistrict.slug, flag.enterprise, flag.firm_name) == ("tiansheng", None, "天生漏统科技有限公司")
+    page = login(bureau).get(f"/enterprises/flags/{flag.pk}/").content.decode()
+    assert f"天生漏统科技有限公司（{other.credit_code}，名录中没有）" in page
+    # the bureau cannot list it in Beibei (the credit code is unique across districts): told why
+    answer = login(bureau).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept"}, follow=True)
+    assert "已登记在其他区县的企业名录中" in answer.content.decode()
+    flag.refresh_from_db()
+    assert flag.state == FlagState.OPEN and not Enterprise.objects.filter(credit_code=other.credit_code).exists()
+
+
+def test_a_flag_naming_an_official_as_destination_shows_once_the_firm_is_theirs(
+    login, official, other_official, bureau
+):
+    theirs = firm(1, sub="shuitu", issue_dates=[d("2025-03-01")])
+    flag = verification.raise_flag(user=other_official, subdistrict=sub("shuitu"), kind=FlagKind.MOVED,
+                                   note="已迁往天生", enterprise=theirs, destination=sub("tiansheng"))  # fmt: skip
+    client = login(official)
+    assert client.get(f"/enterprises/flags/{flag.pk}/").status_code == 403
+    assert "测试企业1有限公司" not in client.get("/enterprises/check/").content.decode()
+    verification.accept_flag(flag, bureau)
+    assert "测试企业1有限公司" in client.get("/enterprises/check/").content.decode()
+    assert client.get(f"/enterprises/flags/{flag.pk}/").status_code == 200
+
+
+def test_an_official_is_not_told_where_their_flagged_firm_went(login, official, bureau):
+    leaving = firm(1, sub="tiansheng", tech_year=2024)
+    flag = verification.raise_flag(user=official, subdistrict=sub("tiansheng"), kind=FlagKind.NOT_HERE,
+                                   note="不在本辖区", enterprise=leaving)  # fmt: skip
+    verification.accept_flag(flag, bureau, destination=sub("chaoyang"))
+    page = login(official).get(f"/enterprises/flags/{flag.pk}/").content.decode()
+    assert "测试企业1有限公司" in page and "朝阳街道" not in page and "<dd>其他街镇</dd>" in page
+    assert f'href="/enterprises/{leaving.pk}/"' not in page
+    assert "<dd>朝阳街道</dd>" in login(bureau).get(f"/enterprises/flags/{flag.pk}/").content.decode()

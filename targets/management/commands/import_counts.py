@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from beibei_dashboard.cleantext import clean_text
+from beibei_dashboard.tables import upload_name
 from targets.months import Month
 from targets.services import CountsRejected, import_counts
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         path = Path(options["file"])
+        name = upload_name(path.name)  # stored with each count it writes (at most 200 characters)
         try:
             data = path.read_bytes()
         except OSError:
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         try:
             written = import_counts(
                 month,
-                path.name,
+                name,
                 data,
                 user,
                 partial=options["partial"],
