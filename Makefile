@@ -60,4 +60,4 @@ bench: $(VENV)/.installed  ## benchmarks on SQLite and PostgreSQL (README: æ€§èƒ
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "beibei_dashboard",  # before django_tasks_db: its db_worker (waits without locking) replaces the library's
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -178,6 +179,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         keepalives_interval=5,
         keepalives_count=3,
     )
+# SQLite (`make run`, `make serve` without DATABASE_URL) serves the web process and the background
+# worker from one file: every transaction starts as a writer (BEGIN IMMEDIATE), so two saves queue
+# for the write lock instead of one failing with "database is locked" when both try to upgrade a
+# read; a writer waits up to SQLITE_BUSY_TIMEOUT seconds for another's commit (below gunicorn's 30 s),
+# then answers the 503. WAL (set when a file connection opens, beibei_dashboard.sqlite) lets pages
+# read while someone writes; the worker looks for a task with a read only (its db_worker).
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)  # seconds
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=SQLITE_BUSY_TIMEOUT)
 
 # export_data writes "exactjson": JSON whose timestamps keep their microseconds.
 SERIALIZATION_MODULES = {"exactjson": "beibei_dashboard.exact_json"}
