@@ -87,33 +87,21 @@ def _row(progress, sub=None):
 
 
 def _class_total(rows):
-    """合计 of a class table, like for like: the counts, targets and bases of the sub-districts
-    that reported, and the rates of those sums (the same judged rate as a row). The change since
-    last month only when every one of them has it."""
-    reported = [r for r in rows if r["actual"] is not None]
-    if not reported:
-        return {
-            "actual": None,
-            "target": None,
-            "base": None,
-            "completion_pct": None,
-            "increment_completion_pct": None,
-            "new_month": None,
-            "reported": 0,
-            "expected": len(rows),
-        }
-    actual = sum(r["actual"] for r in reported)
-    target = sum(r["target"] for r in reported)
-    base = sum(r["base"] for r in reported)
-    new_month = [r["new_month"] for r in reported]
+    """合计 of a class table, like for like (`metrics.like_for_like_total`): the counts, targets
+    and bases of the sub-districts that reported, and the rates of those sums (the same judged
+    rate as a row). The change since last month only when every one of them has it."""
+    total, reported = metrics.like_for_like_total(rows, ("target", "base"), ("new_month",))
+    if total is None:
+        total = dict.fromkeys(("actual", "target", "base", "new_month"))
+    actual, target, base = total["actual"], total["target"], total["base"]
     return {
         "actual": actual,
         "target": target,
         "base": base,
         "completion_pct": _pct(metrics.completion(actual, target)),
         "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target)),
-        "new_month": None if None in new_month else sum(new_month),
-        "reported": len(reported),
+        "new_month": total["new_month"],
+        "reported": reported,
         "expected": len(rows),
     }
 

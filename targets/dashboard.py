@@ -18,7 +18,6 @@ from .progress import (
     district_progress,
     district_series,
     district_subdistricts,
-    is_complete,
     partial_note,
     plan_curve,
     plan_maps,
@@ -107,7 +106,7 @@ def standing(progress, month, subs_count):
     """Each metric's district line for the first screen: the figures, the meter, the reading."""
     out = []
     for metric, t in progress.total.items():
-        complete = progress.reported[metric] == subs_count
+        complete = metrics.is_complete(progress.reported[metric], subs_count)
         out.append(
             {
                 "metric": metric,
@@ -143,7 +142,7 @@ def dashboard_context(month):
     # the plan's goals, kept under the plan's version: a count's correction leaves them
     headline = freshness.cached(
         "headline-goals",
-        lambda: list(Indicator.objects.filter(kind="headline").exclude(metric="")),
+        lambda: list(Indicator.objects.headline()),
         version=freshness.plan_version,
     )
     goals = chart_goals(headline)
@@ -162,7 +161,7 @@ def dashboard_context(month):
             band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.total[metric],
         )
-        complete = is_complete(progress.reported[metric], len(subs))
+        complete = metrics.is_complete(progress.reported[metric], len(subs))
         reading = charts.curve_reading(
             f"全区{Metric(metric).label}", total.actual if complete else None, total.curve, month
         )
@@ -193,9 +192,13 @@ def dashboard_context(month):
         "by_category": progress.by_category(),
         "goal_rows": headline_goals(
             month,
-            sorted(headline, key=lambda g: (g.year, g.position)),
+            headline,
             complete_totals={
-                metric: {p.month: p.value for p in points if p.value is not None and is_complete(p.reported, len(subs))}
+                metric: {
+                    p.month: p.value
+                    for p in points
+                    if p.value is not None and metrics.is_complete(p.reported, len(subs))
+                }
                 for metric, points in series.items()
             },
             plan_totals={(metric, y): totals[metric][y] for metric in METRICS for y in ALL_YEARS},

@@ -19,7 +19,6 @@ from django.db.models import Count, Sum
 from . import metrics
 from .models import Indicator, IndicatorValue, MonthlyCount, PlanFigure, SubDistrict
 from .months import Month
-from .progress import is_complete
 
 # code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
 # shared by the sources called for one page, so that they can load what they share once.
@@ -106,7 +105,7 @@ def _complete_totals(until, expected):
     )
     out = {}
     for row in rows:
-        if is_complete(row["n"], expected):
+        if metrics.is_complete(row["n"], expected):
             out.setdefault(row["metric"], {})[Month.of(row["month"])] = row["total"]
     return out
 
@@ -174,5 +173,5 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
 def headline_goals(month, indicators=None, **loaded):
     """The four headline goals (二（一）), judged as of `month`."""
     if indicators is None:
-        indicators = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+        indicators = Indicator.objects.headline()
     return judge_goals(month, indicators, **loaded)

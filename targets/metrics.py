@@ -34,6 +34,33 @@ def sum_defined(values):
     return None if not values or any(v is None for v in values) else sum(values)
 
 
+def sum_known(values):
+    """The sum of the defined `values` (an undefined one left out); None when none is defined."""
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def like_for_like_total(lines, summed, all_or_none=()):
+    """A total (合计) of some lines of a month, like for like: only the lines that reported (a
+    count, `actual`, not None) are added, never a subset's count against everyone's target.
+
+    `lines` are dicts; each field of `summed` is added over the lines that reported (an undefined
+    cell left out), each field of `all_or_none` only when every one of them has it (the change
+    since last month). Returns (totals, how many lines reported); totals is None when none did.
+    """
+    reported = [line for line in lines if line["actual"] is not None]
+    if not reported:
+        return None, 0
+    total = {name: sum_known(line[name] for line in reported) for name in ("actual", *summed)}
+    total.update({name: sum_defined(line[name] for line in reported) for name in all_or_none})
+    return total, len(reported)
+
+
+def is_complete(reported, expected):
+    """A month is complete when every one of the `expected` sub-districts reported both metrics."""
+    return expected > 0 and reported == expected
+
+
 # A month-over-month rise above this share needs a confirmation and a note (counts issue).
 LARGE_RISE = 0.20
 

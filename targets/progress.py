@@ -3,164 +3,18 @@ metrics computed from them, assembled in a fixed number of queries whatever the 
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from . import freshness, metrics
+from . import freshness, metrics, ranking
 from .choices import ALL_YEARS, BASE_YEAR, METRICS, PLAN_YEARS
+from .metrics import is_complete
 from .models import MonthlyCount, PlanFigure, SubDistrict
 from .months import LAST_PLAN_MONTH, Month, month_range
-
-
-@dataclass
-class MetricProgress:
-    """One metric of one sub-district (or the district) in one month."""
-
-    actual: int | None
-    target: int | None
-    base: int | None
-    target_2027: int | None
-    completion: object = None
-    increment_completion: object = None
-    status: str = metrics.STATUS_MISSING
-    rank_in_class: int | None = None
-    rank_overall: int | None = None
-    previous_rank_in_class: int | None = None
-    previous_rank_overall: int | None = None
-    previous_actual: int | None = None
-    curve: object = None
-    hold_year: bool = False
-    covered: int | None = None  # district line only: sub-districts summed (those that reported)
-    expected: int | None = None  # district line only: sub-districts in the district
-    gap_year: int | None = None
-    gap_2027: int | None = None
-    pace_year: object = None
-    pace_2027: object = None
-    forecast: object = None  # targets.forecast.Forecast, where a page adds it
-
-    @property
-    def status_label(self):
-        return metrics.STATUS_LABELS[self.status]
-
-    @property
-    def status_short(self):
-        """The same words as `status_label` (one vocabulary); kept for templates that use it."""
-        return metrics.STATUS_LABELS[self.status]
-
-    @property
-    def partial_label(self):
-        """District line of a partial month: "3/17 个已填报街镇合计"; "" when complete."""
-        if self.covered is None or self.covered == self.expected:
-            return ""
-        return f"{self.covered}/{self.expected} 个已填报街镇合计"
-
-    @property
-    def rank_key(self):
-        return metrics.rank_key(self.increment_completion, self.completion)
-
-    @property
-    def completion_pct(self):
-        return metrics.as_percent(self.completion)
-
-    @property
-    def increment_completion_pct(self):
-        return metrics.as_percent(self.increment_completion)
-
-    @property
-    def pace_year_firms(self):
-        """每月须增 in whole firms, rounded up."""
-        return metrics.whole_firms(self.pace_year)
-
-    @property
-    def pace_2027_firms(self):
-        return metrics.whole_firms(self.pace_2027)
-
-    @property
-    def new_this_month(self):
-        return metrics.change(self.previous_actual, self.actual)
-
-    @property
-    def new_this_year(self):
-        return metrics.change(self.base, self.actual)
-
-    @property
-    def rank_change_overall(self):
-        """Positive when the sub-district moved up since last month."""
-        return metrics.rank_change(self.previous_rank_overall, self.rank_overall)
-
-    @property
-    def rank_change_in_class(self):
-        return metrics.rank_change(self.previous_rank_in_class, self.rank_in_class)
-
-
-@dataclass
-class SubDistrictProgress:
-    subdistrict: SubDistrict
-    metrics: dict = field(default_factory=dict)  # {metric: MetricProgress}
-
-    @property
-    def reported(self):
-        return all(m.actual is not None for m in self.metrics.values())
-
-
-@dataclass
-class DistrictProgress:
-    month: Month
-    time_progress: object
-    rows: list  # [SubDistrictProgress] for every sub-district of the district, in plan order
-    total: dict  # {metric: MetricProgress} summed over the sub-districts that reported it
-    reported: dict  # {metric: number of sub-districts with a count}
-    data_as_of: object = None
-
-    @property
-    def time_progress_pct(self):
-        return metrics.as_percent(self.time_progress)
-
-    @property
-    def expected(self):
-        return len(self.rows)
-
-    @property
-    def reported_both(self):
-        return sum(1 for row in self.rows if row.reported)
-
-    @property
-    def complete(self):
-        """Every sub-district reported both metrics: the month can be judged as a whole."""
-        return is_complete(self.reported_both, self.expected)
-
-    @property
-    def reporting_label(self):
-        """ "n/17 个街镇已填报", shown wherever a partial month is shown."""
-        return reporting_label(self.reported_both, self.expected)
-
-    @property
-    def missing_names(self):
-        return [row.subdistrict.name for row in self.rows if not row.reported]
-
-    def rows_visible_to(self, user):
-        visible = set(SubDistrict.objects.visible_to(user).values_list("pk", flat=True))
-        return [row for row in self.rows if row.subdistrict.pk in visible]
-
-    def by_category(self):
-        out = {}
-        for row in self.rows:
-            out.setdefault(row.subdistrict.category, []).append(row)
-        return out
-
-    def row_for(self, subdistrict):
-        return next(row for row in self.rows if row.subdistrict.pk == subdistrict.pk)
-
-
-def is_complete(reported, expected):
-    return expected > 0 and reported == expected
-
-
-def reporting_label(reported, expected):
-    return f"{reported}/{expected} 个街镇已填报"
+from .progress_rows import DistrictProgress, MetricProgress, SubDistrictProgress, reporting_label
 
 
 def partial_note(reported, expected):
@@ -274,48 +128,6 @@ def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp
     )
 
 
-def _rank(rows, metric):
-    """Ranks by the judged rate, tie-broken by 年度目标完成率; unreported lines get none."""
-    keys = {row.subdistrict.pk: row.metrics[metric].rank_key for row in rows}
-    ranks = _ranks(keys, {row.subdistrict.pk: row.subdistrict.category for row in rows})
-    for row in rows:
-        row.metrics[metric].rank_in_class, row.metrics[metric].rank_overall = ranks[row.subdistrict.pk]
-
-
-def _ranks(keys, categories):
-    """{sub_id: (rank in class, rank overall)} from {sub_id: rank key} and {sub_id: class}."""
-    overall = metrics.competition_ranks(keys)
-    by_class = {}
-    for pk, key in keys.items():
-        by_class.setdefault(categories[pk], {})[pk] = key
-    in_class = {}
-    for values in by_class.values():
-        in_class.update(metrics.competition_ranks(values))
-    return {pk: (in_class[pk], overall[pk]) for pk in keys}
-
-
-def _ranked(rows, metric):
-    return {row.subdistrict.pk for row in rows if row.metrics[metric].rank_overall is not None}
-
-
-def _carry_previous_ranks(rows, previous, metric):
-    """Set last month's ranks (`previous`: {sub_id: (rank in class, rank overall)}, as
-    `_month_ranks` gives them) on `rows` where they compare like with like: the same
-    sub-districts ranked in both months within the ranking (the class, or the whole district)."""
-    ranked_before = {pk for pk, (_, overall) in previous.items() if overall is not None}
-    same_overall = _ranked(rows, metric) == ranked_before
-    same_class = {}
-    for category in {row.subdistrict.category for row in rows}:
-        members = [r for r in rows if r.subdistrict.category == category]
-        same_class[category] = _ranked(members, metric) == {r.subdistrict.pk for r in members} & ranked_before
-    for row in rows:
-        in_class, overall = previous[row.subdistrict.pk]
-        if same_class[row.subdistrict.category]:
-            row.metrics[metric].previous_rank_in_class = in_class
-        if same_overall:
-            row.metrics[metric].previous_rank_overall = overall
-
-
 def district_progress(month, subdistricts=None):
     """Every sub-district's progress in `month`, ranks, rank changes and the district total.
 
@@ -337,18 +149,22 @@ def district_progress(month, subdistricts=None):
             row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
+    ranked = ranking.rank_month(figures, counts, subs, month)
+    # A rank change compares like with like: both months in the same plan year (the base changes
+    # in January), and the same sub-districts ranked in both months within the ranking (the
+    # class, or the whole district) it is a change of.
+    categories = {sub.pk: sub.category for sub in subs}
+    before = ranking.rank_month(figures, counts, subs, previous_month) if previous_month.year == month.year else None
     for metric in METRICS:
-        _rank(rows, metric)
-        # A rank change compares like with like: both months in the same plan year (the base
-        # changes in January), and the same sub-districts ranked in both months within the
-        # ranking (the class, or the whole district) it is a change of.
-        if previous_month.year == month.year:
-            lines = _year_inputs(figures, counts, subs, metric, month.year)
-            before = [counts.get((sub.pk, metric, previous_month)) for sub in subs]
-            previous = _month_ranks([(*line, actual) for line, actual in zip(lines, before, strict=True)])
-            _carry_previous_ranks(rows, previous, metric)
-    total, reported = _district_total(rows, figures, counts, subs, month, yellow_pp)
-    return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of)
+        ranks = ranked[metric][0]
+        previous = {} if before is None else ranking.comparable_previous_ranks(ranks, before[metric][0], categories)
+        for row in rows:
+            line = row.metrics[metric]
+            line.rank_in_class, line.rank_overall = ranks[row.subdistrict.pk]
+            if row.subdistrict.pk in previous:
+                line.previous_rank_in_class, line.previous_rank_overall = previous[row.subdistrict.pk]
+    total, reported = _district_total(rows, figures, subs, month, yellow_pp)
+    return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of, ranked)
 
 
 @dataclass
@@ -390,11 +206,14 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     def rank_missing(missing):
         # the page's own ranking of `until`, on the same counts, stands in for ranking it again
         own = progress is not None and progress.month == until and until in missing
-        ranked = _rank_months(figures, subs, [month for month in missing if not (own and month == until)])
-        return ranked | ({until: _ranks_of(progress)} if own else {})
+        to_rank = [month for month in missing if not (own and month == until)]
+        wanted = set(to_rank) | {Month(month.year - 1, 12) for month in to_rank}
+        counts = _flat(month_counts(subs, wanted)) if to_rank else {}
+        ranked = {month: ranking.rank_month(figures, counts, subs, month) for month in to_rank}
+        return ranked | ({until: progress.ranking} if own else {})
 
-    # RANK_RULE in the name: a deployment that changes how ranks are decided never reads old ones
-    known = freshness.cached_each(f"ranks:{RANK_RULE}", decided_by, rank_missing)
+    # the rule's version in the name: a deployment that changes how ranks are decided never reads old ones
+    known = freshness.cached_each(f"ranks:{ranking.RULE_VERSION}", decided_by, rank_missing)
     out = {metric: [] for metric in METRICS}
     for month in months:
         ranked = known[month]
@@ -405,94 +224,41 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     return out
 
 
-RANK_RULE = 2  # raise when `_month_ranks` (or metrics.rank_key / judged_rate) changes its answer
-
-
-def _ranks_of(progress):
-    """{metric: (ranks, reported)} of a DistrictProgress, as `_rank_months` gives a month's."""
-    out = {}
-    for metric in METRICS:
-        lines = [(row.subdistrict.pk, row.metrics[metric]) for row in progress.rows]
-        ranks = {pk: (m.rank_in_class, m.rank_overall) for pk, m in lines}
-        out[metric] = (ranks, frozenset(pk for pk, m in lines if m.actual is not None))
-    return out
-
-
-def _rank_months(figures, subs, months):
-    """{Month: {metric: (ranks, reported)}} for `months`, from their counts and last Decembers'
-    (`month_counts`): ranks as `_month_ranks` gives them, reported the sub-districts with a count
-    that month."""
-    if not months:
-        return {}
-    counts = _flat(month_counts(subs, set(months) | {Month(m.year - 1, 12) for m in months}))
-    out = {}
-    for month in months:
-        out[month] = {}
-        for metric in METRICS:
-            lines = _year_inputs(figures, counts, subs, metric, month.year)
-            own = [counts.get((sub.pk, metric, month)) for sub in subs]
-            ranks = _month_ranks([(*line, actual) for line, actual in zip(lines, own, strict=True)])
-            reported = frozenset(sub.pk for sub, actual in zip(subs, own, strict=True) if actual is not None)
-            out[month][metric] = (ranks, reported)
-    return out
-
-
-def _year_inputs(figures, counts, subs, metric, year):
-    """Per sub-district, what its ranks in `year` depend on besides the month's own count: its
-    class, this year's and last year's targets and last December's count."""
-    december = Month(year - 1, 12)
-    return tuple(
-        (
-            sub.pk,
-            sub.category,
-            figures.get((sub.pk, metric, year)),
-            figures.get((sub.pk, metric, year - 1)),
-            counts.get((sub.pk, metric, december)),
-        )
-        for sub in subs
-    )
-
-
-def _month_ranks(inputs):
-    """{sub_id: (rank in class, rank overall)} from `_year_inputs` lines each with the month's
-    count, ranked as `_rank` ranks."""
-    keys, categories = {}, {}
-    for pk, category, target, previous_figure, december, actual in inputs:
-        base = metrics.base_for(december, previous_figure)
-        keys[pk] = metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
-        categories[pk] = category
-    return _ranks(keys, categories)
-
-
-def _sum(values):
-    values = [v for v in values if v is not None]
-    return sum(values) if values else None
-
-
-def _district_total(rows, figures, counts, subs, month, yellow_pp):
-    """The district line, like for like: the sub-districts that reported the metric this month,
-    against their own targets and bases. In a complete month that is the whole district; in a
-    partial month it is never a subset's count against the whole district's target.
-    The change since last month is given only when every one of them reported last month too.
-    """
+def _district_total(rows, figures, subs, month, yellow_pp):
+    """The district line, like for like (`metrics.like_for_like_total`): the sub-districts that
+    reported the metric this month, against their own targets and bases. The change since last
+    month is given only when every one of them reported last month too."""
     total, reported = {}, {}
     year = month.year
     for metric in METRICS:
-        ids = [sub.pk for sub in subs if counts.get((sub.pk, metric, month)) is not None]
-        reported[metric] = len(ids)
-        if not ids:
+        lines = [
+            {
+                "actual": row.metrics[metric].actual,
+                "target": row.metrics[metric].target,
+                "previous_figure": figures.get((row.subdistrict.pk, metric, year - 1)),
+                "base": row.metrics[metric].base,
+                "target_2027": row.metrics[metric].target_2027,
+                "previous_actual": row.metrics[metric].previous_actual,
+            }
+            for row in rows
+        ]
+        sums, reported[metric] = metrics.like_for_like_total(
+            lines, ("target", "previous_figure", "base", "target_2027"), ("previous_actual",)
+        )
+        if sums is None:
             total[metric] = _derive(None, None, None, None, None, month, yellow_pp)
-            total[metric].covered, total[metric].expected = 0, len(subs)
-            continue
-        actual = _sum(counts.get((i, metric, month)) for i in ids)
-        target = _sum(figures.get((i, metric, year)) for i in ids)
-        previous_figure = _sum(figures.get((i, metric, year - 1)) for i in ids)
-        base = _sum(row.metrics[metric].base for row in rows if row.subdistrict.pk in ids)
-        target_2027 = _sum(figures.get((i, metric, PLAN_YEARS[-1])) for i in ids)
-        total[metric] = _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp)
-        previous = [counts.get((i, metric, month.previous())) for i in ids]
-        total[metric].previous_actual = None if None in previous else sum(previous)
-        total[metric].covered, total[metric].expected = len(ids), len(subs)
+        else:
+            total[metric] = _derive(
+                sums["actual"],
+                sums["target"],
+                sums["base"],
+                sums["target_2027"],
+                sums["previous_figure"],
+                month,
+                yellow_pp,
+            )
+            total[metric].previous_actual = sums["previous_actual"]
+        total[metric].covered, total[metric].expected = reported[metric], len(subs)
     return total, reported
 
 
