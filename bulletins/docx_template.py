@@ -3,8 +3,8 @@ national format for official documents (GB/T 9704-2012) is written down once, he
 
 `python manage.py build_bulletin_template` writes it to `bulletins/docx/bulletin.docx`; the
 bureau downloads that file, edits the letterhead or the wording in Word or WPS and uploads it
-back (`bulletins.services.save_template`). The tags are docxtpl's (Jinja2): `{{ title }}`,
-`{%p for p in overall %}`…, `{%tr for r in annex1.rows %}`…; `exporters.docx_context` lists
+back (`bulletins.template_store.save_template`). The tags are docxtpl's (Jinja2): `{{ title }}`,
+`{%p for p in overall %}`…, `{%tr for r in annex1.rows %}`…; `docx_export.docx_context` lists
 every name a template may use.
 
 Measures (GB/T 9704-2012): A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, which
