@@ -35,13 +35,16 @@ def _from_1(figures):
     figures["tasks"] = _with(figures.get("tasks"), lines=[], overdue=[], lagging=[])
     figures.setdefault("curves", {})
     figures.setdefault("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
-    figures["metrics"] = {
-        metric: _with(section, ahead_cutoff=metrics.LEADING_CUTOFF) for metric, section in figures["metrics"].items()
-    }
-    figures["goals"] = [
-        _with(goal, verdict=None, currently_met=False, gap_label="距总体目标", plan_total=None)
-        for goal in figures.get("goals", [])
-    ]
+    if "metrics" in figures:
+        figures["metrics"] = {
+            metric: _with(section, ahead_cutoff=metrics.LEADING_CUTOFF)
+            for metric, section in figures["metrics"].items()
+        }
+    if "goals" in figures:
+        figures["goals"] = [
+            _with(goal, verdict=None, currently_met=False, gap_label="距总体目标", plan_total=None)
+            for goal in figures["goals"]
+        ]
     figures["schema"] = 2
     return figures
 
