@@ -1,7 +1,6 @@
 """The monthly bulletin as a print-ready workbook: the text, one ranking sheet per metric, the
 key tasks and 预警, each titled as the document is."""
 
-import io
 import math
 
 from openpyxl import Workbook
@@ -9,8 +8,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from beibei_dashboard.office import BOX, HEAD_FILL, print_a4, saved_bytes
 from beibei_dashboard.tables import safe_cell
-from targets.exporters import BOX, HEAD_FILL
 from targets.months import Month
 
 from . import text
@@ -188,9 +187,7 @@ def bulletin_xlsx(figures, draft):
 
     _table_sheet(wb, figures, draft, "重点任务", "重点任务推进情况", TASK_COLUMNS, task_rows(figures))
     _table_sheet(wb, figures, draft, "预警", "预警：进度预警和滞后的街镇", WARNING_COLUMNS, warning_rows(figures))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return saved_bytes(wb)
 
 
 def _table_sheet(wb, figures, draft, name, heading, columns, rows):
@@ -241,15 +238,9 @@ def _two_level_header(ws, top):
 
 
 def _print_setup(ws, title_rows, draft, landscape=True):
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws, landscape, title_rows)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    if title_rows:
-        ws.print_title_rows = title_rows
     if draft:
         ws.oddHeader.center.text = "草稿"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
