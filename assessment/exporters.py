@@ -1,10 +1,29 @@
 """The assessment result as rows, then as xlsx and as a GB/T 9704 Word annex (rows first, format second)."""
 
-import io
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from beibei_dashboard.cleantext import clean_text
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.office import (
+    BODY_FONT,
+    HEADING1_FONT,
+    HEADING2_FALLBACK,
+    LINE_SPACING_PT,
+    PT_BODY,
+    PT_TITLE,
+    TITLE_FONT,
+    a4_page,
+    append_rows,
+    declare_fallback_fonts,
+    saved_bytes,
+)
 from targets.choices import Category
+
+PT_TABLE = 12  # 小四: the annex's tables are wider than the bulletin's
 
 
 def _rate(value):
@@ -84,51 +103,31 @@ def basis(figures):
 
 
 def result_xlsx(figures, result):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "考核结果"
-    sheet.append([safe_cell(title(figures, result))])
+    append_rows(sheet, [[title(figures, result)]])
     sheet["A1"].font = Font(bold=True, size=14)
     for caption, header, body in number_tables(figures):
-        sheet.append([])
-        sheet.append([caption])
+        append_rows(sheet, [[], [caption]])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-        sheet.append([safe_cell(h) for h in header])
-        for row in body:
-            sheet.append([safe_cell(v) if isinstance(v, str) else v for v in row])
+        append_rows(sheet, [header, *body])
     rules = workbook.create_sheet("计分规则")
-    for line in basis(figures):
-        rules.append([safe_cell(line)])
-        rules.cell(rules.max_row, 1).alignment = Alignment(wrap_text=True)
+    append_rows(rules, [[line] for line in basis(figures)])
+    for (cell,) in rules.iter_rows():
+        cell.alignment = Alignment(wrap_text=True)
     rules.column_dimensions["A"].width = 120
     sheet.column_dimensions["B"].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# GB/T 9704—2012 党政机关公文格式: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm;
-# body 仿宋 3号 (16 pt), headings 黑体 3号, the title 小标宋 2号 (22 pt), 22 lines of 28 characters.
-BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
-SIZE_3, SIZE_2, SIZE_TABLE = 16, 22, 12
+    return saved_bytes(workbook)
 
 
 def result_docx(figures, result):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
+    """The result as a Word annex in the national format (GB/T 9704, `beibei_dashboard.office`)."""
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    a4_page(doc.sections[0])
+    declare_fallback_fonts(doc)
 
-    def write(paragraph, text, name=BODY_FONT, size=SIZE_3, bold=False):
+    def write(paragraph, text, name=BODY_FONT, size=PT_BODY, bold=False):
         # A stored name or reason may hold a control character, which no .docx can hold.
         run = paragraph.add_run(clean_text(str(text)))
         run.font.name = name
@@ -138,39 +137,37 @@ def result_docx(figures, result):
         return run
 
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, Pt(SIZE_3)
+    normal.font.name, normal.font.size = BODY_FONT, Pt(PT_BODY)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    normal.paragraph_format.line_spacing = Pt(28.95)
+    normal.paragraph_format.line_spacing = Pt(LINE_SPACING_PT)
 
-    write(doc.add_paragraph(), "附件", HEADING_FONT)
+    write(doc.add_paragraph(), "附件", HEADING1_FONT)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    write(p, title(figures, result), TITLE_FONT, SIZE_2)
+    write(p, title(figures, result), TITLE_FONT, PT_TITLE)
     headings = ["一、计分依据", "二、考核结果"]
-    write(doc.add_paragraph(), headings[0], HEADING_FONT)
+    write(doc.add_paragraph(), headings[0], HEADING1_FONT)
     for line in basis(figures):
         p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(SIZE_3 * 2)
+        p.paragraph_format.first_line_indent = Pt(PT_BODY * 2)
         write(p, line)
-    write(doc.add_paragraph(), headings[1], HEADING_FONT)
+    write(doc.add_paragraph(), headings[1], HEADING1_FONT)
     for number, (caption, header, body) in enumerate(tables(figures), start=1):
-        write(doc.add_paragraph(), f"（{'一二三四五'[number - 1]}）{caption}", "楷体")
+        write(doc.add_paragraph(), f"（{'一二三四五'[number - 1]}）{caption}", HEADING2_FALLBACK)
         table = doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.paragraphs[0].paragraph_format.line_spacing = 1.0  # tables single-spaced, not the body's 28.95 pt
-            write(cell.paragraphs[0], text, HEADING_FONT, SIZE_TABLE)
+            write(cell.paragraphs[0], text, HEADING1_FONT, PT_TABLE)
         for row in body:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.paragraphs[0].paragraph_format.line_spacing = 1.0
                 text = f"{value:g}" if isinstance(value, float) else str(value)
-                write(cell.paragraphs[0], text, BODY_FONT, SIZE_TABLE)
+                write(cell.paragraphs[0], text, BODY_FONT, PT_TABLE)
     if result:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         reason = f"（修订原因：{result.reason}）" if result.reason else ""
         write(p, f"{result.published_at:%Y年%m月%d日}发布{reason}")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return saved_bytes(doc)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import scope
 from bulletins import services as bulletins
+from bulletins import template_store
 from enterprises.models import AttributionFlag
 from targets.choices import PLAN_YEARS
 from targets.models import MonthlyCount, SubDistrict
@@ -155,7 +156,7 @@ def _month_and_bulletin(today):
     elif not status.locked:
         text = f"{month.label}数据已齐，月通报待发布"
         out.append(TodoItem("月通报", text, reverse("bulletins:bulletin_detail", args=[month])))
-    for template in bulletins.unnoted_disabled_templates():
+    for template in template_store.unnoted_disabled_templates():
         text = f"月通报Word模板（{template.label}）含有不允许的标记，已停用，通报改用系统模板，请核对"
         out.append(TodoItem("月通报", text, reverse("bulletins:bulletin_settings")))
     # the same count of corrections the bulletin pages show (values that differ from the published ones)

@@ -141,7 +141,7 @@ def image_figures(figures):
     """{key: (caption, figure)} of the charts the Word file carries."""
     out = {}
     for metric, section in figures["metrics"].items():
-        if figures.get("curves", {}).get(metric):
+        if figures["curves"].get(metric):
             out[f"curve-{metric}"] = (f"图：{section['label']}全区实际与目标曲线", curve_chart(figures, metric))
     for metric, section in figures["metrics"].items():
         out[f"completion-{metric}"] = (

@@ -1,18 +1,16 @@
-"""The Word template shipped with the application, built in code so that every measure of the
-national format for official documents (GB/T 9704-2012) is written down once, here.
+"""The Word template shipped with the application, built in code from the measures of the
+national format for official documents (GB/T 9704-2012) written down once in
+`beibei_dashboard.office`, which the assessment annex uses too.
 
 `python manage.py build_bulletin_template` writes it to `bulletins/docx/bulletin.docx`; the
 bureau downloads that file, edits the letterhead or the wording in Word or WPS and uploads it
-back (`bulletins.services.save_template`). The tags are docxtpl's (Jinja2): `{{ title }}`,
-`{%p for p in overall %}`…, `{%tr for r in annex1.rows %}`…; `exporters.docx_context` lists
+back (`bulletins.template_store.save_template`). The tags are docxtpl's (Jinja2): `{{ title }}`,
+`{%p for p in overall %}`…, `{%tr for r in annex1.rows %}`…; `docx_export.docx_context` lists
 every name a template may use.
 
-Measures (GB/T 9704-2012): A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, which
-leave a 156 × 225 mm text block; 22 lines of 28 characters in 3号 (16 pt) 仿宋_GB2312, so a line
-pitch of 225 mm / 22 = 28.95 pt and a character pitch of 156 mm / 28 = 15.79 pt (the document
-grid's `charSpace` is that pitch less 16 pt, in 1/4096 pt); title 2号 (22 pt) 小标宋; first-level
-headings 黑体, second-level 楷体; page numbers "— 1 —" in 4号 (14 pt) 宋体, right on odd pages and
-left on even ones (the outer side when printed on both sides).
+Beyond the measures of `office`: the document grid's `charSpace` is the character pitch less
+16 pt, in 1/4096 pt; page numbers "— 1 —" are right on odd pages and left on even ones (the
+outer side when printed on both sides).
 """
 
 import io
@@ -27,22 +25,26 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
-from lxml import etree
+
+from beibei_dashboard.office import (
+    BODY_FONT,
+    CHAR_PITCH_PT,
+    HEADING1_FONT,
+    HEADING2_FONT,
+    LINE_PITCH_PT,
+    LINE_SPACING_PT,
+    PAGE_NUMBER_FONT,
+    PT_BODY,
+    PT_PAGE_NUMBER,
+    PT_TABLE,
+    PT_TITLE,
+    TITLE_FONT,
+    a4_page,
+    declare_fallback_fonts,
+)
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "docx" / "bulletin.docx"
 
-TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
-BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
-HEADING1_FONT = "黑体"
-HEADING2_FONT, HEADING2_FALLBACK = "楷体_GB2312", "楷体"
-PAGE_NUMBER_FONT = "宋体"
-FALLBACKS = {TITLE_FONT: TITLE_FALLBACK, BODY_FONT: BODY_FALLBACK, HEADING2_FONT: HEADING2_FALLBACK}
-
-PT_TITLE, PT_BODY, PT_PAGE_NUMBER, PT_TABLE = 22, 16, 14, 10.5  # 2号, 3号, 4号, 五号
-MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-LINES, CHARS = 22, 28
-LINE_PITCH_PT = (297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]) / 25.4 * 72 / LINES  # 28.99
-CHAR_PITCH_PT = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72 / CHARS  # 15.79
 RED = "C00000"
 # Character spacing (1/20 pt) that brings 16 pt characters to the 15.79 pt pitch of 28 a line.
 CONDENSE_TWIPS = math.floor((CHAR_PITCH_PT - PT_BODY) * 20)  # -5
@@ -89,7 +91,7 @@ def _style(doc, name, font, size, *, base=None, bold=False, align=None, indent=F
     fmt.space_before = fmt.space_after = Pt(0)
     if exact:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(round(LINE_PITCH_PT, 2))
+        fmt.line_spacing = Pt(LINE_SPACING_PT)
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
         snap = OxmlElement("w:snapToGrid")
@@ -259,9 +261,7 @@ def build_default_template():
     _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
 
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    a4_page(section)
     section.header_distance, section.footer_distance = Mm(15), Mm(22)
     _grid(section)
     doc.settings.odd_and_even_pages_header_footer = True
@@ -340,7 +340,7 @@ def build_default_template():
         annex._sectPr.remove(grid)
     _annex(doc, 1, "annex1")
     _annex(doc, 2, "annex2")
-    _fallback_fonts(doc)
+    declare_fallback_fonts(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -354,20 +354,3 @@ def _charts(doc, name):
     _para(doc, f"{{%p if {name}_note %}}")
     _para(doc, f"{{{{ {name}_note }}}}")
     _para(doc, "{%p endif %}")
-
-
-def _fallback_fonts(doc):
-    """Declare the 公文 fonts in the font table with the font Word and WPS use when they are not
-    installed (w:altName): 方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体."""
-    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
-    root = etree.fromstring(part.blob)
-    for name, fallback in FALLBACKS.items():
-        font = etree.SubElement(root, qn("w:font"))
-        font.set(qn("w:name"), name)
-        alt = etree.SubElement(font, qn("w:altName"))
-        alt.set(qn("w:val"), fallback)
-        charset = etree.SubElement(font, qn("w:charset"))
-        charset.set(qn("w:val"), "86")
-        family = etree.SubElement(font, qn("w:family"))
-        family.set(qn("w:val"), "roman" if name != "黑体" else "modern")
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

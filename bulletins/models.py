@@ -3,6 +3,8 @@ from django.db import models
 
 from targets.months import Month
 
+from .schema import upgrade
+
 
 class BulletinQuerySet(models.QuerySet):
     def published(self):
@@ -76,6 +78,14 @@ class BulletinVersion(models.Model):
 
     def __str__(self):
         return f"{self.bulletin} 第{self.number}版"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Stored figures of an older schema are upgraded to the current one as they are read."""
+        version = super().from_db(db, field_names, values)
+        if "figures" in version.__dict__ and version.figures is not None:
+            version.figures = upgrade(version.figures)
+        return version
 
 
 class BulletinTemplate(models.Model):

@@ -6,9 +6,10 @@ users typed (a task's problems) often ends with its own "。" or "；".
 
 import re
 
-from django.conf import settings
-
 from targets import metrics
+from targets.choices import Metric
+from targets.months import Month
+from tasks.choices import Colour
 
 PUNCTUATION = "。；，、：！？"
 _TRAILING = re.compile(f"[{PUNCTUATION}\\s]+$")
@@ -34,6 +35,134 @@ def has_doubled_punctuation(text):
     return bool(_DOUBLED.search(text))
 
 
+def names(names, limit=None):
+    names = names[:limit] if limit else names
+    return "、".join(names)
+
+
+def vs_progress(increment_pct, time_pct):
+    """ "高于序时进度 5.0 个百分点" / "低于…" / "与序时进度持平"."""
+    if increment_pct is None:
+        return "新增完成率无法计算"
+    diff = round(increment_pct - time_pct, 1)
+    if diff > 0:
+        return f"高于序时进度{diff:.1f}个百分点"
+    if diff < 0:
+        return f"低于序时进度{-diff:.1f}个百分点"
+    return "与序时进度持平"
+
+
+def summary_paragraphs(figures, month):
+    """The written summary, in the register of a government bulletin."""
+    paragraphs = []
+    time_pct = figures["time_progress_pct"]
+    lines = []
+    for metric in Metric.values:
+        section = figures["metrics"][metric]
+        t = section["total"]
+        name = "国家高新技术企业" if metric == Metric.HIGH_TECH else "市级科技型企业"
+        if t["actual"] is None:
+            lines.append(f"全区{name}本月尚无街镇填报数据。")
+            continue
+        if t["reported"] == t["expected"]:
+            head = f"全区{name}{t['actual']}家，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+        else:  # like for like: the reporting sub-districts against their own targets
+            head = (
+                f"已填报的{t['reported']}个街镇（共{t['expected']}个）{name}合计{t['actual']}家，"
+                f"为这些街镇{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+            )
+        segments = [head]
+        if t["increment_completion_pct"] is not None:
+            segments.append(
+                f"年度新增任务完成{t['increment_completion_pct']:.1f}%，{section['vs_progress']}（序时进度{time_pct:.1f}%）"
+            )
+        changes = []
+        if t["new_month"] is not None:
+            changes.append(f"较上月{'新增' if t['new_month'] >= 0 else '减少'}{abs(t['new_month'])}家")
+        if t["new_year"] is not None:
+            changes.append(f"较年初{'新增' if t['new_year'] >= 0 else '减少'}{abs(t['new_year'])}家")
+        if changes:
+            segments.append("，".join(changes))
+        lines.append("；".join(segments) + "。")
+    paragraphs.append(f"截至{month.year}年{month.month}月底，" + "".join(lines))
+    goal_lines = []
+    for g in figures["goals"]:
+        if g["final"]:
+            if g["value"] is None:
+                goal_lines.append(f"{g['text']}，{g['verdict'] or '未判定'}")
+            else:
+                verdict = "已实现" if g["met"] else "未实现"
+                goal_lines.append(f"{g['text']}，{verdict}（{g['year']}年末{g['value']}家）")
+        elif g["value"] is None:
+            goal_lines.append(f"{g['text']}（暂无全部街镇填报的月份，暂不判定）")
+        else:
+            as_of = Month.parse(g["as_of"]).label
+            if g["currently_met"] or g["met"]:
+                where = f"{as_of}全区{g['value']}家，目前已达到，待{g['year']}年末判定"
+            else:
+                where = f"{as_of}全区{g['value']}家，{g['gap_label']}尚差{g['gap']}家"
+            if g["plan_total"] is not None:
+                where += f"，{g['gap_plan_label']}尚差{g['gap_plan']}家"
+            goal_lines.append(f"{g['text']}：{where}")
+    if goal_lines:
+        paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
+    bits = []
+    for metric in Metric.values:
+        section = figures["metrics"][metric]
+        label = section["label"]
+        if section["total"]["actual"] is None:
+            continue  # nobody reported this metric: nothing to judge
+        cutoff = section["ahead_cutoff"]
+        if section["ahead"]:
+            bits.append(
+                f"{label}进度靠前的有{names(section['ahead'])}（全区排名前{cutoff}位且达到序时进度，并列者均列出）"
+            )
+        if section["lagging"]:
+            bits.append(f"{label}进度滞后的有{names(section['lagging'])}（{len(section['lagging'])}个）")
+        else:
+            bits.append(f"{label}无进度滞后的街镇")
+    if bits:
+        paragraphs.append("从街镇看，" + "；".join(bits) + "。")
+    if figures["warning"]["lines"]:
+        paragraphs.append("预警：" + "".join(figures["warning"]["lines"]))
+    if figures["not_reported"]:
+        paragraphs.append(
+            f"本月{figures['expected']}个街镇中{figures['reported_both']}个的数据已录入，"
+            f"{names(figures['not_reported'])}的数据尚未录入。"
+            f"月度数据由区科技局根据企业名录录入，各街镇请在“属地核实”中核实本辖区企业的归属。"
+        )
+    else:
+        paragraphs.append(f"本月{figures['expected']}个街镇的数据均已录入（由区科技局根据企业名录录入）。")
+    return paragraphs
+
+
+def task_lines(summary, as_of):
+    """The key tasks' lines from their supervision summary (tasks.services.bulletin_task_summary)."""
+    counts = summary["counts"]
+    parts = [
+        f"{Colour(c).label}{counts[c]}项" for c in (Colour.GREEN, Colour.BLUE, Colour.RED, Colour.YELLOW) if counts[c]
+    ]
+    lines = [
+        f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{summary['total']}项重点任务中"
+        + ("，".join(parts) if parts else "暂无进展报告")
+        + f"（按{summary['checked_period_label']}进展报告督办）。"
+    ]
+    if summary["overdue"]:
+        items = "；".join(
+            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）" for t in summary["overdue"]
+        )
+        lines.append(sentence(f"逾期未报送进展的有：{items}", "请牵头单位尽快报送"))
+    if summary["lagging"]:
+        # Problems are typed by the units and often end with their own "。" or "；".
+        items = "；".join(
+            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）"
+            + (f"：{clause(t['problems'])}" if clause(t["problems"]) else "")
+            for t in summary["lagging"]
+        )
+        lines.append(sentence(f"进展滞后的有：{items}"))
+    return lines
+
+
 def overall_paragraphs(figures, word=True):
     """一、总体进展: the summary less its "预警：" paragraph, which 四、预警 says in full, and in the
     Word file (where every page counts) less its "从街镇看" one, which sections 二 and 三 say."""
@@ -47,7 +176,7 @@ def _labels():
 
 def ranking_rule(figures):
     """The ranking and status rule in one sentence, in the platform's words (targets.metrics)."""
-    yellow = figures.get("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
+    yellow = figures["yellow_pp"]
     labels = _labels()
     return sentence(
         "排名与状态用同一个新增完成率，在同类镇街中由高到低排名，并列时按年度目标完成率",
@@ -125,7 +254,7 @@ def race_sections(figures):
 
 def lagging_lines(figures):
     """三、进度滞后的街镇, one sentence a metric."""
-    yellow = figures.get("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
+    yellow = figures["yellow_pp"]
     out = []
     for section in figures["metrics"].values():
         lagging = section["lagging"]
@@ -147,7 +276,7 @@ def all_sentences(figures):
     out.append(ranking_rule(figures))
     out += [s["text"] for s in race_sections(figures)]
     out += lagging_lines(figures)
-    out += list((figures.get("tasks") or {}).get("lines") or [])
+    out += figures["tasks"]["lines"]
     out += rules_lines(figures)
-    out += list((figures.get("warning") or figures.get("forecast") or {}).get("lines") or [])
+    out += figures["warning"]["lines"]
     return out

@@ -12,7 +12,7 @@ from targets import freshness
 from targets.charts import as_json
 from targets.progress import latest_logged_month, plannable_months
 
-from . import charts, exporters, services, text
+from . import charts, exporters, reading, services, template_store, text, xlsx_export
 from .forms import BulletinPublishForm, BulletinSettingsForm, BulletinTemplateForm
 from .models import BulletinSettings, BulletinTemplate
 
@@ -28,7 +28,7 @@ class BulletinListView(TemplateView):
         # Months up to the latest with data: an empty current month is not offered first.
         latest = latest_logged_month()
         months = [m for m in plannable_months() if m <= latest]
-        context["months"] = services.bulletin_months(months, published_only=not whole)
+        context["months"] = reading.bulletin_months(months, published_only=not whole)
         context["can_publish"] = scope.is_bureau(self.request.user)
         return context
 
@@ -43,7 +43,7 @@ def _bulletin_for(request, month, page_cache=None):
         if page:
             parts = page_cache.get(lambda: _bulletin_page(month, number))
         else:
-            parts = {"view": services.bulletin_view(month, number)}
+            parts = {"view": reading.bulletin_view(month, number)}
     except LookupError as exc:
         raise Http404(str(exc)) from None
     scope.check_bulletin(request.user, published=not parts["view"].draft)
@@ -51,7 +51,7 @@ def _bulletin_for(request, month, page_cache=None):
 
 
 def _bulletin_page(month, number):
-    view = services.bulletin_view(month, number)
+    view = reading.bulletin_view(month, number)
     figures = view.figures
     return {
         "view": view,
@@ -110,8 +110,8 @@ def bulletin_export(request, month, fmt):
     suffix = "（草稿）" if view.draft else ("" if view.version.number == 1 else f"（第{view.version.number}版）")
     name = f"北碚区高科双企月通报{month}{suffix}"
     if fmt == "xlsx":
-        return xlsx_response(exporters.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
-    return docx_response(services.bulletin_docx(view), f"{name}.docx")
+        return xlsx_response(xlsx_export.bulletin_xlsx(view.figures, view.draft), f"{name}.xlsx")
+    return docx_response(template_store.bulletin_docx(view), f"{name}.docx")
 
 
 class BulletinPublishView(RoleRequiredMixin, FormView):
@@ -158,12 +158,12 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "instance": BulletinSettings.current()}
 
     def get_context_data(self, **kwargs):
-        _, _, label = services.active_template()
+        _, _, label = template_store.active_template()
         return super().get_context_data(
             template_form=BulletinTemplateForm(),
             template_label=label,
-            disabled_templates=services.disabled_templates(),
-            unnoted=services.unnoted_disabled_templates(),
+            disabled_templates=template_store.disabled_templates(),
+            unnoted=template_store.unnoted_disabled_templates(),
             templates=BulletinTemplate.objects.select_related("uploaded_by").defer("content")[:20],
             **kwargs,
         )
@@ -174,7 +174,7 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
         return redirect("bulletins:bulletin_settings")
 
 
-@accepts_upload(services.TEMPLATE_MAX_BYTES)
+@accepts_upload(template_store.TEMPLATE_MAX_BYTES)
 class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
     """Upload a Word template: kept only when it renders a bulletin, else refused with why."""
 
@@ -184,12 +184,12 @@ class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        if upload.size > services.TEMPLATE_MAX_BYTES:
+        if upload.size > template_store.TEMPLATE_MAX_BYTES:
             messages.error(self.request, "模板未更换：文件超过5 MB。")
             return redirect("bulletins:bulletin_settings")
         try:
-            row = services.save_template(upload.read(), upload_name(upload.name), self.request.user)
-        except services.TemplateRefused as exc:
+            row = template_store.save_template(upload.read(), upload_name(upload.name), self.request.user)
+        except template_store.TemplateRefused as exc:
             messages.error(self.request, f"模板未更换（仍使用原模板）：{exc}")
         else:
             messages.success(self.request, f"已启用{row.label}，此后导出和发布的通报使用该模板。")
@@ -207,7 +207,7 @@ class BulletinTemplateNotedView(RoleRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        if services.note_disabled_templates():
+        if template_store.note_disabled_templates():
             messages.success(request, "已知悉：停用的模板不再提示，通报继续使用当前模板。")
         return redirect("bulletins:bulletin_settings")
 
@@ -215,5 +215,5 @@ class BulletinTemplateNotedView(RoleRequiredMixin, View):
 def bulletin_template_download(request, which):
     """The template in use (`current`) or the one shipped with the application (`default`)."""
     scope.check_role(request.user, Role.BUREAU)
-    data, _, label = services.active_template() if which == "current" else services.shipped_template()
+    data, _, label = template_store.active_template() if which == "current" else template_store.shipped_template()
     return docx_response(data, f"月通报Word模板_{label}.docx")

@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from beibei_dashboard.cleantext import clean_text
 
-# The names `exporters.docx_context` hands a template (tested equal to its keys).
+# The names `docx_export.docx_context` hands a template (tested equal to its keys).
 CONTEXT_NAMES = frozenset(
     {
         "draft",

@@ -1,19 +1,14 @@
 """Spreadsheets the bureau downloads: rows first, then the xlsx."""
 
-import io
-
 from django.conf import settings
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.office import BOX, HEAD_FILL, append_rows, print_a4, saved_bytes
 
 from .choices import Metric
 
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E6")
 
 
@@ -59,8 +54,7 @@ def count_template(plan):
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
         cell.alignment = Alignment(horizontal="center")
     rows = list(template_rows(plan))
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
+    append_rows(ws, rows)
     last = 3 + len(rows)
     validation = DataValidation(
         type="whole",
@@ -80,12 +74,5 @@ def count_template(plan):
     for letter, width in zip("ABCDEFGH", [10, 6, 14, 14, 14, 18, 18, 36], strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "D4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    print_a4(ws, title_rows="3:3")
+    return saved_bytes(wb)

@@ -152,7 +152,7 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
     assert doc.paragraphs[0].text == "附件" and doc.paragraphs[0].runs[0].font.name == "黑体"
     body = next(p for p in doc.paragraphs if p.text.startswith("数据截至"))
-    assert body.runs[0].font.name == "仿宋" and body.runs[0].font.size.pt == 16
+    assert body.runs[0].font.name == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
     assert any("85.74" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
 
 

@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from bulletins.figures import build_figures
 from bulletins.models import BulletinVersion
-from bulletins.services import PublishRefused, build_figures, publish
+from bulletins.services import PublishRefused, publish
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, save_month
@@ -80,12 +81,12 @@ def test_summary_figures_by_hand(uneven):
 
 
 def test_summary_above_or_below_time_progress():
-    from bulletins.services import _vs_progress
+    from bulletins.text import vs_progress
 
-    assert _vs_progress(88.3, 83.3) == "高于序时进度5.0个百分点"
-    assert _vs_progress(83.0, 83.3) == "低于序时进度0.3个百分点"
-    assert _vs_progress(83.3, 83.3) == "与序时进度持平"
-    assert _vs_progress(None, 83.3) == "新增完成率无法计算"
+    assert vs_progress(88.3, 83.3) == "高于序时进度5.0个百分点"
+    assert vs_progress(83.0, 83.3) == "低于序时进度0.3个百分点"
+    assert vs_progress(83.3, 83.3) == "与序时进度持平"
+    assert vs_progress(None, 83.3) == "新增完成率无法计算"
 
 
 def test_goals_judged_at_december_of_their_year_with_every_subdistrict():
@@ -234,7 +235,7 @@ def test_xlsx_is_print_ready(uneven, leader, login):
 def test_exports_never_emit_formulas_from_text(uneven, leader, login):
     figures = build_figures(OCT)
     figures["summary"] = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
-    from bulletins.exporters import bulletin_xlsx
+    from bulletins.xlsx_export import bulletin_xlsx
 
     wb = openpyxl.load_workbook(io.BytesIO(bulletin_xlsx(figures, draft=True)))
     cells = [row[0] for row in wb["通报正文"].iter_rows(min_row=5) if str(row[0].value).startswith("'")]

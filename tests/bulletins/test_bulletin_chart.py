@@ -29,7 +29,7 @@ def test_a_bar_below_zero_carries_its_words_right_of_the_zero_line():
 def _pages(ws):
     """[[row, ...] per printed page] of rows 3 on, as Excel and LibreOffice lay them out: rows
     1–2 repeat on every page, a row never splits, a manual break starts a page."""
-    from bulletins.exporters import A4_PRINTABLE_HEIGHT
+    from bulletins.xlsx_export import A4_PRINTABLE_HEIGHT
 
     repeat = ws.row_dimensions[1].height + ws.row_dimensions[2].height
     breaks = {b.id for b in ws.row_breaks.brk}
@@ -47,7 +47,7 @@ def _pages(ws):
 def test_a_heading_of_the_printed_text_is_never_a_pages_last_line():
     from openpyxl import Workbook
 
-    from bulletins.exporters import _flow
+    from bulletins.xlsx_export import _flow
 
     ws = Workbook().active
     for row, height in ((1, 28), (2, 20), (3, 22)):

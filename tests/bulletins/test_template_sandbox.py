@@ -15,8 +15,9 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.html import escape
 
-from bulletins import services, word_template
+from bulletins import template_store, word_template
 from bulletins.docx_template import TEMPLATE_PATH
+from bulletins.figures import build_figures
 from bulletins.models import BulletinTemplate
 from bulletins.services import publish
 from tests.bulletins.test_bulletin import OCT
@@ -124,10 +125,10 @@ def test_the_shipped_template_and_ordinary_edits_pass():
 
 
 def test_context_names_are_those_the_bulletin_hands_the_template(uneven):
-    from bulletins import exporters
+    from bulletins import docx_export
 
-    figures = services.build_figures(OCT)
-    assert set(exporters.docx_context(figures, False)) == word_template.CONTEXT_NAMES
+    figures = build_figures(OCT)
+    assert set(docx_export.docx_context(figures, False)) == word_template.CONTEXT_NAMES
 
 
 def test_the_sandbox_refuses_at_render_what_the_check_would_miss():
@@ -192,4 +193,4 @@ def test_an_unsafe_template_that_escaped_the_migration_is_never_rendered(
     assert "抄送：区级有关部门，各镇人民政府、街道办事处" in texts(document)
     row.refresh_from_db()
     assert row.disabled
-    assert services.active_template()[1] is None
+    assert template_store.active_template()[1] is None

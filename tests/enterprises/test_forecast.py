@@ -241,7 +241,8 @@ def test_a_registry_import_refreshes_the_cached_dashboard(registry, login, leade
 
 
 def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, login):
-    from bulletins.services import build_figures, publish
+    from bulletins.figures import build_figures
+    from bulletins.services import publish
 
     figures = build_figures(OCTOBER)
     high = figures["warning"]["metrics"]["high_tech"]

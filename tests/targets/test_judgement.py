@@ -3,7 +3,7 @@ default nor shows a subset against the district's target (issue 12, items 1 and 
 
 import pytest
 
-from bulletins.services import build_figures
+from bulletins.figures import build_figures
 from demo.services import seed_demo_counts
 from targets import metrics
 from targets.models import MonthlyCount, SubDistrict

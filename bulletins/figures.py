@@ -1,0 +1,180 @@
+"""A bulletin's figures: everything it shows for a month, as a plain JSON-able dict.
+
+A draft is built afresh on every request; publishing stores the dict in a BulletinVersion
+(`services.publish`), and the page and the exports of a published month are drawn from that
+stored dict only, so later corrections to the counts never change what leadership has read.
+The shape of the dict is `schema.SCHEMA`; its sentences are written by `text`.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+
+from targets import forecast, metrics
+from targets.choices import PLAN_YEARS, Category, Metric
+from targets.goals import headline_goals
+from targets.models import Indicator
+from targets.months import Month
+from targets.progress import district_progress, district_series, partial_note, plan_curve, plan_totals
+from tasks.services import bulletin_task_summary
+
+from .schema import SCHEMA
+from .text import summary_paragraphs, task_lines, vs_progress
+
+ISSUER = "北碚区“高科双企”双倍增工作推进专班办公室（区科技局）"
+
+
+def title_for(month):
+    return f"北碚区“高科双企”双倍增工作进展月通报（{month.year}年{month.month}月）"
+
+
+def _pct(ratio):
+    return metrics.as_percent(ratio)
+
+
+def _row(progress, sub=None):
+    row = {
+        "actual": progress.actual,
+        "target": progress.target,
+        "base": progress.base,
+        "completion_pct": _pct(progress.completion),
+        "increment_completion_pct": _pct(progress.increment_completion),
+        "hold_year": progress.hold_year,
+        "status": progress.status,
+        "status_label": progress.status_label,
+        "new_month": progress.new_this_month,
+        "new_year": progress.new_this_year,
+        "gap_year": progress.gap_year,
+        "gap_2027": progress.gap_2027,
+    }
+    if sub is not None:
+        row.update(
+            slug=sub.slug,
+            name=sub.name,
+            category=sub.category,
+            seq=sub.seq,
+            rank=progress.rank_in_class,
+            rank_overall=progress.rank_overall,
+            rank_change=progress.rank_change_in_class,
+        )
+    return row
+
+
+def _class_total(rows):
+    """合计 of a class table, like for like (`metrics.like_for_like_total`): the counts, targets
+    and bases of the sub-districts that reported, and the rates of those sums (the same judged
+    rate as a row). The change since last month only when every one of them has it."""
+    total, reported = metrics.like_for_like_total(rows, ("target", "base"), ("new_month",))
+    if total is None:
+        total = dict.fromkeys(("actual", "target", "base", "new_month"))
+    actual, target, base = total["actual"], total["target"], total["base"]
+    return {
+        "actual": actual,
+        "target": target,
+        "base": base,
+        "completion_pct": _pct(metrics.completion(actual, target)),
+        "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target)),
+        "new_month": total["new_month"],
+        "reported": reported,
+        "expected": len(rows),
+    }
+
+
+def build_figures(month, today=None):
+    """Everything the bulletin shows for `month`, computed from the current data."""
+    progress = district_progress(month)
+    time_pct = _pct(progress.time_progress)
+    sections = {}
+    for metric in Metric.values:
+        rows = [_row(r.metrics[metric], r.subdistrict) for r in progress.rows]
+        by_class = {}
+        for category in Category.values:
+            in_class = [r for r in rows if r["category"] == category]
+            in_class.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["seq"]))
+            by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
+        total = _row(progress.total[metric])
+        total.update(reported=progress.reported[metric], expected=len(progress.rows))
+        sections[metric] = {
+            "label": Metric(metric).label,
+            "classes": by_class,
+            "total": total,
+            "vs_progress": vs_progress(total["increment_completion_pct"], time_pct),
+            "lagging": [r["name"] for r in rows if r["status"] == metrics.STATUS_RED],
+            "ahead": metrics.leading((r["name"], r["rank_overall"], r["status"]) for r in rows),
+            "ahead_cutoff": metrics.LEADING_CUTOFF,
+            "missing": [r["name"] for r in rows if r["status"] == metrics.STATUS_MISSING],
+        }
+    figures = {
+        "schema": SCHEMA,
+        "month": str(month),
+        "title": title_for(month),
+        "issuer": ISSUER,
+        "date": (today or timezone.localdate()).isoformat(),
+        "time_progress_pct": time_pct,
+        "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "metrics": sections,
+        "goals": _goals(month, progress.expected),
+        "reported_both": progress.reported_both,
+        "expected": progress.expected,
+        "complete": progress.complete,
+        "reporting_label": progress.reporting_label,
+        "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
+        "tasks": _tasks_section(today or timezone.localdate()),
+        "curves": _curves(month, [r.subdistrict for r in progress.rows]),
+        "warning": forecast.bulletin_section(
+            forecast.provider()(month, [r.subdistrict for r in progress.rows]),
+            {metric: Metric(metric).label for metric in Metric.values},
+        ),
+    }
+    figures["summary"] = summary_paragraphs(figures, Month.parse(figures["month"]))
+    return figures
+
+
+def _goals(month, expected):
+    """The headline goals, judged once (targets.goals): a goal of year Y only on December Y's
+    total of every sub-district; before then where the latest complete month stands, with the
+    distance to the goal and to the attachment's 合计, each labelled."""
+    return [
+        {
+            "text": g.text,
+            "metric": g.indicator.metric,
+            "year": g.indicator.year,
+            "goal": int(g.indicator.value),
+            "value": g.value,
+            "as_of": str(g.as_of) if g.as_of else None,
+            "met": g.met,
+            "currently_met": g.currently_met,
+            "verdict": g.verdict,
+            "gap": g.gap_goal,
+            "gap_label": g.gap_goal_label,
+            "plan_total": g.plan_total,
+            "gap_plan": g.gap_plan,
+            "gap_plan_label": g.gap_plan_label,
+            "final": g.final,
+        }
+        for g in headline_goals(month, expected=expected)
+    ]
+
+
+def _curves(month, subs):
+    """The district curves up to `month`, as plain data stored with the figures (the Word
+    file's pictures are drawn from these, never from today's counts)."""
+    series = district_series(subs, month)
+    goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+    totals = plan_totals(subs)  # the attachment's 合计
+    out = {}
+    for metric in Metric.values:
+        by_year = totals[metric]
+        out[metric] = {
+            "actual": [[str(p.month), p.value, partial_note(p.reported, len(subs))] for p in series[metric]],
+            "curve": [[str(m), None if v is None else round(float(v), 2)] for m, v in plan_curve(by_year)],
+            "targets": [[y, by_year[y]] for y in PLAN_YEARS],
+            "goals": [[g.year, int(g.value), g.target_text] for g in goals if g.metric == metric],
+        }
+    return out
+
+
+def _tasks_section(as_of):
+    """The key tasks' supervision state on the bulletin's date, with its written lines."""
+    summary = bulletin_task_summary(as_of)
+    summary["lines"] = task_lines(summary, as_of)
+    return summary

@@ -1,0 +1,57 @@
+"""The shape of a bulletin's stored figures, and the upgrade of figures stored in an older shape.
+
+A published version keeps the figures it was published with (`BulletinVersion.figures`).
+When their shape changes, `SCHEMA` goes up by one and `upgrade` learns to bring the older
+shape to the current one; a stored version is upgraded once, as it is read from the database
+(`BulletinVersion.from_db`), so every reader uses the current keys only.
+
+Schema 1 (and figures stored before `schema` was written, which count as 1) may lack what
+later publications added: `warning` (stored as `forecast` before issue 17), `tasks`, `curves`,
+`yellow_pp`, each section's `ahead_cutoff`, each goal's `verdict`, `currently_met`,
+`gap_label` and `plan_total`. Schema 2 has them all: an absent 预警 or task section as one
+without lines, absent curves as none.
+"""
+
+from django.conf import settings
+
+from targets import metrics
+
+SCHEMA = 2
+
+
+def upgrade(figures):
+    """`figures` of any stored schema, in the current one (a new dict; the old one is untouched)."""
+    figures = dict(figures)
+    if figures.get("schema", 1) < 2:
+        figures = _from_1(figures)
+    return figures
+
+
+def _from_1(figures):
+    """1 → 2: the forecast renamed 预警, and the values readers used to assume when absent
+    (every dict is copied, and keys already there keep their place)."""
+    forecast = figures.pop("forecast", None)
+    figures["warning"] = _with(figures.get("warning") or forecast, lines=[])
+    figures["tasks"] = _with(figures.get("tasks"), lines=[], overdue=[], lagging=[])
+    figures.setdefault("curves", {})
+    figures.setdefault("yellow_pp", settings.STATUS_YELLOW_THRESHOLD_PP)
+    if "metrics" in figures:
+        figures["metrics"] = {
+            metric: _with(section, ahead_cutoff=metrics.LEADING_CUTOFF)
+            for metric, section in figures["metrics"].items()
+        }
+    if "goals" in figures:
+        figures["goals"] = [
+            _with(goal, verdict=None, currently_met=False, gap_label="距总体目标", plan_total=None)
+            for goal in figures["goals"]
+        ]
+    figures["schema"] = 2
+    return figures
+
+
+def _with(values, **defaults):
+    """A copy of `values` (None for none) with each default set where its key is absent."""
+    out = dict(values or {})
+    for key, value in defaults.items():
+        out.setdefault(key, value)
+    return out

@@ -1,0 +1,50 @@
+"""Stored figures of an older schema are read in the current one."""
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from bulletins.models import Bulletin, BulletinVersion
+from bulletins.schema import SCHEMA, upgrade
+from targets import metrics
+
+OLD = {
+    # schema 1 as early publications stored it: no `schema`, the 预警 under "forecast", no
+    # tasks, curves, yellow_pp, ahead_cutoff, nor the later keys of a goal
+    "month": "2026-05",
+    "metrics": {"high_tech": {"label": "高新技术企业", "classes": {}, "total": {}}},
+    "goals": [{"text": "高新技术企业达到300家", "value": 280, "met": False, "final": False, "gap": 20}],
+    "forecast": {"lines": ["按当前进度，预计年底1个街镇未完成高新技术企业年度目标。"]},
+    "summary": [],
+}
+
+
+def test_an_old_figures_dict_is_brought_to_the_current_schema():
+    new = upgrade(OLD)
+    assert new["schema"] == SCHEMA == 2
+    assert "forecast" not in new and new["warning"]["lines"] == OLD["forecast"]["lines"]
+    assert new["tasks"] == {"lines": [], "overdue": [], "lagging": []}
+    assert new["curves"] == {} and new["yellow_pp"] == settings.STATUS_YELLOW_THRESHOLD_PP
+    assert new["metrics"]["high_tech"]["ahead_cutoff"] == metrics.LEADING_CUTOFF
+    goal = new["goals"][0]
+    assert (goal["verdict"], goal["currently_met"], goal["gap_label"], goal["plan_total"]) == (
+        None,
+        False,
+        "距总体目标",
+        None,
+    )
+    assert goal["gap"] == 20 and "forecast" in OLD  # values kept, the stored dict untouched
+
+
+def test_a_current_figures_dict_is_left_as_it_is():
+    current = upgrade(OLD)
+    assert upgrade(current) == current
+    assert upgrade({**OLD, "warning": None, "forecast": None})["warning"] == {"lines": []}
+
+
+@pytest.mark.django_db
+def test_a_stored_old_version_is_upgraded_as_it_is_read():
+    bulletin = Bulletin.objects.create(month="2026-05-01")
+    BulletinVersion.objects.create(bulletin=bulletin, number=1, published_at=timezone.now(), figures=OLD)
+    figures = BulletinVersion.objects.get().figures
+    assert figures["schema"] == SCHEMA and figures["warning"]["lines"] == OLD["forecast"]["lines"]
