@@ -1,12 +1,54 @@
 """Who may see and change what: decided here, once, for every page, export and API endpoint.
 
 Views call these helpers (or the `visible_to()` query methods built on them) and never test a
-role themselves. Anything outside a user's scope answers 403.
+role themselves; they fetch one object through `Model.objects.get_for(user, action, ...)` (see
+`RestrictedQuerySet`), so that the check cannot be forgotten. Anything outside a user's scope
+answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
 
 from .choices import Role
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows who may do what with its rows (NetBox's `RestrictedQuerySet`).
+
+    A subclass names, for each action ("view", "change", ...), the query methods that keep the rows
+    `user` may act on, each with the refusal a user outside it reads: `scope_rules = {"view":
+    (("visible_to", "您无权查看该任务。"),)}`. The methods decide nothing themselves: they call the
+    rules of this module.
+    """
+
+    scope_rules = {}
+
+    def restrict(self, user, action="view"):
+        """The rows `user` may `action`."""
+        queryset = self
+        for method, _refusal in self.scope_rules[action]:
+            queryset = getattr(queryset, method)(user)
+        return queryset
+
+    def get_for(self, user, action="view", **lookup):
+        """The row matching `lookup`, if `user` may `action` it: 404 when there is no such row (as
+        `get_object_or_404`), 403 with the rule's refusal when there is one outside their scope.
+
+        One query: each rule that restricts anything is an `EXISTS` beside the row."""
+        base, queryset, refusals = type(self)(model=self.model, using=self._db), self, {}
+        for number, (method, refusal) in enumerate(self.scope_rules[action]):
+            allowed = getattr(base, method)(user)
+            if allowed is not base:  # the user's scope is the whole table
+                name = f"_in_scope_{number}"
+                queryset = queryset.annotate(**{name: models.Exists(allowed.filter(pk=models.OuterRef("pk")))})
+                refusals[name] = refusal
+        obj = get_object_or_404(queryset, **lookup)
+        for name, refusal in refusals.items():
+            if not getattr(obj, name):
+                raise PermissionDenied(refusal)
+        return obj
+
 
 WHOLE_DISTRICT_ROLES = (Role.BUREAU, Role.LEADER)
 
@@ -63,16 +105,6 @@ def reads_rows_of(user, subdistrict_id):
     one-row form of `rows_visible_to`."""
     role = role_of(user)
     return role in WHOLE_DISTRICT_ROLES or (role == Role.SUBDISTRICT and user.subdistrict_id == subdistrict_id)
-
-
-def check_subdistrict(user, subdistrict):
-    """403 unless `user` may read this sub-district's pages."""
-    role = role_of(user)
-    if role in WHOLE_DISTRICT_ROLES:
-        return
-    if role == Role.SUBDISTRICT and user.subdistrict_id == subdistrict.pk:
-        return
-    raise PermissionDenied("您无权查看该街镇的数据。")
 
 
 def can_unlock_accounts(user):
@@ -163,43 +195,8 @@ def tasks_reportable_by(user, queryset):
     return queryset.none()
 
 
-def can_report_on(user, task):
-    return tasks_reportable_by(user, type(task).objects.filter(pk=task.pk)).exists()
-
-
-def check_can_report(user, task):
-    """403 unless `user` may file (or revise) reports on `task`."""
-    if not can_report_on(user, task):
-        raise PermissionDenied("只有该任务的牵头单位（或区科技局）可以填报进展报告。")
-
-
-def check_can_edit_report(user, report):
-    """A lead unit revises its report until the bureau accepts it; bureau staff at any time."""
-    check_can_report(user, report.task)
-    if report.review_state == "accepted" and not is_bureau(user):
-        raise PermissionDenied("该报告已被区科技局采纳，如需修改请联系区科技局。")
-
-
-def can_edit_report(user, report, can_report=None):
-    """Bool form of `check_can_edit_report`; `can_report` may be passed when already known."""
-    if can_report is None:
-        can_report = can_report_on(user, report.task)
-    return can_report and (report.review_state != "accepted" or is_bureau(user))
-
-
-def check_task_visible(user, task):
-    """403 unless `user` may read `task`, its reports and their evidence."""
-    if not tasks_visible_to(user, type(task).objects.filter(pk=task.pk)).exists():
-        raise PermissionDenied("您无权查看该任务。")
-
-
 def can_review_reports(user):
     return is_bureau(user)
-
-
-def check_can_review(user):
-    if not can_review_reports(user):
-        raise PermissionDenied("只有区科技局可以审核、退回进展报告。")
 
 
 def can_record_indicators(user):
@@ -258,9 +255,9 @@ def check_can_contribute(user, task):
 # them; the bureau resolves the flags; leadership reads them.
 
 
-def flags_visible_to(user, queryset):
+def flags_visible_to(user, queryset, accepted):
     """Flags `user` may read: all for bureau and leadership; an official those raised by their
-    sub-district, and those the bureau accepted into it. Another sub-district's open or rejected
+    sub-district, and those the bureau accepted (state `accepted`) into it. Another sub-district's open or rejected
     flag naming theirs as the destination stays hidden: its firm is not theirs."""
     from django.db.models import Q
 
@@ -268,7 +265,7 @@ def flags_visible_to(user, queryset):
     if role in WHOLE_DISTRICT_ROLES:
         return queryset
     if role == Role.SUBDISTRICT:
-        accepted_here = Q(destination_id=user.subdistrict_id, state="accepted")
+        accepted_here = Q(destination_id=user.subdistrict_id, state=accepted)
         return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | accepted_here)
     return queryset.none()
 
@@ -278,10 +275,17 @@ def checks_attribution(user):
     return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
 
 
-def check_can_flag(user, subdistrict=None):
-    """403 unless `user` is the official of `subdistrict` (their own when None)."""
-    if not checks_attribution(user) or (subdistrict is not None and subdistrict.pk != user.subdistrict_id):
+def check_can_flag(user):
+    """403 unless `user` is a sub-district's official (who flags a firm missing from their list)."""
+    if not checks_attribution(user):
         raise PermissionDenied("只有企业所属街镇的干部可以提出属地核实。")
+
+
+def firms_flaggable_by(user, queryset):
+    """The firms `user` may flag: those of their own sub-district, if they check attribution."""
+    if not checks_attribution(user):
+        return queryset.none()
+    return queryset.filter(subdistrict_id=user.subdistrict_id)
 
 
 def can_resolve_flags(user):
@@ -291,11 +295,6 @@ def can_resolve_flags(user):
 def check_can_resolve_flags(user):
     if not can_resolve_flags(user):
         raise PermissionDenied("只有区科技局可以处理属地核实。")
-
-
-def check_flag_visible(user, flag):
-    if not flags_visible_to(user, type(flag).objects.filter(pk=flag.pk)).exists():
-        raise PermissionDenied("您无权查看该属地核实。")
 
 
 # The annual assessment (issue 18): the bureau sets up schemes and publishes results;

@@ -55,12 +55,9 @@ class EnterpriseListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixi
 
 class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
     template_name = "enterprises/enterprise_detail.html"
-    queryset = Enterprise.objects.select_related("subdistrict")
 
     def get_object(self, queryset=None):
-        enterprise = super().get_object(queryset)
-        scope.check_subdistrict(self.request.user, enterprise.subdistrict)
-        return enterprise
+        return Enterprise.objects.select_related("subdistrict").get_for(self.request.user, "view", pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -241,8 +238,7 @@ class MonthChangesView(EnterpriseAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        subdistrict = get_object_or_404(SubDistrict, slug=self.kwargs["slug"])
-        scope.check_subdistrict(self.request.user, subdistrict)
+        subdistrict = SubDistrict.objects.get_for(self.request.user, "view", slug=self.kwargs["slug"])
         month = self.kwargs["month"]
         if month not in plannable_months():
             raise Http404("该月份不在计划期内")
@@ -336,8 +332,7 @@ def attribution_check(request):
 @accepts_upload(evidence.MAX_BYTES)
 def flag_create(request, pk):
     """不在本辖区 / 已迁出 for one firm of the official's list."""
-    enterprise = get_object_or_404(Enterprise.objects.select_related("subdistrict"), pk=pk)
-    scope.check_can_flag(request.user, enterprise.subdistrict)
+    enterprise = Enterprise.objects.select_related("subdistrict").get_for(request.user, "flag", pk=pk)
     form = AttributionFlagForm(request.POST or None, request.FILES or None, subdistrict=enterprise.subdistrict)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -387,10 +382,8 @@ def flag_missing(request):
 
 def flag_detail(request, pk):
     """One flag with its history; bureau staff accept (moving the firm) or reject it with a reason."""
-    flag = get_object_or_404(
-        AttributionFlag.objects.select_related("subdistrict", "enterprise__subdistrict", "destination"), pk=pk
-    )
-    scope.check_flag_visible(request.user, flag)
+    related = AttributionFlag.objects.select_related("subdistrict", "enterprise__subdistrict", "destination")
+    flag = related.get_for(request.user, "view", pk=pk)
     form = ResolveFlagForm(request.POST or None, initial={"destination": flag.destination_id})
     if request.method == "POST":
         scope.check_can_resolve_flags(request.user)
@@ -417,8 +410,7 @@ def flag_detail(request, pk):
 
 
 def flag_attachment(request, pk):
-    flag = get_object_or_404(AttributionFlag, pk=pk)
-    scope.check_flag_visible(request.user, flag)
+    flag = AttributionFlag.objects.get_for(request.user, "view", pk=pk)
     if not flag.attachment:
         raise Http404("该属地核实没有附件。")
     return evidence.download(flag.attachment, flag.attachment_name, flag.attachment_kind)

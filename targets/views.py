@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -112,8 +112,7 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
     table_pagination = False
 
     def dispatch(self, request, *args, **kwargs):
-        self.subdistrict = get_object_or_404(SubDistrict.objects.select_related("district"), slug=kwargs["slug"])
-        scope.check_subdistrict(request.user, self.subdistrict)
+        self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
         self.month, self.months = selected_month(request)
         self.page_cache = freshness.PageCache(request, "subdistrict", self.subdistrict.pk, self.month)
         return super().dispatch(request, *args, **kwargs)
@@ -353,8 +352,7 @@ class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView)
         subdistrict = self.request.GET.get("subdistrict")
         subs = SubDistrict.objects.visible_to(self.request.user)
         if subdistrict:
-            sub = get_object_or_404(SubDistrict, slug=subdistrict)
-            scope.check_subdistrict(self.request.user, sub)
+            sub = SubDistrict.objects.get_for(self.request.user, "view", slug=subdistrict)
             subs = subs.filter(pk=sub.pk)
         return count_changes(month=self.kwargs["month"], subdistricts=subs)
 
