@@ -117,9 +117,16 @@ def check_can_unlock_accounts(user):
         raise PermissionDenied("只有区科技局可以解除账号锁定。")
 
 
-def check_role(user, *roles):
-    """403 unless `user` has one of `roles`."""
-    if role_of(user) not in roles:
+def reads_counts(user):
+    """The month's counts and their change history: bureau and leadership all of them, an
+    official their own sub-district's rows."""
+    return role_of(user) in (*WHOLE_DISTRICT_ROLES, Role.SUBDISTRICT)
+
+
+def require(user, capability):
+    """403 unless `user` has `capability`: the name of one of `CAPABILITIES`, the same
+    predicate that decides whether the page's link is shown."""
+    if not CAPABILITIES[capability](user):
         raise PermissionDenied("您的账号无权访问此页面。")
 
 
@@ -340,3 +347,12 @@ def owes_reports(user, queryset):
 def keeps_the_books(user):
     """Bureau staff: enter the month's counts, publish bulletins and the assessment (待办)."""
     return is_bureau(user)
+
+
+# The capabilities a page is gated by (`require`, `CapabilityRequiredMixin.capability`); its
+# link is shown by the same predicate.
+CAPABILITIES = {
+    "sees_whole_district": sees_whole_district,
+    "keeps_the_books": keeps_the_books,
+    "reads_counts": reads_counts,
+}

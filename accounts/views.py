@@ -7,13 +7,14 @@ from django.views.decorators.http import require_POST
 from . import lockout, scope
 
 
-class RoleRequiredMixin(AccessMixin):
-    """Answer 403 unless the user has one of `allowed_roles` (login is required globally)."""
+class CapabilityRequiredMixin(AccessMixin):
+    """Answer 403 unless the user has `capability` (a name of `scope.CAPABILITIES`, the predicate
+    that shows the page's link); login is required globally."""
 
-    allowed_roles = ()
+    capability = None
 
     def dispatch(self, request, *args, **kwargs):
-        scope.check_role(request.user, *self.allowed_roles)
+        scope.require(request.user, self.capability)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -11,8 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from accounts.choices import Role
-from accounts.views import RoleRequiredMixin
+from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard import evidence
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name
@@ -116,7 +115,7 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
 @accepts_upload(MAX_BYTES)
 def import_view(request):
     """Upload, preview (what would change), then confirm; bureau only."""
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     action = request.POST.get("action")
     if request.method == "POST" and action in ("confirm", "cancel"):
         return _import_confirm(request, action)
@@ -173,7 +172,7 @@ def _import_in_background(request, uploaded, sheet):
 
 
 def _job_of(request, pk):
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
 
 
@@ -294,10 +293,10 @@ class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, 
         return context
 
 
-class BacktestView(RoleRequiredMixin, TemplateView):
+class BacktestView(CapabilityRequiredMixin, TemplateView):
     """预测准确度: the forecast's mean absolute error by month on the data's complete years."""
 
-    allowed_roles = (Role.BUREAU, Role.LEADER)
+    capability = "sees_whole_district"
     template_name = "enterprises/backtest.html"
 
     def get_context_data(self, **kwargs):
