@@ -148,16 +148,8 @@ def check_bulletin(user, published):
 # Key tasks (issue 6). The plan's tasks are read by every role except that a sub-district
 # official reads only the tasks "各镇街" leads or shares; reports are filed by a task's lead
 # units (and bureau staff); only bureau staff review reports and record indicator values.
-
-
-def _gezhenjie_tasks(queryset):
-    from django.db.models import Q
-
-    return queryset.filter(
-        pk__in=queryset.model.objects.filter(
-            Q(lead_units__all_subdistricts=True) | Q(responsible_units__all_subdistricts=True)
-        ).values("pk")
-    )
+# The task queryset names its own fields: `tasks()`, `led_by(unit)`, `of_unit(unit)` and
+# `shared_with_subdistricts()` (the tasks of "各镇街").
 
 
 def tasks_visible_to(user, queryset):
@@ -166,23 +158,17 @@ def tasks_visible_to(user, queryset):
     if role in (Role.BUREAU, Role.LEADER, Role.UNIT):
         return queryset
     if role == Role.SUBDISTRICT:
-        return _gezhenjie_tasks(queryset)
+        return queryset.shared_with_subdistricts()
     return queryset.none()
 
 
 def own_tasks(user, queryset):
     """本单位任务: a unit's tasks (as lead or responsible unit); 各镇街's for an official."""
-    from django.db.models import Q
-
     role = role_of(user)
     if role == Role.UNIT:
-        return queryset.filter(
-            pk__in=queryset.model.objects.filter(Q(lead_units=user.unit_id) | Q(responsible_units=user.unit_id)).values(
-                "pk"
-            )
-        )
+        return queryset.of_unit(user.unit_id)
     if role == Role.SUBDISTRICT:
-        return _gezhenjie_tasks(queryset)
+        return queryset.shared_with_subdistricts()
     return queryset.none()
 
 
@@ -194,11 +180,11 @@ def has_own_tasks(user):
 def tasks_reportable_by(user, queryset):
     """The key tasks `user` may file progress reports on: those their unit leads."""
     role = role_of(user)
-    queryset = queryset.filter(kind="task")
+    queryset = queryset.tasks()
     if role == Role.BUREAU:
         return queryset
     if role == Role.UNIT:
-        return queryset.filter(pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+        return queryset.led_by(user.unit_id)
     return queryset.none()
 
 
@@ -240,12 +226,10 @@ def contributor_key(user, task):
     Uses the task's prefetched units (`KeyTask.objects.with_units()`).
     """
     role = role_of(user)
-    named = list(task.taskresponsible_set.all())
-    if task.kind == "measure":
-        named += list(task.tasklead_set.all())
-    if role == Role.UNIT and any(row.unit_id == user.unit_id for row in named):
+    units = task.contributing_units()
+    if role == Role.UNIT and any(unit.pk == user.unit_id for unit in units):
         return ("unit", user.unit_id)
-    if role == Role.SUBDISTRICT and user.subdistrict_id and any(row.unit.all_subdistricts for row in named):
+    if role == Role.SUBDISTRICT and user.subdistrict_id and any(unit.all_subdistricts for unit in units):
         return ("subdistrict", user.subdistrict_id)
     return None
 
@@ -264,16 +248,15 @@ def check_can_contribute(user, task):
 
 def flags_visible_to(user, queryset, accepted):
     """Flags `user` may read: all for bureau and leadership; an official those raised by their
-    sub-district, and those the bureau accepted (state `accepted`) into it. Another sub-district's open or rejected
-    flag naming theirs as the destination stays hidden: its firm is not theirs."""
-    from django.db.models import Q
-
+    sub-district, and those the bureau accepted (state `accepted`) into it. Another
+    sub-district's open or rejected flag naming theirs as the destination stays hidden: its
+    firm is not theirs."""
     role = role_of(user)
     if role in WHOLE_DISTRICT_ROLES:
         return queryset
     if role == Role.SUBDISTRICT:
-        accepted_here = Q(destination_id=user.subdistrict_id, state=accepted)
-        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | accepted_here)
+        accepted_here = models.Q(destination_id=user.subdistrict_id, state=accepted)
+        return queryset.filter(models.Q(subdistrict_id=user.subdistrict_id) | accepted_here)
     return queryset.none()
 
 
@@ -340,7 +323,7 @@ def owes_reports(user, queryset):
     Bureau staff may file reports on any task but owe none: they are not on the to-do list for them.
     """
     if role_of(user) == Role.UNIT:
-        return queryset.filter(kind="task", pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+        return queryset.tasks().led_by(user.unit_id)
     return queryset.none()
 
 

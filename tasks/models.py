@@ -74,6 +74,19 @@ class KeyTaskQuerySet(scope.RestrictedQuerySet):
     def tasks(self):
         return self.filter(kind=TaskKind.TASK)
 
+    def led_by(self, unit_id):
+        return self.filter(pk__in=self.model.objects.filter(lead_units=unit_id).values("pk"))
+
+    def of_unit(self, unit_id):
+        """The tasks `unit_id` leads or shares."""
+        named = models.Q(lead_units=unit_id) | models.Q(responsible_units=unit_id)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
+
+    def shared_with_subdistricts(self):
+        """The tasks "各镇街" leads or shares: a sub-district official reads and contributes to these."""
+        named = models.Q(lead_units__all_subdistricts=True) | models.Q(responsible_units__all_subdistricts=True)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
+
     def measures(self):
         return self.filter(kind=TaskKind.MEASURE)
 
@@ -116,6 +129,14 @@ class KeyTask(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    def contributing_units(self):
+        """The units that contribute (配合) to this task: its responsible units, and on a measure
+        its lead units too (uses the prefetch of `with_units()`)."""
+        rows = list(self.taskresponsible_set.all())
+        if self.kind == TaskKind.MEASURE:
+            rows += list(self.tasklead_set.all())
+        return [row.unit for row in rows]
 
     @property
     def lead_unit_list(self):
