@@ -112,11 +112,6 @@ def can_unlock_accounts(user):
     return is_bureau(user)
 
 
-def check_can_unlock_accounts(user):
-    if not can_unlock_accounts(user):
-        raise PermissionDenied("只有区科技局可以解除账号锁定。")
-
-
 def reads_counts(user):
     """The month's counts and their change history: bureau and leadership all of them, an
     official their own sub-district's rows."""
@@ -125,9 +120,10 @@ def reads_counts(user):
 
 def require(user, capability):
     """403 unless `user` has `capability`: the name of one of `CAPABILITIES`, the same
-    predicate that decides whether the page's link is shown."""
-    if not CAPABILITIES[capability](user):
-        raise PermissionDenied("您的账号无权访问此页面。")
+    predicate that decides whether the page's link is shown; the refusal says what is missing."""
+    predicate, refusal = CAPABILITIES[capability]
+    if not predicate(user):
+        raise PermissionDenied(refusal)
 
 
 def reads_plan(user):
@@ -196,11 +192,6 @@ def can_record_indicators(user):
     return is_bureau(user)
 
 
-def check_can_record_indicators(user):
-    if not can_record_indicators(user):
-        raise PermissionDenied("只有区科技局可以录入指标数值。")
-
-
 ENTERPRISE_ROLES = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
 
 
@@ -208,11 +199,6 @@ def reads_enterprises(user):
     """The enterprise registry names firms: bureau and leadership read it all, an official their
     own sub-district's firms; unit users (责任单位) do not read it."""
     return role_of(user) in ENTERPRISE_ROLES
-
-
-def check_reads_enterprises(user):
-    if not reads_enterprises(user):
-        raise PermissionDenied("您的账号无权查看企业名录。")
 
 
 # Contributions of responsible units (issue 18). On a key task every responsible unit (and,
@@ -265,12 +251,6 @@ def checks_attribution(user):
     return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
 
 
-def check_can_flag(user):
-    """403 unless `user` is a sub-district's official (who flags a firm missing from their list)."""
-    if not checks_attribution(user):
-        raise PermissionDenied("只有企业所属街镇的干部可以提出属地核实。")
-
-
 def firms_flaggable_by(user, queryset):
     """The firms `user` may flag: those of their own sub-district, if they check attribution."""
     if not checks_attribution(user):
@@ -280,11 +260,6 @@ def firms_flaggable_by(user, queryset):
 
 def can_resolve_flags(user):
     return is_bureau(user)
-
-
-def check_can_resolve_flags(user):
-    if not can_resolve_flags(user):
-        raise PermissionDenied("只有区科技局可以处理属地核实。")
 
 
 # The annual assessment (issue 18): the bureau sets up schemes and publishes results;
@@ -298,11 +273,6 @@ def sees_running_assessment(user):
 
 def can_manage_assessment(user):
     return is_bureau(user)
-
-
-def check_can_manage_assessment(user):
-    if not can_manage_assessment(user):
-        raise PermissionDenied("只有区科技局可以设置考核方案、发布考核结果。")
 
 
 def assessment_subject(user):
@@ -332,10 +302,18 @@ def keeps_the_books(user):
     return is_bureau(user)
 
 
+PAGE_REFUSED = "您的账号无权访问此页面。"
+
 # The capabilities a page is gated by (`require`, `CapabilityRequiredMixin.capability`); its
-# link is shown by the same predicate.
+# link is shown by the same predicate. Each with the refusal a user without it reads.
 CAPABILITIES = {
-    "sees_whole_district": sees_whole_district,
-    "keeps_the_books": keeps_the_books,
-    "reads_counts": reads_counts,
+    "sees_whole_district": (sees_whole_district, PAGE_REFUSED),
+    "keeps_the_books": (keeps_the_books, PAGE_REFUSED),
+    "reads_counts": (reads_counts, PAGE_REFUSED),
+    "can_unlock_accounts": (can_unlock_accounts, "只有区科技局可以解除账号锁定。"),
+    "can_record_indicators": (can_record_indicators, "只有区科技局可以录入指标数值。"),
+    "reads_enterprises": (reads_enterprises, "您的账号无权查看企业名录。"),
+    "checks_attribution": (checks_attribution, "只有企业所属街镇的干部可以提出属地核实。"),
+    "can_resolve_flags": (can_resolve_flags, "只有区科技局可以处理属地核实。"),
+    "can_manage_assessment": (can_manage_assessment, "只有区科技局可以设置考核方案、发布考核结果。"),
 }

@@ -20,7 +20,7 @@ class CapabilityRequiredMixin(AccessMixin):
 
 def lockout_list(request):
     """Locked accounts and addresses, each with an unlock button (bureau staff)."""
-    scope.check_can_unlock_accounts(request.user)
+    scope.require(request.user, "can_unlock_accounts")
     context = {
         "lockouts": lockout.lockouts(),
         "account_limit": settings.AXES_FAILURE_LIMIT,
@@ -32,7 +32,7 @@ def lockout_list(request):
 
 @require_POST
 def lockout_unlock(request):
-    scope.check_can_unlock_accounts(request.user)
+    scope.require(request.user, "can_unlock_accounts")
     username, ip_address = request.POST.get("username", ""), request.POST.get("ip_address", "")
     if not (username or ip_address):
         messages.error(request, "请指定要解锁的账号或IP地址。")

@@ -57,7 +57,7 @@ def assessment_detail(request, year):
 
 
 def scheme_edit(request, year):
-    scope.check_can_manage_assessment(request.user)
+    scope.require(request.user, "can_manage_assessment")
     scheme = services.scheme_for(_year(year))
     form = AssessmentSchemeForm(request.POST or None, items=scheme.items, initial={"note": scheme.note})
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def scheme_edit(request, year):
 
 @require_POST
 def publish(request, year):
-    scope.check_can_manage_assessment(request.user)
+    scope.require(request.user, "can_manage_assessment")
     form = PublishForm(request.POST)
     form.is_valid()
     try:

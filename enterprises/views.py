@@ -35,7 +35,7 @@ MAX_PROBLEMS_SHOWN = 200
 
 class EnterpriseAccessMixin:
     def dispatch(self, request, *args, **kwargs):
-        scope.check_reads_enterprises(request.user)
+        scope.require(request.user, "reads_enterprises")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -212,7 +212,7 @@ def import_job_status(request, pk):
 def api_summary(request):
     """GET /api/v1/enterprises/summary?as_of=YYYY-MM-DD (default today), scoped to the user."""
     try:
-        scope.check_reads_enterprises(request.user)
+        scope.require(request.user, "reads_enterprises")
     except PermissionDenied as denied:
         return JsonResponse({"error": str(denied)}, status=403, json_dumps_params={"ensure_ascii": False})
     raw = request.GET.get("as_of")
@@ -311,7 +311,7 @@ class BacktestView(CapabilityRequiredMixin, TemplateView):
 
 def attribution_check(request):
     """An official's firms to check and their flags; the bureau's (and leadership's) flags to resolve."""
-    scope.check_reads_enterprises(request.user)
+    scope.require(request.user, "reads_enterprises")
     today = timezone.localdate()
     flags = AttributionFlag.objects.visible_to(request.user).select_related(
         "subdistrict", "enterprise__subdistrict", "destination", "raised_by", "resolved_by"
@@ -357,7 +357,7 @@ def flag_create(request, pk):
 @accepts_upload(evidence.MAX_BYTES)
 def flag_missing(request):
     """漏统: a firm of the official's sub-district missing from its list."""
-    scope.check_can_flag(request.user)
+    scope.require(request.user, "checks_attribution")
     form = MissingFirmForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -385,7 +385,7 @@ def flag_detail(request, pk):
     flag = related.get_for(request.user, "view", pk=pk)
     form = ResolveFlagForm(request.POST or None, initial={"destination": flag.destination_id})
     if request.method == "POST":
-        scope.check_can_resolve_flags(request.user)
+        scope.require(request.user, "can_resolve_flags")
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -184,7 +184,7 @@ def indicator_list(request):
 
 
 def indicator_record(request):
-    scope.check_can_record_indicators(request.user)
+    scope.require(request.user, "can_record_indicators")
     initial = {"indicator": request.GET.get("indicator")} if request.GET.get("indicator") else None
     form = IndicatorValueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
