@@ -1,12 +1,54 @@
 """Who may see and change what: decided here, once, for every page, export and API endpoint.
 
 Views call these helpers (or the `visible_to()` query methods built on them) and never test a
-role themselves. Anything outside a user's scope answers 403.
+role themselves; they fetch one object through `Model.objects.get_for(user, action, ...)` (see
+`RestrictedQuerySet`), so that the check cannot be forgotten. Anything outside a user's scope
+answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
 
 from .choices import Role
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows who may do what with its rows (NetBox's `RestrictedQuerySet`).
+
+    A subclass names, for each action ("view", "change", ...), the query methods that keep the rows
+    `user` may act on, each with the refusal a user outside it reads: `scope_rules = {"view":
+    (("visible_to", "您无权查看该任务。"),)}`. The methods decide nothing themselves: they call the
+    rules of this module.
+    """
+
+    scope_rules = {}
+
+    def restrict(self, user, action="view"):
+        """The rows `user` may `action`."""
+        queryset = self
+        for method, _refusal in self.scope_rules[action]:
+            queryset = getattr(queryset, method)(user)
+        return queryset
+
+    def get_for(self, user, action="view", **lookup):
+        """The row matching `lookup`, if `user` may `action` it: 404 when there is no such row (as
+        `get_object_or_404`), 403 with the rule's refusal when there is one outside their scope.
+
+        One query: each rule that restricts anything is an `EXISTS` beside the row."""
+        base, queryset, refusals = type(self)(model=self.model, using=self._db), self, {}
+        for number, (method, refusal) in enumerate(self.scope_rules[action]):
+            allowed = getattr(base, method)(user)
+            if allowed is not base:  # the user's scope is the whole table
+                name = f"_in_scope_{number}"
+                queryset = queryset.annotate(**{name: models.Exists(allowed.filter(pk=models.OuterRef("pk")))})
+                refusals[name] = refusal
+        obj = get_object_or_404(queryset, **lookup)
+        for name, refusal in refusals.items():
+            if not getattr(obj, name):
+                raise PermissionDenied(refusal)
+        return obj
+
 
 WHOLE_DISTRICT_ROLES = (Role.BUREAU, Role.LEADER)
 
@@ -65,30 +107,23 @@ def reads_rows_of(user, subdistrict_id):
     return role in WHOLE_DISTRICT_ROLES or (role == Role.SUBDISTRICT and user.subdistrict_id == subdistrict_id)
 
 
-def check_subdistrict(user, subdistrict):
-    """403 unless `user` may read this sub-district's pages."""
-    role = role_of(user)
-    if role in WHOLE_DISTRICT_ROLES:
-        return
-    if role == Role.SUBDISTRICT and user.subdistrict_id == subdistrict.pk:
-        return
-    raise PermissionDenied("您无权查看该街镇的数据。")
-
-
 def can_unlock_accounts(user):
     """Bureau staff (the district's administrators) lift login lockouts."""
     return is_bureau(user)
 
 
-def check_can_unlock_accounts(user):
-    if not can_unlock_accounts(user):
-        raise PermissionDenied("只有区科技局可以解除账号锁定。")
+def reads_counts(user):
+    """The month's counts and their change history: bureau and leadership all of them, an
+    official their own sub-district's rows."""
+    return role_of(user) in (*WHOLE_DISTRICT_ROLES, Role.SUBDISTRICT)
 
 
-def check_role(user, *roles):
-    """403 unless `user` has one of `roles`."""
-    if role_of(user) not in roles:
-        raise PermissionDenied("您的账号无权访问此页面。")
+def require(user, capability):
+    """403 unless `user` has `capability`: the name of one of `CAPABILITIES`, the same
+    predicate that decides whether the page's link is shown; the refusal says what is missing."""
+    predicate, refusal = CAPABILITIES[capability]
+    if not predicate(user):
+        raise PermissionDenied(refusal)
 
 
 def reads_plan(user):
@@ -109,16 +144,8 @@ def check_bulletin(user, published):
 # Key tasks (issue 6). The plan's tasks are read by every role except that a sub-district
 # official reads only the tasks "各镇街" leads or shares; reports are filed by a task's lead
 # units (and bureau staff); only bureau staff review reports and record indicator values.
-
-
-def _gezhenjie_tasks(queryset):
-    from django.db.models import Q
-
-    return queryset.filter(
-        pk__in=queryset.model.objects.filter(
-            Q(lead_units__all_subdistricts=True) | Q(responsible_units__all_subdistricts=True)
-        ).values("pk")
-    )
+# The task queryset names its own fields: `tasks()`, `led_by(unit)`, `of_unit(unit)` and
+# `shared_with_subdistricts()` (the tasks of "各镇街").
 
 
 def tasks_visible_to(user, queryset):
@@ -127,23 +154,17 @@ def tasks_visible_to(user, queryset):
     if role in (Role.BUREAU, Role.LEADER, Role.UNIT):
         return queryset
     if role == Role.SUBDISTRICT:
-        return _gezhenjie_tasks(queryset)
+        return queryset.shared_with_subdistricts()
     return queryset.none()
 
 
 def own_tasks(user, queryset):
     """本单位任务: a unit's tasks (as lead or responsible unit); 各镇街's for an official."""
-    from django.db.models import Q
-
     role = role_of(user)
     if role == Role.UNIT:
-        return queryset.filter(
-            pk__in=queryset.model.objects.filter(Q(lead_units=user.unit_id) | Q(responsible_units=user.unit_id)).values(
-                "pk"
-            )
-        )
+        return queryset.of_unit(user.unit_id)
     if role == Role.SUBDISTRICT:
-        return _gezhenjie_tasks(queryset)
+        return queryset.shared_with_subdistricts()
     return queryset.none()
 
 
@@ -155,60 +176,20 @@ def has_own_tasks(user):
 def tasks_reportable_by(user, queryset):
     """The key tasks `user` may file progress reports on: those their unit leads."""
     role = role_of(user)
-    queryset = queryset.filter(kind="task")
+    queryset = queryset.tasks()
     if role == Role.BUREAU:
         return queryset
     if role == Role.UNIT:
-        return queryset.filter(pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+        return queryset.led_by(user.unit_id)
     return queryset.none()
-
-
-def can_report_on(user, task):
-    return tasks_reportable_by(user, type(task).objects.filter(pk=task.pk)).exists()
-
-
-def check_can_report(user, task):
-    """403 unless `user` may file (or revise) reports on `task`."""
-    if not can_report_on(user, task):
-        raise PermissionDenied("只有该任务的牵头单位（或区科技局）可以填报进展报告。")
-
-
-def check_can_edit_report(user, report):
-    """A lead unit revises its report until the bureau accepts it; bureau staff at any time."""
-    check_can_report(user, report.task)
-    if report.review_state == "accepted" and not is_bureau(user):
-        raise PermissionDenied("该报告已被区科技局采纳，如需修改请联系区科技局。")
-
-
-def can_edit_report(user, report, can_report=None):
-    """Bool form of `check_can_edit_report`; `can_report` may be passed when already known."""
-    if can_report is None:
-        can_report = can_report_on(user, report.task)
-    return can_report and (report.review_state != "accepted" or is_bureau(user))
-
-
-def check_task_visible(user, task):
-    """403 unless `user` may read `task`, its reports and their evidence."""
-    if not tasks_visible_to(user, type(task).objects.filter(pk=task.pk)).exists():
-        raise PermissionDenied("您无权查看该任务。")
 
 
 def can_review_reports(user):
     return is_bureau(user)
 
 
-def check_can_review(user):
-    if not can_review_reports(user):
-        raise PermissionDenied("只有区科技局可以审核、退回进展报告。")
-
-
 def can_record_indicators(user):
     return is_bureau(user)
-
-
-def check_can_record_indicators(user):
-    if not can_record_indicators(user):
-        raise PermissionDenied("只有区科技局可以录入指标数值。")
 
 
 ENTERPRISE_ROLES = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
@@ -218,11 +199,6 @@ def reads_enterprises(user):
     """The enterprise registry names firms: bureau and leadership read it all, an official their
     own sub-district's firms; unit users (责任单位) do not read it."""
     return role_of(user) in ENTERPRISE_ROLES
-
-
-def check_reads_enterprises(user):
-    if not reads_enterprises(user):
-        raise PermissionDenied("您的账号无权查看企业名录。")
 
 
 # Contributions of responsible units (issue 18). On a key task every responsible unit (and,
@@ -236,12 +212,10 @@ def contributor_key(user, task):
     Uses the task's prefetched units (`KeyTask.objects.with_units()`).
     """
     role = role_of(user)
-    named = list(task.taskresponsible_set.all())
-    if task.kind == "measure":
-        named += list(task.tasklead_set.all())
-    if role == Role.UNIT and any(row.unit_id == user.unit_id for row in named):
+    units = task.contributing_units()
+    if role == Role.UNIT and any(unit.pk == user.unit_id for unit in units):
         return ("unit", user.unit_id)
-    if role == Role.SUBDISTRICT and user.subdistrict_id and any(row.unit.all_subdistricts for row in named):
+    if role == Role.SUBDISTRICT and user.subdistrict_id and any(unit.all_subdistricts for unit in units):
         return ("subdistrict", user.subdistrict_id)
     return None
 
@@ -258,18 +232,17 @@ def check_can_contribute(user, task):
 # them; the bureau resolves the flags; leadership reads them.
 
 
-def flags_visible_to(user, queryset):
+def flags_visible_to(user, queryset, accepted):
     """Flags `user` may read: all for bureau and leadership; an official those raised by their
-    sub-district, and those the bureau accepted into it. Another sub-district's open or rejected
-    flag naming theirs as the destination stays hidden: its firm is not theirs."""
-    from django.db.models import Q
-
+    sub-district, and those the bureau accepted (state `accepted`) into it. Another
+    sub-district's open or rejected flag naming theirs as the destination stays hidden: its
+    firm is not theirs."""
     role = role_of(user)
     if role in WHOLE_DISTRICT_ROLES:
         return queryset
     if role == Role.SUBDISTRICT:
-        accepted_here = Q(destination_id=user.subdistrict_id, state="accepted")
-        return queryset.filter(Q(subdistrict_id=user.subdistrict_id) | accepted_here)
+        accepted_here = models.Q(destination_id=user.subdistrict_id, state=accepted)
+        return queryset.filter(models.Q(subdistrict_id=user.subdistrict_id) | accepted_here)
     return queryset.none()
 
 
@@ -278,24 +251,15 @@ def checks_attribution(user):
     return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
 
 
-def check_can_flag(user, subdistrict=None):
-    """403 unless `user` is the official of `subdistrict` (their own when None)."""
-    if not checks_attribution(user) or (subdistrict is not None and subdistrict.pk != user.subdistrict_id):
-        raise PermissionDenied("只有企业所属街镇的干部可以提出属地核实。")
+def firms_flaggable_by(user, queryset):
+    """The firms `user` may flag: those of their own sub-district, if they check attribution."""
+    if not checks_attribution(user):
+        return queryset.none()
+    return queryset.filter(subdistrict_id=user.subdistrict_id)
 
 
 def can_resolve_flags(user):
     return is_bureau(user)
-
-
-def check_can_resolve_flags(user):
-    if not can_resolve_flags(user):
-        raise PermissionDenied("只有区科技局可以处理属地核实。")
-
-
-def check_flag_visible(user, flag):
-    if not flags_visible_to(user, type(flag).objects.filter(pk=flag.pk)).exists():
-        raise PermissionDenied("您无权查看该属地核实。")
 
 
 # The annual assessment (issue 18): the bureau sets up schemes and publishes results;
@@ -309,11 +273,6 @@ def sees_running_assessment(user):
 
 def can_manage_assessment(user):
     return is_bureau(user)
-
-
-def check_can_manage_assessment(user):
-    if not can_manage_assessment(user):
-        raise PermissionDenied("只有区科技局可以设置考核方案、发布考核结果。")
 
 
 def assessment_subject(user):
@@ -334,10 +293,27 @@ def owes_reports(user, queryset):
     Bureau staff may file reports on any task but owe none: they are not on the to-do list for them.
     """
     if role_of(user) == Role.UNIT:
-        return queryset.filter(kind="task", pk__in=queryset.model.objects.filter(lead_units=user.unit_id).values("pk"))
+        return queryset.tasks().led_by(user.unit_id)
     return queryset.none()
 
 
 def keeps_the_books(user):
     """Bureau staff: enter the month's counts, publish bulletins and the assessment (待办)."""
     return is_bureau(user)
+
+
+PAGE_REFUSED = "您的账号无权访问此页面。"
+
+# The capabilities a page is gated by (`require`, `CapabilityRequiredMixin.capability`); its
+# link is shown by the same predicate. Each with the refusal a user without it reads.
+CAPABILITIES = {
+    "sees_whole_district": (sees_whole_district, PAGE_REFUSED),
+    "keeps_the_books": (keeps_the_books, PAGE_REFUSED),
+    "reads_counts": (reads_counts, PAGE_REFUSED),
+    "can_unlock_accounts": (can_unlock_accounts, "只有区科技局可以解除账号锁定。"),
+    "can_record_indicators": (can_record_indicators, "只有区科技局可以录入指标数值。"),
+    "reads_enterprises": (reads_enterprises, "您的账号无权查看企业名录。"),
+    "checks_attribution": (checks_attribution, "只有企业所属街镇的干部可以提出属地核实。"),
+    "can_resolve_flags": (can_resolve_flags, "只有区科技局可以处理属地核实。"),
+    "can_manage_assessment": (can_manage_assessment, "只有区科技局可以设置考核方案、发布考核结果。"),
+}

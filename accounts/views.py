@@ -7,19 +7,20 @@ from django.views.decorators.http import require_POST
 from . import lockout, scope
 
 
-class RoleRequiredMixin(AccessMixin):
-    """Answer 403 unless the user has one of `allowed_roles` (login is required globally)."""
+class CapabilityRequiredMixin(AccessMixin):
+    """Answer 403 unless the user has `capability` (a name of `scope.CAPABILITIES`, the predicate
+    that shows the page's link); login is required globally."""
 
-    allowed_roles = ()
+    capability = None
 
     def dispatch(self, request, *args, **kwargs):
-        scope.check_role(request.user, *self.allowed_roles)
+        scope.require(request.user, self.capability)
         return super().dispatch(request, *args, **kwargs)
 
 
 def lockout_list(request):
     """Locked accounts and addresses, each with an unlock button (bureau staff)."""
-    scope.check_can_unlock_accounts(request.user)
+    scope.require(request.user, "can_unlock_accounts")
     context = {
         "lockouts": lockout.lockouts(),
         "account_limit": settings.AXES_FAILURE_LIMIT,
@@ -31,7 +32,7 @@ def lockout_list(request):
 
 @require_POST
 def lockout_unlock(request):
-    scope.check_can_unlock_accounts(request.user)
+    scope.require(request.user, "can_unlock_accounts")
     username, ip_address = request.POST.get("username", ""), request.POST.get("ip_address", "")
     if not (username or ip_address):
         messages.error(request, "请指定要解锁的账号或IP地址。")

@@ -12,6 +12,4 @@ urlpatterns = [
     path("assessment/<int:year>.xlsx", views.export_xlsx, name="export_xlsx"),
     path("assessment/<int:year>.docx", views.export_docx, name="export_docx"),
     path("api/v1/assessment", views.api_assessment, name="api_assessment"),
-    path("todo/", views.todo_list, name="todo_list"),
-    path("todo/count", views.todo_count, name="todo_count"),
 ]

@@ -9,7 +9,7 @@ from accounts import scope
 from beibei_dashboard.tables import docx_response, xlsx_response
 from targets.choices import PLAN_YEARS
 
-from . import catalogue, exporters, figures, services, todo
+from . import catalogue, exporters, figures, services
 from .forms import AssessmentSchemeForm, PublishForm
 from .models import AssessmentResult
 
@@ -57,7 +57,7 @@ def assessment_detail(request, year):
 
 
 def scheme_edit(request, year):
-    scope.check_can_manage_assessment(request.user)
+    scope.require(request.user, "can_manage_assessment")
     scheme = services.scheme_for(_year(year))
     form = AssessmentSchemeForm(request.POST or None, items=scheme.items, initial={"note": scheme.note})
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def scheme_edit(request, year):
 
 @require_POST
 def publish(request, year):
-    scope.check_can_manage_assessment(request.user)
+    scope.require(request.user, "can_manage_assessment")
     form = PublishForm(request.POST)
     form.is_valid()
     try:
@@ -133,13 +133,3 @@ def api_assessment(request):
         "running": _running(request.user, year),
     }
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
-
-
-def todo_list(request):
-    """待办: what waits for this user, each item linked to where it is done."""
-    return render(request, "assessment/todo_list.html", {"items": todo.items_for(request.user)})
-
-
-def todo_count(request):
-    """The menu's 待办 count as JSON, fetched by static/js/forms.js after the page has loaded."""
-    return JsonResponse({"count": len(todo.items_for(request.user))})

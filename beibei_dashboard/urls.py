@@ -3,8 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as account_views
+from assessment.urls import urlpatterns as assessment_urls
 from targets import views as target_views
 from targets.converters import MonthConverter
+
+from . import views
 
 register_converter(MonthConverter, "month")
 
@@ -13,6 +16,11 @@ admin.site.site_title = "高科双企管理后台"
 admin.site.index_title = "数据管理"
 
 handler500 = "beibei_dashboard.errors.server_error"
+
+todo_urls = [
+    path("todo/", views.todo_list, name="todo_list"),
+    path("todo/count", views.todo_count, name="todo_count"),
+]
 
 urlpatterns = [
     path("", target_views.home, name="home"),
@@ -26,5 +34,6 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("enterprises.urls")),
     path("", include("bulletins.urls")),
-    path("", include("assessment.urls")),
+    # 待办 composes every app; its URL names keep the namespace they were published under
+    path("", include((assessment_urls + todo_urls, "assessment"))),
 ]

@@ -4,8 +4,7 @@ from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView, View
 
 from accounts import scope
-from accounts.choices import Role
-from accounts.views import RoleRequiredMixin
+from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import docx_response, upload_name, xlsx_response
 from targets import freshness
@@ -29,7 +28,7 @@ class BulletinListView(TemplateView):
         latest = latest_logged_month()
         months = [m for m in plannable_months() if m <= latest]
         context["months"] = reading.bulletin_months(months, published_only=not whole)
-        context["can_publish"] = scope.is_bureau(self.request.user)
+        context["can_publish"] = scope.keeps_the_books(self.request.user)
         return context
 
 
@@ -97,7 +96,7 @@ class BulletinDetailView(TemplateView):
             figures=view.figures,
             month=month,
             page_cache=page_cache,
-            can_publish=scope.is_bureau(self.request.user) and view.latest,
+            can_publish=scope.keeps_the_books(self.request.user) and view.latest,
             pending=0 if view.draft else services.pending_revisions([month]).get(month, 0),
         )
         return context
@@ -114,11 +113,11 @@ def bulletin_export(request, month, fmt):
     return docx_response(template_store.bulletin_docx(view), f"{name}.docx")
 
 
-class BulletinPublishView(RoleRequiredMixin, FormView):
+class BulletinPublishView(CapabilityRequiredMixin, FormView):
     """Bureau staff publish a month's bulletin, or a revision with its reason, after a page that
     lists what will be frozen (and, for a partial month, who has not reported)."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     form_class = BulletinPublishForm
     template_name = "bulletins/bulletin_publish.html"
 
@@ -147,10 +146,10 @@ class BulletinPublishView(RoleRequiredMixin, FormView):
         return redirect("bulletins:bulletin_publish", month=self.kwargs["month"])
 
 
-class BulletinSettingsView(RoleRequiredMixin, FormView):
+class BulletinSettingsView(CapabilityRequiredMixin, FormView):
     """The bureau's settings of the bulletin: 报送/抄送 lines and the Word template."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     form_class = BulletinSettingsForm
     template_name = "bulletins/bulletin_settings.html"
 
@@ -175,10 +174,10 @@ class BulletinSettingsView(RoleRequiredMixin, FormView):
 
 
 @accepts_upload(template_store.TEMPLATE_MAX_BYTES)
-class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
+class BulletinTemplateUploadView(CapabilityRequiredMixin, FormView):
     """Upload a Word template: kept only when it renders a bulletin, else refused with why."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     form_class = BulletinTemplateForm
     http_method_names = ["post"]
 
@@ -200,10 +199,10 @@ class BulletinTemplateUploadView(RoleRequiredMixin, FormView):
         return redirect("bulletins:bulletin_settings")
 
 
-class BulletinTemplateNotedView(RoleRequiredMixin, View):
+class BulletinTemplateNotedView(CapabilityRequiredMixin, View):
     """The bureau has read that its disabled templates are no longer used (ends the 待办)."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     http_method_names = ["post"]
 
     def post(self, request):
@@ -214,6 +213,6 @@ class BulletinTemplateNotedView(RoleRequiredMixin, View):
 
 def bulletin_template_download(request, which):
     """The template in use (`current`) or the one shipped with the application (`default`)."""
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     data, _, label = template_store.active_template() if which == "current" else template_store.shipped_template()
     return docx_response(data, f"月通报Word模板_{label}.docx")

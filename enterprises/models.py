@@ -12,7 +12,7 @@ from django.urls import reverse
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import flags_visible_to, rows_visible_to
+from accounts.scope import RestrictedQuerySet, firms_flaggable_by, flags_visible_to, rows_visible_to
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
@@ -29,9 +29,17 @@ class SubDistrictCounts:
     high_tech_expiring_this_year: int
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(RestrictedQuerySet):
+    scope_rules = {
+        "view": (("visible_to", "您无权查看该街镇的数据。"),),
+        "flag": (("flaggable_by", "只有企业所属街镇的干部可以提出属地核实。"),),
+    }
+
     def visible_to(self, user):
         return rows_visible_to(user, self)
+
+    def flaggable_by(self, user):
+        return firms_flaggable_by(user, self)
 
     def with_high_tech_until(self, day=None):
         """Annotate `high_tech_until`: the last valid day of the firm's latest certificate
@@ -271,9 +279,11 @@ def flag_path(instance, filename):
     return f"verification/{uuid.uuid4().hex}{suffix}"
 
 
-class AttributionFlagQuerySet(models.QuerySet):
+class AttributionFlagQuerySet(RestrictedQuerySet):
+    scope_rules = {"view": (("visible_to", "您无权查看该属地核实。"),)}
+
     def visible_to(self, user):
-        return flags_visible_to(user, self)
+        return flags_visible_to(user, self, accepted=FlagState.ACCEPTED)
 
     def open(self):
         return self.filter(state=FlagState.OPEN)

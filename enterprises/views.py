@@ -11,8 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from accounts.choices import Role
-from accounts.views import RoleRequiredMixin
+from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard import evidence
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name
@@ -36,7 +35,7 @@ MAX_PROBLEMS_SHOWN = 200
 
 class EnterpriseAccessMixin:
     def dispatch(self, request, *args, **kwargs):
-        scope.check_reads_enterprises(request.user)
+        scope.require(request.user, "reads_enterprises")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -55,12 +54,9 @@ class EnterpriseListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixi
 
 class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
     template_name = "enterprises/enterprise_detail.html"
-    queryset = Enterprise.objects.select_related("subdistrict")
 
     def get_object(self, queryset=None):
-        enterprise = super().get_object(queryset)
-        scope.check_subdistrict(self.request.user, enterprise.subdistrict)
-        return enterprise
+        return Enterprise.objects.select_related("subdistrict").get_for(self.request.user, "view", pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -119,7 +115,7 @@ class ReconcileView(EnterpriseAccessMixin, TemplateView):
 @accepts_upload(MAX_BYTES)
 def import_view(request):
     """Upload, preview (what would change), then confirm; bureau only."""
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     action = request.POST.get("action")
     if request.method == "POST" and action in ("confirm", "cancel"):
         return _import_confirm(request, action)
@@ -176,7 +172,7 @@ def _import_in_background(request, uploaded, sheet):
 
 
 def _job_of(request, pk):
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
 
 
@@ -216,7 +212,7 @@ def import_job_status(request, pk):
 def api_summary(request):
     """GET /api/v1/enterprises/summary?as_of=YYYY-MM-DD (default today), scoped to the user."""
     try:
-        scope.check_reads_enterprises(request.user)
+        scope.require(request.user, "reads_enterprises")
     except PermissionDenied as denied:
         return JsonResponse({"error": str(denied)}, status=403, json_dumps_params={"ensure_ascii": False})
     raw = request.GET.get("as_of")
@@ -241,8 +237,7 @@ class MonthChangesView(EnterpriseAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        subdistrict = get_object_or_404(SubDistrict, slug=self.kwargs["slug"])
-        scope.check_subdistrict(self.request.user, subdistrict)
+        subdistrict = SubDistrict.objects.get_for(self.request.user, "view", slug=self.kwargs["slug"])
         month = self.kwargs["month"]
         if month not in plannable_months():
             raise Http404("该月份不在计划期内")
@@ -298,10 +293,10 @@ class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, 
         return context
 
 
-class BacktestView(RoleRequiredMixin, TemplateView):
+class BacktestView(CapabilityRequiredMixin, TemplateView):
     """预测准确度: the forecast's mean absolute error by month on the data's complete years."""
 
-    allowed_roles = (Role.BUREAU, Role.LEADER)
+    capability = "sees_whole_district"
     template_name = "enterprises/backtest.html"
 
     def get_context_data(self, **kwargs):
@@ -316,7 +311,7 @@ class BacktestView(RoleRequiredMixin, TemplateView):
 
 def attribution_check(request):
     """An official's firms to check and their flags; the bureau's (and leadership's) flags to resolve."""
-    scope.check_reads_enterprises(request.user)
+    scope.require(request.user, "reads_enterprises")
     today = timezone.localdate()
     flags = AttributionFlag.objects.visible_to(request.user).select_related(
         "subdistrict", "enterprise__subdistrict", "destination", "raised_by", "resolved_by"
@@ -336,8 +331,7 @@ def attribution_check(request):
 @accepts_upload(evidence.MAX_BYTES)
 def flag_create(request, pk):
     """不在本辖区 / 已迁出 for one firm of the official's list."""
-    enterprise = get_object_or_404(Enterprise.objects.select_related("subdistrict"), pk=pk)
-    scope.check_can_flag(request.user, enterprise.subdistrict)
+    enterprise = Enterprise.objects.select_related("subdistrict").get_for(request.user, "flag", pk=pk)
     form = AttributionFlagForm(request.POST or None, request.FILES or None, subdistrict=enterprise.subdistrict)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -363,7 +357,7 @@ def flag_create(request, pk):
 @accepts_upload(evidence.MAX_BYTES)
 def flag_missing(request):
     """漏统: a firm of the official's sub-district missing from its list."""
-    scope.check_can_flag(request.user)
+    scope.require(request.user, "checks_attribution")
     form = MissingFirmForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -387,13 +381,11 @@ def flag_missing(request):
 
 def flag_detail(request, pk):
     """One flag with its history; bureau staff accept (moving the firm) or reject it with a reason."""
-    flag = get_object_or_404(
-        AttributionFlag.objects.select_related("subdistrict", "enterprise__subdistrict", "destination"), pk=pk
-    )
-    scope.check_flag_visible(request.user, flag)
+    related = AttributionFlag.objects.select_related("subdistrict", "enterprise__subdistrict", "destination")
+    flag = related.get_for(request.user, "view", pk=pk)
     form = ResolveFlagForm(request.POST or None, initial={"destination": flag.destination_id})
     if request.method == "POST":
-        scope.check_can_resolve_flags(request.user)
+        scope.require(request.user, "can_resolve_flags")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -417,8 +409,7 @@ def flag_detail(request, pk):
 
 
 def flag_attachment(request, pk):
-    flag = get_object_or_404(AttributionFlag, pk=pk)
-    scope.check_flag_visible(request.user, flag)
+    flag = AttributionFlag.objects.get_for(request.user, "view", pk=pk)
     if not flag.attachment:
         raise Http404("该属地核实没有附件。")
     return evidence.download(flag.attachment, flag.attachment_name, flag.attachment_kind)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from accounts.choices import Role
-from accounts.views import RoleRequiredMixin
+from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
@@ -83,16 +83,16 @@ def selected_month(request):
     return month, [m for m in months if m <= max(month, latest)]
 
 
-class DashboardView(RoleRequiredMixin, TemplateView):
+class DashboardView(CapabilityRequiredMixin, TemplateView):
     """The district against the plan: curves, this year's completion, the 17 sub-districts."""
 
-    allowed_roles = (Role.BUREAU, Role.LEADER)
+    capability = "sees_whole_district"
     template_name = "targets/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month, months = selected_month(self.request)
-        can_publish = scope.is_bureau(self.request.user)  # the revision note's publish link
+        can_publish = scope.keeps_the_books(self.request.user)  # the revision note's publish link
         page_cache = freshness.PageCache(
             self.request, "dashboard", settings.DISTRICT_SLUG, month, vary=("publish" if can_publish else "",)
         )
@@ -112,8 +112,7 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
     table_pagination = False
 
     def dispatch(self, request, *args, **kwargs):
-        self.subdistrict = get_object_or_404(SubDistrict.objects.select_related("district"), slug=kwargs["slug"])
-        scope.check_subdistrict(request.user, self.subdistrict)
+        self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
         self.month, self.months = selected_month(request)
         self.page_cache = freshness.PageCache(request, "subdistrict", self.subdistrict.pk, self.month)
         return super().dispatch(request, *args, **kwargs)
@@ -187,24 +186,24 @@ def api_targets(request):
     return JsonResponse(api.targets_payload(request.user), json_dumps_params={"ensure_ascii": False})
 
 
-class MonthlyCountListView(RoleRequiredMixin, TemplateView):
+class MonthlyCountListView(CapabilityRequiredMixin, TemplateView):
     """Every month from 2023-01 with how many sub-districts reported, when and by whom."""
 
-    allowed_roles = (Role.BUREAU, Role.LEADER)
+    capability = "sees_whole_district"
     template_name = "targets/monthlycount_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         subs = list(services.district_subdistricts())
         context["statuses"] = MonthlyCount.objects.month_statuses(loggable_months(), subs)
-        context["can_edit"] = scope.is_bureau(self.request.user)
+        context["can_edit"] = scope.keeps_the_books(self.request.user)
         return context
 
 
-class MonthlyCountEntryView(RoleRequiredMixin, FormView):
+class MonthlyCountEntryView(CapabilityRequiredMixin, FormView):
     """The month's grid of 17 sub-districts × 2 metrics, saved in one transaction."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     template_name = "targets/monthlycount_form.html"
     form_class = MonthlyCountGridForm
 
@@ -246,7 +245,7 @@ class MonthlyCountEntryView(RoleRequiredMixin, FormView):
 
 
 def count_template(request, month):
-    scope.check_role(request.user, Role.BUREAU)
+    scope.require(request.user, "keeps_the_books")
     if month.is_future():
         raise Http404("未来月份没有模板")
     data = exporters.count_template(services.plan_month(month, {}))
@@ -254,10 +253,10 @@ def count_template(request, month):
 
 
 @accepts_upload(MAX_FILE_BYTES)
-class MonthlyCountImportView(RoleRequiredMixin, FormView):
+class MonthlyCountImportView(CapabilityRequiredMixin, FormView):
     """Upload a file; every row is validated and nothing is written before the preview is confirmed."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     template_name = "targets/monthlycount_import.html"
     form_class = CountImportForm
 
@@ -285,17 +284,17 @@ class MonthlyCountImportView(RoleRequiredMixin, FormView):
         return redirect(reverse("targets:monthlycount_import_confirm") + f"?token={token}")
 
 
-class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
+class MonthlyCountImportConfirmView(CapabilityRequiredMixin, FormView):
     """The preview (old → new for each cell) and the confirmation that writes it."""
 
-    allowed_roles = (Role.BUREAU,)
+    capability = "keeps_the_books"
     template_name = "targets/monthlycount_import_confirm.html"
     form_class = CountImportConfirmForm
 
     def dispatch(self, request, *args, **kwargs):
         self.token = request.POST.get("token") or request.GET.get("token") or ""
         self.staged, problem = staged_import(request.session, self.token)
-        if scope.is_bureau(request.user) and problem:
+        if scope.keeps_the_books(request.user) and problem:
             messages.error(request, problem)
             return redirect("targets:monthlycount_import")
         return super().dispatch(request, *args, **kwargs)
@@ -341,10 +340,10 @@ class MonthlyCountImportConfirmView(RoleRequiredMixin, FormView):
         return redirect("targets:monthlycount_entry", month=month)
 
 
-class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView):
+class MonthlyCountHistoryView(CapabilityRequiredMixin, SingleTableMixin, TemplateView):
     """Every change to a month's counts: who, when, old → new, how and why; scoped to the user."""
 
-    allowed_roles = (Role.BUREAU, Role.LEADER, Role.SUBDISTRICT)
+    capability = "reads_counts"
     template_name = "targets/monthlycount_history.html"
     table_class = CountChangeTable
     table_pagination = {"per_page": 100}
@@ -353,8 +352,7 @@ class MonthlyCountHistoryView(RoleRequiredMixin, SingleTableMixin, TemplateView)
         subdistrict = self.request.GET.get("subdistrict")
         subs = SubDistrict.objects.visible_to(self.request.user)
         if subdistrict:
-            sub = get_object_or_404(SubDistrict, slug=subdistrict)
-            scope.check_subdistrict(self.request.user, sub)
+            sub = SubDistrict.objects.get_for(self.request.user, "view", slug=subdistrict)
             subs = subs.filter(pk=sub.pk)
         return count_changes(month=self.kwargs["month"], subdistricts=subs)
 

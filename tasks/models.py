@@ -50,7 +50,15 @@ class TaskGroup(models.Model):
         return self.title
 
 
-class KeyTaskQuerySet(models.QuerySet):
+TASK_REFUSED = "您无权查看该任务。"
+
+
+class KeyTaskQuerySet(scope.RestrictedQuerySet):
+    scope_rules = {
+        "view": (("visible_to", TASK_REFUSED),),
+        "report": (("reportable_by", "只有该任务的牵头单位（或区科技局）可以填报进展报告。"),),
+    }
+
     def visible_to(self, user):
         """The tasks and measures `user` may read (see `accounts.scope`)."""
         return scope.tasks_visible_to(user, self)
@@ -65,6 +73,19 @@ class KeyTaskQuerySet(models.QuerySet):
 
     def tasks(self):
         return self.filter(kind=TaskKind.TASK)
+
+    def led_by(self, unit_id):
+        return self.filter(pk__in=self.model.objects.filter(lead_units=unit_id).values("pk"))
+
+    def of_unit(self, unit_id):
+        """The tasks `unit_id` leads or shares."""
+        named = models.Q(lead_units=unit_id) | models.Q(responsible_units=unit_id)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
+
+    def shared_with_subdistricts(self):
+        """The tasks "各镇街" leads or shares: a sub-district official reads and contributes to these."""
+        named = models.Q(lead_units__all_subdistricts=True) | models.Q(responsible_units__all_subdistricts=True)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
 
     def measures(self):
         return self.filter(kind=TaskKind.MEASURE)
@@ -108,6 +129,14 @@ class KeyTask(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    def contributing_units(self):
+        """The units that contribute (配合) to this task: its responsible units, and on a measure
+        its lead units too (uses the prefetch of `with_units()`)."""
+        rows = list(self.taskresponsible_set.all())
+        if self.kind == TaskKind.MEASURE:
+            rows += list(self.tasklead_set.all())
+        return [row.unit for row in rows]
 
     @property
     def lead_unit_list(self):
@@ -212,9 +241,27 @@ def evidence_path(instance, filename):
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
-class TaskReportQuerySet(models.QuerySet):
+class TaskReportQuerySet(scope.RestrictedQuerySet):
+    scope_rules = {
+        "change": (
+            ("on_tasks_reportable_by", KeyTaskQuerySet.scope_rules["report"][0][1]),
+            ("editable_by", "该报告已被区科技局采纳，如需修改请联系区科技局。"),
+        ),
+        "review": (("reviewable_by", "只有区科技局可以审核、退回进展报告。"),),
+    }
+
     def visible_to(self, user):
         return self.filter(task__in=KeyTask.objects.visible_to(user))
+
+    def on_tasks_reportable_by(self, user):
+        return self.filter(task__in=KeyTask.objects.reportable_by(user))
+
+    def editable_by(self, user):
+        """A lead unit revises its report until the bureau accepts it; bureau staff at any time."""
+        return self if scope.is_bureau(user) else self.exclude(review_state=ReviewState.ACCEPTED)
+
+    def reviewable_by(self, user):
+        return self if scope.can_review_reports(user) else self.none()
 
     def counted(self):
         """Reports supervision counts: submitted or accepted, not those sent back."""
@@ -334,6 +381,15 @@ class TaskTargetValue(models.Model):
             raise ValidationError("该指标不属于本报告的任务。")
 
 
+class EvidenceQuerySet(scope.RestrictedQuerySet):
+    """Evidence files, read by whoever reads their task (through the model's `owner_field`)."""
+
+    scope_rules = {"view": (("visible_to", TASK_REFUSED),)}
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.model.owner_field}__task__in": KeyTask.objects.visible_to(user)})
+
+
 class ReportAttachment(models.Model):
     """A piece of evidence (佐证材料) attached to a report: PDF, image or Office file, at most 10 MB.
 
@@ -341,6 +397,7 @@ class ReportAttachment(models.Model):
     and decides the Content-Type it is served with.
     """
 
+    owner_field = "report"
     report = models.ForeignKey(
         TaskReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="attachments"
     )
@@ -354,6 +411,8 @@ class ReportAttachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "佐证材料"
@@ -455,6 +514,7 @@ class TaskContribution(models.Model):
 class ContributionAttachment(models.Model):
     """Evidence (佐证材料) attached to a contribution; the same rules as a report's evidence."""
 
+    owner_field = "contribution"
     contribution = models.ForeignKey(
         TaskContribution, verbose_name="配合情况", on_delete=models.CASCADE, related_name="attachments"
     )
@@ -468,6 +528,8 @@ class ContributionAttachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "配合情况佐证材料"

@@ -66,13 +66,14 @@ class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
 
 
 def keytask_detail(request, number):
-    task = get_object_or_404(KeyTask.objects.tasks().with_units(), number=number)
-    scope.check_task_visible(request.user, task)
+    task = KeyTask.objects.tasks().with_units().get_for(request.user, "view", number=number)
     row = task_status_rows(KeyTask.objects.filter(pk=task.pk))[0]
-    can_report = scope.can_report_on(request.user, task)
+    can_report = KeyTask.objects.filter(pk=task.pk).restrict(request.user, "report").exists()
+    editable = TaskReport.objects.filter(task=task).restrict(request.user, "change") if can_report else ()
+    editable = {report.pk for report in editable}
     timeline = report_timeline(task)
     for report in timeline:
-        report.editable = scope.can_edit_report(request.user, report, can_report)
+        report.editable = report.pk in editable
     context = {
         "task": task,
         "row": row,
@@ -90,11 +91,8 @@ def keytask_detail(request, number):
 @accepts_upload(MAX_REQUEST_BYTES)
 def report_form(request, number=None, pk=None):
     """File a new report on task `number`, or revise report `pk`."""
-    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk) if pk else None
-    task = report.task if report else get_object_or_404(KeyTask.objects.tasks(), number=number)
-    scope.check_can_report(request.user, task)
-    if report:
-        scope.check_can_edit_report(request.user, report)
+    report = TaskReport.objects.select_related("task").get_for(request.user, "change", pk=pk) if pk else None
+    task = report.task if report else KeyTask.objects.tasks().get_for(request.user, "report", number=number)
     form = TaskReportForm(request.POST or None, request.FILES or None, instance=report, task=task)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,8 +116,7 @@ def report_form(request, number=None, pk=None):
 
 
 def report_return(request, pk):
-    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk)
-    scope.check_can_review(request.user)
+    report = TaskReport.objects.select_related("task").get_for(request.user, "review", pk=pk)
     form = ReturnReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,8 +131,7 @@ def report_return(request, pk):
 
 @require_POST
 def report_accept(request, pk):
-    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk)
-    scope.check_can_review(request.user)
+    report = TaskReport.objects.select_related("task").get_for(request.user, "review", pk=pk)
     try:
         services.accept_report(report, request.user)
     except services.ReviewError as exc:
@@ -146,8 +142,7 @@ def report_accept(request, pk):
 
 
 def attachment_download(request, pk):
-    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__task"), pk=pk)
-    scope.check_task_visible(request.user, attachment.report.task)
+    attachment = ReportAttachment.objects.get_for(request.user, "view", pk=pk)
     return _serve_evidence(attachment)
 
 
@@ -189,7 +184,7 @@ def indicator_list(request):
 
 
 def indicator_record(request):
-    scope.check_can_record_indicators(request.user)
+    scope.require(request.user, "can_record_indicators")
     initial = {"indicator": request.GET.get("indicator")} if request.GET.get("indicator") else None
     form = IndicatorValueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -223,10 +218,10 @@ def api_indicators(request):
     return _json(api.indicators_payload(request.user))
 
 
-def _task_of_kind(kind, number):
+def _tasks_of_kind(kind):
     if kind not in (TaskKind.TASK, TaskKind.MEASURE):
         raise Http404("没有这一类任务。")
-    return get_object_or_404(KeyTask.objects.with_units(), kind=kind, number=number)
+    return KeyTask.objects.with_units().filter(kind=kind)
 
 
 def _period_from(request):
@@ -250,8 +245,7 @@ def contribution_overview_list(request):
 
 def contribution_list(request, kind, number):
     """Who has and has not contributed to a task or measure for a period (default: the open month)."""
-    task = _task_of_kind(kind, number)
-    scope.check_task_visible(request.user, task)
+    task = _tasks_of_kind(kind).get_for(request.user, "view", number=number)
     period = _period_from(request)
     context = {
         "task": task,
@@ -266,7 +260,7 @@ def contribution_list(request, kind, number):
 @accepts_upload(MAX_REQUEST_BYTES)
 def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
-    task = _task_of_kind(kind, number)
+    task = get_object_or_404(_tasks_of_kind(kind), number=number)
     key = scope.check_can_contribute(request.user, task)
     period = _period_from(request)
     kind_field, pk = key
@@ -292,6 +286,5 @@ def contribution_form(request, kind, number):
 
 
 def contribution_attachment_download(request, pk):
-    attachment = get_object_or_404(ContributionAttachment.objects.select_related("contribution__task"), pk=pk)
-    scope.check_task_visible(request.user, attachment.contribution.task)
+    attachment = ContributionAttachment.objects.get_for(request.user, "view", pk=pk)
     return _serve_evidence(attachment)

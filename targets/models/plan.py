@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import plan_subdistricts_visible_to, subdistricts_visible_to
+from accounts.scope import RestrictedQuerySet, plan_subdistricts_visible_to, subdistricts_visible_to
 
 from .. import metrics
 from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Metric
@@ -93,7 +93,9 @@ class District(models.Model):
         return self.name
 
 
-class SubDistrictQuerySet(models.QuerySet):
+class SubDistrictQuerySet(RestrictedQuerySet):
+    scope_rules = {"view": (("visible_to", "您无权查看该街镇的数据。"),)}
+
     def visible_to(self, user):
         """The sub-districts whose data `user` may read (see `accounts.scope`)."""
         return subdistricts_visible_to(user, self)

@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from assessment.todo import items_for
+from beibei_dashboard.todo import items_for
 from bulletins import services as bulletins
 from bulletins.services import publish
 from demo.services import seed_demo_counts

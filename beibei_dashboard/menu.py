@@ -1,10 +1,13 @@
+"""The menu of every page, in the project package because it links every app; who sees which
+link is decided by `accounts.scope`."""
+
 import functools
 from typing import NamedTuple
 
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
-from . import scope
+from accounts import scope
 
 
 def site(request):
@@ -14,7 +17,7 @@ def site(request):
     return {
         "can": {
             "see_district": bool(user) and scope.sees_whole_district(user),
-            "edit": bool(user) and scope.is_bureau(user),
+            "edit": bool(user) and scope.keeps_the_books(user),
             "unlock": bool(user) and scope.can_unlock_accounts(user),
         },
         "menu": SimpleLazyObject(lambda: menu(user)),

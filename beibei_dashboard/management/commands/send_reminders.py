@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessment.reminders import email_configured, send_reminders
+from beibei_dashboard.reminders import email_configured, send_reminders
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import scope
+from assessment.models import AssessmentResult, AssessmentScheme
 from bulletins import services as bulletins
 from bulletins import template_store
 from enterprises.models import AttributionFlag
@@ -24,8 +25,6 @@ from tasks.choices import ReviewState
 from tasks.models import KeyTask, TaskContribution, TaskReport
 from tasks.periods import Period
 from tasks.status import task_status_rows
-
-from .models import AssessmentResult, AssessmentScheme
 
 
 @dataclass(frozen=True)
