@@ -43,10 +43,6 @@ def _summary(summary):
     return {k: v for k, v in dataclasses.asdict(summary).items() if not k.startswith("_")}
 
 
-def _fail(job, message):
-    ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.FAILED, problems=[message])
-
-
 def _run(job_id, dry_run):
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     data = services.read_job_file(job)

@@ -201,10 +201,6 @@ class PlanFigure(models.Model):
     def __str__(self):
         return f"{self.subdistrict} {self.get_metric_display()} {self.year}: {self.value}"
 
-    @property
-    def is_actual(self):
-        return self.year == ALL_YEARS[0]
-
 
 @dataclass
 class MonthStatus:
@@ -225,9 +221,6 @@ class MonthStatus:
 class MonthlyCountQuerySet(models.QuerySet):
     def visible_to(self, user):
         return rows_visible_to(user, self)
-
-    def for_month(self, month):
-        return self.filter(month=month.date)
 
     def month_statuses(self, months, subdistricts):
         """A MonthStatus for each month in `months` (newest first), in three queries.

@@ -296,10 +296,6 @@ class TaskReport(models.Model):
         except ValueError:
             return self.period
 
-    @property
-    def is_counted(self):
-        return self.review_state in (ReviewState.SUBMITTED, ReviewState.ACCEPTED)
-
 
 class TaskTargetValue(models.Model):
     """The value a report gives for one quantitative target of its task (cumulative, in the target's unit).
