@@ -87,7 +87,7 @@ def post(user, url, data):
 
 
 def test_two_first_reports_of_a_period(world, monkeypatch):
-    pause_before(monkeypatch, task_services, "_with_history")
+    pause_before(monkeypatch, task_services, "with_history")
     fields = {"period": "2026-10", "status": "normal", "problems": "", "next_steps": ""}
     a = post(world["unit"], "/tasks/2/reports/new/", {**fields, "done": "经信委写的进展"})
     b = post(world["bureau"], "/tasks/2/reports/new/", {**fields, "done": "科技局写的进展"})
@@ -103,7 +103,7 @@ def test_two_first_values_of_an_indicator(world, monkeypatch):
     from targets.models import Indicator
 
     indicator = Indicator.objects.filter(metric="").first()
-    pause_before(monkeypatch, task_services, "_with_history")
+    pause_before(monkeypatch, task_services, "with_history")
     data = {"indicator": indicator.code, "month": "2026-10", "note": ""}
     a = post(world["bureau"], "/indicators/record/", {**data, "value": "111"})
     b = post(world["bureau2"], "/indicators/record/", {**data, "value": "222"})
