@@ -375,7 +375,7 @@ def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background,
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from enterprises import importers
+    from enterprises import bulk
     from enterprises.models import HighTechRecognition, ImportJob
 
     c = login(bureau)
@@ -386,13 +386,13 @@ def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background,
             {"action": "upload", "file": SimpleUploadedFile("a.xlsx", xlsx(rows, headers=headers))},
         )
     job = ImportJob.objects.get()
-    real_insert = importers.bulk.insert_history
+    real_insert = bulk.insert_history
 
     def killed(*args, **kwargs):
         real_insert(*args, **kwargs)
         raise SystemExit("worker killed")
 
-    with mock.patch.object(importers.bulk, "insert_history", killed):
+    with mock.patch.object(bulk, "insert_history", killed):
         with django_capture_on_commit_callbacks(execute=True):
             c.post(f"/enterprises/import/jobs/{job.pk}/", {"action": "confirm"})
     assert Enterprise.objects.count() == 0 and HighTechRecognition.objects.count() == 0
