@@ -4,10 +4,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts import scope
-from beibei_dashboard.evidence import evidence_storage, stored_name
 from targets.choices import Comparator
 from targets.models import plain_number
 
+from .attachments import Attachment, evidence_path, evidence_storage  # noqa: F401 (migrations name the last two here)
 from .choices import ReportStatus, ReviewState, TaskKind
 from .periods import Period
 
@@ -192,36 +192,6 @@ class TaskTarget(models.Model):
     @property
     def target_text(self):
         return f"{self.get_comparator_display()}{plain_number(self.value)}{self.unit}"
-
-
-def evidence_path(instance, filename):
-    """A random name: the uploader's file name is kept in `original_name`, never on disk."""
-    return stored_name("evidence", filename)
-
-
-class Attachment(models.Model):
-    """A piece of evidence (佐证材料): PDF, image or Office file, at most 10 MB.
-
-    Stored under MEDIA_ROOT with a random name; `kind` is what its content was found to be,
-    and decides the Content-Type it is served with. A concrete attachment adds the row it
-    belongs to, its history and its Meta.
-    """
-
-    file = models.FileField("文件", storage=evidence_storage, upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("原文件名", max_length=200)
-    kind = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class TaskReportQuerySet(models.QuerySet):
