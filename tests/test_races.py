@@ -3,7 +3,6 @@ moment (a task's report for a period, an indicator's value for a month, an empty
 month's grid, a month's bulletin). Each race is driven with two threads on PostgreSQL, both
 paused just before their write until the other has got there too, so the race really happens."""
 
-import datetime as dt
 import threading
 
 import pytest
@@ -21,13 +20,12 @@ from targets.months import Month
 from tasks import services as task_services
 from tasks.models import TaskReport
 from tasks.plan import load_plan
-from tests.conftest import make_user
+from tests.support import NOW, make_user
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-NOW = dt.datetime(2026, 11, 15, 10, 0)
 
 
 @pytest.fixture
