@@ -12,19 +12,12 @@ from simple_history.utils import bulk_update_with_history
 from targets import freshness
 
 from . import bulk, validity
+from .choices import FLAG_FIELDS
 from .models import Enterprise, HighTechRecognition
 
 CHUNK = 900  # codes per `IN (...)`: within every database's parameter limit
 
-FLAGS = (
-    "above_scale",
-    "specialized",
-    "little_giant",
-    "cultivation_pool",
-    "high_value_patent",
-    "single_champion",
-    "ipo_reserve",
-)
+FLAGS = tuple(FLAG_FIELDS)
 ENTERPRISE_FIELDS = ("name", "subdistrict_id", "industry", *FLAGS, "tech_registered_year", "tech_left_on")
 
 
