@@ -126,11 +126,6 @@ def require(user, capability):
         raise PermissionDenied(refusal)
 
 
-def reads_plan(user):
-    """Every logged-in role reads the plan itself (the published document)."""
-    return role_of(user) is not None
-
-
 def check_bulletin(user, published):
     """Leadership and bureau staff read every month's bulletin, drafts included; sub-district
     officials and unit users read published bulletins only."""

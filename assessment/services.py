@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from beibei_dashboard.history import with_history
+
 from . import catalogue, figures
 from .models import AssessmentResult, AssessmentScheme
 
@@ -32,8 +34,7 @@ def save_scheme(*, year, items, note, user, reason):
         scheme.version += 1
         why = reason
     scheme.items, scheme.note, scheme.updated_by = items, note, user
-    scheme._history_user, scheme._change_reason = user, why.strip()
-    scheme.save()
+    with_history(scheme, user, why.strip()).save()
     return scheme
 
 

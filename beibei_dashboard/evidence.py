@@ -4,10 +4,12 @@
 of file it really is; the extension must agree with it. Pure functions over file objects.
 """
 
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 
 from .tables import content_disposition
@@ -106,6 +108,22 @@ def content_type_for(kind, name):
     if kind == "ole":
         return OLE_TYPES.get(suffix, "application/octet-stream")
     return KINDS[kind].content_type if kind in KINDS else "application/octet-stream"
+
+
+def evidence_storage():
+    """Evidence files (a report's, a contribution's, a flag's) live under MEDIA_ROOT, outside the
+    web root; no URL serves it.
+
+    No fixed location: the storage reads settings.MEDIA_ROOT when used (and again when a
+    test changes it).
+    """
+    return FileSystemStorage()
+
+
+def stored_name(folder, filename):
+    """A random name in `folder`: the uploader's file name is kept in the row, never on disk."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
 
 
 def download(field_file, name, kind):

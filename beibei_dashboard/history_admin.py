@@ -9,6 +9,7 @@ from django import forms
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import CleanCharField, CleanTextAdminMixin
+from .history import with_history
 
 
 class ReasonForm(forms.ModelForm):
@@ -26,8 +27,7 @@ class ReasonHistoryAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
         return [(None, {"fields": [*fields, "change_reason"]})]
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data["change_reason"]
-        obj._history_user = request.user
+        with_history(obj, request.user, form.cleaned_data["change_reason"])
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):

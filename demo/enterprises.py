@@ -99,42 +99,6 @@ def firms(count, seed=2025, today=None):
         }
 
 
-def firms_matching(counts, as_of, seed=2027):
-    """Rows whose registry counts on `as_of` equal `counts` {sub-district name: (high_tech, tech_based)}.
-
-    The first `high_tech` firms of a sub-district hold a certificate valid on `as_of` (issued
-    within the three years before it, so some expire soon); `tech_based` firms are registered.
-    """
-    rng = random.Random(seed)
-    extra = random.Random(seed + 1)  # the later flags draw apart, so the earlier columns stay as they were
-    used_codes, used_names = set(), set()
-    industries = list(Industry)
-    index = 0
-    for sub_name, (high_tech, tech_based) in counts.items():
-        for i in range(max(high_tech, tech_based)):
-            index += 1
-            industry = rng.choices(industries, INDUSTRY_WEIGHTS)[0]
-            certified, registered = i < high_tech, i < tech_based
-            issue_date = as_of - dt.timedelta(days=rng.randrange(3 * 365 - 2)) if certified else None
-            yield {
-                "企业名称": _name(rng, industry, used_names, index),
-                "统一社会信用代码": credit_code(rng, used_codes),
-                "所属街镇": sub_name,
-                "高新技术企业发证日期": issue_date,
-                "科技型企业入库年份": rng.choice(range(2018, as_of.year + 1)) if registered else None,
-                "高新技术企业证书编号": f"GR{issue_date.year}5{rng.randrange(10**7):07d}" if issue_date else None,
-                "所属产业": industry.label,
-                "规上": _yes(rng.random() < (0.45 if certified else 0.15)),
-                "专精特新": _yes(certified and rng.random() < 0.2),
-                "小巨人": _yes(certified and rng.random() < 0.03),
-                "培优库": _yes(registered and not certified and rng.random() < 0.12),
-                "高价值发明专利": _yes(certified and extra.random() < 0.4),
-                "单项冠军": _yes(certified and extra.random() < 0.01),
-                "拟上市储备库": _yes(certified and extra.random() < 0.02),
-                "科技型企业退库日期": None,
-            }
-
-
 def firms_with_certificates(wanted, year, seed=2027):
     """Import rounds for firms with several certificates: [[row]], the first round every firm with
     its first certificate, each later round the firms renewed once more with the new issue date.

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beibei_dashboard.forms import CleanTextAdminMixin
 
+from .choices import FLAG_FIELDS
 from .models import AttributionFlag, Enterprise, HighTechRecognition, ImportJob
 
 
@@ -20,26 +21,14 @@ class EnterpriseAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
         "credit_code",
         "subdistrict",
         "industry",
-        "above_scale",
-        "specialized",
-        "little_giant",
-        "cultivation_pool",
-        "high_value_patent",
-        "single_champion",
-        "ipo_reserve",
+        *FLAG_FIELDS,
         "tech_registered_year",
         "tech_left_on",
     )
     list_filter = (
         "subdistrict",
         "industry",
-        "above_scale",
-        "specialized",
-        "little_giant",
-        "cultivation_pool",
-        "high_value_patent",
-        "single_champion",
-        "ipo_reserve",
+        *FLAG_FIELDS,
     )
     search_fields = ("name", "credit_code")
     list_select_related = ("subdistrict",)

@@ -20,10 +20,6 @@ class EnterpriseImportForm(forms.Form):
         return uploaded
 
 
-class MonthForm(forms.Form):
-    month = CleanCharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
-
-
 class _FlagAttachmentMixin:
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -3,7 +3,7 @@ its database backend, on SQLite and PostgreSQL alike) so that no web request wai
 
 `preview_import` reads and checks the stored file and records what would change; after the
 user confirms on the job's page, `write_import` reads and checks it again and writes it in one
-transaction (enterprises.importers.write): a worker killed half-way leaves all or nothing.
+transaction (enterprises.import_plan.write): a worker killed half-way leaves all or nothing.
 Both keep the job's counters current for the progress bar.
 """
 
@@ -41,10 +41,6 @@ def _progress(job):
 
 def _summary(summary):
     return {k: v for k, v in dataclasses.asdict(summary).items() if not k.startswith("_")}
-
-
-def _fail(job, message):
-    ImportJob.objects.filter(pk=job.pk).update(step=ImportJob.Step.FAILED, problems=[message])
 
 
 def _run(job_id, dry_run):

@@ -1,11 +1,8 @@
 import datetime as dt
-import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -13,6 +10,7 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import RestrictedQuerySet, firms_flaggable_by, flags_visible_to, rows_visible_to
+from beibei_dashboard.evidence import evidence_storage, stored_name
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
@@ -269,14 +267,11 @@ class ImportJob(models.Model):
         return self.step in (self.Step.PREVIEWED, self.Step.DONE, self.Step.REFUSED, self.Step.FAILED)
 
 
-def flag_storage():
-    """Attachments of flags live under MEDIA_ROOT like task evidence; no URL serves the folder."""
-    return FileSystemStorage()
+flag_storage = evidence_storage  # the name migration 0004 gives it
 
 
 def flag_path(instance, filename):
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"verification/{uuid.uuid4().hex}{suffix}"
+    return stored_name("verification", filename)
 
 
 class AttributionFlagQuerySet(RestrictedQuerySet):

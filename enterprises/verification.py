@@ -11,6 +11,7 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts import scope
+from beibei_dashboard.history import with_history
 from beibei_dashboard.tables import upload_name
 
 from . import validity
@@ -20,12 +21,6 @@ from .models import AttributionFlag, Enterprise, tech_based_q
 
 class FlagRefused(Exception):
     """A Chinese message saying why the flag cannot be raised or resolved as asked."""
-
-
-def _with_history(obj, user, reason):
-    obj._history_user = user
-    obj._change_reason = reason
-    return obj
 
 
 def _store_attachment(flag, upload):
@@ -75,7 +70,7 @@ def raise_flag(*, user, subdistrict, kind, note, enterprise=None, destination=No
         raised_at=timezone.now(),
     )
     _store_attachment(flag, upload)
-    _with_history(flag, user, "提出属地核实").save()
+    with_history(flag, user, "提出属地核实").save()
     return flag
 
 
@@ -103,7 +98,7 @@ def accept_flag(flag, user, destination=None, note=""):
         if enterprise is None:
             enterprise = Enterprise(name=flag.firm_name, credit_code=flag.credit_code, subdistrict=target)
             enterprise.full_clean()
-            _with_history(enterprise, user, reason).save()
+            with_history(enterprise, user, reason).save()
             flag.enterprise = enterprise
     else:
         target = destination or flag.destination
@@ -115,11 +110,11 @@ def accept_flag(flag, user, destination=None, note=""):
     if enterprise.subdistrict_id != target.pk:
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         enterprise.subdistrict = target
-        _with_history(enterprise, user, reason).save()
+        with_history(enterprise, user, reason).save()
     flag.destination = target if flag.kind != FlagKind.MISSING else None
     flag.state, flag.resolved_by, flag.resolved_at = FlagState.ACCEPTED, user, timezone.now()
     flag.resolution_note = note.strip()
-    _with_history(flag, user, "采纳").save()
+    with_history(flag, user, "采纳").save()
     return flag
 
 
@@ -132,7 +127,7 @@ def reject_flag(flag, user, reason):
         raise FlagRefused("驳回须填写理由。")
     flag.state, flag.resolved_by, flag.resolved_at = FlagState.REJECTED, user, timezone.now()
     flag.resolution_note = reason.strip()
-    _with_history(flag, user, f"驳回：{reason.strip()}").save()
+    with_history(flag, user, f"驳回：{reason.strip()}").save()
     return flag
 
 

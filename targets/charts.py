@@ -66,10 +66,6 @@ def _vline(x, line):
     return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
 
 
-def _hline(y, line):
-    return {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": line}
-
-
 @functools.cache
 def _default_template():
     """Plotly's default template, as every figure built through go.Figure carries it."""

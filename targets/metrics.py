@@ -101,8 +101,6 @@ STATUS_LABELS = {
     STATUS_RED: "滞后",
     STATUS_MISSING: "未填报",
 }
-# Kept as a name for code written against the two sets; it is the same words now.
-STATUS_SHORT = STATUS_LABELS
 STATUS_ORDER = [STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING]
 
 

@@ -119,9 +119,3 @@ def _parse_text(text):
     if _DECIMAL.match(text):
         return None, f"“{text}”是小数，企业数量必须是整数"
     return None, f"“{text}”不是数字"
-
-
-def parse_count(value):
-    """(int, None) or (None, Chinese reason): the reading the grid and the importers share."""
-    parsed = parse_whole_number(value)
-    return parsed.value, parsed.problem

@@ -41,11 +41,6 @@ class MetricProgress:
         return metrics.STATUS_LABELS[self.status]
 
     @property
-    def status_short(self):
-        """The same words as `status_label` (one vocabulary); kept for templates that use it."""
-        return metrics.STATUS_LABELS[self.status]
-
-    @property
     def partial_label(self):
         """District line of a partial month: "3/17 个已填报街镇合计"; "" when complete."""
         if self.covered is None or self.covered == self.expected:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max, Q
 
+from beibei_dashboard.history import with_history
 from beibei_dashboard.races import SavedMeanwhile, first_write
 
 from . import metrics
@@ -215,8 +216,7 @@ def save_month(
             source_file,
             user,
         )
-        row._change_reason = why
-        row._history_user = user
+        with_history(row, user, why)
         row.full_clean(validate_unique=False)
         try:
             with first_write():  # an empty cell saved by two people at once: the first wins

@@ -64,12 +64,21 @@ class TaskTargetValueInline(CleanTextAdminMixin, admin.TabularInline):
     extra = 0
 
 
-class ReportAttachmentInline(CleanTextAdminMixin, admin.TabularInline):
-    model = ReportAttachment
+class AttachmentInline(CleanTextAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     can_delete = False
+
+
+class AttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+    """The row it belongs to and the file's name are editable; what the upload was is not."""
+
+    readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
+
+
+class ReportAttachmentInline(AttachmentInline):
+    model = ReportAttachment
 
 
 @admin.register(TaskReport)
@@ -87,9 +96,9 @@ class TaskTargetValueAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class ReportAttachmentAdmin(AttachmentAdmin):
     list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
+    fields = ("report", "original_name", *AttachmentAdmin.readonly_fields)
 
 
 @admin.register(TaskLead)
@@ -104,12 +113,8 @@ class TaskResponsibleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_filter = ("unit",)
 
 
-class ContributionAttachmentInline(CleanTextAdminMixin, admin.TabularInline):
+class ContributionAttachmentInline(AttachmentInline):
     model = ContributionAttachment
-    extra = 0
-    fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(TaskContribution)
@@ -122,6 +127,6 @@ class TaskContributionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ContributionAttachment)
-class ContributionAttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+class ContributionAttachmentAdmin(AttachmentAdmin):
     list_display = ("original_name", "contribution", "kind", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
+    fields = ("contribution", "original_name", *AttachmentAdmin.readonly_fields)

@@ -1,9 +1,5 @@
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +7,7 @@ from accounts import scope
 from targets.choices import Comparator
 from targets.models import plain_number
 
+from .attachments import Attachment, evidence_path, evidence_storage  # noqa: F401 (migrations name the last two here)
 from .choices import ReportStatus, ReviewState, TaskKind
 from .periods import Period
 
@@ -226,21 +223,6 @@ class TaskTarget(models.Model):
         return f"{self.get_comparator_display()}{plain_number(self.value)}{self.unit}"
 
 
-def evidence_storage():
-    """Evidence files live under MEDIA_ROOT, outside the web root; no URL serves it.
-
-    No fixed location: the storage reads settings.MEDIA_ROOT when used (and again when a
-    test changes it).
-    """
-    return FileSystemStorage()
-
-
-def evidence_path(instance, filename):
-    """A random name: the uploader's file name is kept in `original_name`, never on disk."""
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"evidence/{uuid.uuid4().hex}{suffix}"
-
-
 class TaskReportQuerySet(scope.RestrictedQuerySet):
     scope_rules = {
         "change": (
@@ -343,10 +325,6 @@ class TaskReport(models.Model):
         except ValueError:
             return self.period
 
-    @property
-    def is_counted(self):
-        return self.review_state in (ReviewState.SUBMITTED, ReviewState.ACCEPTED)
-
 
 class TaskTargetValue(models.Model):
     """The value a report gives for one quantitative target of its task (cumulative, in the target's unit).
@@ -390,37 +368,21 @@ class EvidenceQuerySet(scope.RestrictedQuerySet):
         return self.filter(**{f"{self.model.owner_field}__task__in": KeyTask.objects.visible_to(user)})
 
 
-class ReportAttachment(models.Model):
-    """A piece of evidence (佐证材料) attached to a report: PDF, image or Office file, at most 10 MB.
-
-    Stored under MEDIA_ROOT with a random name; `kind` is what its content was found to be,
-    and decides the Content-Type it is served with.
-    """
+class ReportAttachment(Attachment):
+    """A piece of evidence (佐证材料) attached to a report."""
 
     owner_field = "report"
     report = models.ForeignKey(
         TaskReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField("文件", storage=evidence_storage, upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("原文件名", max_length=200)
-    kind = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     objects = EvidenceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Attachment.Meta):
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class TaskContributionQuerySet(models.QuerySet):
@@ -511,30 +473,18 @@ class TaskContribution(models.Model):
             return self.period
 
 
-class ContributionAttachment(models.Model):
+class ContributionAttachment(Attachment):
     """Evidence (佐证材料) attached to a contribution; the same rules as a report's evidence."""
 
     owner_field = "contribution"
     contribution = models.ForeignKey(
         TaskContribution, verbose_name="配合情况", on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField("文件", storage=evidence_storage, upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("原文件名", max_length=200)
-    kind = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     objects = EvidenceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Attachment.Meta):
         verbose_name = "配合情况佐证材料"
         verbose_name_plural = "配合情况佐证材料"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from beibei_dashboard.history import with_history
 from beibei_dashboard.races import first_write
 from beibei_dashboard.tables import upload_name
 from targets.models import IndicatorValue
@@ -16,12 +17,6 @@ from .status import task_status_rows
 
 class ReviewError(Exception):
     """A Chinese message: the review step does not apply to the report's state."""
-
-
-def _with_history(obj, user, reason):
-    obj._history_user = user
-    obj._change_reason = reason
-    return obj
 
 
 @transaction.atomic
@@ -45,23 +40,23 @@ def save_report(*, task, user, fields, values, uploads=(), remove=(), report=Non
     report.submitted_at = timezone.now()
     report.review_state = ReviewState.SUBMITTED
     with first_write():  # two first reports of one period: one is saved, the other told so
-        _with_history(report, user, reason).save()
+        with_history(report, user, reason).save()
 
     existing = {v.target_id: v for v in report.values.all()} if not creating else {}
     for target, value in values.items():
         row = existing.get(target.pk)
         if value is None:
             if row is not None:
-                _with_history(row, user, reason).delete()
+                with_history(row, user, reason).delete()
         elif row is None:
-            _with_history(TaskTargetValue(report=report, target=target, value=value), user, reason).save()
+            with_history(TaskTargetValue(report=report, target=target, value=value), user, reason).save()
         elif row.value != value:
             row.value = value
-            _with_history(row, user, reason).save()
+            with_history(row, user, reason).save()
 
     for attachment in remove:
         # The file stays on disk: the history still names it.
-        _with_history(attachment, user, "删除佐证材料").delete()
+        with_history(attachment, user, "删除佐证材料").delete()
     _save_attachments(ReportAttachment, "report", report, user, uploads)
     return report
 
@@ -77,7 +72,7 @@ def return_report(report, user, comment):
     report.review_state = ReviewState.RETURNED
     report.review_comment = comment.strip()
     report.reviewed_by, report.reviewed_at = user, timezone.now()
-    _with_history(report, user, f"退回修改：{comment.strip()}").save()
+    with_history(report, user, f"退回修改：{comment.strip()}").save()
     return report
 
 
@@ -88,7 +83,7 @@ def accept_report(report, user):
         raise ReviewError("只有“已提交”的报告可以采纳。")
     report.review_state = ReviewState.ACCEPTED
     report.reviewed_by, report.reviewed_at = user, timezone.now()
-    _with_history(report, user, "采纳").save()
+    with_history(report, user, "采纳").save()
     return report
 
 
@@ -105,7 +100,7 @@ def record_indicator_value(*, indicator, month, value, note, user):
         reason = f"更正（原值 {row.value}）"
     row.value, row.note, row.recorded_by = value, note, user
     with first_write():  # two first values for a month: one is saved, the other told so
-        _with_history(row, user, reason).save()
+        with_history(row, user, reason).save()
     return row
 
 
@@ -160,7 +155,7 @@ def _save_attachments(model, owner_field, owner, user, uploads):
             )
             attachment.file.save(name, upload, save=False)
             saved.append(attachment.file.name)
-            _with_history(attachment, user, "上传佐证材料").save()
+            with_history(attachment, user, "上传佐证材料").save()
     except Exception:
         storage = model._meta.get_field("file").storage
         for name in saved:
@@ -179,8 +174,8 @@ def save_contribution(*, task, key, user, period, done, problems="", uploads=(),
         contribution = TaskContribution(**lookup)
     contribution.done, contribution.problems = done, problems
     contribution.submitted_by, contribution.submitted_at = user, timezone.now()
-    _with_history(contribution, user, reason).save()
+    with_history(contribution, user, reason).save()
     for attachment in remove:
-        _with_history(attachment, user, "删除佐证材料").delete()
+        with_history(attachment, user, "删除佐证材料").delete()
     _save_attachments(ContributionAttachment, "contribution", contribution, user, uploads)
     return contribution

@@ -1,14 +1,9 @@
-import datetime as dt
-
 import pytest
-import time_machine
 from django.core.cache import cache
 
 from accounts.choices import Role
-from accounts.models import User
-from targets.models import SubDistrict
-from tasks.models import Unit
 from tasks.plan import load_plan
+from tests.support import make_user, pinned
 
 
 @pytest.fixture(scope="session")
@@ -39,16 +34,6 @@ def _empty_page_cache():
     """Every test's database rolls back to the same data version (targets.freshness), so pages
     cached by one test must not be served to the next."""
     cache.clear()
-
-
-def make_user(username, role, subdistrict=None, unit=None):
-    return User.objects.create_user(
-        username=username,
-        password="a-long-test-password",
-        role=role,
-        subdistrict=SubDistrict.objects.get(slug=subdistrict) if subdistrict else None,
-        unit=Unit.objects.get(name=unit) if unit else None,
-    )
 
 
 @pytest.fixture
@@ -101,5 +86,5 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def pinned_today():
     """ "Today" is 2026-11-15: November is the current month, October the last complete one."""
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+    with pinned():
         yield

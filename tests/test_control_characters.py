@@ -32,11 +32,19 @@ from targets import freshness
 from targets.models import IndicatorValue, MonthlyCount, SubDistrict
 from targets.months import Month
 from tasks.models import KeyTask, TaskContribution, TaskReport, Unit
-from tests.enterprises.helpers import HEADERS, code, firm
-from tests.enterprises.helpers import csv_bytes as firm_csv
-from tests.targets.counts_helpers import all_rows, csv_bytes, log, xlsx_bytes
-from tests.targets.test_views_counts import grid_data
-from tests.tasks.conftest import file_report, pdf_upload
+from tests.support import (
+    HEADERS,
+    all_rows,
+    code,
+    csv_bytes,
+    file_report,
+    firm,
+    firm_csv,
+    grid_data,
+    log,
+    pdf_upload,
+    xlsx_bytes,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today", "media_root")]
 

@@ -16,7 +16,7 @@ from accounts.choices import Role
 from beibei_dashboard.management.commands import db_worker
 from enterprises.jobs import preview_import
 from enterprises.models import ImportJob
-from tests.conftest import make_user
+from tests.support import make_user
 
 # Claiming opens a transaction of its own, as in production: not inside a test's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)

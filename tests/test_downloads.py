@@ -14,9 +14,7 @@ from beibei_dashboard.tables import ascii_filename, content_disposition, upload_
 from enterprises.models import AttributionFlag
 from targets.models import MonthlyCount
 from tasks.models import ContributionAttachment
-from tests.enterprises.helpers import code
-from tests.targets.counts_helpers import all_rows, log, xlsx_bytes
-from tests.tasks.conftest import PDF, docx_bytes
+from tests.support import PDF, all_rows, code, docx_bytes, log, pinned, xlsx_bytes
 
 HEADER = re.compile(
     r"""^attachment; filename="(?P<ascii>[\x20-\x7e]+)"; filename\*=UTF-8''(?P<encoded>[A-Za-z0-9%._~-]+)$"""
@@ -99,7 +97,7 @@ def test_an_uploaded_name_loses_its_folders_and_control_characters():
 LONG = "北碚区天生街道关于高新技术企业培育工作的佐证材料" * 13  # 312 characters before the extension
 
 
-@time_machine.travel("2026-11-15 10:00 +0800", tick=False)
+@pinned()
 def test_long_evidence_names_are_stored_and_served_with_their_extension(login, official, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = login(official)
@@ -117,7 +115,7 @@ def test_long_evidence_names_are_stored_and_served_with_their_extension(login, o
         assert names(client.get(url)) == ("beibei" + ext, stored)
 
 
-@time_machine.travel("2026-11-15 10:00 +0800", tick=False)
+@pinned()
 def test_a_long_import_file_name_is_kept_with_its_extension_in_the_count_history(login, bureau):
     client = login(bureau)
     upload = SimpleUploadedFile(LONG + ".xlsx", xlsx_bytes(all_rows()))

@@ -3,25 +3,24 @@ month reader (404 on pages, 400 JSON on the API, never 500), Chinese error pages
 nothing of the server, no caching of private answers, start-up refusing unsafe settings, a 403
 logged in one line."""
 
-import datetime as dt
 import importlib
 import logging
 
 import pytest
-import time_machine
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 
 from beibei_dashboard import settings as settings_module
 from targets.months import Month, parse_plan_month
+from tests.support import pinned
 
 GARBAGE = ["0000-01", "2022-12", "9999-12", "2025-13", "2025-00", "abc", "2025-1", "２０２５-０１"]
 
 
 @pytest.fixture(autouse=True)
 def _november_2026():
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+    with pinned():
         yield
 
 

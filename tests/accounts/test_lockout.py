@@ -6,7 +6,7 @@ from django.test import Client
 
 from accounts import lockout
 from accounts.choices import Role
-from tests.conftest import make_user
+from tests.support import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,16 +1,10 @@
-import datetime as dt
-
 import pytest
 import time_machine
 
 from accounts.choices import Role
 from tasks.models import KeyTask
 from tasks.services import return_report, save_contribution
-from tests.conftest import make_user
-from tests.targets.counts_helpers import log
-from tests.tasks.conftest import at, file_report
-
-NOW = dt.datetime(2026, 11, 15, 10, 0)
+from tests.support import NOW, at, file_report, log, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -160,7 +160,7 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
 def test_pages_cost_the_same_queries_with_more_reports_and_contributions(login, bureau, unit_user, official, url,
                                                                          django_assert_max_num_queries):  # fmt: skip
     from tasks.services import save_contribution
-    from tests.tasks.conftest import at, file_report
+    from tests.support import at, file_report
 
     client = login(bureau)
     file_report(2, "2026-01", unit_user, when=at(2026, 2, 5))

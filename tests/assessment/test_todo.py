@@ -18,8 +18,7 @@ from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.services import accept_report, return_report, save_contribution
-from tests.enterprises.helpers import firm
-from tests.tasks.conftest import at, file_report
+from tests.support import at, file_report, firm, pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,7 @@ def test_each_role_sees_exactly_its_own_work(early_november, bureau, leader, off
 
 
 def test_a_corrected_published_month_asks_for_a_revision(bureau):
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
+    with pinned():
         seed_demo_counts(until=Month(2026, 10))
         assert "2026年10月数据已齐，月通报待发布" in texts(bureau)
         publish(Month(2026, 10), bureau)

@@ -10,8 +10,7 @@ from targets import metrics
 from targets.months import Month
 from targets.progress import default_month, district_progress
 from tasks.plan import load_plan
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_pages import charts_drawn, log_in
+from tests.support import SCREENSHOTS, charts_drawn, log_in
 
 pytestmark = pytest.mark.browser
 

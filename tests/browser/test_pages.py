@@ -6,10 +6,11 @@ data itself (`demo`). Screenshots go to tests/screenshots/ (git-ignored).
 
 import pytest
 
-from demo.services import DEMO_PASSWORD, seed_demo
+from demo.services import seed_demo
 from targets.months import Month
 from targets.progress import latest_logged_month
 from tasks.plan import load_plan
+from tests.support import charts_drawn, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,27 +20,6 @@ def demo(transactional_db):
     load_plan()
     seed_demo()
     return latest_logged_month()
-
-
-def log_in(watched, username):
-    page = watched.page
-    watched.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.content()
-
-
-def charts_drawn(watched, at_least):
-    """Wait until every chart of the page carries data-drawn="1" and holds a Plotly SVG."""
-    page = watched.page
-    count = page.locator("[data-chart]").count()
-    assert count >= at_least, (page.url, count)
-    page.wait_for_function("n => document.querySelectorAll('[data-chart][data-drawn=\"1\"]').length === n", arg=count)
-    assert page.locator("[data-chart] svg.main-svg").count() >= count
-    assert page.evaluate("typeof window.Plotly") == "object"
-    return count
 
 
 def test_login_dashboard_and_subdistrict_page(demo, watched):

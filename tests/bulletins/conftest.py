@@ -1,6 +1,6 @@
 import pytest
 
-from tests.targets.counts_helpers import log
+from tests.support import log
 
 
 @pytest.fixture

@@ -15,11 +15,9 @@ from bulletins.services import PublishRefused, publish
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, save_month
-from tests.targets.counts_helpers import log
+from tests.support import OCT, log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
-
-OCT = Month(2026, 10)
 
 
 def row(figures, metric, slug):

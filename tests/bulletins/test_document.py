@@ -13,7 +13,6 @@ import docx
 import openpyxl
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from docx.oxml.ns import qn
 
 from bulletins import docx_export, exporters, services, text, xlsx_export
@@ -27,20 +26,9 @@ from targets.history import corrections_since_lock
 from targets.models import SubDistrict
 from targets.months import Month
 from targets.services import save_month
-from tests.bulletins.test_bulletin import OCT
-from tests.targets.counts_helpers import log
+from tests.support import OCT, edited_template, log, texts, upload_template, word
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
-
-
-def word(client, url="/bulletin/2026-10.docx"):
-    response = client.get(url)
-    assert response.status_code == 200
-    return docx.Document(io.BytesIO(response.content))
-
-
-def texts(document):
-    return [p.text for p in document.paragraphs]
 
 
 def east_asian(style):
@@ -225,28 +213,13 @@ def test_corrections_since_lock_counts_cells_that_differ(uneven, bureau, clock):
     assert corrections_since_lock([Month(2026, 9)]) == {}
 
 
-def edited_template(old, new):
-    document = docx.Document(str(TEMPLATE_PATH))
-    paragraph = next(p for p in document.paragraphs if old in p.text)
-    paragraph.runs[0].text = paragraph.text.replace(old, new)
-    for run in paragraph.runs[1:]:
-        run.text = ""
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def upload(client, data, name="通报模板.docx"):
-    return client.post("/bulletin/settings/template/", {"file": SimpleUploadedFile(name, data)}, follow=True)
-
-
 def test_bureau_replaces_the_word_template_and_the_next_export_uses_it(uneven, bureau, login):
     c = login(bureau)
     assert c.get("/bulletin/settings/template.docx").content == TEMPLATE_PATH.read_bytes()
     before = publish(OCT, bureau, confirm_partial=True)
     assert before.template is None and before.template_label.startswith("系统模板")
     edited = edited_template("抄送：{{ copy_to }}", "抄送：区人大常委会办公室，区政协办公室")
-    response = upload(c, edited)
+    response = upload_template(c, edited)
     assert "已启用上传模板第1版" in response.content.decode()
     assert c.get("/bulletin/settings/template.docx").content == edited
     draft = texts(word(c, "/bulletin/2026-09.docx"))
@@ -274,27 +247,28 @@ def test_bureau_replaces_the_word_template_and_the_next_export_uses_it(uneven, b
 def test_a_broken_template_is_refused_with_the_reason_and_the_previous_kept(uneven, bureau, login, data, reason):
     c = login(bureau)
     good = edited_template("抄送：{{ copy_to }}", "抄送：{{ copy_to }}（第一版）")
-    upload(c, good)
+    upload_template(c, good)
     if data is None:
         data = edited_template("{{ title }}", "{{ title }")
     elif data == "unknown":
         data = edited_template("{{ title }}", "{{ titel }}")
-    html = upload(c, data).content.decode()
+    html = upload_template(c, data).content.decode()
     assert "模板未更换（仍使用原模板）" in html and reason in html
     assert BulletinTemplate.objects.count() == 1
     assert c.get("/bulletin/settings/template.docx").content == good
 
 
 def test_template_upload_refuses_other_files_and_other_roles(uneven, bureau, leader, login):
-    assert "请上传Word文档" in upload(login(bureau), b"x", name="a.txt").content.decode()
-    assert upload(login(leader), TEMPLATE_PATH.read_bytes()).status_code == 403
+    assert "请上传Word文档" in upload_template(login(bureau), b"x", name="a.txt").content.decode()
+    assert upload_template(login(leader), TEMPLATE_PATH.read_bytes()).status_code == 403
     assert not BulletinTemplate.objects.exists()
 
 
 def test_a_long_template_name_is_kept_with_its_extension(uneven, bureau, login):
     long = "北碚区高科双企月通报公文格式模板" * 20  # 320 characters before the extension
     assert (
-        "已启用上传模板第1版" in upload(login(bureau), TEMPLATE_PATH.read_bytes(), name=long + ".docx").content.decode()
+        "已启用上传模板第1版"
+        in upload_template(login(bureau), TEMPLATE_PATH.read_bytes(), name=long + ".docx").content.decode()
     )
     assert BulletinTemplate.objects.get().filename == long[:195] + ".docx"
 

@@ -20,8 +20,7 @@ from bulletins.docx_template import TEMPLATE_PATH
 from bulletins.figures import build_figures
 from bulletins.models import BulletinTemplate
 from bulletins.services import publish
-from tests.bulletins.test_bulletin import OCT
-from tests.bulletins.test_document import edited_template, texts, upload, word
+from tests.support import OCT, edited_template, texts, upload_template, word
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
@@ -88,7 +87,7 @@ def test_each_payload_is_refused_at_upload_naming_the_tag(uneven, bureau, login,
     payload = payloads(marker)[family]
     data = edited_template("抄送：{{ copy_to }}", "抄送：" + payload)
     c = login(bureau)
-    html = upload(c, data).content.decode()
+    html = upload_template(c, data).content.decode()
     assert "模板未更换（仍使用原模板）" in html and "不允许" in html
     first_tag = word_template._TAG.search(payload).group(0)
     assert escape(word_template._quote(first_tag)[:30]) in html
@@ -103,7 +102,7 @@ def test_a_payload_in_the_document_properties_or_header_is_refused(uneven, burea
     document.core_properties.title = payloads(marker)["cycler"]
     out = io.BytesIO()
     document.save(out)
-    html = upload(login(bureau), out.getvalue()).content.decode()
+    html = upload_template(login(bureau), out.getvalue()).content.decode()
     assert "模板未更换" in html and "cycler.__init__" in html
     assert not BulletinTemplate.objects.exists()
 

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from enterprises.changes import FirmState, classify, month_changes
 from targets.models import SubDistrict
 from targets.months import Month
-from tests.enterprises.helpers import firm
-from tests.targets.counts_helpers import log
+from tests.support import firm, log
 
 HERE, THERE = 1, 2
 

@@ -13,16 +13,9 @@ from enterprises.importers import run_import
 from targets import forecast as model
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
-from tests.enterprises.helpers import HEADERS, code, d, firm, xlsx
+from tests.support import HEADERS, code, d, firm, xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
-
-
-@pytest.fixture
-def pinned_today():
-    """ "Today" is 2026-11-15: October is the last complete month."""
-    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0), tick=False):
-        yield
 
 
 OCTOBER = Month(2026, 10)

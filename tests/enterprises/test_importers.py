@@ -8,8 +8,7 @@ from demo import enterprises as generator
 from enterprises import importers, validity
 from enterprises.importers import ImportRefused, run_import
 from enterprises.models import Enterprise, HighTechRecognition
-
-from .helpers import HEADERS, code, csv_bytes, xlsx
+from tests.support import HEADERS, code, firm_csv, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,7 @@ def test_optional_columns_are_read():
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_csv_in_utf8_bom_and_gbk(encoding):
     rows = [(name, c, sub, "2024-02-29" if i == 0 else "", year) for i, (name, c, sub, _, year) in enumerate(GOOD)]
-    data = csv_bytes(rows, encoding=encoding)
+    data = firm_csv(rows, encoding=encoding)
     if encoding == "utf-8-sig":
         assert data.startswith(b"\xef\xbb\xbf")
     summary = run_import(data, "名录.csv")
@@ -168,7 +167,7 @@ def test_command_imports_and_reports_in_chinese(tmp_path, capsys):
 
 def test_command_refuses_bad_file_without_traceback(tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    path.write_bytes(csv_bytes([("甲", code(1)[:17] + "Y", "天生街道", "", 2023)], encoding="gbk"))
+    path.write_bytes(firm_csv([("甲", code(1)[:17] + "Y", "天生街道", "", 2023)], encoding="gbk"))
     with pytest.raises(CommandError, match="文件有 1 处错误，未导入任何数据"):
         call_command("import_enterprises", str(path))
     assert "第2行B（统一社会信用代码）列：" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from targets.models import Indicator
 from targets.months import Month
 from tasks.models import KeyTask
 from tasks.status import task_status_rows
-from tests.enterprises.helpers import firm
+from tests.support import firm
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from enterprises.validity import (
     tech_based_on,
     valid_until,
 )
-
-from .helpers import code
+from tests.support import code
 
 D = dt.date
 

@@ -1,7 +1,5 @@
 """属地核实 (issue 18): officials flag firms, the bureau accepts (the firm moves, with history) or rejects."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
@@ -11,12 +9,7 @@ from enterprises.models import AttributionFlag, Enterprise
 from enterprises.reports import attribution_history, reconciliation
 from targets.models import SubDistrict
 from targets.months import Month
-from tests.enterprises.helpers import code, d, firm
-from tests.other_districts import leaked, make_other_districts
-from tests.tasks.conftest import pdf_upload
-from tests.test_url_table import readable_text
-
-NOW = dt.datetime(2026, 11, 15, 10, 0)
+from tests.support import NOW, code, d, firm, leaked, make_other_districts, pdf_upload, readable_text
 
 
 @pytest.fixture(autouse=True)

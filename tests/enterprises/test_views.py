@@ -8,8 +8,7 @@ from django.conf import settings
 from enterprises.models import Enterprise
 from targets.choices import CountSource, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
-
-from .helpers import code, d, firm, xlsx
+from tests.support import code, d, firm, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -306,7 +305,7 @@ def background(settings):
 
 
 def _firm_rows(count):
-    from tests.enterprises.helpers import HEADERS as H
+    from tests.support import HEADERS as H
 
     rows = [(f"后台企业{i}有限公司", code(1000 + i), "天生街道", "2024-03-01", 2023) for i in range(count)]
     return H, rows
@@ -375,7 +374,7 @@ def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background,
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from enterprises import importers
+    from enterprises import bulk
     from enterprises.models import HighTechRecognition, ImportJob
 
     c = login(bureau)
@@ -386,13 +385,13 @@ def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background,
             {"action": "upload", "file": SimpleUploadedFile("a.xlsx", xlsx(rows, headers=headers))},
         )
     job = ImportJob.objects.get()
-    real_insert = importers.bulk.insert_history
+    real_insert = bulk.insert_history
 
     def killed(*args, **kwargs):
         real_insert(*args, **kwargs)
         raise SystemExit("worker killed")
 
-    with mock.patch.object(importers.bulk, "insert_history", killed):
+    with mock.patch.object(bulk, "insert_history", killed):
         with django_capture_on_commit_callbacks(execute=True):
             c.post(f"/enterprises/import/jobs/{job.pk}/", {"action": "confirm"})
     assert Enterprise.objects.count() == 0 and HighTechRecognition.objects.count() == 0
@@ -402,7 +401,7 @@ def test_a_worker_killed_while_writing_leaves_nothing(login, bureau, background,
 
 def test_another_users_job_is_404(login, bureau, leader, background):
     from enterprises.models import ImportJob
-    from tests.conftest import make_user
+    from tests.support import make_user
 
     other = make_user("bureau2", "bureau")
     job = ImportJob.objects.create(created_by=other, file_name="a.xlsx", stored_as="job-a.xlsx")

@@ -6,7 +6,7 @@ import pytest
 from targets.models import Indicator, MonthLock, MonthlyCount, PlanFigure, SubDistrict
 from targets.months import Month
 from tasks.models import TaskTarget
-from tests.targets.counts_helpers import log
+from tests.support import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 

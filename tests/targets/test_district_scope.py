@@ -10,8 +10,7 @@ from enterprises.importers import ImportRefused, run_import
 from enterprises.models import Enterprise, HighTechRecognition
 from targets.api import plan_rows_and_totals
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
-from tests.enterprises.helpers import code, xlsx
-from tests.other_districts import OTHER_DISTRICTS, make_other_districts
+from tests.support import OTHER_DISTRICTS, code, make_other_districts, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from targets import charts
 from targets.models import PlanFigure, SubDistrict
 from targets.months import Month
 from targets.progress import RankPoint, rank_history
-from tests.targets.counts_helpers import log
+from tests.support import log
 
 
 def target(slug, metric, year=2026):

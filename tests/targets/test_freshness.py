@@ -1,7 +1,6 @@
 """Cached progress pages never show a number after it has changed (targets.freshness)."""
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +13,7 @@ from targets.models import District, Indicator, MonthlyCount, PlanFigure, SubDis
 from targets.months import Month
 from targets.progress import rank_history
 from targets.services import save_month
-from tests.enterprises.helpers import firm
+from tests.support import firm, pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ MONTH = Month(2026, 10)
 
 @pytest.fixture(autouse=True)
 def _today():
-    with time_machine.travel("2026-11-15 10:00 +0800", tick=False):
+    with pinned():
         yield
 
 

@@ -13,7 +13,7 @@ from targets.exporters import count_template
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, import_counts, plan_month
-from tests.targets.counts_helpers import HEADER, all_rows, csv_bytes, xlsx_bytes
+from tests.support import HEADER, all_rows, csv_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 

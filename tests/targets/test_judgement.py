@@ -9,7 +9,7 @@ from targets import metrics
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.progress import default_month, district_progress, latest_complete_month, plannable_months
-from tests.targets.counts_helpers import log
+from tests.support import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.targets.counts_helpers import log
+from tests.support import log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 

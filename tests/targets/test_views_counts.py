@@ -8,24 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from targets.importers import IMPORT_SESSION_KEY
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
-from tests.targets.counts_helpers import all_rows, csv_bytes, xlsx_bytes
+from tests.support import all_rows, csv_bytes, grid_data, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
 
 OCT = Month(2026, 10)
-
-
-def grid_data(values, notes=None, confirm=(), reason=""):
-    """POST data for the grid: values {(slug, metric): n}; other cells left blank."""
-    data = {"reason": reason}
-    for sub in SubDistrict.objects.all():
-        for metric in ("high_tech", "tech_based"):
-            data[f"v-{sub.slug}-{metric}"] = values.get((sub.slug, metric), "")
-            data[f"n-{sub.slug}-{metric}"] = (notes or {}).get((sub.slug, metric), "")
-            data[f"o-{sub.slug}-{metric}"] = ""
-            if (sub.slug, metric) in confirm:
-                data[f"c-{sub.slug}-{metric}"] = "on"
-    return data
 
 
 @pytest.mark.parametrize(

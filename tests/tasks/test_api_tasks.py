@@ -6,8 +6,7 @@ import pytest
 import time_machine
 
 from tests import plan_document
-
-from .conftest import at, file_report
+from tests.support import at, file_report
 
 pytestmark = pytest.mark.django_db
 

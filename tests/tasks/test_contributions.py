@@ -1,7 +1,5 @@
 """Responsible units contribute (issue 18): who may, what the lead unit and the bureau see."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
@@ -9,10 +7,7 @@ from accounts.choices import Role
 from tasks.contributions import contribution_status, expected_contributors, plan_subdistricts
 from tasks.models import KeyTask, TaskContribution
 from tasks.periods import Period
-from tests.conftest import make_user
-from tests.tasks.conftest import pdf_upload
-
-NOW = dt.datetime(2026, 11, 15, 10, 0)
+from tests.support import NOW, make_user, pdf_upload
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ import pytest
 import time_machine
 
 from targets.models import Indicator, IndicatorValue, MonthlyCount, SubDistrict
-
-from .conftest import at
+from tests.support import at
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import time_machine
 from tasks.models import KeyTask
 from tasks.services import accept_report, bulletin_task_summary
 from tasks.status import task_status_rows
-
-from .conftest import at, file_report
+from tests.support import at, file_report
 
 pytestmark = pytest.mark.django_db
 

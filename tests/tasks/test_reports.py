@@ -10,8 +10,7 @@ from beibei_dashboard.evidence import MAX_BYTES
 from tasks.choices import ReviewState
 from tasks.models import ReportAttachment, TaskReport, TaskTargetValue
 from tasks.status import task_status_rows
-
-from .conftest import PDF, at, docx_bytes, file_report, pdf_upload, task
+from tests.support import PDF, at, docx_bytes, file_report, pdf_upload, task
 
 pytestmark = pytest.mark.django_db
 

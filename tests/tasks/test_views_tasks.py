@@ -8,8 +8,7 @@ import pytest
 import time_machine
 
 from tasks.models import KeyTask, ReportAttachment
-
-from .conftest import at, file_report
+from tests.support import at, file_report
 
 pytestmark = pytest.mark.django_db
 
