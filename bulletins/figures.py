@@ -159,7 +159,7 @@ def _curves(month, subs):
     """The district curves up to `month`, as plain data stored with the figures (the Word
     file's pictures are drawn from these, never from today's counts)."""
     series = district_series(subs, month)
-    goals = Indicator.objects.filter(kind="headline").exclude(metric="").order_by("year", "position")
+    goals = Indicator.objects.headline()
     totals = plan_totals(subs)  # the attachment's 合计
     out = {}
     for metric in Metric.values:

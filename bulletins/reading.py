@@ -3,8 +3,9 @@ figures, or a draft computed now) and the list of months with their versions."""
 
 from dataclasses import dataclass, field
 
+from targets.metrics import is_complete
 from targets.months import Month
-from targets.progress import district_size, is_complete, reporting_by_month, reporting_label
+from targets.progress import district_size, reporting_by_month, reporting_label
 
 from .figures import build_figures
 from .models import BulletinVersion

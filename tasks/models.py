@@ -8,7 +8,7 @@ from targets.choices import Comparator
 from targets.models import plain_number
 
 from .attachments import Attachment, evidence_path, evidence_storage  # noqa: F401 (migrations name the last two here)
-from .choices import ReportStatus, ReviewState, TaskKind
+from .choices import COUNTED_STATES, ReportStatus, ReviewState, TaskKind
 from .periods import Period
 
 
@@ -247,7 +247,7 @@ class TaskReportQuerySet(scope.RestrictedQuerySet):
 
     def counted(self):
         """Reports supervision counts: submitted or accepted, not those sent back."""
-        return self.filter(review_state__in=[ReviewState.SUBMITTED, ReviewState.ACCEPTED])
+        return self.filter(review_state__in=COUNTED_STATES)
 
 
 class TaskReport(models.Model):
