@@ -20,6 +20,7 @@ from django.conf import settings
 from beibei_dashboard.cleantext import clean_text
 
 from .choices import Metric
+from .models import MonthlyCount
 from .months import Month
 from .numbers import parse_whole_number
 from .spreadsheets import FileRejected, choose_sheet, column_letter, match_header, open_workbook
@@ -30,6 +31,7 @@ MAX_ERRORS = 200
 HEADER_SEARCH_ROWS = 10
 NAME = "subdistrict"
 NOTE = "note"
+NOTE_MAX_LENGTH = MonthlyCount._meta.get_field("note").max_length
 # The headers offices use for each column; a header is compared without spaces, quotes or a
 # bracketed unit, so 高新技术企业（家） and “高新技术 企业” are 高新技术企业.
 HEADER_SYNONYMS = {
@@ -187,6 +189,11 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial):
         if match.alias:
             result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
         note = _text(cells.get(NOTE)) if NOTE in cells else None
+        if note and len(note) > NOTE_MAX_LENGTH:
+            column, header = columns[NOTE]
+            place = _where(sheet, row_no, column, header)
+            result.error(f"{place}：备注有{len(note)}个字，超过{NOTE_MAX_LENGTH}个字的上限，请精简。")
+            continue
         for metric in METRICS:
             column, header = columns[metric]
             raw = cells[metric]

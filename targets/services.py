@@ -260,7 +260,7 @@ def import_counts(
         for cell in plan_month(month, entries, subs).flagged:
             key = (cell.subdistrict.pk, cell.metric)
             if not cell.note.strip():
-                entries[key] = (entries[key][0], default_note)
+                entries[key] = (entries[key][0], default_note[: MonthlyCount._meta.get_field("note").max_length])
     return save_month(
         month,
         entries,

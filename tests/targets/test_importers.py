@@ -244,3 +244,21 @@ def test_command_prints_no_traceback_for_a_broken_file(tmp_path):
 
 def test_header_constant_matches_the_template():
     assert HEADER == ["街镇", "高新技术企业", "科技型企业"]
+
+
+def test_a_note_longer_than_the_column_is_refused_where_it_stands():
+    """备注 holds 200 characters: a longer one is named by sheet, row and column, not stored cut
+    (nor refused by PostgreSQL as a database error)."""
+    rows = [row + ["说明"] for row in all_rows()]
+    rows[1][3] = "因" * 201
+    errors = refused(xlsx_bytes(rows, header=[*HEADER, "备注"], sheet="十月"), confirmed=True)
+    assert any("第3行 D列（备注）：备注有201个字，超过200个字的上限" in e and "工作表“十月”" in e for e in errors), (
+        errors
+    )
+
+
+def test_a_long_reason_fills_the_note_of_a_confirmed_change_up_to_its_length():
+    rows = all_rows()  # 水土 drops, 金刀峡 rises: both need the default note
+    import_counts(OCT, "counts.xlsx", xlsx_bytes(rows), None, confirmed=True, default_note="核" * 250)
+    note = MonthlyCount.objects.get(subdistrict__slug="shuitu", month=OCT.date, metric="high_tech").note
+    assert note == "核" * 200
