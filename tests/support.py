@@ -347,3 +347,9 @@ def charts_drawn(watched, at_least):
     assert page.locator("[data-chart] svg.main-svg").count() >= count
     assert page.evaluate("typeof window.Plotly") == "object"
     return count
+
+
+def loads_from_outside(html):
+    """Whether a page names a script, style or picture on another server (a CDN, a web font).
+    A bare "cdn" is no sign: it turns up in random CSRF tokens."""
+    return re.search(r'(?:src|href)="(?:https?:)?//', html) is not None

@@ -8,7 +8,7 @@ from django.conf import settings
 from enterprises.models import Enterprise
 from targets.choices import CountSource, Metric
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
-from tests.support import code, d, firm, xlsx
+from tests.support import code, d, firm, loads_from_outside, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_profile_counts_and_outlook(login, bureau, firms):
     assert (cell.expiring, cell.not_renewed, cell.target) == (1, 1, target)
     assert outlook["tiansheng"].cells[years.index(2026)].expiring == 1
     html = response.content.decode()
-    assert "plotly-basic-4.1.1.min.js" in html and "cdn" not in html.lower()
+    assert "plotly-basic-4.1.1.min.js" in html and not loads_from_outside(html)
     assert html.count('data-chart="chart-') == 3
 
 
