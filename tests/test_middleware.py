@@ -52,6 +52,9 @@ UPLOADS = [
 ]
 
 
+# The users come through getfixturevalue: the mark tells pytest-django this test reads the loaded
+# plan, so it runs before the transactional tests that empty the database.
+@pytest.mark.django_db
 @pytest.mark.parametrize(("path", "who", "limit"), UPLOADS)
 def test_a_300_mb_post_is_413_before_its_body_is_read(request, path, who, limit):
     client = Client(enforce_csrf_checks=True)  # CSRF would read the form: it never gets to
