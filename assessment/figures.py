@@ -5,12 +5,11 @@ dashboard and the bulletin); reports and contributions from `tasks`. The result 
 JSON-ready data: what the page shows, what the exports write and what publishing freezes.
 """
 
-from django.conf import settings
 from django.utils import timezone
 
-from targets import metrics
+from targets import metrics, territory
 from targets.choices import BASE_YEAR, PLAN_YEARS, Metric
-from targets.models import PlanFigure, SubDistrict
+from targets.models import PlanFigure
 from targets.months import Month, month_range
 from targets.progress import district_progress
 from tasks import supervision
@@ -54,13 +53,15 @@ def _covered(rows):
 def subdistrict_rates(year, today):
     """{subdistrict_id: {item code: rate}} and the sub-districts in plan order."""
     counts_month, reports_month = assessed_months(year, today)
-    subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
+    # the units of the assessed month's map (the year's last counted month, else this month's)
+    area = territory.map_of(counts_month or Month.of(today))
+    subs = list(area.members)
     rates = {
         sub.pk: dict.fromkeys(c.code for c in catalogue.ITEMS if c.subject == catalogue.SUBDISTRICT) for sub in subs
     }
     if counts_month:
-        progress = district_progress(counts_month, subs)
-        base_2022 = {row.subdistrict.pk: row.figures for row in PlanFigure.objects.rows_for(subs)}
+        progress = district_progress(counts_month)
+        base_2022 = {row.subdistrict.pk: row.figures for row in PlanFigure.objects.rows_for(subs, area.version)}
         for row in progress.rows:
             out = rates[row.subdistrict.pk]
             for metric, code in INCREMENT_ITEMS.items():

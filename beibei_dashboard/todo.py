@@ -8,7 +8,6 @@ decided by `accounts.scope`. The same list feeds the page, the menu count and `s
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,8 +17,9 @@ from bulletins import services as bulletins
 from bulletins import template_store
 from enterprises.models import AttributionFlag
 from targets.choices import PLAN_YEARS
-from targets.models import MonthlyCount, SubDistrict
+from targets.models import MonthlyCount
 from targets.months import Month
+from targets.progress import district_subdistricts
 from tasks import supervision
 from tasks.choices import ReviewState
 from tasks.models import KeyTask, TaskContribution, TaskReport
@@ -147,8 +147,7 @@ def _month_and_bulletin(today):
     bulletins whose counts changed since (a revision is pending)."""
     out = []
     month = Month.of(today).previous()
-    subs = list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG))
-    status = MonthlyCount.objects.month_statuses([month], subs)[0]
+    status = MonthlyCount.objects.month_statuses([month], district_subdistricts)[0]
     if not status.complete:
         text = f"{month.label}数据尚未录入齐全（已录入{status.reported}/{status.expected}个街镇）"
         out.append(TodoItem("月度数据", text, reverse("targets:monthlycount_entry", args=[month])))

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from targets import forecast, metrics
 from targets.choices import PLAN_YEARS, Category, Metric
-from targets.goals import headline_goals
-from targets.models import Indicator
+from targets.goals import headline_goals, headline_of
 from targets.months import Month
 from targets.progress import district_progress, district_series, partial_note, plan_curve, plan_totals
 from tasks.services import bulletin_task_summary
@@ -119,9 +118,9 @@ def build_figures(month, today=None):
         "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
-        "curves": _curves(month, [r.subdistrict for r in progress.rows]),
+        "curves": _curves(month, progress.area),
         "warning": forecast.bulletin_section(
-            forecast.provider()(month, [r.subdistrict for r in progress.rows]),
+            forecast.provider()(month, progress.area.targeted_members),
             {metric: Metric(metric).label for metric in Metric.values},
         ),
     }
@@ -151,16 +150,18 @@ def _goals(month, expected):
             "gap_plan_label": g.gap_plan_label,
             "final": g.final,
         }
-        for g in headline_goals(month, expected=expected)
+        for g in headline_goals(month)
     ]
 
 
-def _curves(month, subs):
+def _curves(month, area):
     """The district curves up to `month`, as plain data stored with the figures (the Word
-    file's pictures are drawn from these, never from today's counts)."""
-    series = district_series(subs, month)
-    goals = Indicator.objects.headline()
-    totals = plan_totals(subs)  # the attachment's 合计
+    file's pictures are drawn from these, never from today's counts): the units with a line in
+    the version in force (`area.caliber`), against that version's 合计 and goals."""
+    subs = area.targeted_members
+    series = district_series(month, units=lambda _: subs)
+    goals = headline_of(area)
+    totals = plan_totals(subs, area.version)  # the attachment's 合计
     out = {}
     for metric in Metric.values:
         by_year = totals[metric]

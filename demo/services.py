@@ -2,11 +2,12 @@
 
 import datetime as dt
 import hashlib
+import json
 import tempfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -19,8 +20,9 @@ from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
-from targets.models import MonthLock, MonthlyCount, PlanFigure, SubDistrict
+from targets.models import MonthLock, MonthlyCount, PlanFigure, PlanRow, PlanVersion, SubDistrict
 from targets.months import Month, month_range
+from targets.progress import district_size, reporting_by_month
 from tasks.models import TaskContribution, TaskReport
 
 from .enterprises import firms_with_certificates, write_rows
@@ -35,6 +37,7 @@ DEMO_ACCOUNTS = [
     ("tiansheng", "subdistrict", "tiansheng", None),
     ("shuitu", "subdistrict", "shuitu", None),
     ("jindaoxia", "subdistrict", "jindaoxia", None),
+    ("dawan", "subdistrict", "dawan", None),  # a town that joined in 2025-11
     ("jingxinwei", "unit", None, "区经济信息委"),
     ("kejiju", "unit", None, "区科技局"),
 ]
@@ -175,16 +178,39 @@ def demo_series(row, pace, months):
     return out
 
 
+def demo_rows():
+    """[PlanRow] of every unit the district has had: the first plan version's line for its own
+    units, the illustrative figures of `fixtures/demo-new-towns.json` (演示) for a unit that
+    joined later and has no line in it."""
+    first = PlanVersion.objects.order_by("effective").first()
+    # the first version's units in its order first (the demo's paces follow it), then the others
+    subs = sorted(SubDistrict.objects.all(), key=lambda sub: (sub.category == "", sub.category, sub.seq, sub.pk))
+    rows = {row.subdistrict.pk: row for row in PlanFigure.objects.rows_for(subs, first)}
+    towns = json.loads(NEW_TOWNS.read_text(encoding="utf-8"))["towns"]
+    out = []
+    for sub in subs:
+        figures = rows[sub.pk].figures
+        if not figures[Metric.HIGH_TECH] and sub.slug in towns:
+            figures = {metric: {int(y): v for y, v in towns[sub.slug][metric].items()} for metric in Metric.values}
+        if figures[Metric.HIGH_TECH]:
+            out.append(PlanRow(sub, figures))
+    return out
+
+
+NEW_TOWNS = Path(__file__).resolve().parent.parent / "fixtures" / "demo-new-towns.json"
+
+
 def seed_demo_counts(until=None):
-    """Fill demo counts from 2023-01 through last month for every cell that has none yet."""
+    """Fill demo counts from 2023-01 through last month for every cell that has none yet, for the
+    units of each month's map only (a unit that left has no count after it left, one that joined
+    none before)."""
     until = until or Month.current().previous()
     months = [m for m in month_range(Month.first(), until) if m.year <= 2027]
-    subs = list(SubDistrict.objects.in_plan_order())
-    rows = PlanFigure.objects.rows_for(subs)
     existing = set(MonthlyCount.objects.values_list("subdistrict_id", "metric", "month"))
     new = []
-    for index, row in enumerate(rows):
-        series = demo_series(row, PACE[index % len(PACE)], months)
+    for index, row in enumerate(demo_rows()):
+        member = [m for m in months if row.subdistrict.is_member(m)]
+        series = {key: v for key, v in demo_series(row, PACE[index % len(PACE)], months).items() if key[1] in member}
         for (metric, m), value in series.items():
             if (row.subdistrict.pk, metric, m.date) in existing:
                 continue
@@ -207,16 +233,11 @@ def seed_demo_bulletins(publisher, until=None):
     """Publish the bulletin of every past month whose counts are complete and that has none
     yet, backdated to the 10th of the next month, so that every role reads real bulletins."""
     until = until or Month.current().previous()
-    subs = SubDistrict.objects.count()
-    expected = subs * len(Metric.values)
-    logged = {
-        Month.of(row["month"]): row["n"]
-        for row in MonthlyCount.objects.filter(month__lte=until.date).values("month").annotate(n=Count("id"))
-    }
+    reporting = reporting_by_month(until)
     done = {Month.of(m) for m in Bulletin.objects.filter(versions__isnull=False).values_list("month", flat=True)}
     published = []
     for month in month_range(Month.first(), until):
-        if month in done or logged.get(month) != expected:
+        if month in done or reporting.get(month) != district_size(month):
             continue
         day = month.next()
         at = timezone.make_aware(dt.datetime(day.year, day.month, PUBLISH_DAY, PUBLISH_HOUR))
@@ -236,7 +257,6 @@ def seed_demo_enterprises(month=None):
         return 0
     month = month or Month.current().previous()
     end = _month_end(month)
-    subs = list(SubDistrict.objects.in_plan_order())
     logged = {
         (sub_id, metric): value
         for sub_id, metric, value in MonthlyCount.objects.filter(month=month.date).values_list(
@@ -244,7 +264,7 @@ def seed_demo_enterprises(month=None):
         )
     }
     wanted = {}
-    for index, row in enumerate(PlanFigure.objects.rows_for(subs)):
+    for index, row in enumerate(demo_rows()):
         sub = row.subdistrict
         if (sub.pk, Metric.HIGH_TECH) not in logged:
             continue

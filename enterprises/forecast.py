@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from targets import forecast as model
-from targets import freshness, metrics
+from targets import freshness, metrics, territory
 from targets.choices import BASE_YEAR, METRICS, PLAN_YEARS, Metric
 from targets.models import MonthlyCount, PlanFigure
 from targets.months import Month
-from targets.progress import district_subdistricts, latest_logged_month, month_counts, plan_figures
+from targets.progress import latest_logged_month, month_counts, plan_figures
 
 from . import validity
 from .models import Enterprise, HighTechRecognition
@@ -44,7 +44,7 @@ def _series(subs, chosen, month):
     month kept in the cache under its own version (`month_counts`, shared with the progress
     pages), so at most two queries."""
     out = {(sub.pk, metric): {} for sub in chosen for metric in METRICS}
-    figures = plan_figures(subs)
+    figures = plan_figures(subs, territory.version_in_force(month))
     for (sub_id, metric, year), value in figures.items():
         if year == BASE_YEAR and (sub_id, metric) in out:
             out[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
@@ -183,7 +183,8 @@ def district_forecast(month, subdistricts=None, only=None):
     whole district) are the same, each forecast is the one the district's would give it, and
     the district line, which needs them all, is left out (`total` is empty).
     """
-    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
+    # the units judged against targets in `month` (those with a line in the version in force)
+    subs = list(subdistricts if subdistricts is not None else territory.map_of(month).targeted_members)
     chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
     series, figures = _series(subs, chosen, month)
     facts = registry_facts(subs, month)
@@ -273,13 +274,13 @@ def backtest(subdistricts=None):
     aggregate queries per month tried (33 for three complete years), whatever the number of
     sub-districts or firms. Firms since deleted from the registry are not seen.
     """
-    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
     latest = latest_logged_month()
+    area = territory.map_of(latest)
+    subs = list(subdistricts if subdistricts is not None else area.targeted_members)
     years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
     series = {(sub.pk, metric): {} for sub in subs for metric in METRICS}
-    for sub_id, metric, value in PlanFigure.objects.filter(subdistrict__in=subs, year=BASE_YEAR).values_list(
-        "subdistrict_id", "metric", "value"
-    ):
+    base_figures = PlanFigure.objects.filter(version=area.version, subdistrict__in=subs, year=BASE_YEAR)
+    for sub_id, metric, value in base_figures.values_list("subdistrict_id", "metric", "value"):
         series[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
     last = Month(years[-1], 12) if years else Month(BASE_YEAR, 12)
     for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=last.date).values_list(

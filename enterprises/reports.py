@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from targets import territory
 from targets.choices import PLAN_YEARS, Metric
 from targets.metrics import sum_defined
 from targets.models import MonthlyCount, PlanFigure, SubDistrict
+from targets.months import Month
 
 from . import metrics, validity
 from .choices import FlagState, Industry
@@ -102,7 +104,7 @@ def profile(user, day):
         for name, value in item.items():
             setattr(row, name.removeprefix("n_"), value)
     year = target_year(day)
-    for plan_row in PlanFigure.objects.rows_for(subs):
+    for plan_row in PlanFigure.objects.rows_for(subs, territory.version_in_force(Month.current())):
         rows[plan_row.subdistrict.pk].target = plan_row.figures[Metric.HIGH_TECH].get(year)
     out = list(rows.values())
     return out, _profile_total(out, len(subs) > 1)
@@ -151,7 +153,10 @@ def expiry_outlook(user):
     """
     subs = visible_subdistricts(user)
     expiry = HighTechRecognition.objects.expiry_by_subdistrict_year(subs, PLAN_YEARS)
-    plan = {row.subdistrict.pk: row.figures[Metric.HIGH_TECH] for row in PlanFigure.objects.rows_for(subs)}
+    plan = {
+        row.subdistrict.pk: row.figures[Metric.HIGH_TECH]
+        for row in PlanFigure.objects.rows_for(subs, territory.version_in_force(Month.current()))
+    }
     rows = []
     for sub in subs:
         cells = [OutlookCell(*expiry.get((sub.pk, year), (0, 0)), plan[sub.pk].get(year)) for year in PLAN_YEARS]

@@ -2,9 +2,10 @@
 
 from django.urls import reverse
 
-from . import metrics
+from . import metrics, territory
 from .choices import Metric
 from .models import Indicator, MonthlyCount, PlanFigure, SubDistrict
+from .months import Month
 from .progress import district_progress
 
 
@@ -33,9 +34,12 @@ def goal_payload(indicator):
     }
 
 
-def plan_rows_and_totals(user):
-    """The plan lines `user` may read, and the district totals computed over every line."""
-    all_rows = PlanFigure.objects.rows_for(SubDistrict.objects.in_plan_order())
+def plan_rows_and_totals(user, month=None):
+    """The lines of the plan version in force in `month` (default: this month) that `user` may
+    read, and the totals computed over every line of that version."""
+    area = territory.map_of(month or Month.current())
+    lined = [sub for sub in area.members if area.is_targeted(sub)] + list(area.outside)
+    all_rows = PlanFigure.objects.rows_for(sorted(lined, key=lambda sub: (sub.category, sub.seq)), area.version)
     visible = set(SubDistrict.objects.plan_visible_to(user).values_list("pk", flat=True))
     totals = metrics.sum_plan_figures(row.figures for row in all_rows)
     return [row for row in all_rows if row.subdistrict.pk in visible], totals

@@ -22,6 +22,7 @@ STATUS_COLOURS = {
     metrics.STATUS_YELLOW: "#d69e2e",
     metrics.STATUS_RED: "#c62828",
     metrics.STATUS_MISSING: "#9aa5b1",
+    metrics.STATUS_PENDING: "#cbd2d9",
 }
 
 

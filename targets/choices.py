@@ -40,3 +40,19 @@ class IndicatorKind(models.TextChoices):
     HEADLINE = "headline", "数量实现倍增"
     STRUCTURE = "structure", "结构实现优化"
     CAPABILITY = "capability", "能力实现提升"
+
+
+class Joined(models.TextChoices):
+    """How a sub-district came into the district."""
+
+    TRANSFER = "transfer", "划入"
+    MERGER = "merger", "合并设立"
+    SPLIT = "split", "分设"
+
+
+class Left(models.TextChoices):
+    """How a sub-district left the district."""
+
+    TRANSFER = "transfer", "划出"
+    MERGER = "merger", "并入"
+    SPLIT = "split", "撤销分设"

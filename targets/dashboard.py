@@ -7,17 +7,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import charts, forecast, freshness, metrics
+from . import charts, forecast, metrics
 from .choices import ALL_YEARS, METRICS, PLAN_YEARS, Metric
-from .goals import headline_goals
+from .goals import headline_goals, headline_of
 from .history import corrections_since_lock, newest_changes
-from .models import Indicator
 from .months import Month, month_range
 from .progress import (
     LAST_PLAN_MONTH,
     district_progress,
     district_series,
-    district_subdistricts,
     partial_note,
     plan_curve,
     plan_maps,
@@ -54,6 +52,7 @@ ATTENTION_ORDER = [
     metrics.STATUS_MISSING,
     metrics.STATUS_GREEN,
     metrics.STATUS_DONE,
+    metrics.STATUS_PENDING,
 ]
 
 
@@ -106,7 +105,7 @@ def standing(progress, month, subs_count):
     """Each metric's district line for the first screen: the figures, the meter, the reading."""
     out = []
     for metric, t in progress.total.items():
-        complete = metrics.is_complete(progress.reported[metric], subs_count)
+        complete = metrics.is_complete(t.covered, t.expected)  # every unit judged against a target reported
         out.append(
             {
                 "metric": metric,
@@ -133,18 +132,16 @@ def attach_forecast(progress, outlook):
 
 
 def dashboard_context(month):
-    subs = district_subdistricts()
-    progress = district_progress(month, subs)
+    progress = district_progress(month)
+    area = progress.area
+    # what is compared with targets covers the units with a line in the version in force: the
+    # totals, the attachment's 合计, the curve and the forecast (口径: `area.caliber`)
+    subs = area.targeted_members
     outlook = forecast.provider()(month, subs)
     attach_forecast(progress, outlook)
-    totals = plan_totals(subs)  # the attachment's 合计
-    series = district_series(subs, month)
-    # the plan's goals, kept under the plan's version: a count's correction leaves them
-    headline = freshness.cached(
-        "headline-goals",
-        lambda: list(Indicator.objects.headline()),
-        version=freshness.plan_version,
-    )
+    totals = plan_totals(subs, area.version)  # the attachment's 合计
+    series = district_series(month, units=lambda _: subs)
+    headline = headline_of(area)
     goals = chart_goals(headline)
     chart_list = []
     for metric in METRICS:
@@ -161,7 +158,7 @@ def dashboard_context(month):
             band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.total[metric],
         )
-        complete = metrics.is_complete(progress.reported[metric], len(subs))
+        complete = metrics.is_complete(total.covered, total.expected)
         reading = charts.curve_reading(
             f"全区{Metric(metric).label}", total.actual if complete else None, total.curve, month
         )
@@ -173,7 +170,8 @@ def dashboard_context(month):
             {
                 "id": f"chart-{metric}",
                 "metric": metric,
-                "title": f"{Metric(metric).label}：全区{month.year}年实际与目标曲线",
+                "title": f"{Metric(metric).label}：全区{month.year}年实际与目标曲线"
+                + (f"（{area.caliber}）" if area.caliber else ""),
                 "figure": charts.as_json(figure),
                 "table": table,
                 "reading": reading,
@@ -193,16 +191,11 @@ def dashboard_context(month):
         "goal_rows": headline_goals(
             month,
             headline,
-            complete_totals={
-                metric: {
-                    p.month: p.value
-                    for p in points
-                    if p.value is not None and metrics.is_complete(p.reported, len(subs))
-                }
-                for metric, points in series.items()
-            },
-            plan_totals={(metric, y): totals[metric][y] for metric in METRICS for y in ALL_YEARS},
+            plan_totals={(area.version.pk, m, y): totals[m][y] for m in METRICS for y in ALL_YEARS}
+            if area.version
+            else {},
         ),
+        "area": area,
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
         "pending_corrections": corrections_since_lock([month]).get(month, 0),
@@ -215,18 +208,18 @@ RECENT_MONTHS = 6
 
 def rank_charts(subdistrict, month, progress, class_size):
     """The rank history of `subdistrict`, one chart a metric, each with its one-line reading."""
-    history = rank_history(subdistrict, month, [r.subdistrict for r in progress.rows], progress=progress)
-    class_label = subdistrict.get_category_display()
+    history = rank_history(subdistrict, month, progress=progress)
+    class_label = progress.row_for(subdistrict).subdistrict.get_category_display()  # its class in the version
     out = []
     for metric in METRICS:
         points, label = history[metric], Metric(metric).label
-        figure = charts.rank_chart(points, class_size, len(progress.rows), class_label)
+        figure = charts.rank_chart(points, class_size, len(progress.area.targeted), class_label)
         out.append(
             {
                 "id": f"rank-{metric}",
                 "title": f"{label}：同类排名与全区排名",
                 "figure": charts.as_json(figure),
-                "reading": charts.rank_reading(label, points, class_size, len(progress.rows), class_label),
+                "reading": charts.rank_reading(label, points, class_size, len(progress.area.targeted), class_label),
             }
         )
     return out
@@ -236,10 +229,10 @@ def subdistrict_context(subdistrict, month):
     progress = district_progress(month)
     row = progress.row_for(subdistrict)
     # its own forecast only: the page shows no other sub-district's, nor the district's
-    district = forecast.provider()(month, [r.subdistrict for r in progress.rows], only=[subdistrict])
+    district = forecast.provider()(month, progress.area.targeted_members, only=[subdistrict])
     attach_forecast(progress, district)
-    outlook = district.row_for(subdistrict)
-    plan = plan_maps([subdistrict])[0]  # {metric: {year: value}}
+    outlook = district.row_for(subdistrict) if not row.pending else None
+    plan = plan_maps([subdistrict], progress.area.version)[0]  # {metric: {year: value}}
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
     for metric in METRICS:
@@ -253,7 +246,7 @@ def subdistrict_context(subdistrict, month):
             [(y, plan[metric][y]) for y in PLAN_YEARS],
             until=month,
             band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
-            projection=outlook.metrics[metric],
+            projection=outlook.metrics[metric] if outlook else None,
         )
         chart_list.append(
             {
@@ -264,11 +257,12 @@ def subdistrict_context(subdistrict, month):
                 "reading": charts.curve_reading(Metric(metric).label, mp.actual, mp.curve, month),
             }
         )
-    months = month_range(Month.first(), min(month, LAST_PLAN_MONTH))
+    # the months it belonged to the district: a unit that joined has no row before it joined
+    months = [m for m in month_range(Month.first(), min(month, LAST_PLAN_MONTH)) if subdistrict.is_member(m)]
     month_rows = subdistrict_month_rows(series, curves, months)
-    class_size = sum(1 for r in progress.rows if r.subdistrict.category == subdistrict.category)
+    class_size = sum(1 for r in progress.rows if not r.pending and r.subdistrict.category == row.subdistrict.category)
     return {
-        "rank_charts": rank_charts(subdistrict, month, progress, class_size),
+        "rank_charts": [] if row.pending else rank_charts(subdistrict, month, progress, class_size),
         "recent_rows": month_rows[::-1][:RECENT_MONTHS],
         "row": row,
         "forecast": outlook,

@@ -46,7 +46,10 @@ TOKENS = (ALL, REGISTRY, PLAN, ROWS, COUNTS)
 # COUNTS (which every bulk write of counts changes), so a correction recomputes only its month.
 MONTH_ROWS = 1_000_000
 REGISTRY_APP = "enterprises"
-PLAN_MODELS = {"targets.PlanFigure", "targets.SubDistrict", "targets.District", "targets.Indicator"}
+PLAN_MODELS = {
+    "targets.PlanFigure", "targets.SubDistrict", "targets.District", "targets.Indicator", "targets.PlanVersion",
+    "targets.PlanLine", "targets.BoundaryChange",
+}  # fmt: skip
 COUNT_MODEL = "targets.MonthlyCount"
 
 

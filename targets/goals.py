@@ -13,12 +13,12 @@ The judgement itself is `metrics.judge_goal`.
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
-from . import metrics
-from .models import Indicator, IndicatorValue, MonthlyCount, PlanFigure, SubDistrict
+from . import freshness, metrics, territory
+from .models import Indicator, IndicatorValue, PlanFigure
 from .months import Month
+from .progress import district_series
 
 # code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
 # shared by the sources called for one page, so that they can load what they share once.
@@ -96,27 +96,24 @@ class GoalRow:
         return f"到{self.indicator.year}年{self.indicator.name}{self.indicator.target_text}"
 
 
-def _complete_totals(until, expected):
-    """{metric: {Month: total}} of the months up to `until` in which every sub-district reported."""
-    rows = (
-        MonthlyCount.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG, month__lte=until.date)
-        .values("metric", "month")
-        .annotate(total=Sum("value"), n=Count("id"))
-    )
+def _complete_totals(until):
+    """{(version_id, metric): {Month: total}} of the months up to `until` in which every unit of
+    the month's map reported, when that map is the whole of its plan version's attachment: a
+    headline goal is judged only on totals over the units its version set it for."""
+    series = district_series(until)
     out = {}
-    for row in rows:
-        if metrics.is_complete(row["n"], expected):
-            out.setdefault(row["metric"], {})[Month.of(row["month"])] = row["total"]
+    for metric, points in series.items():
+        for point in points:
+            area = territory.map_of(point.month)
+            if area.version is not None and area.is_whole and metrics.is_complete(point.reported, area.expected):
+                out.setdefault((area.version.pk, metric), {})[point.month] = point.value
     return out
 
 
 def _plan_totals():
-    rows = (
-        PlanFigure.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
-        .values("metric", "year")
-        .annotate(total=Sum("value"))
-    )
-    return {(row["metric"], row["year"]): row["total"] for row in rows}
+    """{(version_id, metric, year): the attachment's 合计}."""
+    rows = PlanFigure.objects.values("version_id", "metric", "year").annotate(total=Sum("value"))
+    return {(row["version_id"], row["metric"], row["year"]): row["total"] for row in rows}
 
 
 def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, expected=None):
@@ -127,9 +124,7 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
     indicators = list(indicators if indicators is not None else Indicator.objects.all())
     headline = any(i.metric for i in indicators)
     if complete_totals is None and headline:
-        if expected is None:
-            expected = SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).count()
-        complete_totals = _complete_totals(month, expected)
+        complete_totals = _complete_totals(month)
     if plan_totals is None and headline:
         plan_totals = _plan_totals()
     totals, plan = complete_totals or {}, plan_totals or {}
@@ -143,7 +138,7 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
     rows = []
     for indicator in indicators:
         if indicator.metric:
-            points, source = totals.get(indicator.metric, {}), FROM_COUNTS
+            points, source = totals.get((indicator.version_id, indicator.metric), {}), FROM_COUNTS
         elif indicator.code in _SOURCES:
             # the registry's month-end value; a value recorded by hand for a month replaces it
             # there and is labelled as recorded, with its note
@@ -165,13 +160,29 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
         row.currently_met, row.verdict = judged["currently_met"], judged["verdict"]
         row.as_of = Month(*judged["as_of"]) if judged["as_of"] else None
         if indicator.metric:
-            row.plan_total = plan.get((indicator.metric, indicator.year))
+            row.plan_total = plan.get((indicator.version_id, indicator.metric, indicator.year))
         rows.append(row)
     return rows
 
 
+def headline_of(area):
+    """The headline goals of the month's plan version, kept under the plan's version (a count's
+    correction leaves them); none when the version's attachment does not cover the month's units
+    (after a change of the map, before a revision): its goals were set for another district."""
+    if area.version is None or not area.is_whole:
+        return []
+    return freshness.cached(
+        "headline-goals",
+        lambda: list(Indicator.objects.headline(area.version)),
+        area.version.pk,
+        version=freshness.plan_version,
+    )
+
+
 def headline_goals(month, indicators=None, **loaded):
-    """The four headline goals (二（一）), judged as of `month`."""
+    """The headline goals (二（一）) of the plan version in force in `month`, judged as of `month`;
+    none when that version's attachment does not cover the month's units (after a change of the
+    map and before a revision: its goals were set for other units)."""
     if indicators is None:
-        indicators = Indicator.objects.headline()
+        indicators = headline_of(territory.map_of(month))
     return judge_goals(month, indicators, **loaded)

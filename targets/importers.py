@@ -19,6 +19,7 @@ from django.conf import settings
 
 from beibei_dashboard.cleantext import clean_text
 
+from . import territory
 from .choices import Metric
 from .models import MonthlyCount
 from .months import Month
@@ -157,13 +158,14 @@ def parse_counts(file_name, data, month, subdistricts, *, partial=False, sheet=N
         result.errors.append(f"{place}：文件标题写的是{named.label}，与所选月份{month.label}不符。")
     if result.errors:
         return result
-    _read_rows(result, chosen.name, rows[header.index + 1 :], header.columns, subdistricts, partial)
+    names = SubDistrictNames(subdistricts, elsewhere=territory.elsewhere(month, exclude=subdistricts))
+    _read_rows(result, chosen.name, rows[header.index + 1 :], header.columns, subdistricts, partial, names)
     result.close()
     return result
 
 
-def _read_rows(result, sheet, rows, columns, subdistricts, partial):
-    names, seen, skipped = SubDistrictNames(subdistricts), {}, []
+def _read_rows(result, sheet, rows, columns, subdistricts, partial, names):
+    seen, skipped = {}, []
     name_col, name_header = columns[NAME]
     for row_no, values in rows:
         cells = {key: values[i] if i < len(values) else None for key, (i, _) in columns.items()}

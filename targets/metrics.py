@@ -92,6 +92,9 @@ def change(previous, new):
 # callers turn them into floats or percentages only for display.
 
 STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING = "done", "green", "yellow", "red", "missing"
+# a unit of the month without a line in the plan version in force (it joined after the version
+# was issued): its counts are shown, it is neither ranked nor coloured
+STATUS_PENDING = "pending"
 # One set of words for a status, used by badges, legends, tiles, the bulletin, its exports and the
 # 口径说明 page alike (an earlier short set said 正常/预警 where the long one said 达到/略低于序时进度).
 STATUS_LABELS = {
@@ -100,8 +103,9 @@ STATUS_LABELS = {
     STATUS_YELLOW: "略低于序时进度",
     STATUS_RED: "滞后",
     STATUS_MISSING: "未填报",
+    STATUS_PENDING: "目标待分解",
 }
-STATUS_ORDER = [STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING]
+STATUS_ORDER = [STATUS_DONE, STATUS_GREEN, STATUS_YELLOW, STATUS_RED, STATUS_MISSING, STATUS_PENDING]
 
 
 def completion(actual, target):

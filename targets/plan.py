@@ -7,16 +7,20 @@ so running it again changes nothing. It never touches logged monthly counts.
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from .choices import ALL_YEARS, Metric
-from .models import District, Indicator, PlanFigure, SubDistrict
+from .choices import ALL_YEARS, Joined, Left, Metric
+from .models import BoundaryChange, District, Indicator, PlanFigure, PlanLine, PlanVersion, SubDistrict
+from .months import Month
 
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "plan.json"
+# the adjustments of the district's map that ship with the application (data with its source)
+BOUNDARY_FIXTURES = sorted((Path(settings.BASE_DIR) / "fixtures").glob("boundary-*.json"))
 
 
 @dataclass
@@ -68,6 +72,14 @@ def load_targets(data, report):
     """The plan's own part: the district, its sub-districts, the attachment's figures and the
     goals and indicators. The key tasks are loaded on top of it by `tasks.plan.load_plan`."""
     district = upsert(District, report, "区县", {"slug": data["district"]["slug"]}, {"name": data["district"]["name"]})
+    about = data["version"]
+    version = upsert(
+        PlanVersion,
+        report,
+        "方案版本",
+        {"district": district, "effective": Month.parse(about["effective"]).date},
+        {"number": about["number"], "title": about["title"], "issued": date.fromisoformat(about["issued"])},
+    )
     for row in data["subdistricts"]:
         sub = upsert(
             SubDistrict,
@@ -76,17 +88,50 @@ def load_targets(data, report):
             {"slug": row["slug"]},
             {"district": district, "name": row["name"], "category": row["category"], "seq": row["seq"]},
         )
+        upsert(
+            PlanLine, report, "方案附件行", {"version": version, "subdistrict": sub},
+            {"category": row["category"], "seq": row["seq"]},
+        )  # fmt: skip
         for metric in Metric.values:
             for year in ALL_YEARS:
                 upsert(
                     PlanFigure,
                     report,
                     "目标任务分解",
-                    {"subdistrict": sub, "metric": metric, "year": year},
+                    {"version": version, "subdistrict": sub, "metric": metric, "year": year},
                     {"value": row[metric][str(year)]},
                 )
     for row in data["indicators"]:
         values = {k: v for k, v in row.items() if k != "code"}
         values["value"] = None if row["value"] is None else Decimal(str(row["value"]))
+        values["version"] = version if row["kind"] == "headline" else None
         upsert(Indicator, report, "目标指标", {"code": row["code"]}, values)
+    for path in BOUNDARY_FIXTURES:
+        load_boundary_change(read_plan(path), report)
     return report
+
+
+def load_boundary_change(data, report):
+    """One shipped adjustment of the map (`fixtures/boundary-*.json`): the change with its
+    authority and source, the units that left (their membership ends, nothing of theirs is
+    deleted) and the units that joined (created with their membership)."""
+    district = District.objects.get(slug=data["district"])
+    effective = Month.parse(data["effective"]).date
+    change = upsert(
+        BoundaryChange,
+        report,
+        "区划调整",
+        {"district": district, "effective": effective, "title": data["title"]},
+        {"authority": data["authority"], "announced": date.fromisoformat(data["announced"]), "source": data["source"]},
+    )
+    for row in data["left"]:
+        upsert(
+            SubDistrict, report, "街镇", {"slug": row["slug"]},
+            {"left": effective, "left_how": Left(row["how"]), "left_by": change, "went_to": row["to"]},
+        )  # fmt: skip
+    for row in data["joined"]:
+        sub = SubDistrict._base_manager.filter(slug=row["slug"]).first()
+        values = {"joined": effective, "joined_how": Joined(row["how"]), "joined_by": change, "came_from": row["from"]}
+        if sub is None:  # its class and 序号 come with the first plan version that lists it
+            values |= {"district": district, "name": row["name"], "category": "", "seq": row["seq"]}
+        upsert(SubDistrict, report, "街镇", {"slug": row["slug"]}, values)

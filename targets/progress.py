@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from . import freshness, metrics, ranking
+from . import freshness, metrics, ranking, territory
 from .choices import ALL_YEARS, BASE_YEAR, METRICS, PLAN_YEARS
 from .metrics import is_complete
-from .models import MonthlyCount, PlanFigure, SubDistrict
+from .models import MonthlyCount, PlanFigure
 from .months import LAST_PLAN_MONTH, Month, month_range
 from .progress_rows import DistrictProgress, MetricProgress, SubDistrictProgress, reporting_label
 
@@ -27,35 +27,38 @@ def plannable_months():
     return month_range(Month.first(), min(Month.current(), LAST_PLAN_MONTH))
 
 
-def plan_figures(subs):
-    """{(sub_id, metric, year): value} of the attachment for `subs`: one query, or none when the
-    plan is unchanged since another part of the page (or another request) read it (kept in the
-    cache under the plan's own version, which a count's correction leaves as it was)."""
+def plan_figures(subs, version):
+    """{(sub_id, metric, year): value} of `version`'s attachment for `subs` (nothing for a unit
+    without a line in it, or when `version` is None): one query, or none when the plan is
+    unchanged since another part of the page (or another request) read it (kept in the cache
+    under the plan's own version, which a count's correction leaves as it was)."""
+    if version is None:
+        return {}
     ids = [sub.pk for sub in subs]
 
     def read():
+        rows = PlanFigure.objects.filter(version=version, subdistrict__in=ids)
         return {
             (sub_id, metric, year): value
-            for sub_id, metric, year, value in PlanFigure.objects.filter(subdistrict__in=ids).values_list(
-                "subdistrict_id", "metric", "year", "value"
-            )
+            for sub_id, metric, year, value in rows.values_list("subdistrict_id", "metric", "year", "value")
         }
 
-    return freshness.cached("plan-figures", read, freshness.content_key(ids), version=freshness.plan_version)
+    key = freshness.content_key(version.pk, ids)
+    return freshness.cached("plan-figures", read, key, version=freshness.plan_version)
 
 
-def plan_maps(subs):
+def plan_maps(subs, version):
     """[{metric: {year: value}}] per sub-district, in order: what metrics.sum_plan_figures adds up."""
-    figures = plan_figures(subs)
+    figures = plan_figures(subs, version)
     return [
         {metric: {year: figures.get((sub.pk, metric, year)) for year in ALL_YEARS} for metric in METRICS}
         for sub in subs
     ]
 
 
-def plan_totals(subs):
-    """The attachment's 合计 of `subs`: {metric: {year: sum}}, from the cached plan figures."""
-    return metrics.sum_plan_figures(plan_maps(subs))
+def plan_totals(subs, version):
+    """`version`'s attachment 合计 over `subs`: {metric: {year: sum}}, from the cached figures."""
+    return metrics.sum_plan_figures(plan_maps(subs, version))
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,11 @@ def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
     return _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp)
 
 
-def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp):
+def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp, pending=False):
     progress = metrics.time_progress(month.month)
     rate = metrics.judged_rate(actual, base, target)
+    if pending:  # no line in the version in force: its count, and nothing judged
+        return MetricProgress(actual=actual, target=None, base=None, target_2027=None, status=metrics.STATUS_PENDING)
     return MetricProgress(
         actual=actual,
         target=target,
@@ -131,12 +136,16 @@ def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp
 def district_progress(month, subdistricts=None):
     """Every sub-district's progress in `month`, ranks, rank changes and the district total.
 
-    Costs at most three queries (sub-districts, plan figures, the counts of the months not
-    kept in the cache) for any number of sub-districts. Ranks are over the whole district, whoever looks at them.
+    The units are those of the month's map (`territory.map_of`), judged on the plan version in
+    force in the month; a unit without a line in it is shown with its counts as 目标待分解, not
+    ranked and not in the totals compared with targets. Costs at most three queries
+    (sub-districts, plan figures, the counts of the months not kept in the cache) for any number
+    of sub-districts. Ranks are over the whole district, whoever looks at them.
     """
     yellow_pp = settings.STATUS_YELLOW_THRESHOLD_PP
-    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
-    figures = plan_figures(subs)
+    area = territory.map_of(month)
+    subs = list(subdistricts if subdistricts is not None else area.members)
+    figures = plan_figures(subs, area.version)
     previous_month = month.previous()
     wanted = {month, previous_month, Month(month.year - 1, 12), Month(previous_month.year - 1, 12)}
     by_month = month_counts(subs, wanted)
@@ -146,7 +155,12 @@ def district_progress(month, subdistricts=None):
     for sub in subs:
         row = SubDistrictProgress(sub)
         for metric in METRICS:
-            row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
+            if area.is_targeted(sub):
+                row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
+            else:
+                row.metrics[metric] = _derive(
+                    counts.get((sub.pk, metric, month)), None, None, None, None, month, yellow_pp, pending=True
+                )
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
     ranked = ranking.rank_month(figures, counts, subs, month)
@@ -154,7 +168,9 @@ def district_progress(month, subdistricts=None):
     # in January), and the same sub-districts ranked in both months within the ranking (the
     # class, or the whole district) it is a change of.
     categories = {sub.pk: sub.category for sub in subs}
-    before = ranking.rank_month(figures, counts, subs, previous_month) if previous_month.year == month.year else None
+    # and on the same map and plan version (a change of either makes last month's ranks another ranking)
+    same_map = territory.map_of(previous_month).key == area.key if previous_month.year == month.year else False
+    before = ranking.rank_month(figures, counts, subs, previous_month) if same_map else None
     for metric in METRICS:
         ranks = ranked[metric][0]
         previous = {} if before is None else ranking.comparable_previous_ranks(ranks, before[metric][0], categories)
@@ -163,8 +179,18 @@ def district_progress(month, subdistricts=None):
             line.rank_in_class, line.rank_overall = ranks[row.subdistrict.pk]
             if row.subdistrict.pk in previous:
                 line.previous_rank_in_class, line.previous_rank_overall = previous[row.subdistrict.pk]
-    total, reported = _district_total(rows, figures, subs, month, yellow_pp)
-    return DistrictProgress(month, metrics.time_progress(month.month), rows, total, reported, data_as_of, ranked)
+    total, reported = _district_total(rows, figures, area, month, yellow_pp)
+    return DistrictProgress(
+        month, metrics.time_progress(month.month), rows, total, reported, data_as_of, ranked, area=area
+    )
+
+
+def _with_members(area, subdistricts):
+    """`area` with a caller's own units (all judged on its version)."""
+    return territory.MonthMap(
+        month=area.month, version=area.version, members=tuple(subdistricts),
+        targeted=frozenset(sub.pk for sub in subdistricts),
+    )  # fmt: skip
 
 
 @dataclass
@@ -176,40 +202,54 @@ class RankPoint:
 
 def rank_history(subdistrict, until, subdistricts=None, progress=None):
     """{metric: [RankPoint]}: `subdistrict`'s rank in its class and in the district for every
-    month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks.
+    month from 2023-01 to `until` in which it reported, ranked as `district_progress` ranks: each
+    month over the units of that month's map, on the plan version in force then.
 
-    Each month's ranking is kept in the cache under what decides it: the classes, the plan's
-    figures of its year and the year before, and the versions of the counts of the month and of
-    last December (`freshness.month_versions`, read with the data's version). So a correction
-    recomputes only the months it touches, reading only their counts (`month_counts`): at most
-    two queries (plan figures, the counts of the months to rank) for any number of months, none
-    when every month is kept. `progress`, the page's `district_progress(until)` when it has one,
-    gives `until`'s ranks.
+    Each month's ranking is kept in the cache under what decides it: the map (units, classes,
+    version), the plan's figures of its year and the year before, and the versions of the counts of
+    the month and of last December (`freshness.month_versions`, read with the data's version). So
+    a correction recomputes only the months it touches, reading only their counts
+    (`month_counts`): a few queries (plan figures per version, the counts of the months to rank)
+    for any number of months, none when every month is kept. `progress`, the page's
+    `district_progress(until)` when it has one, gives `until`'s ranks.
     """
-    subs = list(subdistricts if subdistricts is not None else SubDistrict.objects.filter(
-        district_id=subdistrict.district_id).in_plan_order())  # fmt: skip
-    figures = plan_figures(subs)
     months = month_range(Month.first(), until)  # a month nobody reported ranks nobody
-    # the classes and each year's plan figures are the same for many months: hashed once each
-    classes = freshness.content_key(tuple((sub.pk, sub.category) for sub in subs))
-    plan_of_year = {}
+    areas = {month: territory.map_of(month) for month in months}
+    if subdistricts is not None:  # a caller's own set of units (the city-scale benchmark)
+        subdistricts = list(subdistricts)
+        areas = {month: _with_members(area, subdistricts) for month, area in areas.items()}
+    figures_of, plan_of, map_keys = {}, {}, {}
     decided_by = {}
     versions = freshness.month_versions(months + [Month(year - 1, 12) for year in {m.year for m in months}])
     for month in months:
-        year = month.year
-        if year not in plan_of_year:
-            plan_of_year[year] = freshness.content_key(
+        area, year = areas[month], month.year
+        subs = area.members
+        if area.key not in map_keys:
+            map_keys[area.key] = freshness.content_key(area.key)
+            figures_of[area.key] = plan_figures(subs, area.version)
+        figures = figures_of[area.key]
+        if (area.key, year) not in plan_of:
+            plan_of[(area.key, year)] = freshness.content_key(
                 [figures.get((sub.pk, metric, y)) for sub in subs for metric in METRICS for y in (year, year - 1)]
             )
-        decided_by[month] = (classes, plan_of_year[year], versions[month], versions[Month(year - 1, 12)])
+        decided_by[month] = (
+            map_keys[area.key],
+            plan_of[(area.key, year)],
+            versions[month],
+            versions[Month(year - 1, 12)],
+        )
 
     def rank_missing(missing):
         # the page's own ranking of `until`, on the same counts, stands in for ranking it again
         own = progress is not None and progress.month == until and until in missing
         to_rank = [month for month in missing if not (own and month == until)]
         wanted = set(to_rank) | {Month(month.year - 1, 12) for month in to_rank}
-        counts = _flat(month_counts(subs, wanted)) if to_rank else {}
-        ranked = {month: ranking.rank_month(figures, counts, subs, month) for month in to_rank}
+        every = {sub.pk: sub for month in to_rank for sub in areas[month].members}
+        counts = _flat(month_counts(list(every.values()), wanted)) if to_rank else {}
+        ranked = {
+            month: ranking.rank_month(figures_of[areas[month].key], counts, areas[month].members, month)
+            for month in to_rank
+        }
         return ranked | ({until: progress.ranking} if own else {})
 
     # the rule's version in the name: a deployment that changes how ranks are decided never reads old ones
@@ -219,17 +259,22 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
         ranked = known[month]
         for metric in METRICS:
             ranks, reported = ranked[metric]
-            if subdistrict.pk in reported:
+            # reported and ranked: a unit without a line in the month's version (目标待分解) has no rank
+            if subdistrict.pk in reported and ranks[subdistrict.pk][1] is not None:
                 out[metric].append(RankPoint(month, *ranks[subdistrict.pk]))
     return out
 
 
-def _district_total(rows, figures, subs, month, yellow_pp):
+def _district_total(rows, figures, area, month, yellow_pp):
     """The district line, like for like (`metrics.like_for_like_total`): the sub-districts that
-    reported the metric this month, against their own targets and bases. The change since last
-    month is given only when every one of them reported last month too."""
+    reported the metric this month, against their own targets and bases, over the units the plan
+    version in force has targets for (`area.caliber` names them when they are not all of the
+    month's units). The change since last month is given only when every one of them reported last
+    month too. `territory_actual` adds every unit of the month that reported (现辖区), compared
+    with no target."""
     total, reported = {}, {}
     year = month.year
+    judged = [row for row in rows if area.is_targeted(row.subdistrict)]
     for metric in METRICS:
         lines = [
             {
@@ -240,7 +285,7 @@ def _district_total(rows, figures, subs, month, yellow_pp):
                 "target_2027": row.metrics[metric].target_2027,
                 "previous_actual": row.metrics[metric].previous_actual,
             }
-            for row in rows
+            for row in judged
         ]
         sums, reported[metric] = metrics.like_for_like_total(
             lines, ("target", "previous_figure", "base", "target_2027"), ("previous_actual",)
@@ -258,7 +303,11 @@ def _district_total(rows, figures, subs, month, yellow_pp):
                 yellow_pp,
             )
             total[metric].previous_actual = sums["previous_actual"]
-        total[metric].covered, total[metric].expected = reported[metric], len(subs)
+        total[metric].covered, total[metric].expected = reported[metric], len(judged)
+        every = [row.metrics[metric].actual for row in rows if row.metrics[metric].actual is not None]
+        total[metric].territory_actual = sum(every) if every else None
+        total[metric].territory_covered = len(every)
+        reported[metric] = len(every)  # units of the month that reported (n/17 已填报)
     return total, reported
 
 
@@ -269,19 +318,26 @@ class SeriesPoint:
     reported: int
 
 
-def district_series(subdistricts, until):
+def district_series(until, units=None):
     """Monthly district totals per metric from 2023-01 to `until`: {metric: [SeriesPoint]}.
 
-    Summed from each month's counts (`month_counts`: every month kept under its own version, so
-    a correction reads its own month only). A month's total is only a district total when every
-    sub-district reported; `reported` says how many did.
+    Each month adds the counts of `units(month)` (default: the units of that month's map, so a
+    total never adds a unit the district did not have then): summed from each month's counts
+    (`month_counts`: every month kept under its own version, so a correction reads its own month
+    only). A month's total is only a district total when every unit reported; `reported` says how
+    many did.
     """
     months = month_range(Month.first(), until)
-    by_month = month_counts(list(subdistricts), months)
+    units = units or (lambda month: territory.map_of(month).members)
+    members = {month: {sub.pk for sub in units(month)} for month in months}
+    everyone = {sub.pk: sub for month in months for sub in units(month)}
+    by_month = month_counts(list(everyone.values()), months)
     out = {metric: [] for metric in METRICS}
     for month in months:
         for metric in METRICS:
-            values = [v for (_, m), v in by_month[month].values.items() if m == metric]
+            values = [
+                v for (sub_id, m), v in by_month[month].values.items() if m == metric and sub_id in members[month]
+            ]
             out[metric].append(SeriesPoint(month, sum(values) if values else None, len(values)))
     return out
 
@@ -310,29 +366,39 @@ def subdistrict_series(subdistrict, until):
 
 
 def reporting_by_month(until=None):
-    """{Month: number of the district's sub-districts that reported both metrics} up to `until`
-    (default: every month), kept in the cache under the version of which counts exist (the month
-    picker, the default month, the dashboard and the bulletin list all ask for it): one query
-    when it changed, none otherwise."""
+    """{Month: number of the month's units that reported both metrics} up to `until` (default:
+    every month), kept in the cache under the version of which counts exist (the month picker,
+    the default month, the dashboard and the bulletin list all ask for it): one query when it
+    changed, none otherwise. A count of a unit outside the month's map (before it joined, after it
+    left) does not make the month any more reported."""
     every = freshness.cached(
         "reporting-by-month",
         _reporting_by_month,
         settings.DISTRICT_SLUG,
-        version=freshness.rows_version,  # which counts exist: a corrected value leaves it
+        version=freshness.rows_version,  # which counts exist (and the map): a corrected value leaves it
     )
     return {m: n for m, n in every.items() if until is None or m <= until}
 
 
 def _reporting_by_month():
     qs = MonthlyCount.objects.filter(subdistrict__district__slug=settings.DISTRICT_SLUG)
-    # (sub-district, month) pairs with a row for every metric, counted per month in the database:
-    # one row per month comes back, not one per line
+    # (sub-district, month) pairs with a row for every metric, counted per month and unit in the
+    # database: one row per month and unit of a changed map, one per month otherwise
     pairs = qs.order_by().values("month", "subdistrict").annotate(n=Count("id")).filter(n=len(METRICS))
-    inner, params = pairs.values("month").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT month, COUNT(*) FROM ({inner}) reported GROUP BY month", params)  # noqa: S608
-        rows = cursor.fetchall()
-    return {Month.of(_as_date(month)): n for month, n in rows}
+    changes = territory.changed_units()
+    if not changes:
+        inner, params = pairs.values("month").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT month, COUNT(*) FROM ({inner}) reported GROUP BY month", params)  # noqa: S608
+            rows = cursor.fetchall()
+        return {Month.of(_as_date(month)): n for month, n in rows}
+    out = {}
+    for month, sub_id in pairs.values_list("month", "subdistrict"):
+        month = Month.of(_as_date(month))
+        unit = changes.get(sub_id)
+        if unit is None or unit.is_member(month):
+            out[month] = out.get(month, 0) + 1
+    return out
 
 
 def _as_date(value):
@@ -340,31 +406,24 @@ def _as_date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def district_subdistricts():
-    """The district's sub-districts in plan order, kept under the plan's version (every progress
-    page starts from them; a count's correction leaves them as they were). A fresh copy each
-    call: a caller may annotate its own."""
-    return freshness.cached(
-        "district-subdistricts",
-        lambda: list(SubDistrict.objects.in_plan_order()),
-        settings.DISTRICT_SLUG,
-        version=freshness.plan_version,
-    )
+def district_subdistricts(month=None):
+    """The units of `month`'s map (default: this month's) in the order of the plan version in
+    force, with that version's classes (`territory.map_of`: kept under the plan's version; a
+    count's correction leaves them as they were). A fresh list each call: a caller may annotate
+    its own."""
+    return list(territory.map_of(month or Month.current()).members)
 
 
-def district_size():
-    """The number of sub-districts of the district, kept under the plan's version."""
-    return freshness.cached(
-        "district-size", SubDistrict.objects.count, settings.DISTRICT_SLUG, version=freshness.plan_version
-    )
+def district_size(month=None):
+    """The number of units expected to report in `month` (default: this month)."""
+    return territory.map_of(month or Month.current()).expected
 
 
 def latest_complete_month():
-    """The newest month (up to this month) in which every sub-district reported both metrics;
-    None when there is none. Pages, pickers and the bulletin list default to it."""
-    expected = district_size()
+    """The newest month (up to this month) in which every unit of that month reported both
+    metrics; None when there is none. Pages, pickers and the bulletin list default to it."""
     reporting = reporting_by_month(until=Month.current())
-    complete = [m for m, n in reporting.items() if is_complete(n, expected)]
+    complete = [m for m, n in reporting.items() if is_complete(n, district_size(m))]
     return max(complete) if complete else None
 
 
@@ -376,14 +435,14 @@ def default_month():
     return complete if complete is not None else max(Month.first(), last)
 
 
-def month_options(months, expected):
-    """[(Month, label)] for a month picker: a partial month says "n/17 个街镇已填报".
-
-    `expected` is the number of sub-districts of the district (the page knows it already)."""
+def month_options(months, expected=None):
+    """[(Month, label)] for a month picker: a partial month says "n/17 个街镇已填报", out of the
+    units of that month's map."""
     reporting = reporting_by_month(until=months[-1] if months else None)
     out = []
     for month in months:
         n = reporting.get(month, 0)
+        expected = district_size(month)
         label = month.label if is_complete(n, expected) else f"{month.label}（{reporting_label(n, expected)}）"
         out.append((month, label))
     return out

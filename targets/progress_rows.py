@@ -35,6 +35,8 @@ class MetricProgress:
     pace_year: object = None
     pace_2027: object = None
     forecast: object = None  # targets.forecast.Forecast, where a page adds it
+    territory_actual: int | None = None  # district line only: every unit of the month that reported (现辖区)
+    territory_covered: int | None = None
 
     @property
     def status_label(self):
@@ -95,6 +97,11 @@ class SubDistrictProgress:
     def reported(self):
         return all(m.actual is not None for m in self.metrics.values())
 
+    @property
+    def pending(self):
+        """No line in the plan version in force: 目标待分解, neither ranked nor coloured."""
+        return any(m.status == metrics.STATUS_PENDING for m in self.metrics.values())
+
 
 @dataclass
 class DistrictProgress:
@@ -105,6 +112,18 @@ class DistrictProgress:
     reported: dict  # {metric: number of sub-districts with a count}
     data_as_of: object = None
     ranking: dict = None  # {metric: (ranks, reported)}, as `ranking.rank_month` gives a month's
+    area: object = None  # targets.territory.MonthMap: the month's units and plan version
+
+    @property
+    def caliber(self):
+        """ "原方案口径：延续的12个街镇" when the totals judged against targets cover only part of the
+        month's units; "" otherwise."""
+        return self.area.caliber if self.area is not None else ""
+
+    @property
+    def pending_rows(self):
+        """The units of the month without a line in the plan version in force (目标待分解)."""
+        return [row for row in self.rows if row.pending]
 
     @property
     def time_progress_pct(self):
@@ -139,7 +158,8 @@ class DistrictProgress:
     def by_category(self):
         out = {}
         for row in self.rows:
-            out.setdefault(row.subdistrict.category, []).append(row)
+            if not row.pending:  # a class is the version's: a unit without a line has none
+                out.setdefault(row.subdistrict.category, []).append(row)
         return out
 
     def row_for(self, subdistrict):

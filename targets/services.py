@@ -8,7 +8,7 @@ from django.db.models import Max, Q
 from beibei_dashboard.history import with_history
 from beibei_dashboard.races import SavedMeanwhile, first_write
 
-from . import metrics
+from . import metrics, territory
 from .choices import BASE_YEAR, CountSource, Metric
 from .importers import parse_counts
 from .models import MonthlyCount, PlanFigure, SubDistrict, is_month_locked
@@ -78,7 +78,7 @@ def previous_values(month, subdistricts):
     previous = {
         (sub_id, metric): value
         for sub_id, metric, value in PlanFigure.objects.filter(
-            subdistrict__in=subdistricts, year=BASE_YEAR
+            version=territory.version_in_force(month), subdistrict__in=subdistricts, year=BASE_YEAR
         ).values_list("subdistrict_id", "metric", "value")
     }
     latest = (
@@ -94,9 +94,10 @@ def previous_values(month, subdistricts):
     return previous
 
 
-def district_subdistricts():
-    """The sub-districts whose counts the bureau logs: those of this deployment's district."""
-    return SubDistrict.objects.in_plan_order()
+def district_subdistricts(month):
+    """The units whose counts the bureau logs for `month`: those of the month's map, in the
+    order of the plan version in force (`territory.map_of`)."""
+    return list(territory.map_of(month).members)
 
 
 def plan_month(month, entries, subdistricts=None):
@@ -105,7 +106,7 @@ def plan_month(month, entries, subdistricts=None):
     Every cell of the grid is returned; a cell not in `entries` (or with value None) keeps its
     stored value. Nothing is written.
     """
-    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
+    subs = list(subdistricts if subdistricts is not None else district_subdistricts(month))
     stored = {
         (sub_id, metric): (value, note)
         for sub_id, metric, value, note in MonthlyCount.objects.filter(
@@ -192,7 +193,7 @@ def save_month(
     Raises CountsRejected with every problem when anything is wrong. A locked month (its
     bulletin published) is written as a correction and needs `reason`.
     """
-    subs = list(subdistricts if subdistricts is not None else district_subdistricts())
+    subs = list(subdistricts if subdistricts is not None else district_subdistricts(month))
     # Lock the month's rows so two people saving at once cannot interleave (PostgreSQL).
     list(MonthlyCount.objects.select_for_update().filter(subdistrict__in=subs, month=month.date))
     plan = plan_month(month, entries, subs)
@@ -247,7 +248,7 @@ def import_counts(
     leaves without one (the command's --reason, or the web form's note). `sheet` names the sheet
     to read; `notes`, a list, receives what the reading says (sheet read, aliases, skipped rows).
     """
-    subs = list(district_subdistricts())
+    subs = district_subdistricts(month)
     errors = month_errors(month)
     parsed = parse_counts(file_name, data, month, subs, partial=partial, sheet=sheet)
     if notes is not None:

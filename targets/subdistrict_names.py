@@ -58,14 +58,31 @@ class NameMatch:
 class SubDistrictNames:
     """The alias table of the given sub-districts (the district's, from the database)."""
 
-    def __init__(self, subdistricts):
-        self.keys = {}
+    def __init__(self, subdistricts, elsewhere=None):
+        """`elsewhere` ({unit: why}) are units known to the district that may not be named here
+        (a unit that had left by the month, or had not yet joined): a name of theirs is refused
+        with its reason rather than as unknown."""
+        self.keys, self.elsewhere = {}, {}
+        for sub, why in (elsewhere or {}).items():
+            for alias in self._aliases(sub):
+                self.elsewhere.setdefault(alias, why)
         for sub in subdistricts:
-            name = normalise(sub.name)
-            aliases = {name, _stem(name), name + "办事处", name + "人民政府", name + "政府"}
-            aliases |= {former for former, current in FORMER_NAMES.items() if current == sub.name}
-            for alias in aliases:
+            for alias in self._aliases(sub):
                 self.keys.setdefault(alias, {})[sub.pk] = sub
+
+    @staticmethod
+    def _aliases(sub):
+        name = normalise(sub.name)
+        aliases = {name, _stem(name), name + "办事处", name + "人民政府", name + "政府"}
+        return aliases | {former for former, current in FORMER_NAMES.items() if current == sub.name}
+
+    def _elsewhere(self, key):
+        if key in self.elsewhere:
+            return self.elsewhere[key]
+        for suffix in BODY_SUFFIXES:
+            if key.endswith(suffix) and key[: -len(suffix)] in self.elsewhere:
+                return self.elsewhere[key[: -len(suffix)]]
+        return None
 
     def match(self, raw):
         written = str(raw or "").strip()
@@ -78,7 +95,8 @@ class SubDistrictNames:
                     if candidates is not None:
                         break
         if not candidates:
-            return NameMatch(None, problem=f"未知街镇“{key}”")
+            why = self._elsewhere(key)
+            return NameMatch(None, problem=why or f"未知街镇“{key}”")
         if len(candidates) > 1:
             names = "、".join(sorted(sub.name for sub in candidates.values()))
             return NameMatch(None, problem=f"“{key}”可能指{names}，无法确定，请填写街镇全称")

@@ -20,7 +20,7 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
-from . import api, dashboard, exporters, freshness, metrics, services
+from . import api, dashboard, exporters, freshness, metrics, services, territory
 from .choices import CountSource
 from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
 from .history import count_changes
@@ -114,6 +114,15 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
         self.month, self.months = selected_month(request)
+        # a unit is shown in the months it belonged to the district: its history, with a notice
+        self.absence = territory.membership_on(self.subdistrict, self.month)
+        self.months = [m for m in self.months if self.subdistrict.is_member(m)]
+        if self.absence:
+            if not self.months:
+                raise Http404(self.absence)
+            self.month = (
+                max(m for m in self.months if m <= self.month) if self.months[0] <= self.month else self.months[0]
+            )
         self.page_cache = freshness.PageCache(request, "subdistrict", self.subdistrict.pk, self.month)
         return super().dispatch(request, *args, **kwargs)
 
@@ -132,12 +141,13 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         html = self.page_cache.html("subdistrict")
         if html is not None:  # the whole page body, as rendered at this data version: no figures, no table
             context = TemplateView.get_context_data(self, **kwargs)
-            context.update(subdistrict=self.subdistrict, page_html=html)
+            context.update(subdistrict=self.subdistrict, page_html=html, absence=self.absence)
             return context
         context = super().get_context_data(**kwargs)
         context.update(
             self.page,
             subdistrict=self.subdistrict,
+            absence=self.absence,
             month=self.month,
             months=self.months,
             month_options=month_options(self.months, self.page["progress"].expected),
@@ -194,8 +204,7 @@ class MonthlyCountListView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        subs = list(services.district_subdistricts())
-        context["statuses"] = MonthlyCount.objects.month_statuses(loggable_months(), subs)
+        context["statuses"] = MonthlyCount.objects.month_statuses(loggable_months(), services.district_subdistricts)
         context["can_edit"] = scope.keeps_the_books(self.request.user)
         return context
 
@@ -266,7 +275,7 @@ class MonthlyCountImportView(CapabilityRequiredMixin, FormView):
     def form_valid(self, form):
         month, upload = form.cleaned_data["month"], form.cleaned_data["file"]
         name = upload_name(upload.name)
-        subs = list(services.district_subdistricts())
+        subs = services.district_subdistricts(month)
         parsed = parse_counts(
             name,
             upload.read(),

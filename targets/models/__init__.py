@@ -13,9 +13,13 @@ from .plan import (
     SubDistrict,
     plain_number,
 )
+from .territory import BoundaryChange, PlanLine, PlanVersion
 
 __all__ = [
     "HEADLINE_REFUSAL",
+    "BoundaryChange",
+    "PlanLine",
+    "PlanVersion",
     "DataVersion",
     "District",
     "DistrictScopedHistoryManager",

@@ -35,17 +35,20 @@ class MonthlyCountQuerySet(models.QuerySet):
     def visible_to(self, user):
         return rows_visible_to(user, self)
 
-    def month_statuses(self, months, subdistricts):
+    def month_statuses(self, months, units_of):
         """A MonthStatus for each month in `months` (newest first), in three queries.
 
-        A sub-district counts as reported for a month when both metrics are logged.
+        `units_of(month)` are the units expected to report that month (the month's map). A
+        sub-district counts as reported for a month when both metrics are logged.
         """
-        sub_ids = [sub.pk for sub in subdistricts]
+        expected_of = {m: {sub.pk for sub in units_of(m)} for m in months}
+        sub_ids = set().union(*expected_of.values()) if expected_of else set()
         rows = self.filter(subdistrict_id__in=sub_ids, month__in=[m.date for m in months])
         per_sub = rows.values("month", "subdistrict_id").annotate(n=models.Count("id"))
         reported = {}
         for row in per_sub:
-            if row["n"] == len(Metric.values):
+            month = Month.of(row["month"])
+            if row["n"] == len(Metric.values) and row["subdistrict_id"] in expected_of.get(month, ()):
                 reported[row["month"]] = reported.get(row["month"], 0) + 1
         last = {row["month"]: row["last"] for row in rows.values("month").annotate(last=models.Max("updated_at"))}
         who = {
@@ -59,7 +62,7 @@ class MonthlyCountQuerySet(models.QuerySet):
             MonthStatus(
                 month=m,
                 reported=reported.get(m.date, 0),
-                expected=len(sub_ids),
+                expected=len(expected_of[m]),
                 last_at=last.get(m.date),
                 last_by=who.get((m.date, last.get(m.date))) or "",
                 locked=m.date in locked,

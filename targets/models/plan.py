@@ -16,7 +16,8 @@ from simple_history.models import HistoricalRecords
 from accounts.scope import RestrictedQuerySet, plan_subdistricts_visible_to, subdistricts_visible_to
 
 from .. import metrics
-from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Metric
+from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric
+from ..months import Month
 
 
 def plain_number(value):
@@ -118,10 +119,27 @@ class SubDistrict(models.Model):
     district = models.ForeignKey(District, verbose_name="区县", on_delete=models.PROTECT, related_name="subdistricts")
     name = models.CharField("街镇", max_length=32)
     slug = models.SlugField("标识", max_length=48, unique=True)
-    category = models.CharField("类型", max_length=1, choices=Category.choices)
+    # its class and 序号 in the latest plan version that lists it ("" until one does)
+    category = models.CharField("类型", max_length=1, choices=Category.choices, blank=True)
     seq = models.PositiveSmallIntegerField("序号")
+    # membership: from `joined` (None: from the start) to the month before `left` (None: still in)
+    joined = models.DateField("划入月份", null=True, blank=True)
+    joined_how = models.CharField("划入方式", max_length=16, choices=Joined.choices, blank=True)
+    joined_by = models.ForeignKey(
+        "targets.BoundaryChange", verbose_name="划入依据", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="joined_units",
+    )  # fmt: skip
+    came_from = models.CharField("来自", max_length=64, blank=True)
+    left = models.DateField("划出月份", null=True, blank=True)
+    left_how = models.CharField("划出方式", max_length=16, choices=Left.choices, blank=True)
+    left_by = models.ForeignKey(
+        "targets.BoundaryChange", verbose_name="划出依据", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="left_units",
+    )  # fmt: skip
+    went_to = models.CharField("去向", max_length=64, blank=True)
 
     objects = DistrictScopedManager.of(SubDistrictQuerySet, "district")
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = "街镇"
@@ -146,6 +164,34 @@ class SubDistrict(models.Model):
     def get_absolute_url(self):
         return self.page_url
 
+    def is_member(self, month):
+        """Whether it belongs to the district in `month` (its month-end count is expected)."""
+        return (self.joined is None or self.joined <= month.date) and (self.left is None or month.date < self.left)
+
+    @property
+    def joined_note(self):
+        """ "2025年11月由原渝北区划入", or "" for a unit of the district from the start."""
+        if self.joined is None:
+            return ""
+        label = Month.of(self.joined).label
+        if self.joined_how == Joined.MERGER:
+            return f"{label}由{self.came_from}合并设立"
+        if self.joined_how == Joined.SPLIT:
+            return f"{label}由{self.came_from}分设"
+        return f"{label}由{self.came_from}划入"
+
+    @property
+    def left_note(self):
+        """ "2025年11月划出北碚区（划入两江新区）", or "" for a unit still in the district."""
+        if self.left is None:
+            return ""
+        label = Month.of(self.left).label
+        if self.left_how == Left.MERGER:
+            return f"{label}并入{self.went_to}"
+        if self.left_how == Left.SPLIT:
+            return f"{label}撤销，分设为{self.went_to}"
+        return f"{label}划出{self.district.name}（划入{self.went_to}）"
+
     @cached_property
     def page_url(self):
         """Its progress page, reversed once: tables link every sub-district several times."""
@@ -161,11 +207,11 @@ class PlanRow:
 
 
 class PlanFigureQuerySet(models.QuerySet):
-    def rows_for(self, subdistricts):
-        """The attachment's lines for `subdistricts` (in their order), in two queries."""
+    def rows_for(self, subdistricts, version):
+        """`version`'s attachment lines for `subdistricts` (in their order), in two queries."""
         subdistricts = list(subdistricts)
         figures = {sub.pk: {metric: {} for metric in Metric.values} for sub in subdistricts}
-        for sub_id, metric, year, value in self.filter(subdistrict__in=subdistricts).values_list(
+        for sub_id, metric, year, value in self.filter(version=version, subdistrict__in=subdistricts).values_list(
             "subdistrict_id", "metric", "year", "value"
         ):
             figures[sub_id][metric][year] = value
@@ -180,6 +226,9 @@ class PlanFigure(models.Model):
     computed from these rows, never stored.
     """
 
+    version = models.ForeignKey(
+        "targets.PlanVersion", verbose_name="方案版本", on_delete=models.CASCADE, related_name="figures"
+    )
     subdistrict = models.ForeignKey(
         SubDistrict, verbose_name="街镇", on_delete=models.CASCADE, related_name="plan_figures"
     )
@@ -198,8 +247,8 @@ class PlanFigure(models.Model):
         ordering = ["subdistrict__category", "subdistrict__seq", "metric", "year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subdistrict", "metric", "year"],
-                name="planfigure_unique_cell",
+                fields=["version", "subdistrict", "metric", "year"],
+                name="planfigure_unique_version_cell",
                 violation_error_message="该街镇该指标该年份已有数值。",
             ),
         ]
@@ -209,9 +258,10 @@ class PlanFigure(models.Model):
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def headline(self):
-        """The headline goals (二（一）): the ones measured by the monthly counts, by year."""
-        return self.filter(kind=IndicatorKind.HEADLINE).exclude(metric="").order_by("year", "position")
+    def headline(self, version=None):
+        """The headline goals (二（一）) of `version`: the ones measured by the monthly counts, by
+        year."""
+        return self.filter(kind=IndicatorKind.HEADLINE, version=version).exclude(metric="").order_by("year", "position")
 
 
 class Indicator(models.Model):
@@ -223,6 +273,10 @@ class Indicator(models.Model):
     """
 
     code = models.SlugField("标识", max_length=48, unique=True)
+    version = models.ForeignKey(
+        "targets.PlanVersion", verbose_name="方案版本", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="indicators", help_text="全区总目标所属的方案版本",
+    )  # fmt: skip
     kind = models.CharField("类别", max_length=16, choices=IndicatorKind.choices)
     position = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("指标", max_length=64)
