@@ -18,7 +18,7 @@ from accounts import scope
 from accounts.choices import Role
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
+from beibei_dashboard.tables import TablePageView, upload_name, xlsx_response
 
 from . import api, dashboard, exporters, freshness, metrics, services
 from .choices import CountSource
@@ -104,12 +104,11 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
         return context
 
 
-class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class SubDistrictDetailView(TablePageView):
     """One sub-district: its curves, ranks, gaps, pace, monthly table and recent corrections."""
 
     template_name = "targets/subdistrict_detail.html"
     table_class = SubDistrictMonthTable
-    table_pagination = False
 
     def dispatch(self, request, *args, **kwargs):
         self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
@@ -148,12 +147,11 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         return context
 
 
-class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class PlanView(TablePageView):
     """The plan's attachment table with its computed totals, and the district goals."""
 
     template_name = "targets/plan.html"
     table_class = PlanFigureTable
-    table_pagination = False
     export_name = "北碚区高科双企目标任务分解表"
 
     def get_table_data(self):

@@ -4,15 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from beibei_dashboard import evidence
 from beibei_dashboard.evidence import MAX_REQUEST_BYTES
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.races import SavedMeanwhile
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.tables import TablePageView
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
@@ -28,12 +26,11 @@ from .tables import KeyTaskTable, OverdueTable
 from .timeline import report_timeline, target_charts
 
 
-class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class KeyTaskListView(TablePageView):
     """The 19 tasks by group with status lights, filters, the rules, and the four measures."""
 
     template_name = "tasks/keytask_list.html"
     table_class = KeyTaskTable
-    table_pagination = False
     export_name = "重点任务推进情况"
 
     def get_table_data(self):
@@ -150,12 +147,11 @@ def _serve_evidence(attachment):
     return evidence.download(attachment.file, attachment.original_name, attachment.kind)
 
 
-class OverdueListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class OverdueListView(TablePageView):
     """督办: the tasks whose lead units owe the report of the checked month, by unit."""
 
     template_name = "tasks/overdue_list.html"
     table_class = OverdueTable
-    table_pagination = False
     export_name = "重点任务逾期督办清单"
 
     def get_table_data(self):
