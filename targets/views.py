@@ -15,7 +15,6 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from accounts.choices import Role
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import TablePageView, upload_name, xlsx_response
@@ -66,8 +65,9 @@ def healthz(request):
 def home(request):
     """Each role starts where its work is: officials on their own page, units at their tasks."""
     user = request.user
-    if scope.role_of(user) == Role.SUBDISTRICT:
-        return redirect("targets:subdistrict_detail", slug=user.subdistrict.slug)
+    own = scope.own_subdistrict(user)
+    if own is not None:
+        return redirect("targets:subdistrict_detail", slug=own.slug)
     if not scope.sees_whole_district(user):
         return redirect(reverse("tasks:keytask_list") + "?mine=on")
     return DashboardView.as_view()(request)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -256,8 +256,8 @@ def contribution_list(request, kind, number):
 @accepts_upload(MAX_REQUEST_BYTES)
 def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
-    task = get_object_or_404(_tasks_of_kind(kind), number=number)
-    key = scope.check_can_contribute(request.user, task)
+    task = _tasks_of_kind(kind).get_for(request.user, "contribute", number=number)
+    key = scope.contributor_key(request.user, task)
     period = _period_from(request)
     kind_field, pk = key
     existing = TaskContribution.objects.filter(task=task, period=str(period), **{f"{kind_field}_id": pk}).first()

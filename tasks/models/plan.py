@@ -53,6 +53,7 @@ class KeyTaskQuerySet(scope.RestrictedQuerySet):
     scope_rules = {
         "view": (("visible_to", TASK_REFUSED),),
         "report": (("reportable_by", "只有该任务的牵头单位（或区科技局）可以填报进展报告。"),),
+        "contribute": (("contributable_by", "只有该任务的责任单位（“各镇街”为各街镇）可以填报配合情况。"),),
     }
 
     def visible_to(self, user):
@@ -62,6 +63,10 @@ class KeyTaskQuerySet(scope.RestrictedQuerySet):
     def reportable_by(self, user):
         """The tasks `user` may file progress reports on."""
         return scope.tasks_reportable_by(user, self)
+
+    def contributable_by(self, user):
+        """The tasks and measures `user` files contributions (配合情况) on."""
+        return scope.tasks_contributable_by(user, self)
 
     def own_for(self, user):
         """本单位任务: the tasks `user`'s unit (or, for an official, 各镇街) leads or shares."""
@@ -81,6 +86,19 @@ class KeyTaskQuerySet(scope.RestrictedQuerySet):
     def shared_with_subdistricts(self):
         """The tasks "各镇街" leads or shares: a sub-district official reads and contributes to these."""
         named = models.Q(lead_units__all_subdistricts=True) | models.Q(responsible_units__all_subdistricts=True)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
+
+    def contributed_by_unit(self, unit_id):
+        """The tasks `unit_id` contributes to (`KeyTask.contributing_units`): as a responsible
+        unit, and on a measure as a lead unit too."""
+        named = models.Q(responsible_units=unit_id) | models.Q(kind=TaskKind.MEASURE, lead_units=unit_id)
+        return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
+
+    def contributed_by_subdistricts(self):
+        """The tasks a sub-district contributes to: those whose contributing units include "各镇街"."""
+        named = models.Q(responsible_units__all_subdistricts=True) | models.Q(
+            kind=TaskKind.MEASURE, lead_units__all_subdistricts=True
+        )
         return self.filter(pk__in=self.model.objects.filter(named).values("pk"))
 
     def measures(self):
