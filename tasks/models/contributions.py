@@ -5,9 +5,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..attachments import Attachment
-from ..periods import Period
 from .plan import KeyTask, Unit
-from .reports import EvidenceQuerySet
+from .reports import EvidenceQuerySet, ReportingPeriod
 
 
 class TaskContributionQuerySet(models.QuerySet):
@@ -15,7 +14,7 @@ class TaskContributionQuerySet(models.QuerySet):
         return self.filter(task__in=KeyTask.objects.visible_to(user))
 
 
-class TaskContribution(models.Model):
+class TaskContribution(ReportingPeriod, models.Model):
     """A contribution (配合情况) of one unit named on a task or measure, for one period.
 
     The contributor is either a unit (`unit`) or, where the plan names "各镇街", one of the 17
@@ -76,12 +75,6 @@ class TaskContribution(models.Model):
     def __str__(self):
         return f"{self.task} {self.contributor_name} {self.period_label} 配合情况"
 
-    def save(self, *args, **kwargs):
-        period = Period.parse(self.period)
-        self.period = str(period)
-        self.period_end = period.end
-        super().save(*args, **kwargs)
-
     @property
     def contributor_name(self):
         return str(self.unit or self.subdistrict)
@@ -89,13 +82,6 @@ class TaskContribution(models.Model):
     @property
     def contributor_key(self):
         return ("unit", self.unit_id) if self.unit_id else ("subdistrict", self.subdistrict_id)
-
-    @property
-    def period_label(self):
-        try:
-            return Period.parse(self.period).label
-        except ValueError:
-            return self.period
 
 
 class ContributionAttachment(Attachment):

@@ -42,7 +42,29 @@ class TaskReportQuerySet(scope.RestrictedQuerySet):
         return self.filter(review_state__in=COUNTED_STATES)
 
 
-class TaskReport(models.Model):
+class ReportingPeriod:
+    """What a report and a contribution share: `period` ("2026-10" or "2026-Q3") is saved in its
+    normal form with `period_end` derived from it, so that rows sort by the time they cover."""
+
+    def save(self, *args, **kwargs):
+        period = Period.parse(self.period)
+        self.period = str(period)
+        self.period_end = period.end
+        super().save(*args, **kwargs)
+
+    @property
+    def period_obj(self):
+        return Period.parse(self.period)
+
+    @property
+    def period_label(self):
+        try:
+            return self.period_obj.label
+        except ValueError:
+            return self.period
+
+
+class TaskReport(ReportingPeriod, models.Model):
     """A lead unit's progress report (进展报告) on one key task for one period.
 
     `period` is a month "2026-10" or a quarter "2026-Q3"; one report per task and period —
@@ -93,29 +115,12 @@ class TaskReport(models.Model):
     def __str__(self):
         return f"任务{self.task.number} {self.period_label} 进展报告"
 
-    def save(self, *args, **kwargs):
-        period = Period.parse(self.period)
-        self.period = str(period)
-        self.period_end = period.end
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
         try:
             Period.parse(self.period)
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from None
-
-    @property
-    def period_obj(self):
-        return Period.parse(self.period)
-
-    @property
-    def period_label(self):
-        try:
-            return self.period_obj.label
-        except ValueError:
-            return self.period
 
 
 class TaskTargetValue(models.Model):
