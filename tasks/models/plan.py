@@ -162,35 +162,36 @@ class KeyTask(models.Model):
         return [row.unit for row in self.taskresponsible_set.all()]
 
 
-class TaskLead(models.Model):
-    """A lead unit (牵头单位) of a task, in the order the plan names them."""
+class TaskUnit(models.Model):
+    """A unit the plan names on a task, in the plan's order; once per task."""
 
     task = models.ForeignKey(KeyTask, on_delete=models.CASCADE)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField("顺序")
 
     class Meta:
+        abstract = True
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="%(class)s_unique")]
+
+
+class TaskLead(TaskUnit):
+    """A lead unit (牵头单位) of a task, in the order the plan names them."""
+
+    class Meta(TaskUnit.Meta):
         verbose_name = "牵头单位"
         verbose_name_plural = "牵头单位"
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="tasklead_unique")]
 
     def __str__(self):
         return f"{self.task} 牵头：{self.unit}"
 
 
-class TaskResponsible(models.Model):
+class TaskResponsible(TaskUnit):
     """A responsible unit (责任单位) of a task, in the order the plan names them."""
 
-    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
-    position = models.PositiveSmallIntegerField("顺序")
-
-    class Meta:
+    class Meta(TaskUnit.Meta):
         verbose_name = "责任单位"
         verbose_name_plural = "责任单位"
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="taskresponsible_unique")]
 
     def __str__(self):
         return f"{self.task} 责任：{self.unit}"
