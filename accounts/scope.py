@@ -69,6 +69,11 @@ def is_bureau(user):
     return role_of(user) == Role.BUREAU
 
 
+def own_subdistrict(user):
+    """The sub-district an official works for: their start page and 本街镇进度; None for the others."""
+    return user.subdistrict if role_of(user) == Role.SUBDISTRICT and user.subdistrict_id else None
+
+
 def subdistricts_visible_to(user, queryset):
     """Restrict a SubDistrict queryset to what `user` may read."""
     role = role_of(user)
@@ -215,12 +220,14 @@ def contributor_key(user, task):
     return None
 
 
-def check_can_contribute(user, task):
-    """403 unless `user` is a contributing unit (or sub-district) of `task`; returns its key."""
-    key = contributor_key(user, task)
-    if key is None:
-        raise PermissionDenied("只有该任务的责任单位（“各镇街”为各街镇）可以填报配合情况。")
-    return key
+def tasks_contributable_by(user, queryset):
+    """The tasks and measures `user` contributes to, as a query: the rule of `contributor_key`."""
+    role = role_of(user)
+    if role == Role.UNIT and user.unit_id:
+        return queryset.contributed_by_unit(user.unit_id)
+    if role == Role.SUBDISTRICT and user.subdistrict_id:
+        return queryset.contributed_by_subdistricts()
+    return queryset.none()
 
 
 # 属地核实 (issue 18): an official checks the firms attributed to their sub-district and flags

@@ -37,10 +37,10 @@ def menu(user):
     if not user or not user.is_authenticated:
         return []
     district, registry = scope.sees_whole_district(user), scope.reads_enterprises(user)
-    own = user.subdistrict.slug if user.subdistrict_id else None
+    own = scope.own_subdistrict(user)
     links = [
         MenuLink("全区进度", _url("home")) if district else None,
-        MenuLink("本街镇进度", _url("targets:subdistrict_detail", own)) if own else None,
+        MenuLink("本街镇进度", _url("targets:subdistrict_detail", own.slug)) if own else None,
         MenuLink("月通报", _url("bulletins:bulletin_list")),
         MenuLink("月度数据", _url("targets:monthlycount_list")) if district else None,
         MenuLink("重点任务", _url("tasks:keytask_list")),

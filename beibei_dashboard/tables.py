@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import django_tables2 as tables
 from django.http import HttpResponse
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 from tablib import Dataset
@@ -141,6 +143,12 @@ class XlsxExportMixin(ExportMixin):
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
+
+
+class TablePageView(XlsxExportMixin, SingleTableMixin, TemplateView):
+    """A page that shows its table whole (no pagination) and exports it as shown."""
+
+    table_pagination = False
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

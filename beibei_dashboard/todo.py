@@ -65,7 +65,7 @@ def _reports_due(user, today):
     out = []
     for row in rows:
         task, new = row.task, reverse("tasks:taskreport_create", args=[row.task.number])
-        name = f"任务{task.number}「{task.title}」"
+        name = _task_name(task)
         if row.assessment.overdue:
             text = f"{name}{row.checked_month.label}进展报告已逾期（截止{row.deadline:%Y-%m-%d}）"
             out.append(TodoItem("进展报告", text, new))
@@ -76,13 +76,22 @@ def _reports_due(user, today):
     return out
 
 
+def _task_name(task):
+    return f"任务{task.number}「{task.title}」"
+
+
+def _report_text(report, what):
+    """任务N「title」<period>进展报告<what>."""
+    return f"{_task_name(report.task)}{report.period_label}进展报告{what}"
+
+
 def _returned_reports(user):
     owed = scope.owes_reports(user, KeyTask.objects.all())
     returned = TaskReport.objects.filter(task__in=owed, review_state=ReviewState.RETURNED).select_related("task")
     return [
         TodoItem(
             "进展报告",
-            f"任务{r.task.number}「{r.task.title}」{r.period_label}进展报告被退回修改：{r.review_comment}",
+            _report_text(r, f"被退回修改：{r.review_comment}"),
             reverse("tasks:taskreport_edit", args=[r.pk]),
         )
         for r in returned
@@ -122,9 +131,7 @@ def _reports_to_review():
     )
     return [
         TodoItem(
-            "审核",
-            f"任务{r.task.number}「{r.task.title}」{r.period_label}进展报告待审核",
-            reverse("tasks:keytask_detail", args=[r.task.number]) + f"#report-{r.pk}",
+            "审核", _report_text(r, "待审核"), reverse("tasks:keytask_detail", args=[r.task.number]) + f"#report-{r.pk}"
         )
         for r in submitted
     ]

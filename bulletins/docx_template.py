@@ -174,6 +174,13 @@ def _para(doc, text="", style="正文", **kwargs):
     return p
 
 
+def _paragraphs(doc, name, style="正文"):
+    """One paragraph for each text in the list `name` (docxtpl repeats the `{%p for %}` paragraph)."""
+    _para(doc, f"{{%p for p in {name} %}}")
+    _para(doc, "{{ p }}", style=style)
+    _para(doc, "{%p endfor %}")
+
+
 def _annex(doc, number, key):
     """附表N: its heading and a table whose two header rows repeat on every page."""
     heading = _para(doc, f"附表{number}　{{{{ {key}.title }}}}", style="附表标题")
@@ -279,9 +286,7 @@ def build_default_template():
     _para(doc, "{{ title }}", style="公文标题")
 
     _para(doc, "{{ no.overall }}、总体进展", style="Heading 1")
-    _para(doc, "{%p for p in overall %}")
-    _para(doc, "{{ p }}")
-    _para(doc, "{%p endfor %}")
+    _paragraphs(doc, "overall")
     _charts(doc, "charts_overall")
 
     _para(doc, "{{ no.race }}、赛马比拼", style="Heading 1")
@@ -296,26 +301,18 @@ def build_default_template():
     _para(doc, "{%p endfor %}")
 
     _para(doc, "{{ no.lagging }}、进度滞后的街镇", style="Heading 1")
-    _para(doc, "{%p for p in lagging %}")
-    _para(doc, "{{ p }}")
-    _para(doc, "{%p endfor %}")
+    _paragraphs(doc, "lagging")
 
     _para(doc, "{%p if warning %}")
     _para(doc, "{{ no.warning }}、预警", style="Heading 1")
-    _para(doc, "{%p for p in warning %}")
-    _para(doc, "{{ p }}")
-    _para(doc, "{%p endfor %}")
+    _paragraphs(doc, "warning")
     _para(doc, "{%p endif %}")
 
     _para(doc, "{{ no.tasks }}、重点任务推进情况", style="Heading 1")
-    _para(doc, "{%p for p in tasks %}")
-    _para(doc, "{{ p }}")
-    _para(doc, "{%p endfor %}")
+    _paragraphs(doc, "tasks")
 
     # 注: the 口径 in short (the platform's 口径说明 page has it in full).
-    _para(doc, "{%p for p in rules %}")
-    _para(doc, "{{ p }}", style="注")
-    _para(doc, "{%p endfor %}")
+    _paragraphs(doc, "rules", style="注")
 
     _para(
         doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文"

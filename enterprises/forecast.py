@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from targets import backtest as accuracy
 from targets import forecast as model
 from targets import freshness, metrics, territory
 from targets.choices import BASE_YEAR, METRICS, PLAN_YEARS, Metric
@@ -251,7 +252,7 @@ def warning_sections(district, user):
 class BacktestSection:
     metric: str
     label: str
-    subdistricts: list  # [targets.forecast.BacktestRow], error per sub-district
+    subdistricts: list  # [targets.backtest.BacktestRow], error per sub-district
     district: list  # the same for the district total
     years: list
     by_year: list = None  # [(year, method, [district BacktestRow])]: each year on its own
@@ -300,9 +301,9 @@ def backtest(subdistricts=None):
     out = []
     for metric in METRICS:
         units = [series[(sub.pk, metric)] for sub in subs]
-        by_unit, district = model.backtest(units, years, registry(metric))
+        by_unit, district = accuracy.backtest(units, years, registry(metric))
         by_year = [
-            (year, model.METHOD_LABELS[_method_of(year)], model.backtest(units, [year], registry(metric))[1])
+            (year, model.METHOD_LABELS[_method_of(year)], accuracy.backtest(units, [year], registry(metric))[1])
             for year in years
         ]
         out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year))

@@ -14,7 +14,7 @@ from accounts import scope
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard import evidence
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import XlsxExportMixin, upload_name
+from beibei_dashboard.tables import TablePageView, XlsxExportMixin, upload_name
 from targets import freshness
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
@@ -270,13 +270,12 @@ def cached_forecast(request, month):
     return page_cache.get(lambda: forecast.district_forecast(month))
 
 
-class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, TemplateView):
+class WarningListView(EnterpriseAccessMixin, TablePageView):
     """预警: sub-districts whose projection falls short (this year, 2027) with the model's reasons,
     and the user's firms whose certificates lapse within 12 months; ?export=xlsx the firms."""
 
     template_name = "enterprises/warning_list.html"
     table_class = ExpiringFirmTable
-    table_pagination = False
     export_name = "高新技术企业证书到期预警"
 
     def get_table_data(self):
@@ -333,25 +332,19 @@ def flag_create(request, pk):
     """不在本辖区 / 已迁出 for one firm of the official's list."""
     enterprise = Enterprise.objects.select_related("subdistrict").get_for(request.user, "flag", pk=pk)
     form = AttributionFlagForm(request.POST or None, request.FILES or None, subdistrict=enterprise.subdistrict)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            flag = verification.raise_flag(
-                user=request.user,
-                subdistrict=enterprise.subdistrict,
-                kind=data["kind"],
-                note=data["note"],
-                enterprise=enterprise,
-                destination=data["destination"],
-                destination_note=data["destination_note"],
-                upload=data["attachment"],
-            )
-        except verification.FlagRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, f"已提交“{enterprise.name}”的属地核实，等待区科技局处理。")
-            return redirect(flag)
-    return render(request, "enterprises/attributionflag_form.html", {"form": form, "enterprise": enterprise})
+    return _flag_form(
+        request,
+        form,
+        {"enterprise": enterprise},
+        f"已提交“{enterprise.name}”的属地核实，等待区科技局处理。",
+        lambda data: {
+            "subdistrict": enterprise.subdistrict,
+            "kind": data["kind"],
+            "enterprise": enterprise,
+            "destination": data["destination"],
+            "destination_note": data["destination_note"],
+        },
+    )
 
 
 @accepts_upload(evidence.MAX_BYTES)
@@ -359,24 +352,35 @@ def flag_missing(request):
     """漏统: a firm of the official's sub-district missing from its list."""
     scope.require(request.user, "checks_attribution")
     form = MissingFirmForm(request.POST or None, request.FILES or None)
+    return _flag_form(
+        request,
+        form,
+        {"missing": True},
+        "已提交漏统企业，等待区科技局处理。",
+        lambda data: {
+            "subdistrict": request.user.subdistrict,
+            "kind": FlagKind.MISSING,
+            "credit_code": data["credit_code"],
+            "firm_name": data["firm_name"],
+        },
+    )
+
+
+def _flag_form(request, form, context, done, flag_fields):
+    """The form of a flag: raised from the valid form (`flag_fields(cleaned_data)` with its note and
+    attachment), or shown again with the reason it was refused."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             flag = verification.raise_flag(
-                user=request.user,
-                subdistrict=request.user.subdistrict,
-                kind=FlagKind.MISSING,
-                note=data["note"],
-                credit_code=data["credit_code"],
-                firm_name=data["firm_name"],
-                upload=data["attachment"],
+                user=request.user, note=data["note"], upload=data["attachment"], **flag_fields(data)
             )
         except verification.FlagRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, "已提交漏统企业，等待区科技局处理。")
+            messages.success(request, done)
             return redirect(flag)
-    return render(request, "enterprises/attributionflag_form.html", {"form": form, "missing": True})
+    return render(request, "enterprises/attributionflag_form.html", {"form": form, **context})
 
 
 def flag_detail(request, pk):

@@ -196,28 +196,16 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
     traces = []
     if band:
         xs = [_month_x(m) for m, _, _ in band]
+        # two invisible lines, the upper filled down to the lower
+        traces.append(_band_edge(xs, [lo for _, lo, _ in band], "略低于序时进度区间下沿") | {"showlegend": False})
         traces.append(
-            scatter(
-                x=xs,
-                y=[float(lo) for _, lo, _ in band],
-                name="略低于序时进度区间下沿",
-                mode="lines",
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        traces.append(
-            scatter(
-                x=xs,
-                y=[float(hi) for _, _, hi in band],
-                name="略低于序时进度区间",
-                mode="lines",
-                line={"width": 0},
+            _band_edge(
+                xs,
+                [hi for _, _, hi in band],
+                "略低于序时进度区间",
                 fill="tonexty",
                 fillcolor="rgba(214,158,46,0.18)",
                 fillpattern={"shape": ".", "fgcolor": "#b7791f", "size": 6, "solidity": 0.15},
-                hoverinfo="skip",
             )
         )
     traces.append(
@@ -306,6 +294,13 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
         shapes=shapes,
         annotations=annotations,
     )
+
+
+def _band_edge(xs, values, name, **fill):
+    """An invisible line along an edge of the 略低于序时进度 band (`fill`: how the upper one is
+    filled down to the lower)."""
+    ys = [float(v) for v in values]
+    return scatter(x=xs, y=ys, name=name, mode="lines", line={"width": 0}, **fill, hoverinfo="skip")
 
 
 def _padded(values, share=0.12):

@@ -15,10 +15,9 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
-from accounts.choices import Role
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
+from beibei_dashboard.tables import TablePageView, upload_name, xlsx_response
 
 from . import api, dashboard, exporters, freshness, metrics, services, territory
 from .choices import CountSource
@@ -66,8 +65,9 @@ def healthz(request):
 def home(request):
     """Each role starts where its work is: officials on their own page, units at their tasks."""
     user = request.user
-    if scope.role_of(user) == Role.SUBDISTRICT:
-        return redirect("targets:subdistrict_detail", slug=user.subdistrict.slug)
+    own = scope.own_subdistrict(user)
+    if own is not None:
+        return redirect("targets:subdistrict_detail", slug=own.slug)
     if not scope.sees_whole_district(user):
         return redirect(reverse("tasks:keytask_list") + "?mine=on")
     return DashboardView.as_view()(request)
@@ -104,12 +104,11 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
         return context
 
 
-class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class SubDistrictDetailView(TablePageView):
     """One sub-district: its curves, ranks, gaps, pace, monthly table and recent corrections."""
 
     template_name = "targets/subdistrict_detail.html"
     table_class = SubDistrictMonthTable
-    table_pagination = False
 
     def dispatch(self, request, *args, **kwargs):
         self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
@@ -158,12 +157,11 @@ class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
         return context
 
 
-class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class PlanView(TablePageView):
     """The plan's attachment table with its computed totals, and the district goals."""
 
     template_name = "targets/plan.html"
     table_class = PlanFigureTable
-    table_pagination = False
     export_name = "北碚区高科双企目标任务分解表"
 
     def get_table_data(self):

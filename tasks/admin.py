@@ -71,14 +71,26 @@ class AttachmentInline(CleanTextAdminMixin, admin.TabularInline):
     can_delete = False
 
 
+@admin.register(ReportAttachment, ContributionAttachment)
 class AttachmentAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
-    """The row it belongs to and the file's name are editable; what the upload was is not."""
+    """The row it belongs to (the model's `owner_field`) and the file's name are editable; what
+    the upload was is not."""
 
     readonly_fields = ("file", "kind", "size", "uploaded_by", "uploaded_at")
+
+    def get_list_display(self, request):
+        return ("original_name", self.model.owner_field, "kind", "size", "uploaded_by", "uploaded_at")
+
+    def get_fields(self, request, obj=None):
+        return (self.model.owner_field, "original_name", *self.readonly_fields)
 
 
 class ReportAttachmentInline(AttachmentInline):
     model = ReportAttachment
+
+
+class ContributionAttachmentInline(AttachmentInline):
+    model = ContributionAttachment
 
 
 @admin.register(TaskReport)
@@ -95,26 +107,12 @@ class TaskTargetValueAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("report", "target", "value")
 
 
-@admin.register(ReportAttachment)
-class ReportAttachmentAdmin(AttachmentAdmin):
-    list_display = ("original_name", "report", "kind", "size", "uploaded_by", "uploaded_at")
-    fields = ("report", "original_name", *AttachmentAdmin.readonly_fields)
+@admin.register(TaskLead, TaskResponsible)
+class TaskUnitAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+    """A lead or responsible unit of a task."""
 
-
-@admin.register(TaskLead)
-class TaskLeadAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("task", "unit", "position")
     list_filter = ("unit",)
-
-
-@admin.register(TaskResponsible)
-class TaskResponsibleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    list_display = ("task", "unit", "position")
-    list_filter = ("unit",)
-
-
-class ContributionAttachmentInline(AttachmentInline):
-    model = ContributionAttachment
 
 
 @admin.register(TaskContribution)
@@ -124,9 +122,3 @@ class TaskContributionAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     search_fields = ("done", "problems")
     readonly_fields = ("submitted_at",)
     inlines = [ContributionAttachmentInline]
-
-
-@admin.register(ContributionAttachment)
-class ContributionAttachmentAdmin(AttachmentAdmin):
-    list_display = ("original_name", "contribution", "kind", "size", "uploaded_by", "uploaded_at")
-    fields = ("contribution", "original_name", *AttachmentAdmin.readonly_fields)

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from targets import metrics
 from targets.goals import registered_source
+from targets.models import plain_number
 from targets.months import Month
 
 from . import supervision
 from .choices import ReviewState
-from .models import TaskReport, TaskTargetValue, plain_number
+from .models import TaskReport, TaskTargetValue
 from .periods import Period
 
 

@@ -1,18 +1,16 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-from django_tables2 import SingleTableMixin
 
 from accounts import scope
 from beibei_dashboard import evidence
 from beibei_dashboard.evidence import MAX_REQUEST_BYTES
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.races import SavedMeanwhile
-from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.tables import TablePageView
 from targets.indicators import indicator_rows
 from targets.models import Indicator
 
@@ -28,12 +26,11 @@ from .tables import KeyTaskTable, OverdueTable
 from .timeline import report_timeline, target_charts
 
 
-class KeyTaskListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class KeyTaskListView(TablePageView):
     """The 19 tasks by group with status lights, filters, the rules, and the four measures."""
 
     template_name = "tasks/keytask_list.html"
     table_class = KeyTaskTable
-    table_pagination = False
     export_name = "重点任务推进情况"
 
     def get_table_data(self):
@@ -150,12 +147,11 @@ def _serve_evidence(attachment):
     return evidence.download(attachment.file, attachment.original_name, attachment.kind)
 
 
-class OverdueListView(XlsxExportMixin, SingleTableMixin, TemplateView):
+class OverdueListView(TablePageView):
     """督办: the tasks whose lead units owe the report of the checked month, by unit."""
 
     template_name = "tasks/overdue_list.html"
     table_class = OverdueTable
-    table_pagination = False
     export_name = "重点任务逾期督办清单"
 
     def get_table_data(self):
@@ -260,8 +256,8 @@ def contribution_list(request, kind, number):
 @accepts_upload(MAX_REQUEST_BYTES)
 def contribution_form(request, kind, number):
     """File (or revise) the user's own contribution for a period."""
-    task = get_object_or_404(_tasks_of_kind(kind), number=number)
-    key = scope.check_can_contribute(request.user, task)
+    task = _tasks_of_kind(kind).get_for(request.user, "contribute", number=number)
+    key = scope.contributor_key(request.user, task)
     period = _period_from(request)
     kind_field, pk = key
     existing = TaskContribution.objects.filter(task=task, period=str(period), **{f"{kind_field}_id": pk}).first()

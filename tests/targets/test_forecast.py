@@ -4,6 +4,7 @@ from fractions import Fraction
 
 import pytest
 
+from targets import backtest as bt
 from targets import forecast as fc
 from targets.months import Month
 
@@ -104,7 +105,7 @@ def test_round_half_up():
 def test_backtest_mean_absolute_error_by_month():
     steady = {Month(2022, 12): 10} | months(2023, [10 + m for m in range(1, 13)])
     batch = {Month(2022, 12): 10} | months(2023, [10] * 11 + [22])
-    rows, district = fc.backtest([steady, batch], [2023])
+    rows, district = bt.backtest([steady, batch], [2023])
     assert [r.month for r in rows] == list(range(1, 12))
     # steady: linear is exact; batch: stays at 10 until December's 22, an error of 12
     assert all(r.cases == 2 and r.mae == 6 and r.mae_linear == 6 for r in rows)
@@ -121,7 +122,7 @@ def test_backtest_with_the_registry_as_it_stood():
         calls.append(month)
         return fc.RegistryFacts(expiring=2, renewed=1, expired_before=2) if month == Month(2026, 9) else fc.NO_REGISTRY
 
-    rows, _ = fc.backtest([series], [2026], registry)
+    rows, _ = bt.backtest([series], [2026], registry)
     assert Month(2026, 9) in calls
     # from September: 180 (the rhythm) − 2 × (1 − 1/2) = 179, against 175
     september = next(r for r in rows if r.month == 9)
