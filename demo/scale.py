@@ -20,7 +20,7 @@ from enterprises.models import Enterprise, HighTechRecognition
 from enterprises.validity import valid_until
 from targets import freshness
 from targets.choices import ALL_YEARS, Category, CountSource, Metric
-from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
+from targets.models import District, MonthlyCount, PlanFigure, PlanLine, PlanVersion, SubDistrict
 from targets.months import Month, month_range
 
 from .enterprises import firms
@@ -150,12 +150,25 @@ def _generate(total, firm_count, seed, until, say):
     subs = SubDistrict._base_manager.bulk_create(subs)
     say(f"新增区县 {len(districts)} 个，街镇 {len(subs)} 个")
 
+    # each new district's plan: one version from 2023-01, a line per sub-district
+    versions = {
+        district.pk: PlanVersion.objects.create(
+            district=district, number=f"{district.name}实施方案（规模测试）",
+            title=f"{district.name}实施方案（规模测试）", issued=dt.date(2023, 1, 1), effective=dt.date(2023, 1, 1),
+            is_example=True,
+        )
+        for district in districts
+    }  # fmt: skip
+    PlanLine.objects.bulk_create(
+        PlanLine(version=versions[sub.district_id], subdistrict=sub, category=sub.category, seq=sub.seq) for sub in subs
+    )
     plan_rows = []
     for sub in subs:
         figures_of[sub.pk] = figures = _plan_figures(rng)
+        version_id = versions[sub.district_id].pk
         for metric, years in figures.items():
             plan_rows += [
-                {"subdistrict_id": sub.pk, "metric": metric, "year": year, "value": value}
+                {"version_id": version_id, "subdistrict_id": sub.pk, "metric": metric, "year": year, "value": value}
                 for year, value in years.items()
             ]
     bulk.insert_rows(PlanFigure, plan_rows)

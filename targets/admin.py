@@ -6,7 +6,19 @@ from beibei_dashboard.forms import CleanCharField, CleanTextAdminMixin, free_tex
 from beibei_dashboard.history_admin import ReadOnlyInline, ReasonHistoryAdmin
 
 from .choices import CountSource
-from .models import DataVersion, District, Indicator, IndicatorValue, MonthLock, MonthlyCount, PlanFigure, SubDistrict
+from .models import (
+    BoundaryChange,
+    DataVersion,
+    District,
+    Indicator,
+    IndicatorValue,
+    MonthLock,
+    MonthlyCount,
+    PlanFigure,
+    PlanLine,
+    PlanVersion,
+    SubDistrict,
+)
 from .months import Month
 from .services import CountsRejected, check_plan, plan_month, save_month
 
@@ -27,6 +39,36 @@ class SubDistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ("name", "district", "category", "seq", "slug")
     list_filter = ("district", "category")
     inlines = [PlanFigureInline]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown for reference: the map and the plan's versions change only through their pages
+    (/plan/changes/, /plan/revisions/), which check, preview and keep the history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BoundaryChange)
+class BoundaryChangeAdmin(ReadOnlyAdmin):
+    list_display = ("title", "effective", "announced", "authority")
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "effective", "issued", "is_example")
+
+
+@admin.register(PlanLine)
+class PlanLineAdmin(ReadOnlyAdmin):
+    list_display = ("version", "subdistrict", "category", "seq")
+    list_filter = ("version",)
 
 
 @admin.register(PlanFigure)

@@ -101,10 +101,11 @@ def _complete_totals(until):
     the month's map reported, when that map is the whole of its plan version's attachment: a
     headline goal is judged only on totals over the units its version set it for."""
     series = district_series(until)
+    maps = territory.maps_of([point.month for point in next(iter(series.values()), [])])
     out = {}
     for metric, points in series.items():
         for point in points:
-            area = territory.map_of(point.month)
+            area = maps[point.month]
             if area.version is not None and area.is_whole and metrics.is_complete(point.reported, area.expected):
                 out.setdefault((area.version.pk, metric), {})[point.month] = point.value
     return out

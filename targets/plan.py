@@ -68,7 +68,7 @@ def upsert(model, report, label, lookup, values):
 
 
 @transaction.atomic
-def load_targets(data, report):
+def load_targets(data, report, boundaries=True):
     """The plan's own part: the district, its sub-districts, the attachment's figures and the
     goals and indicators. The key tasks are loaded on top of it by `tasks.plan.load_plan`."""
     district = upsert(District, report, "区县", {"slug": data["district"]["slug"]}, {"name": data["district"]["name"]})
@@ -106,6 +106,14 @@ def load_targets(data, report):
         values["value"] = None if row["value"] is None else Decimal(str(row["value"]))
         values["version"] = version if row["kind"] == "headline" else None
         upsert(Indicator, report, "目标指标", {"code": row["code"]}, values)
+    if boundaries:
+        load_boundary_changes(report)
+    return report
+
+
+def load_boundary_changes(report=None):
+    """Apply every shipped change of the map (`fixtures/boundary-*.json`), oldest first."""
+    report = report or LoadReport()
     for path in BOUNDARY_FIXTURES:
         load_boundary_change(read_plan(path), report)
     return report

@@ -214,7 +214,7 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     `district_progress(until)` when it has one, gives `until`'s ranks.
     """
     months = month_range(Month.first(), until)  # a month nobody reported ranks nobody
-    areas = {month: territory.map_of(month) for month in months}
+    areas = territory.maps_of(months)
     if subdistricts is not None:  # a caller's own set of units (the city-scale benchmark)
         subdistricts = list(subdistricts)
         areas = {month: _with_members(area, subdistricts) for month, area in areas.items()}
@@ -328,7 +328,9 @@ def district_series(until, units=None):
     many did.
     """
     months = month_range(Month.first(), until)
-    units = units or (lambda month: territory.map_of(month).members)
+    if units is None:
+        maps = territory.maps_of(months)
+        units = lambda month: maps[month].members  # noqa: E731
     members = {month: {sub.pk for sub in units(month)} for month in months}
     everyone = {sub.pk: sub for month in months for sub in units(month)}
     by_month = month_counts(list(everyone.values()), months)
@@ -423,7 +425,8 @@ def latest_complete_month():
     """The newest month (up to this month) in which every unit of that month reported both
     metrics; None when there is none. Pages, pickers and the bulletin list default to it."""
     reporting = reporting_by_month(until=Month.current())
-    complete = [m for m, n in reporting.items() if is_complete(n, district_size(m))]
+    maps = territory.maps_of(list(reporting))
+    complete = [m for m, n in reporting.items() if is_complete(n, maps[m].expected)]
     return max(complete) if complete else None
 
 
@@ -439,10 +442,11 @@ def month_options(months, expected=None):
     """[(Month, label)] for a month picker: a partial month says "n/17 个街镇已填报", out of the
     units of that month's map."""
     reporting = reporting_by_month(until=months[-1] if months else None)
+    maps = territory.maps_of(months)
     out = []
     for month in months:
         n = reporting.get(month, 0)
-        expected = district_size(month)
+        expected = maps[month].expected
         label = month.label if is_complete(n, expected) else f"{month.label}（{reporting_label(n, expected)}）"
         out.append((month, label))
     return out

@@ -80,33 +80,34 @@ class MonthMap:
 
 def plan_versions():
     """The district's plan versions, oldest first, kept under the plan's version."""
-    return freshness.cached(
-        "plan-versions",
-        lambda: list(PlanVersion.objects.order_by("effective")),
-        settings.DISTRICT_SLUG,
-        version=freshness.plan_version,
-    )
+    return _plan()[0]
 
 
-def version_in_force(month):
+def version_in_force(month, versions=None):
     """The plan version in force in `month`, or None before the first one."""
-    in_force = [v for v in plan_versions() if v.effective <= month.date]
+    in_force = [v for v in (versions if versions is not None else plan_versions()) if v.effective <= month.date]
     return in_force[-1] if in_force else None
 
 
-def _units_and_lines():
+def _read_plan():
     units = list(SubDistrict.objects.select_related("district").order_by("category", "seq", "pk"))
-    lines = {}
-    for version_id, sub_id, category, seq in PlanLine.objects.filter(version__in=plan_versions()).values_list(
-        "version_id", "subdistrict_id", "category", "seq"
-    ):
-        lines.setdefault(version_id, {})[sub_id] = (category, seq)
-    return units, lines
+    versions, lines = {}, {}
+    for line in PlanLine.objects.filter(subdistrict__in=[u.pk for u in units]).select_related("version"):
+        versions[line.version.pk] = line.version
+        lines.setdefault(line.version_id, {})[line.subdistrict_id] = (line.category, line.seq)
+    return sorted(versions.values(), key=lambda v: v.effective), units, lines
+
+
+def _plan():
+    """(versions oldest first, every unit the district ever had, {version_id: {sub_id: (category,
+    seq)}}): two queries, kept under the plan's version (one token read within a request)."""
+    return freshness.cached("territory", _read_plan, settings.DISTRICT_SLUG, version=freshness.plan_version)
 
 
 def units_and_lines():
     """(every unit the district ever had, {version_id: {sub_id: (category, seq)}}), cached."""
-    return freshness.cached("units-and-lines", _units_and_lines, settings.DISTRICT_SLUG, version=freshness.plan_version)
+    _, units, lines = _plan()
+    return units, lines
 
 
 def changed_units():
@@ -118,8 +119,16 @@ def changed_units():
 
 def map_of(month):
     """The `MonthMap` of `month` (no query when the plan is unchanged since it was last read)."""
-    version = version_in_force(month)
-    units, lines = units_and_lines()
+    return maps_of([month])[month]
+
+
+def maps_of(months):
+    """{month: MonthMap} of `months`, reading the cached plan once (a rank history asks for 60)."""
+    versions, units, lines = _plan()
+    return {month: _map(month, version_in_force(month, versions), units, lines) for month in months}
+
+
+def _map(month, version, units, lines):
     own = lines.get(version.pk, {}) if version is not None else {}
     targeted, untargeted, outside = [], [], []
     for unit in units:

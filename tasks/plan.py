@@ -68,9 +68,11 @@ def load_tasks(data, report):
 
 
 @transaction.atomic
-def load_plan(path=PLAN_FIXTURE):
-    """Create or repair every row of the plan from `path`; counts and reports are never touched."""
+def load_plan(path=PLAN_FIXTURE, boundaries=True):
+    """Create or repair every row of the plan from `path`, and apply the shipped changes of the
+    map (`fixtures/boundary-*.json`) unless `boundaries` is False; counts and reports are never
+    touched."""
     data = read_plan(path)
-    report = load_targets(data, LoadReport())
+    report = load_targets(data, LoadReport(), boundaries=boundaries)
     load_tasks(data, report)
     return report

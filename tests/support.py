@@ -25,7 +25,7 @@ from demo.services import DEMO_PASSWORD
 from enterprises import validity
 from enterprises.models import Enterprise, HighTechRecognition
 from targets.choices import ALL_YEARS, Metric
-from targets.models import District, MonthlyCount, PlanFigure, SubDistrict
+from targets.models import District, MonthlyCount, PlanFigure, PlanLine, PlanVersion, SubDistrict
 from targets.months import Month, month_range
 from tasks.models import KeyTask, Unit
 from tasks.services import save_report
@@ -104,8 +104,11 @@ def file_report(number, period, user, status="normal", values=None, when=None, *
 HEADER = ["街镇", "高新技术企业", "科技型企业"]
 
 
-def all_rows(high_tech=10, tech_based=100):
-    return [[sub.name, high_tech, tech_based] for sub in SubDistrict.objects.in_plan_order()]
+def all_rows(high_tech=10, tech_based=100, month=None):
+    """A row per unit of `month`'s map (default: this month's), in the order of its plan version."""
+    from targets.territory import map_of
+
+    return [[sub.name, high_tech, tech_based] for sub in map_of(month or Month.current()).members]
 
 
 def xlsx_bytes(rows, header=HEADER, title=None, sheet="Sheet1"):
@@ -267,6 +270,10 @@ def make_other_districts(until=None):
     n = 0
     for d_index, (name, slug) in enumerate(OTHER_DISTRICTS):
         district = District.objects.create(name=name, slug=slug)
+        version = PlanVersion._base_manager.create(
+            district=district, number=f"{name}方案", title=f"{name}方案", issued=dt.date(2023, 1, 1),
+            effective=dt.date(2023, 1, 1),
+        )  # fmt: skip
         markers |= {name, slug}
         for s_index, (category, suffix) in enumerate((("A", "街道"), ("B", "镇"))):
             # 天生街道 exists in Beibei: the same name elsewhere must not be mixed up with it.
@@ -275,11 +282,14 @@ def make_other_districts(until=None):
             sub = SubDistrict._base_manager.create(
                 district=district, name=sub_name, slug=sub_slug, category=category, seq=1
             )
+            PlanLine.objects.create(version=version, subdistrict=sub, category=category, seq=1)
             markers |= {sub_slug} | ({sub_name} if sub_name != "天生街道" else set())
             for m_index, metric in enumerate(Metric.values):
                 for year in ALL_YEARS:
                     value = PLAN_BASE + 100 * d_index + 10 * s_index + m_index + (year - ALL_YEARS[0]) * 7_000
-                    PlanFigure._base_manager.create(subdistrict=sub, metric=metric, year=year, value=value)
+                    PlanFigure._base_manager.create(
+                        version=version, subdistrict=sub, metric=metric, year=year, value=value
+                    )
                     markers.add(str(value))
                 for month in month_range(Month(2026, 1), until or Month(2026, 10)):
                     value = COUNT_BASE + 100 * d_index + 10 * s_index + m_index + month.month * 7_000

@@ -112,16 +112,17 @@ def test_queries_do_not_grow_with_firms_or_subdistricts(registry):
             forecast.district_forecast(OCTOBER)
         return len(ctx.captured_queries)
 
-    # outside a request every version is read again: the plan's (twice: sub-districts, figures),
-    # the months', the registry's; and sub-districts, plan figures, counts, certificates, firms
+    # outside a request every version is read again: the plan's (twice: the map, figures), the
+    # months', the registry's; and the map (units, plan lines), plan figures, counts, certificates,
+    # firms
     few = queries()
-    assert few <= 9
+    assert few <= 11
     for n in range(20, 40):
         firm(n, sub="shuitu", issue_dates=[d("2024-01-05")], tech_year=2025)
-    # the plan and the counts unchanged: sub-districts, figures and counts from the cache; the
-    # registry changed: aggregated again
-    assert queries() == few - 3
-    assert queries() == few - 5  # the registry unchanged too: its aggregates come from the cache
+    # the plan and the counts unchanged: the map (units, lines), figures and counts from the cache;
+    # the registry changed: aggregated again
+    assert queries() == few - 4
+    assert queries() == few - 6  # the registry unchanged too: its aggregates come from the cache
 
 
 def api(client, url):

@@ -50,13 +50,13 @@ def test_a_corrected_month_is_ranked_again_and_the_others_come_from_the_cache(dj
     subs = list(SubDistrict.objects.in_plan_order())
     before = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
     assert [(p.rank_in_class, p.rank_overall) for p in before] == [(1, 1), (2, 2)]
-    with django_assert_num_queries(2):  # the plan's version and the months'; every month kept
+    with django_assert_num_queries(3):  # the plan's version (the map, figures) and the months'; every month kept
         assert rank_history(tiansheng, Month(2026, 10), subs)["high_tech"] == before
     count = MonthlyCount.objects.get(subdistrict__slug="chaoyang", month=Month(2026, 9).date, metric="high_tech")
     count.value = target("chaoyang", "high_tech") + 5  # chaoyang past its target in September
     count.save()
     # then the months' versions once more (outside a request each read is a query) and September's counts
-    with django_assert_num_queries(4) as seen:
+    with django_assert_num_queries(5) as seen:
         after = rank_history(tiansheng, Month(2026, 10), subs)["high_tech"]
     (read,) = [q["sql"] for q in seen.captured_queries if "targets_monthlycount" in q["sql"]]
     assert "2026-09-01" in read and "2025-12-01" not in read and "2026-10-01" not in read

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from targets import metrics
 from targets.choices import ALL_YEARS, Metric
-from targets.models import PlanFigure, SubDistrict
+from targets.models import PlanFigure, PlanVersion, SubDistrict
 from tasks.plan import load_plan
 from tests import plan_document
 
@@ -41,7 +41,7 @@ def test_every_cell_equals_the_attachment():
 
 
 def test_computed_total_equals_the_attachments_total_row():
-    rows = PlanFigure.objects.rows_for(SubDistrict.objects.in_plan_order())
+    rows = PlanFigure.objects.rows_for(SubDistrict.objects.in_plan_order(), PlanVersion.objects.get())
     totals = metrics.sum_plan_figures(row.figures for row in rows)
     assert totals == plan_document.attachment_total()
     assert totals["high_tech"][2027] == 573 and totals["tech_based"][2022] == 2849
@@ -54,7 +54,7 @@ def test_plan_order_is_class_a_then_b_by_seq():
     assert names[-1] == "金刀峡镇"
 
 
-def test_load_plan_again_changes_nothing(capsys):
+def test_load_plan_again_changes_nothing(capsys, map_2025_11):
     before = {f.pk: f.value for f in PlanFigure.objects.all()}
     report = load_plan()
     assert not report.changed
@@ -67,7 +67,7 @@ def test_load_plan_repairs_an_edited_cell():
     cell = PlanFigure.objects.get(subdistrict__slug="shuitu", metric="high_tech", year=2027)
     cell.value = 1
     cell.save()
-    report = load_plan()
+    report = load_plan(boundaries=False)
     assert report.updated == {"目标任务分解": 1}
     cell.refresh_from_db()
     assert cell.value == 189
