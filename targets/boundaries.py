@@ -192,6 +192,10 @@ def _moves(plan, units, names, existing):
     def join(name, how, came_from):
         plan.joining.append(Joining(name=name, how=how, came_from=came_from, _month=month))
 
+    if given.kind == Kind.OUT and names:
+        plan.errors.append("划出不新设街镇，请清空“新街镇名称”。")
+    if given.kind == Kind.IN and units:
+        plan.errors.append("划入的是新街镇，不选择现有街镇，请填写新街镇名称。")
     if given.kind == Kind.OUT:
         if not units:
             plan.errors.append("划出须至少选择一个街镇。")

@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from beibei_dashboard.forms import CleanCharField
 
@@ -187,7 +187,7 @@ class BoundaryChangeForm(forms.Form):
         today = Month.current()
         self.fields["units"].queryset = SubDistrict.objects.filter(
             Q(left__isnull=True) | Q(left__gt=today.date)
-        ).order_by("category", "seq", "pk")
+        ).order_by(Case(When(category="", then=1), default=0), "category", "seq", "pk")  # A, B, then unclassed
         self.fields["effective"].choices = _change_months()
         self.fields["effective"].initial = str(min(today.next(), LAST_PLAN_MONTH))
 

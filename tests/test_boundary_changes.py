@@ -188,6 +188,19 @@ def test_refused_merge_of_one_and_split_into_one(bureau):
     ]
 
 
+def test_refused_input_that_does_not_fit_the_kind(bureau):
+    assert refused(change(Kind.OUT, units=("liuyin",), names=("柳圣镇",), place="璧山区"), bureau) == [
+        "划出不新设街镇，请清空“新街镇名称”。"
+    ]
+    assert refused(change(Kind.IN, units=("liuyin",), names=("新城镇",), place="合川区"), bureau) == [
+        "划入的是新街镇，不选择现有街镇，请填写新街镇名称。"
+    ]
+    assert refused(change(Kind.OUT, units=("liuyin",)), bureau) == ["划出须填写去向（划入何处）。"]
+    assert refused(change(Kind.SPLIT, units=("liuyin", "sansheng"), names=("甲镇", "乙镇")), bureau) == [
+        "拆分须选择一个被拆分的街镇，现选择了2个。"
+    ]
+
+
 def test_refused_outside_the_plan(bureau):
     errors = refused(change(Kind.IN, Month(2028, 1), names=("新城镇",), place="合川区"), bureau)
     assert errors == ["生效月份2028年1月不在计划期内（2023年1月至2027年12月），不能录入。"]
