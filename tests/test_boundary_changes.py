@@ -15,7 +15,7 @@ from targets.boundaries import ChangeInput, ChangeRefused, Kind, apply_change, p
 from targets.choices import Joined, Left
 from targets.models import BoundaryChange, MonthLock, MonthlyCount, SubDistrict
 from targets.months import Month
-from targets.progress import district_progress, district_size
+from targets.progress import district_progress, district_size, district_subdistricts
 from targets.territory import map_of
 from tests.support import log
 
@@ -84,10 +84,22 @@ def test_merge_two_units_into_a_new_one(bureau):
     assert after.caliber == "原方案口径：延续的10个街镇"
     assert names(after.outside)[-2:] == ["柳荫镇", "三圣镇"] or {"柳荫镇", "三圣镇"} <= set(names(after.outside))
 
-    row = next(r for r in district_progress(JAN27).rows if r.subdistrict.name == "柳圣镇")
+    # the counts, import and grid of the month name the new unit and not the merged ones
+    assert "柳圣镇" in names(district_subdistricts(JAN27)) and "柳荫镇" not in names(district_subdistricts(JAN27))
+
+    # January 2027: 天生 reports 20, 柳圣镇 11. 柳圣镇 shows its count, 目标待分解, no rank; the
+    # total against targets covers 天生 alone (1 of the 10 targeted units), the 现辖区 total both: 31
+    log("tiansheng", "2027-01", "high_tech", 20)
+    MonthlyCount.objects.create(subdistrict=liusheng, month=JAN27.date, metric="high_tech", value=11)
+    progress = district_progress(JAN27)
+    row = next(r for r in progress.rows if r.subdistrict.name == "柳圣镇")
+    assert row.metrics["high_tech"].actual == 11
     for metric in ("high_tech", "tech_based"):
         assert row.metrics[metric].status == metrics.STATUS_PENDING
         assert row.metrics[metric].rank_overall is None
+    total = progress.total["high_tech"]
+    assert (total.actual, total.covered, total.expected) == (20, 1, 10)
+    assert (total.territory_actual, total.territory_covered, progress.reported["high_tech"]) == (31, 2, 2)
     assert metrics.STATUS_LABELS[metrics.STATUS_PENDING] == "目标待分解"
 
     # a past count is never deleted or rewritten, and is still read in its month
@@ -279,6 +291,12 @@ def test_other_roles_are_refused(who, url, login, request):
     assert client.get(url).status_code == 403
     assert client.post(url, form_data()).status_code == 403
     assert not BoundaryChange.objects.exclude(title__contains="两江新区").exists()
+
+
+def test_names_are_split_on_the_usual_separators():
+    assert boundaries.split_names(" 三圣东镇、三圣西镇，甲镇, 乙镇；丙镇 丁镇 ") == [
+        "三圣东镇", "三圣西镇", "甲镇", "乙镇", "丙镇", "丁镇",
+    ]  # fmt: skip
 
 
 def test_staging_keeps_plain_input(bureau):
