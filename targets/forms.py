@@ -1,10 +1,13 @@
 from django import forms
+from django.db.models import Case, Q, When
 
 from beibei_dashboard.forms import CleanCharField
 
+from .boundaries import ChangeInput, Kind, split_names
 from .choices import Metric
 from .importers import MAX_FILE_BYTES
-from .months import Month
+from .models import SubDistrict
+from .months import LAST_PLAN_MONTH, Month, month_range
 from .numbers import parse_whole_number
 
 
@@ -144,3 +147,59 @@ class CountImportConfirmForm(forms.Form):
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
     note = CleanCharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
     reason = CleanCharField(label="更正原因（已发布月份必填）", required=False, max_length=500)
+
+
+def _change_months():
+    return [(str(m), m.label) for m in month_range(Month.first(), LAST_PLAN_MONTH)]
+
+
+class BoundaryChangeForm(forms.Form):
+    """A change of the district's map as the bureau types it: one move with its authority."""
+
+    kind = forms.ChoiceField(label="调整方式", choices=Kind.CHOICES)
+    units = forms.ModelMultipleChoiceField(
+        label="涉及的现有街镇",
+        queryset=SubDistrict.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="划出：划出的街镇；合并：被合并的街镇（至少两个）；拆分：被拆分的街镇（一个）；划入不选",
+    )
+    names = CleanCharField(
+        label="新街镇名称",
+        required=False,
+        max_length=200,
+        help_text="划入：划入的街镇；合并：合并后的街镇（可为现有街镇）；拆分：分设的街镇（至少两个）。多个名称用“、”分隔",
+    )
+    place = CleanCharField(
+        label="去向或来源",
+        required=False,
+        max_length=64,
+        help_text="划出：划入何处（如两江新区）；划入：由何处划入（如原渝北区）",
+    )
+    title = CleanCharField(label="调整事项", max_length=100)
+    authority = CleanCharField(label="依据（文件或公告）", max_length=200)
+    announced = forms.DateField(label="公布日期", help_text="YYYY-MM-DD")
+    effective = forms.ChoiceField(label="生效月份", help_text="自该月月末数起按调整后的区划统计")
+    source = CleanCharField(label="来源", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = Month.current()
+        self.fields["units"].queryset = SubDistrict.objects.filter(
+            Q(left__isnull=True) | Q(left__gt=today.date)
+        ).order_by(Case(When(category="", then=1), default=0), "category", "seq", "pk")  # A, B, then unclassed
+        self.fields["effective"].choices = _change_months()
+        self.fields["effective"].initial = str(min(today.next(), LAST_PLAN_MONTH))
+
+    def change_input(self):
+        data = self.cleaned_data
+        return ChangeInput(
+            kind=data["kind"], title=data["title"].strip(), authority=data["authority"].strip(),
+            announced=data["announced"], effective=Month.parse(data["effective"]), source=data["source"].strip(),
+            units=tuple(unit.pk for unit in data["units"]), names=tuple(split_names(data["names"])),
+            place=data["place"].strip(),
+        )  # fmt: skip
+
+
+class BoundaryChangeConfirmForm(forms.Form):
+    token = CleanCharField(widget=forms.HiddenInput)

@@ -6,6 +6,9 @@ app_name = "targets"
 
 urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("plan/changes/", views.BoundaryChangeListView.as_view(), name="boundarychange_list"),
+    path("plan/changes/new/", views.BoundaryChangeCreateView.as_view(), name="boundarychange_new"),
+    path("plan/changes/confirm/", views.BoundaryChangeConfirmView.as_view(), name="boundarychange_confirm"),
     path("rules/", views.RulesView.as_view(), name="rules"),
     path("subdistricts/<slug:slug>/", views.SubDistrictDetailView.as_view(), name="subdistrict_detail"),
     path("counts/", views.MonthlyCountListView.as_view(), name="monthlycount_list"),

@@ -19,9 +19,15 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import TablePageView, upload_name, xlsx_response
 
-from . import api, dashboard, exporters, freshness, metrics, services, territory
+from . import api, boundaries, dashboard, exporters, freshness, metrics, services, territory
 from .choices import CountSource
-from .forms import CountImportConfirmForm, CountImportForm, MonthlyCountGridForm
+from .forms import (
+    BoundaryChangeConfirmForm,
+    BoundaryChangeForm,
+    CountImportConfirmForm,
+    CountImportForm,
+    MonthlyCountGridForm,
+)
 from .history import count_changes
 from .importers import MAX_FILE_BYTES, drop_staged, parse_counts, stage_import, staged_import, unstage_import
 from .models import Indicator, MonthlyCount, SubDistrict
@@ -377,3 +383,60 @@ def api_progress(request):
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})
+
+
+class BoundaryChangeListView(CapabilityRequiredMixin, TemplateView):
+    """Every recorded change of the district's map, with its units, authority and source."""
+
+    capability = "keeps_the_books"
+    template_name = "targets/boundarychange_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"changes": boundaries.changes_with_units()}
+
+
+class BoundaryChangeCreateView(CapabilityRequiredMixin, FormView):
+    """A change typed in: checked, then previewed; nothing is written before the confirmation."""
+
+    capability = "keeps_the_books"
+    template_name = "targets/boundarychange_form.html"
+    form_class = BoundaryChangeForm
+
+    def form_valid(self, form):
+        given = form.change_input()
+        plan = boundaries.plan_change(given)
+        if not plan.ok:
+            return self.render_to_response(self.get_context_data(form=form, errors=plan.errors))
+        token = boundaries.stage_change(self.request.session, given)
+        return redirect(reverse("targets:boundarychange_confirm") + f"?token={token}")
+
+
+class BoundaryChangeConfirmView(CapabilityRequiredMixin, FormView):
+    """The preview of a staged change (who leaves and joins from which month) and its confirmation."""
+
+    capability = "keeps_the_books"
+    template_name = "targets/boundarychange_confirm.html"
+    form_class = BoundaryChangeConfirmForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = request.POST.get("token") or request.GET.get("token") or ""
+        self.given, problem = boundaries.staged_change(request.session, self.token)
+        if scope.keeps_the_books(request.user) and problem:
+            messages.error(request, problem)
+            return redirect("targets:boundarychange_new")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"token": self.token}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"plan": boundaries.plan_change(self.given)}
+
+    def form_valid(self, form):
+        try:
+            change, plan = boundaries.apply_change(self.given, self.request.user)
+        except boundaries.ChangeRefused as exc:
+            return self.render_to_response(self.get_context_data(form=form, errors=exc.errors))
+        boundaries.drop_staged_change(self.request.session, self.token)
+        messages.success(self.request, f"已录入区划调整“{change.title}”。{plan.summary}。")
+        return redirect("targets:boundarychange_list")

@@ -62,6 +62,9 @@ EXPECTED = {
     ],  # POST only  # the admin's own login for non-staff
     # targets
     "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
+    "targets:boundarychange_list": [("/plan/changes/", BUREAU_ONLY)],
+    "targets:boundarychange_new": [("/plan/changes/new/", BUREAU_ONLY)],
+    "targets:boundarychange_confirm": [("/plan/changes/confirm/", row(302, 403, 403, 403))],  # nothing staged
     "targets:rules": [("/rules/", EVERYONE)],  # 口径说明: how every judgement is made
     "targets:subdistrict_detail": [
         ("/subdistricts/tiansheng/", NOT_UNITS),
