@@ -475,8 +475,10 @@ def read_revision(file_name, data, meta, *, sheet=None):
 # --- the preview ------------------------------------------------------------------------------
 
 
-def compare(lines, meta):
-    """What the revision changes: against the map of its effective month as it stands."""
+def compare(lines, meta, totals=None):
+    """What the revision changes, against the map of its effective month as it stands: each line
+    (its figures in the attachment's column order) with 新增目标 / 目标调整 / 不变, the units that
+    gain or lose targets, the months judged afresh, the published ones among them."""
     before = territory.map_of(meta.effective)
     old = {}
     if before.version is not None:
@@ -491,7 +493,8 @@ def compare(lines, meta):
             change = "目标调整"
         else:
             change = "不变"
-        rows.append({"line": line, "change": change, "category_label": Category(line.category).label})
+        cells = [line.figures[m][y] for m in METRICS for y in ALL_YEARS]
+        rows.append({"line": line, "change": change, "category_label": Category(line.category).label, "cells": cells})
     listed = {line.subdistrict_id for line in lines}
     gained = [row["line"].name for row in rows if row["change"] == "新增目标"]
     lost = [sub.name for sub in before.members if before.is_targeted(sub) and sub.pk not in listed]
@@ -500,6 +503,8 @@ def compare(lines, meta):
         Month.of(d) for d in MonthLock.objects.filter(month__gte=meta.effective.date).values_list("month", flat=True)
     ]
     return {
+        "columns": [(METRIC_LABELS[m], f"{y}年{_kind(y)}") for m in METRICS for y in ALL_YEARS],
+        "total_cells": [totals[m][y] for m in METRICS for y in ALL_YEARS] if totals else [],
         "rows": rows,
         "before": before.version,
         "gained": gained,

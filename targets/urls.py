@@ -6,6 +6,9 @@ app_name = "targets"
 
 urlpatterns = [
     path("plan/", views.PlanView.as_view(), name="plan"),
+    path("plan/revisions/", views.PlanRevisionListView.as_view(), name="plan_revisions"),
+    path("plan/revisions/import/", views.PlanRevisionImportView.as_view(), name="plan_revision_import"),
+    path("plan/revisions/import/confirm/", views.PlanRevisionConfirmView.as_view(), name="plan_revision_confirm"),
     path("rules/", views.RulesView.as_view(), name="rules"),
     path("subdistricts/<slug:slug>/", views.SubDistrictDetailView.as_view(), name="subdistrict_detail"),
     path("counts/", views.MonthlyCountListView.as_view(), name="monthlycount_list"),

@@ -9,6 +9,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from targets import metrics
@@ -17,7 +18,7 @@ from targets.models import Indicator, MonthLock, PlanFigure, PlanLine, PlanVersi
 from targets.months import Month
 from targets.progress import district_progress
 from targets.revisions import RevisionMeta, RevisionRejected, import_revision, read_revision
-from tests.support import log
+from tests.support import log, pinned
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +266,123 @@ def test_the_example_saved_by_libreoffice(tmp_path, kind):
         .value
         == 80
     )
+
+
+# --- the page, /plan/ and the API ---------------------------------------------------------------
+
+
+def upload(client, data=EXAMPLE, name="example-revision.xlsx", effective="2026-01", reason="", number=NUMBER):
+    return client.post(
+        "/plan/revisions/import/",
+        {
+            "file": SimpleUploadedFile(name, data),
+            "number": number,
+            "issued": "2025-12-20",
+            "effective": effective,
+            "title": "示例修订（演示用，非正式文件）",
+            "reason": reason,
+            "is_example": "on",
+        },
+    )
+
+
+def test_the_page_previews_then_writes_on_confirmation(login, bureau):
+    client = login(bureau)
+    form = client.get("/plan/revisions/import/")
+    assert '<select name="effective"' in form.content.decode()
+    response = upload(client)
+    assert response.status_code == 302 and "/plan/revisions/import/confirm/?token=" in response["Location"]
+    assert PlanVersion.objects.count() == 1  # nothing written before the confirmation
+    preview = client.get(response["Location"])
+    page = preview.content.decode()
+    assert "核对方案修订：北碚示例〔2025〕1号（示例，非正式文件）" in page
+    assert "自2026年1月起至2027年12月共24个月按本修订评价；此前各月仍按北碚府办发〔2025〕46号评价，不变" in page
+    assert (
+        "新增目标的街镇（此前“目标待分解”，自2026年1月起参与排名和着色）：大湾镇、统景镇、大盛镇、兴隆镇、茨竹镇"
+        in page
+    )
+    assert "原版本中已划出的街镇（不在本修订中）：蔡家岗街道、水土街道、复兴街道、施家梁镇、童家溪镇" in page
+    assert "高新技术企业达到238家，科技型企业达到3809家" in page
+    assert len(preview.context["comparison"]["rows"]) == 17
+    token = response["Location"].split("token=")[1]
+    done = client.post("/plan/revisions/import/confirm/", {"token": token})
+    assert done.status_code == 302 and done["Location"] == "/plan/?month=2026-01"
+    version = PlanVersion.objects.get(number=NUMBER)
+    assert (version.recorded_by, version.source_file, version.is_example) == (bureau, "example-revision.xlsx", True)
+    # the token is spent: a second confirmation writes nothing
+    again = client.post("/plan/revisions/import/confirm/", {"token": token})
+    assert again.status_code == 302 and PlanVersion.objects.count() == 2
+    listing = client.get("/plan/revisions/").content.decode()
+    assert "北碚示例〔2025〕1号（示例，非正式文件）" in listing and "2026年1月" in listing
+
+
+def test_the_page_refuses_with_what_and_where(login, bureau):
+    def shuitu(ws):
+        ws["C5"].value = "水土街道"
+
+    response = upload(login(bureau), edited(shuitu))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "未写入任何数据" in page
+    assert "第5行 C列（街镇）：水土街道已于2025年11月划出北碚区（划入两江新区）" in page
+    assert PlanVersion.objects.count() == 1
+
+
+def test_only_the_bureau_imports_revisions(login, leader, official, unit_user):
+    for user in (leader, official, unit_user):
+        client = login(user)
+        assert client.get("/plan/revisions/import/").status_code == 403
+        assert upload(client).status_code == 403
+        assert client.post("/plan/revisions/import/confirm/", {"token": "x"}).status_code == 403
+    assert PlanVersion.objects.count() == 1
+
+
+def test_plan_page_shows_the_version_of_the_month_and_marks_the_units_that_left(login, leader):
+    with pinned():
+        client = login(leader)
+        october = client.get("/plan/?month=2025-10")
+        page = october.content.decode()
+        assert "2025年10月适用的版本" in page and "北碚府办发〔2025〕46号），自2023年1月起用" in page
+        assert "已划出" not in page
+        december = client.get("/plan/?month=2025-12")
+        names = [row["name"] for row in december.context["table"].data.data]
+        assert "水土街道（已划出）" in names and len(names) == 18  # 46号's 17 lines and its 合计
+        assert "目标待分解）：大湾镇、统景镇、大盛镇、兴隆镇、茨竹镇" in december.content.decode()
+        load_example()
+        january = client.get("/plan/?month=2026-01")
+        names = [row["name"] for row in january.context["table"].data.data]
+        assert len(names) == 18 and "大湾镇" in names and not any("已划出" in n for n in names)
+        assert "北碚示例〔2025〕1号（示例，非正式文件）" in january.content.decode()
+
+
+def test_api_lists_the_units_of_the_month_with_the_version(login, leader):
+    load_example()
+    client = login(leader)
+    before = client.get("/api/v1/targets?month=2025-12").json()
+    assert before["version"]["number"] == "北碚府办发〔2025〕46号" and before["version"]["effective"] == "2023-01"
+    units = {u["slug"]: u for u in before["units"]}
+    assert len(units) == 17 and "shuitu" not in units
+    assert units["dawan"]["has_targets"] is False and units["dawan"]["joined_note"] == "2025年11月由原渝北区划入"
+    shuitu = next(row for row in before["subdistricts"] if row["slug"] == "shuitu")
+    assert shuitu["membership"]["left_note"] == "2025年11月划出北碚区（划入两江新区）"
+    after = client.get("/api/v1/targets?month=2026-01").json()
+    assert after["version"] == {
+        "number": NUMBER,
+        "label": f"{NUMBER}（示例，非正式文件）",
+        "title": "示例修订（演示用，非正式文件）",
+        "issued": "2025-12-20",
+        "effective": "2026-01",
+        "is_example": True,
+    }
+    assert all(u["has_targets"] for u in after["units"]) and len(after["subdistricts"]) == 17
+    assert after["total"]["high_tech"]["2027"] == 238
+    assert [(g["code"].split("_v")[0], g["value"]) for g in after["goals"] if g["kind"] == "headline"] == [
+        ("high_tech_2027", 238),
+        ("tech_based_2027", 3809),
+    ]
+    progress = client.get("/api/v1/progress?month=2026-01").json()
+    assert progress["version"]["number"] == NUMBER
+    dawan = next(row for row in progress["subdistricts"] if row["slug"] == "dawan")
+    assert dawan["has_targets"] is True and dawan["membership"]["joined"] == "2025-11"
+    december = client.get("/api/v1/progress?month=2025-12").json()
+    assert next(row for row in december["subdistricts"] if row["slug"] == "dawan")["has_targets"] is False

@@ -61,7 +61,10 @@ EXPECTED = {
         ("/accounts/locked/unlock/", row(405, 405, 405, 405))
     ],  # POST only  # the admin's own login for non-staff
     # targets
-    "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
+    "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE), ("/plan/?month=2025-10", EVERYONE)],
+    "targets:plan_revisions": [("/plan/revisions/", EVERYONE)],
+    "targets:plan_revision_import": [("/plan/revisions/import/", BUREAU_ONLY)],
+    "targets:plan_revision_confirm": [("/plan/revisions/import/confirm/", row(302, 403, 403, 403))],  # nothing staged
     "targets:rules": [("/rules/", EVERYONE)],  # 口径说明: how every judgement is made
     "targets:subdistrict_detail": [
         ("/subdistricts/tiansheng/", NOT_UNITS),
