@@ -386,3 +386,36 @@ def test_api_lists_the_units_of_the_month_with_the_version(login, leader):
     assert dawan["has_targets"] is True and dawan["membership"]["joined"] == "2025-11"
     december = client.get("/api/v1/progress?month=2025-12").json()
     assert next(row for row in december["subdistricts"] if row["slug"] == "dawan")["has_targets"] is False
+
+
+def test_a_published_bulletin_keeps_its_figures_after_a_reasoned_revision(bureau):
+    from bulletins.models import BulletinVersion
+    from bulletins.services import publish
+
+    for sub in SubDistrict.objects.all():
+        if sub.is_member(Month(2026, 2)):
+            log(sub.slug, "2026-02", "high_tech", 5)
+            log(sub.slug, "2026-02", "tech_based", 60)
+    with pinned():
+        publish(Month(2026, 2), bureau, confirm_partial=True)
+    frozen = BulletinVersion.objects.get().figures
+    assert "2026年2月的月通报已发布" in refused(EXAMPLE, meta("2026-01"))
+    load_example("2026-01", reason="区划调整后重新分解目标")
+    assert BulletinVersion.objects.get().figures == frozen
+    assert BulletinVersion.objects.count() == 1
+
+
+def test_the_dashboard_ranks_the_new_towns_from_the_revision(login, leader):
+    for sub in SubDistrict.objects.all():
+        for month in ("2025-12", "2026-03"):
+            if sub.is_member(Month.parse(month)):
+                log(sub.slug, month, "high_tech", 5)
+                log(sub.slug, month, "tech_based", 60)
+    client = login(leader)
+    with pinned():
+        before = client.get("/?month=2026-03").context["progress"]
+        assert by_slug(before)["dawan"].pending
+        load_example()
+        after = client.get("/?month=2026-03").context["progress"]
+    assert not by_slug(after)["dawan"].pending
+    assert by_slug(after)["dawan"].metrics["high_tech"].rank_overall is not None
