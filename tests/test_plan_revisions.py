@@ -419,3 +419,18 @@ def test_the_dashboard_ranks_the_new_towns_from_the_revision(login, leader):
         after = client.get("/?month=2026-03").context["progress"]
     assert not by_slug(after)["dawan"].pending
     assert by_slug(after)["dawan"].metrics["high_tech"].rank_overall is not None
+
+
+def test_the_example_as_csv_in_gbk_reads_the_same():
+    ws = openpyxl.load_workbook(io.BytesIO(EXAMPLE)).active
+    text = "\r\n".join(",".join("" if c is None else str(c) for c in row) for row in ws.iter_rows(values_only=True))
+    version = import_revision("example-revision.csv", text.encode("gbk"), meta())
+    assert version.lines.count() == 17
+    assert int(Indicator.objects.headline(version).get(metric="high_tech").value) == 238
+
+
+def test_a_missing_total_row_is_refused():
+    def no_total(ws):
+        ws.delete_rows(ws.max_row)
+
+    assert "工作表“示例修订”没有合计行：修订表须有“合计”行，用于核对各街镇之和" in refused(edited(no_total))
