@@ -149,6 +149,52 @@ class CountImportConfirmForm(forms.Form):
     reason = CleanCharField(label="更正原因（已发布月份必填）", required=False, max_length=500)
 
 
+def revision_month_choices():
+    """Every month a revision may take effect in (the plan's period), as a select offers them."""
+    return [(str(m), m.label) for m in month_range(Month.first(), LAST_PLAN_MONTH)]
+
+
+class RevisionImportForm(forms.Form):
+    """A revision of the plan: its document (文号, date, title), the month it takes effect in,
+    why, and its attachment table."""
+
+    file = forms.FileField(
+        label="修订表（目标任务分解表）",
+        help_text="格式同方案附件：类型、序号、街镇，各类企业下分2022年实际数、2027年目标数和年度目标数，含合计行；"
+        ".xlsx、.xls、.et、.ods 或 .csv，不超过 5 MB",
+    )
+    number = CleanCharField(label="文号", max_length=64, help_text="如 北碚府办发〔2026〕1号")
+    issued = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective = forms.ChoiceField(label="起用月份", help_text="自该月起各月按修订后的目标评价")
+    title = CleanCharField(label="标题", max_length=200, required=False)
+    reason = CleanCharField(
+        label="修订原因",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="起用月份起已有月通报发布时必填（已发布的通报保持发布时的数值）",
+    )
+    is_example = forms.BooleanField(label="示例（演示用，非正式文件）", required=False)
+    sheet = CleanCharField(label="工作表", required=False, max_length=100, help_text="文件有多个填好的工作表时填写")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective"].choices = revision_month_choices()
+
+    def clean_effective(self):
+        return Month.parse(self.cleaned_data["effective"])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
+        return upload
+
+
+class RevisionConfirmForm(forms.Form):
+    token = CleanCharField(widget=forms.HiddenInput)
+
+
 def _change_months():
     return [(str(m), m.label) for m in month_range(Month.first(), LAST_PLAN_MONTH)]
 

@@ -34,15 +34,19 @@ class PlanFigureTable(GroupedHeaderTable):
         self.column_groups = {metric.label: [f"{metric.value}_{year}" for year in ALL_YEARS] for metric in Metric}
 
 
-def plan_table_data(plan_rows, totals):
-    """Flatten PlanRows and the computed totals into the dicts PlanFigureTable shows."""
+LEFT_MARK = "已划出"
+
+
+def plan_table_data(plan_rows, totals, left=frozenset()):
+    """Flatten PlanRows and the computed totals into the dicts PlanFigureTable shows; the units
+    in `left` (pks: of the version's attachment, no longer of the district) are marked 已划出."""
     data, last_category = [], None
     for row in plan_rows:
         sub = row.subdistrict
         item = {
             "category": sub.get_category_display() if sub.category != last_category else "",
             "seq": sub.seq,
-            "name": sub.name,
+            "name": f"{sub.name}（{LEFT_MARK}）" if sub.pk in left else sub.name,
         }
         last_category = sub.category
         for metric, by_year in row.figures.items():

@@ -134,12 +134,10 @@ def _map(month, version, units, lines):
     for unit in units:
         member = unit.is_member(month)
         if unit.pk in own:
-            if not member:
-                outside.append(unit)
-                continue
+            # the version's class and 序号 (a later version may have renumbered the unit itself)
             sub = copy.copy(unit)
             sub.category, sub.seq = own[unit.pk]
-            targeted.append(sub)
+            (targeted if member else outside).append(sub)
         elif member:
             untargeted.append(copy.copy(unit))
     targeted.sort(key=lambda sub: (sub.category, sub.seq))

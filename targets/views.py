@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,11 +16,12 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts import scope
+from accounts.choices import Role
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
-from beibei_dashboard.tables import TablePageView, upload_name, xlsx_response
+from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
-from . import api, boundaries, dashboard, exporters, freshness, metrics, services, territory
+from . import api, boundaries, dashboard, exporters, freshness, metrics, revisions, services, territory
 from .choices import CountSource
 from .forms import (
     BoundaryChangeConfirmForm,
@@ -27,11 +29,13 @@ from .forms import (
     CountImportConfirmForm,
     CountImportForm,
     MonthlyCountGridForm,
+    RevisionConfirmForm,
+    RevisionImportForm,
 )
 from .history import count_changes
 from .importers import MAX_FILE_BYTES, drop_staged, parse_counts, stage_import, staged_import, unstage_import
-from .models import Indicator, MonthlyCount, SubDistrict
-from .months import Month, loggable_months, month_from_query, parse_plan_month
+from .models import Indicator, MonthlyCount, PlanVersion, SubDistrict
+from .months import LAST_PLAN_MONTH, Month, loggable_months, month_from_query, month_range, parse_plan_month
 from .progress import default_month, district_size, latest_logged_month, month_options, plannable_months
 from .tables import CountChangeTable, PlanFigureTable, SubDistrictMonthTable, plan_table_data
 
@@ -71,9 +75,8 @@ def healthz(request):
 def home(request):
     """Each role starts where its work is: officials on their own page, units at their tasks."""
     user = request.user
-    own = scope.own_subdistrict(user)
-    if own is not None:
-        return redirect("targets:subdistrict_detail", slug=own.slug)
+    if scope.role_of(user) == Role.SUBDISTRICT:
+        return redirect("targets:subdistrict_detail", slug=user.subdistrict.slug)
     if not scope.sees_whole_district(user):
         return redirect(reverse("tasks:keytask_list") + "?mine=on")
     return DashboardView.as_view()(request)
@@ -110,11 +113,12 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
         return context
 
 
-class SubDistrictDetailView(TablePageView):
+class SubDistrictDetailView(XlsxExportMixin, SingleTableMixin, TemplateView):
     """One sub-district: its curves, ranks, gaps, pace, monthly table and recent corrections."""
 
     template_name = "targets/subdistrict_detail.html"
     table_class = SubDistrictMonthTable
+    table_pagination = False
 
     def dispatch(self, request, *args, **kwargs):
         self.subdistrict = SubDistrict.objects.select_related("district").get_for(request.user, slug=kwargs["slug"])
@@ -163,19 +167,39 @@ class SubDistrictDetailView(TablePageView):
         return context
 
 
-class PlanView(TablePageView):
+class PlanView(XlsxExportMixin, SingleTableMixin, TemplateView):
     """The plan's attachment table with its computed totals, and the district goals."""
 
     template_name = "targets/plan.html"
     table_class = PlanFigureTable
+    table_pagination = False
     export_name = "北碚区高科双企目标任务分解表"
 
+    def dispatch(self, request, *args, **kwargs):
+        # the version in force in ?month= (default: this month), within the plan's period
+        self.month = month_from_query(request, min(Month.current(), LAST_PLAN_MONTH), last=LAST_PLAN_MONTH)
+        self.area = territory.map_of(self.month)
+        self.visible = api.plan_visible(request.user)  # the notes name units: only those the user may read
+        return super().dispatch(request, *args, **kwargs)
+
     def get_table_data(self):
-        return plan_table_data(*api.plan_rows_and_totals(self.request.user))
+        rows, totals = api.plan_rows_and_totals(self.request.user, self.month, self.visible)
+        return plan_table_data(rows, totals, left={sub.pk for sub in self.area.outside})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["indicators"] = Indicator.objects.all()
+        version = self.area.version
+        visible = self.visible
+        context.update(
+            month=self.month,
+            version=version,
+            versions=territory.plan_versions(),
+            caliber=self.area.caliber,
+            left=[f"{sub.name}{sub.left_note}" for sub in self.area.outside if sub.pk in visible],
+            pending=[sub.name for sub in self.area.untargeted if sub.pk in visible],
+            month_choices=[(str(m), m.label) for m in month_range(Month.first(), LAST_PLAN_MONTH)],
+            indicators=Indicator.objects.filter(Q(version=version) | Q(version=None)) if version else [],
+        )
         return context
 
 
@@ -197,7 +221,11 @@ class RulesView(TemplateView):
 
 
 def api_targets(request):
-    return JsonResponse(api.targets_payload(request.user), json_dumps_params={"ensure_ascii": False})
+    try:
+        month = parse_plan_month(request.GET["month"], LAST_PLAN_MONTH) if request.GET.get("month") else None
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(api.targets_payload(request.user, month), json_dumps_params={"ensure_ascii": False})
 
 
 class MonthlyCountListView(CapabilityRequiredMixin, TemplateView):
@@ -383,6 +411,93 @@ def api_progress(request):
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(api.progress_payload(request.user, month), json_dumps_params={"ensure_ascii": False})
+
+
+class PlanRevisionListView(TemplateView):
+    """The plan's versions (46号 and its revisions): 文号, date, effective month, who loaded them."""
+
+    template_name = "targets/plan_revisions.html"
+
+    def get_context_data(self, **kwargs):
+        versions = list(PlanVersion.objects.select_related("recorded_by").order_by("effective"))
+        current = territory.version_in_force(Month.current())
+        return super().get_context_data(**kwargs) | {
+            "versions": versions,
+            "current": current,
+            "can_import": scope.keeps_the_books(self.request.user),
+        }
+
+
+@accepts_upload(MAX_FILE_BYTES)
+class PlanRevisionImportView(CapabilityRequiredMixin, FormView):
+    """Upload a revision with its document's particulars; everything is checked before the preview."""
+
+    capability = "keeps_the_books"
+    template_name = "targets/plan_revision_import.html"
+    form_class = RevisionImportForm
+
+    def get_initial(self):
+        return {"effective": str(Month.current().next())}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        meta = revisions.RevisionMeta(
+            number=data["number"].strip(),
+            issued=data["issued"],
+            effective=data["effective"],
+            title=data["title"].strip(),
+            reason=data["reason"].strip(),
+            is_example=data["is_example"],
+        )
+        name = upload_name(data["file"].name)
+        parsed = revisions.read_revision(name, data["file"].read(), meta, sheet=data["sheet"] or None)
+        if parsed.errors:
+            context = self.get_context_data(form=form, errors=parsed.errors, file_name=name, notes=parsed.notes)
+            return self.render_to_response(context)
+        token = revisions.stage(self.request.session, parsed, meta)
+        return redirect(reverse("targets:plan_revision_confirm") + f"?token={token}")
+
+
+class PlanRevisionConfirmView(CapabilityRequiredMixin, FormView):
+    """The preview of a revision (every line, the 合计, what changes from which month) and the
+    confirmation that writes it."""
+
+    capability = "keeps_the_books"
+    template_name = "targets/plan_revision_confirm.html"
+    form_class = RevisionConfirmForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.token = request.POST.get("token") or request.GET.get("token") or ""
+        self.staged = revisions.staged(request.session, self.token)
+        if scope.keeps_the_books(request.user) and self.staged is None:
+            messages.error(request, "找不到这次上传的待确认修订（可能已确认或已失效），未写入任何数据，请重新上传。")
+            return redirect("targets:plan_revision_import")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"token": self.token}
+
+    def get_context_data(self, **kwargs):
+        lines, totals, meta, stage = self.staged
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meta=meta, totals=totals, file_name=stage["file_name"], notes=stage["notes"],
+            comparison=revisions.compare(lines, meta, totals),
+        )  # fmt: skip
+        return context
+
+    def form_valid(self, form):
+        lines, totals, meta, stage = self.staged
+        try:
+            version = revisions.save_revision(lines, totals, meta, self.request.user, stage["file_name"])
+        except revisions.RevisionRejected as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        revisions.drop(self.request.session, self.token)
+        done = f"已导入方案版本{version.label}（{len(lines)}个街镇），自{meta.effective.label}起按该版本评价。"
+        messages.success(self.request, done)
+        return redirect(reverse("targets:plan") + f"?month={meta.effective}")
 
 
 class BoundaryChangeListView(CapabilityRequiredMixin, TemplateView):

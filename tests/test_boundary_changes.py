@@ -19,7 +19,7 @@ from targets.progress import district_progress, district_size, district_subdistr
 from targets.territory import map_of
 from tests.support import log
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today", "map_2025_11")]
 
 JAN27, MAR27 = Month(2027, 1), Month(2027, 3)
 

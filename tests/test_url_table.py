@@ -61,7 +61,10 @@ EXPECTED = {
         ("/accounts/locked/unlock/", row(405, 405, 405, 405))
     ],  # POST only  # the admin's own login for non-staff
     # targets
-    "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE)],
+    "targets:plan": [("/plan/", EVERYONE), ("/plan/?export=xlsx", EVERYONE), ("/plan/?month=2025-10", EVERYONE)],
+    "targets:plan_revisions": [("/plan/revisions/", EVERYONE)],
+    "targets:plan_revision_import": [("/plan/revisions/import/", BUREAU_ONLY)],
+    "targets:plan_revision_confirm": [("/plan/revisions/import/confirm/", row(302, 403, 403, 403))],  # nothing staged
     "targets:boundarychange_list": [("/plan/changes/", BUREAU_ONLY)],
     "targets:boundarychange_new": [("/plan/changes/new/", BUREAU_ONLY)],
     "targets:boundarychange_confirm": [("/plan/changes/confirm/", row(302, 403, 403, 403))],  # nothing staged

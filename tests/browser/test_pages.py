@@ -82,3 +82,29 @@ def test_count_grid_takes_a_block_pasted_from_a_spreadsheet(demo, watched):
     assert filled[:4] == ["321", "4321", "12", "345"]
     watched.screenshot("count-grid-pasted")
     watched.assert_clean()
+
+
+def test_plan_revision_preview_and_the_plan_after_it(demo, watched):
+    from targets.example_revision import EXAMPLE_PATH
+
+    log_in(watched, "bureau")
+    watched.goto("/plan/revisions/import/")
+    page = watched.page
+    page.set_input_files("input[name=file]", str(EXAMPLE_PATH))
+    page.fill("input[name=number]", "北碚示例〔2025〕1号")
+    page.fill("input[name=issued]", "2025-12-20")
+    page.select_option("select[name=effective]", "2026-01")
+    page.check("input[name=is_example]")
+    # the demo has published the bulletins of 2026: a revision that judges them afresh says why
+    page.fill("textarea[name=reason]", "区划调整后重新分解目标（示例）")
+    page.click("button.primary:has-text('上传并预览')")
+    page.wait_for_load_state()
+    assert "核对方案修订" in page.inner_text("h1"), page.content()
+    assert "大湾镇" in page.inner_text(".revision-effect")
+    watched.screenshot("plan-revision-preview")
+    page.click("button.primary:has-text('确认导入')")
+    page.wait_for_load_state()
+    assert "/plan/?month=2026-01" in page.url
+    assert "北碚示例〔2025〕1号（示例，非正式文件）" in page.inner_text(".plan-version")
+    watched.screenshot("plan-after-revision")
+    watched.assert_clean()
