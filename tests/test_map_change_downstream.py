@@ -1,0 +1,168 @@
+"""Everything downstream follows the map (issue 27, points 3 and 4): the bulletin's 口径 note and
+its table of units 目标待分解, published bulletins kept as they were, the counts, the officials of a
+unit that left or joined, 待办, and the 口径说明 page. Figures are computed by hand in the comments
+from the plan's attachment (北碚府办发〔2025〕46号) and the small counts each test logs.
+"""
+
+import datetime as dt
+import io
+
+import docx
+import openpyxl
+import pytest
+
+from bulletins.models import BulletinVersion
+from bulletins.services import publish
+from targets.models import BoundaryChange, SubDistrict
+from targets.months import Month
+from tests.support import log, pinned
+
+NOV = Month(2025, 11)
+
+# 2025 targets of the 12 continuing units (46号 attachment), high-tech and tech-based
+TARGETS_2025 = {
+    "tiansheng": (14, 439),
+    "chaoyang": (2, 168),
+    "beiwenquan": (61, 1114),
+    "longfengqiao": (11, 243),
+    "xiema": (52, 505),
+    "dongyang": (4, 84),
+    "chengjiang": (9, 59),
+    "jingguan": (2, 53),
+    "tianfu": (5, 28),
+    "liuyin": (2, 18),
+    "sansheng": (2, 19),
+    "jindaoxia": (1, 19),
+}
+# the five towns that joined (illustrative counts of this test)
+NEW_TOWNS = {"dawan": (30, 300), "tongjing": (2, 20), "dasheng": (1, 10), "xinglong": (4, 40), "cizhu": (0, 5)}
+NOTE = (
+    "大湾镇、统景镇、大盛镇、兴隆镇、茨竹镇由原渝北区划入。本期全区合计按原方案口径（延续的12个街镇）"
+    "与北碚府办发〔2025〕46号附件目标比较；新划入的5个镇目标待分解，只列数据、不排名。"
+)
+LEFT = "蔡家岗街道、水土街道、复兴街道、施家梁镇、童家溪镇划出北碚区（划入两江新区）"
+
+
+def log_month(month, values):
+    for slug, (high_tech, tech_based) in values.items():
+        log(slug, month, "high_tech", high_tech)
+        log(slug, month, "tech_based", tech_based)
+
+
+@pytest.fixture
+def november(db):
+    """Every unit of 2025-11 reported: each continuing unit exactly at its 2025 target."""
+    log_month("2025-11", TARGETS_2025 | NEW_TOWNS)
+
+
+@pytest.fixture
+def published_november(november, bureau):
+    with pinned():
+        return publish(NOV, bureau)
+
+
+def section(figures, metric="high_tech"):
+    return figures["metrics"][metric]
+
+
+def test_the_november_2025_figures_carry_the_note_and_keep_the_new_towns_apart(published_november):
+    figures = published_november.figures
+    assert figures["caliber_note"] == f"2025年11月起，{LEFT}，{NOTE}"
+    assert figures["caliber"] == "原方案口径：延续的12个街镇"
+    assert figures["territory"] == "现辖区17个街镇"
+    high = section(figures)
+    in_classes = [r["slug"] for c in high["classes"].values() for r in c["rows"]]
+    assert sorted(in_classes) == sorted(TARGETS_2025)
+    assert [r["slug"] for r in high["pending"]] == ["dawan", "tongjing", "dasheng", "xinglong", "cizhu"]
+    assert [(r["actual"], r["rank"], r["status_label"]) for r in high["pending"]][0] == (30, None, "目标待分解")
+    assert high["pending"][0]["note"] == "2025年11月由原渝北区划入"
+    # like for like: 14+2+61+11+52+4+9+2+5+2+2+1 = 165 against the same units' 2025 targets (165)
+    total = high["total"]
+    assert (total["actual"], total["target"], total["reported"], total["expected"]) == (165, 165, 12, 12)
+    assert total["completion_pct"] == 100.0
+    # 现辖区: 165 + 30+2+1+4+0 = 202, compared with no target
+    assert (total["territory_actual"], total["territory_reported"], total["territory_expected"]) == (202, 17, 17)
+    tech = section(figures, "tech_based")["total"]
+    # 439+168+1114+243+505+84+59+53+28+18+19+19 = 2749; + 300+20+10+40+5 = 3124
+    assert (tech["actual"], tech["target"], tech["territory_actual"]) == (2749, 2749, 3124)
+    assert figures["expected"] == 17 and figures["not_reported"] == [] and figures["complete"]
+    # the ranking text never names a unit without targets (大湾镇 has the most firms)
+    for metric in ("high_tech", "tech_based"):
+        named = section(figures, metric)["ahead"] + section(figures, metric)["lagging"]
+        assert not set(named) & {"大湾镇", "统景镇", "大盛镇", "兴隆镇", "茨竹镇"}
+    summary = "".join(figures["summary"])
+    assert "按原方案口径，延续的12个街镇国家高新技术企业合计165家，为这些街镇2025年目标165家的100.0%" in summary
+    assert "现辖区17个街镇国家高新技术企业合计202家（含目标待分解的5个街镇37家，只列数据、不与目标比较）" in summary
+    # headline goals are over 46号's whole attachment: not judged, and the text says why
+    assert figures["goals"] == []
+    assert "对照总体目标：北碚府办发〔2025〕46号的总体目标按其附件全部街镇设定" in summary
+    assert "总体目标暂不对照判定，待方案修订后按新口径判定" in summary
+
+
+def test_the_note_is_on_the_page_in_word_and_in_excel(published_november, bureau, login):
+    client = login(bureau)
+    with pinned():
+        page = client.get("/bulletin/2025-11/").content.decode()
+        word = docx.Document(io.BytesIO(client.get("/bulletin/2025-11.docx").content))
+        book = openpyxl.load_workbook(io.BytesIO(client.get("/bulletin/2025-11.xlsx").content))
+    note = f"口径说明：2025年11月起，{LEFT}，{NOTE}"
+    assert note in page
+    assert "目标待分解的街镇" in page and "全区合计（原方案口径：延续的12个街镇，12/12已填报）" in page
+    assert "现辖区17个街镇合计（17/17已填报）" in page
+    paragraphs = [p.text for p in word.paragraphs]
+    assert note in paragraphs
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert "目标待分解的街镇" in cells and "大湾镇" in cells
+    text = [c for ws in book for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert note in text
+    assert "目标待分解的街镇" in text and "现辖区17个街镇合计（17/17已填报）" in text
+    ranking = book["高新技术企业赛马比拼"]
+    dawan = next(r for r in ranking.iter_rows(values_only=True) if r[1] == "大湾镇")
+    assert dawan[2] == 30 and dawan[0] in (None, "", "—")
+
+
+def test_october_2025_has_no_note_and_no_pending_table(bureau, login):
+    log_month("2025-10", dict.fromkeys([s.slug for s in SubDistrict.objects.all() if s.joined is None], (5, 50)))
+    with pinned():
+        version = publish(Month(2025, 10), bureau)
+    figures = version.figures
+    assert figures["caliber_note"] == "" and figures["caliber"] == ""
+    assert all(section(figures, m)["pending"] == [] for m in figures["metrics"])
+    assert figures["expected"] == 17 and section(figures)["total"]["expected"] == 17
+    assert "水土街道" in [r["name"] for c in section(figures)["classes"].values() for r in c["rows"]]
+
+
+def test_a_bulletin_published_before_a_change_reads_the_same_after(published_november, bureau, login):
+    client = login(bureau)
+    with pinned():
+        before_page = client.get("/bulletin/2025-11/").context["figures"]
+        before_xlsx = client.get("/bulletin/2025-11.xlsx").content
+    # the bureau records a later change, effective from the published month: 天生街道 merged away
+    change = BoundaryChange.objects.create(
+        district=SubDistrict.objects.get(slug="tiansheng").district,
+        title="测试：天生街道并入北温泉街道",
+        authority="测试文件",
+        announced=dt.date(2025, 11, 2),
+        effective=NOV.date,
+    )
+    SubDistrict.objects.filter(slug="tiansheng").update(
+        left=NOV.date, left_how="merger", went_to="北温泉街道", left_by=change
+    )
+    from targets import freshness
+
+    freshness.bump()
+    with pinned():
+        after = client.get("/bulletin/2025-11/")
+        after_xlsx = client.get("/bulletin/2025-11.xlsx").content
+    assert after.context["figures"] == before_page == BulletinVersion.objects.get().figures
+    sheet = lambda data: [  # noqa: E731
+        list(r) for r in openpyxl.load_workbook(io.BytesIO(data))["高新技术企业赛马比拼"].iter_rows(values_only=True)
+    ]
+    assert sheet(after_xlsx) == sheet(before_xlsx)
+    # while a draft of the same month, computed now, follows the new map
+    from bulletins.figures import build_figures
+
+    with pinned():
+        draft = build_figures(NOV)
+    assert "天生街道并入北温泉街道" in draft["caliber_note"]
+    assert draft["expected"] == 16
