@@ -166,3 +166,71 @@ def test_a_bulletin_published_before_a_change_reads_the_same_after(published_nov
         draft = build_figures(NOV)
     assert "天生街道并入北温泉街道" in draft["caliber_note"]
     assert draft["expected"] == 16
+
+
+# --- counts: the grid, the template, the import and the month list show the month's units -------
+
+OLD_UNITS = {"tiansheng", "shuitu", "fuxing", "caijiagang", "shijialiang", "tongjiaxi"}
+
+
+def old_map_rows():
+    """A file as an office types it from last year's list: the 17 units of October 2025."""
+    return [[sub.name, 10, 100] for sub in SubDistrict.objects.in_plan_order() if sub.joined is None]
+
+
+def test_the_grid_and_the_template_list_the_months_own_units(bureau, login):
+    client = login(bureau)
+    with pinned():
+        october_2025 = client.get("/counts/2025-10/").content.decode()
+        october_2026 = client.get("/counts/2026-10/").content.decode()
+        template = openpyxl.load_workbook(io.BytesIO(client.get("/counts/2026-10/template.xlsx").content)).active
+        old_template = openpyxl.load_workbook(io.BytesIO(client.get("/counts/2025-10/template.xlsx").content)).active
+    assert 'name="v-shuitu-high_tech"' in october_2025 and 'name="v-dawan-high_tech"' not in october_2025
+    assert 'name="v-dawan-high_tech"' in october_2026 and 'name="v-shuitu-high_tech"' not in october_2026
+    names = [row[2].value for row in template.iter_rows(min_row=4) if row[2].value]
+    old_names = [row[2].value for row in old_template.iter_rows(min_row=4) if row[2].value]
+    assert len(names) == 17 and "大湾镇" in names and "水土街道" not in names
+    assert len(old_names) == 17 and "水土街道" in old_names and "大湾镇" not in old_names
+
+
+def test_a_file_naming_shuitu_is_refused_for_2026_10_and_accepted_for_2025_10(db):
+    from targets.models import MonthlyCount
+    from targets.services import CountsRejected, import_counts
+    from tests.support import xlsx_bytes
+
+    data = xlsx_bytes(old_map_rows())
+    with pinned(), pytest.raises(CountsRejected) as info:
+        import_counts(Month(2026, 10), "十月.xlsx", data, None, confirmed=True)
+    # row 1 is the header, then the units in the attachment's order: 水土街道 is the 7th
+    assert "工作表“Sheet1”第8行 A列（街镇）：水土街道已于2025年11月划出北碚区（划入两江新区）。" in info.value.errors
+    assert not MonthlyCount.objects.exists()
+    with pinned():
+        written = import_counts(Month(2025, 10), "十月.xlsx", data, None, confirmed=True, default_note="测试")
+    assert len(written) == 34
+    assert MonthlyCount.objects.filter(subdistrict__slug="shuitu", month=dt.date(2025, 10, 1)).count() == 2
+
+
+def test_the_new_towns_counts_are_entered_in_the_grid(bureau, login):
+    from targets.models import MonthlyCount
+    from tests.support import grid_data
+
+    with pinned():
+        response = login(bureau).post(
+            "/counts/2026-10/", grid_data({("dawan", "high_tech"): 3, ("dawan", "tech_based"): 31})
+        )
+    assert response.status_code == 302, response.content.decode()[:500]
+    got = dict(MonthlyCount.objects.filter(subdistrict__slug="dawan").values_list("metric", "value"))
+    assert got == {"high_tech": 3, "tech_based": 31}
+
+
+def test_the_month_list_counts_each_months_own_units(bureau, login):
+    # 2025-10: the 17 old units all reported; 2025-11: the 12 continuing units and 大湾镇
+    log_month("2025-10", dict.fromkeys([s.slug for s in SubDistrict.objects.all() if s.joined is None], (5, 50)))
+    log_month("2025-11", dict.fromkeys(list(TARGETS_2025) + ["dawan"], (5, 50)))
+    with pinned():
+        statuses = login(bureau).get("/counts/").context["statuses"]
+    by_month = {str(s.month): (s.reported, s.expected) for s in statuses}
+    # 水土's October count is still there, and counts for October's 17; November's 17 are another 17
+    assert by_month["2025-10"] == (17, 17)
+    assert by_month["2025-11"] == (13, 17)
+    assert by_month["2026-10"] == (0, 17)
