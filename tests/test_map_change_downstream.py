@@ -234,3 +234,74 @@ def test_the_month_list_counts_each_months_own_units(bureau, login):
     assert by_month["2025-10"] == (17, 17)
     assert by_month["2025-11"] == (13, 17)
     assert by_month["2026-10"] == (0, 17)
+
+
+# --- officials: of a unit that left (水土街道) and of a town that joined (大湾镇) -------------------
+
+
+@pytest.fixture
+def shuitu_official(db):
+    from accounts.choices import Role
+    from tests.support import make_user
+
+    return make_user("shuitu_official", Role.SUBDISTRICT, subdistrict="shuitu")
+
+
+@pytest.fixture
+def dawan_official(db):
+    from accounts.choices import Role
+    from tests.support import make_user
+
+    return make_user("dawan_official", Role.SUBDISTRICT, subdistrict="dawan")
+
+
+def test_an_official_of_a_unit_that_left_is_offered_nothing_to_fill_in(shuitu_official, dawan_official, login):
+    from beibei_dashboard.todo import items_for
+    from tasks.contributions import contribution_status
+    from tasks.models import KeyTask
+    from tasks.periods import Period
+
+    with pinned():
+        shuitu_items = items_for(shuitu_official)
+        dawan_items = items_for(dawan_official)
+        # task 2 asks 各镇街: the units of October 2026's map, 大湾镇 and not 水土街道
+        status = contribution_status(KeyTask.objects.with_units().get(kind="task", number=2), Period.parse("2026-10"))
+        client = login(shuitu_official)
+        form = client.get("/tasks/task/2/contributions/new/?period=2026-10")
+        task_response = client.get("/tasks/2/")
+        task_page = task_response.content.decode()
+        check = client.get("/enterprises/check/")
+        missing = client.post("/enterprises/check/missing/", {})
+    assert [i for i in shuitu_items if i.group in ("配合情况", "进展报告", "属地核实")] == []
+    assert any(i.group == "配合情况" for i in dawan_items)
+    names = [row.contributor.name for row in status.rows]
+    assert "大湾镇" in names and "水土街道" not in names and len(names) == 2 + 17
+    assert form.status_code == 403
+    assert task_response.status_code == 200 and "/contributions/new/" not in task_page
+    # 属地核实: nothing to check or flag (its firms went with it)
+    assert check.status_code == 200 and check.context["checks"] is False
+    assert missing.status_code == 403
+    # October 2025's contributors were the old 17
+    old = contribution_status(KeyTask.objects.with_units().get(kind="task", number=2), Period.parse("2025-10"))
+    assert "水土街道" in [row.contributor.name for row in old.rows]
+
+
+def test_the_official_of_a_unit_that_left_reads_its_history_with_the_notice(shuitu_official, login):
+    log("shuitu", "2025-10", "high_tech", 130)
+    log("shuitu", "2025-10", "tech_based", 1200)
+    with pinned():
+        page = login(shuitu_official).get("/subdistricts/shuitu/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2025年11月划出北碚区（划入两江新区）" in html
+    assert page.context["month"] == Month(2025, 10)  # the default month falls back into its membership
+    assert all(m <= Month(2025, 10) for m in page.context["months"])
+
+
+def test_a_new_town_official_sees_its_page_with_targets_pending(dawan_official, login):
+    log_month("2026-10", {"dawan": (3, 31)})
+    with pinned():
+        page = login(dawan_official).get("/subdistricts/dawan/?month=2026-10")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "目标待分解" in html and "2025年11月由原渝北区划入" in html
