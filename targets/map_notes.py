@@ -6,10 +6,12 @@ page and any export read the same sentences.
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from .choices import Joined, Left
-from .models import BoundaryChange
+from .models import BoundaryChange, PlanLine
 from .months import Month
-from .territory import map_of
+from .territory import map_of, plan_versions
 
 
 def _kind(units):
@@ -128,3 +130,47 @@ def change_lines():
         ChangeLine(Month.of(c.effective), change_sentence(c), c.authority, c.announced, c.source)
         for c in changes.order_by("effective", "pk")
     ]
+
+
+@dataclass
+class VersionLine:
+    """A plan version as the 口径说明 page lists it: in force from `effective` to `until`
+    (None: still in force)."""
+
+    label: str
+    title: str
+    issued: object
+    effective: Month
+    until: Month | None
+    lines: int
+
+
+def version_lines():
+    """Every plan version, oldest first, with the month each stops being in force."""
+    versions = list(plan_versions())
+    lines = PlanLine.objects.filter(version__in=versions).values("version").annotate(n=Count("id"))
+    counts = dict(lines.values_list("version", "n"))
+    out = []
+    for i, version in enumerate(versions):
+        until = Month.of(versions[i + 1].effective).previous() if i + 1 < len(versions) else None
+        effective, n = Month.of(version.effective), counts.get(version.pk, 0)
+        out.append(VersionLine(version.label, version.title, version.issued, effective, until, n))
+    return out
+
+
+def map_rules(month):
+    """What the 口径说明 page says of the map as of `month`: the recorded changes, the plan
+    versions, and the month's units, version and 口径 (all from the data)."""
+    area = map_of(month)
+    return {
+        "month": month,
+        "version": area.version,
+        "versions": version_lines(),
+        "changes": change_lines(),
+        "caliber": area.caliber,
+        "territory": area.territory,
+        "caliber_sentence": caliber_sentence(area),
+        "pending": [unit.name for unit in area.untargeted],
+        "outside": [unit.name for unit in area.outside],
+        "expected": area.expected,
+    }

@@ -305,3 +305,27 @@ def test_a_new_town_official_sees_its_page_with_targets_pending(dawan_official, 
     html = page.content.decode()
     assert page.status_code == 200
     assert "目标待分解" in html and "2025年11月由原渝北区划入" in html
+
+
+# --- the 口径说明 page -------------------------------------------------------------------------
+
+
+def test_the_rules_page_explains_the_map_and_lists_the_changes_from_the_data(official, login):
+    with pinned():
+        html = login(official).get("/rules/").content.decode()
+    assert "六、区划调整与方案版本" in html and "目标待分解" in html and "新增同口径" in html
+    assert "本月为“原方案口径：延续的12个街镇”" in html
+    assert f"2025年11月起，{LEFT}，大湾镇、统景镇、大盛镇、兴隆镇、茨竹镇由原渝北区划入" in html
+    assert "经党中央、国务院批准，重庆市2025年11月6日新闻发布会公布" in html and "2025年11月6日" in html
+    assert "北碚府办发〔2025〕46号" in html and "2023年1月起（现行）" in html
+    # a change recorded later is listed from its row, with nothing typed in the template
+    BoundaryChange.objects.create(
+        district=SubDistrict.objects.get(slug="tiansheng").district,
+        title="测试调整",
+        authority="测试公告第1号",
+        announced=dt.date(2026, 12, 1),
+        effective=dt.date(2027, 1, 1),
+    )
+    with pinned():
+        html = login(official).get("/rules/").content.decode()
+    assert "测试公告第1号" in html and "2027年1月起" in html
