@@ -329,3 +329,47 @@ def test_the_rules_page_explains_the_map_and_lists_the_changes_from_the_data(off
     with pinned():
         html = login(official).get("/rules/").content.decode()
     assert "测试公告第1号" in html and "2027年1月起" in html
+
+
+# --- progress by hand: a partial month straddling the change, a transfer out, a transfer in --------
+
+
+def test_a_partial_november_2025_is_judged_on_its_own_units_like_for_like(db):
+    from fractions import Fraction
+
+    from targets.metrics import STATUS_PENDING
+    from targets.progress import district_progress
+
+    # October 2025 (old map): 水土街道 reported; November: two continuing units and 大湾镇
+    log_month("2025-10", {"shuitu": (130, 1200), "tiansheng": (13, 430)})
+    log_month("2025-11", {"tiansheng": (14, 439), "xiema": (50, 505), "dawan": (30, 300)})
+    with pinned():
+        progress = district_progress(NOV)
+        october = district_progress(Month(2025, 10))
+    slugs = [row.subdistrict.slug for row in progress.rows]
+    assert len(slugs) == 17 and "shuitu" not in slugs and "dawan" in slugs
+    assert progress.reporting_label == "3/17 个街镇已填报"
+    assert "水土街道" not in progress.missing_names and "大湾镇" not in progress.missing_names
+    total = progress.total["high_tech"]
+    # like for like over the continuing units that reported: 天生 14 + 歇马 50 = 64 against their
+    # own 2025 targets 14 + 52 = 66; bases (no December 2024 count) the 2024 figures 12 + 44 = 56
+    assert (total.actual, total.target, total.base) == (64, 66, 56)
+    assert (total.covered, total.expected) == (2, 12)
+    assert total.completion == Fraction(64, 66)
+    assert total.increment_completion == Fraction(64 - 56, 66 - 56)  # 80%
+    # 现辖区: 64 + 大湾镇 30 = 94, compared with no target
+    assert total.territory_actual == 94 and total.territory_covered == 3
+    dawan = progress.row_for(SubDistrict.objects.get(slug="dawan")).metrics["high_tech"]
+    assert (dawan.actual, dawan.status, dawan.rank_in_class, dawan.rank_overall, dawan.target) == (
+        30,
+        STATUS_PENDING,
+        None,
+        None,
+        None,
+    )
+    ranked = [r.subdistrict.slug for r in progress.rows if r.metrics["high_tech"].rank_overall is not None]
+    assert sorted(ranked) == ["tiansheng", "xiema"]
+    # the transfer out: 水土街道's October count is intact and judged on the old map
+    shuitu = october.row_for(SubDistrict.objects.get(slug="shuitu")).metrics["high_tech"]
+    assert shuitu.actual == 130 and len(october.rows) == 17
+    assert "dawan" not in [row.subdistrict.slug for row in october.rows]
