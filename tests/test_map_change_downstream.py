@@ -373,3 +373,14 @@ def test_a_partial_november_2025_is_judged_on_its_own_units_like_for_like(db):
     shuitu = october.row_for(SubDistrict.objects.get(slug="shuitu")).metrics["high_tech"]
     assert shuitu.actual == 130 and len(october.rows) == 17
     assert "dawan" not in [row.subdistrict.slug for row in october.rows]
+
+
+def test_the_assessment_scores_the_units_of_the_years_map(db):
+    from assessment import figures, services
+
+    with pinned():
+        data = figures.results(services.scheme_for(2026))
+    scored = [row["slug"] for rows in data["subdistricts"].values() for row in rows]
+    assert sorted(scored) == sorted(TARGETS_2025)  # the 12 continuing units, in their classes
+    assert [row["name"] for row in data["pending"]] == ["大湾镇", "统景镇", "大盛镇", "兴隆镇", "茨竹镇"]
+    assert data["pending"][0]["note"] == "目标待分解（现行方案附件未列），本年度不参与街镇考核排名"
