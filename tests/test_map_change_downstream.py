@@ -384,3 +384,32 @@ def test_the_assessment_scores_the_units_of_the_years_map(db):
     assert sorted(scored) == sorted(TARGETS_2025)  # the 12 continuing units, in their classes
     assert [row["name"] for row in data["pending"]] == ["大湾镇", "统景镇", "大盛镇", "兴隆镇", "茨竹镇"]
     assert data["pending"][0]["note"] == "目标待分解（现行方案附件未列），本年度不参与街镇考核排名"
+
+
+def test_figures_stored_in_schema_2_read_as_a_whole_map(bureau, login):
+    log_month("2025-10", dict.fromkeys([s.slug for s in SubDistrict.objects.all() if s.joined is None], (5, 50)))
+    with pinned():
+        version = publish(Month(2025, 10), bureau)
+        page = login(bureau).get("/bulletin/2025-10/")
+    old = dict(version.figures)
+    for key in ("caliber", "territory", "caliber_note", "goals_note", "pending_title"):
+        old.pop(key)
+    old["schema"] = 2
+    old["metrics"] = {
+        metric: {k: v for k, v in section.items() if k != "pending"} for metric, section in old["metrics"].items()
+    }
+    for section in old["metrics"].values():
+        section["total"] = {k: v for k, v in section["total"].items() if not k.startswith("territory_")}
+    BulletinVersion.objects.filter(pk=version.pk).update(figures=old)
+    from django.core.cache import cache
+
+    cache.clear()
+    with pinned():
+        again = login(bureau).get("/bulletin/2025-10/")
+    upgraded = again.context["figures"]
+    assert upgraded["schema"] == 3 and upgraded["caliber_note"] == "" and upgraded["caliber"] == ""
+    assert all(section["pending"] == [] for section in upgraded["metrics"].values())
+    total = upgraded["metrics"]["high_tech"]["total"]
+    assert (total["territory_actual"], total["territory_expected"]) == (total["actual"], 17)
+    assert again.context["tables"] == page.context["tables"]
+    assert "口径说明：" not in again.content.decode()
