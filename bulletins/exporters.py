@@ -70,7 +70,7 @@ def bulletin_table_rows(figures, metric):
                 "completion_pct": None,
                 "increment_completion_pct": None,
                 "rank_change": None,
-                "time_progress_pct": time_pct,
+                "time_progress_pct": None,  # not judged against time either
             }
     t = section["total"]
     caliber = figures.get("caliber")

@@ -161,10 +161,12 @@ def territory_clause(total, pending, name):
         head = f"现辖区{expected}个街镇{name}合计{total['territory_actual']}家"
     else:
         head = f"现辖区已填报的{reported}个街镇（共{expected}个）{name}合计{total['territory_actual']}家"
-    counted = [row["actual"] for row in pending if row["actual"] is not None]
+    counted = [row for row in pending if row["actual"] is not None]
     if not counted:
         return head
-    return f"{head}（含目标待分解的{len(counted)}个街镇{sum(counted)}家，只列数据、不与目标比较）"
+    kind = next((k for k in ("镇", "街道") if all(row["name"].endswith(k) for row in counted)), "街镇")
+    firms = sum(row["actual"] for row in counted)
+    return f"{head}（含目标待分解的{len(counted)}个{kind}{firms}家，只列数据、不与目标比较）"
 
 
 def task_lines(summary, as_of):
