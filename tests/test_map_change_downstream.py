@@ -413,3 +413,12 @@ def test_figures_stored_in_schema_2_read_as_a_whole_map(bureau, login):
     assert (total["territory_actual"], total["territory_expected"]) == (total["actual"], 17)
     assert again.context["tables"] == page.context["tables"]
     assert "口径说明：" not in again.content.decode()
+
+
+def test_the_publish_page_lists_what_it_freezes_including_the_new_towns(november, bureau, login):
+    with pinned():
+        page = login(bureau).get("/bulletin/2025-11/publish/")
+    counts = page.context["plan"].counts
+    assert [row["name"] for row in counts][-5:] == ["大湾镇", "统景镇", "大盛镇", "兴隆镇", "茨竹镇"]
+    assert counts[-5]["high_tech"] == 30 and len(counts) == 17
+    assert "水土街道" not in [row["name"] for row in counts]
