@@ -9,6 +9,7 @@ answers 403.
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .choices import Role
 
@@ -206,8 +207,20 @@ def reads_enterprises(user):
 # every named unit does. Everyone who reads the task reads its contributions.
 
 
+def official_of_a_unit_that_left(user, today=None):
+    """Whether `user` is the official of a sub-district that has left the district (划出, 并入,
+    撤销) by this month: they read its history and are offered nothing to fill in. Reads the
+    unit's own `left` month (the first month it is no longer counted), so this layer needs no
+    knowledge of the map beyond it."""
+    if role_of(user) != Role.SUBDISTRICT or not user.subdistrict_id:
+        return False
+    left = user.subdistrict.left
+    return left is not None and left <= (today or timezone.localdate()).replace(day=1)
+
+
 def contributor_key(user, task):
-    """("unit", id) or ("subdistrict", id) under which `user` contributes to `task`; None if not.
+    """("unit", id) or ("subdistrict", id) under which `user` contributes to `task`; None if not
+    (an official of a unit that has left the district contributes to nothing).
 
     Uses the task's prefetched units (`KeyTask.objects.with_units()`).
     """
@@ -216,7 +229,7 @@ def contributor_key(user, task):
     if role == Role.UNIT and any(unit.pk == user.unit_id for unit in units):
         return ("unit", user.unit_id)
     if role == Role.SUBDISTRICT and user.subdistrict_id and any(unit.all_subdistricts for unit in units):
-        return ("subdistrict", user.subdistrict_id)
+        return None if official_of_a_unit_that_left(user) else ("subdistrict", user.subdistrict_id)
     return None
 
 
@@ -225,7 +238,7 @@ def tasks_contributable_by(user, queryset):
     role = role_of(user)
     if role == Role.UNIT and user.unit_id:
         return queryset.contributed_by_unit(user.unit_id)
-    if role == Role.SUBDISTRICT and user.subdistrict_id:
+    if role == Role.SUBDISTRICT and user.subdistrict_id and not official_of_a_unit_that_left(user):
         return queryset.contributed_by_subdistricts()
     return queryset.none()
 
@@ -249,8 +262,11 @@ def flags_visible_to(user, queryset, accepted):
 
 
 def checks_attribution(user):
-    """Only a sub-district's official checks (and flags) the firms attributed to it."""
-    return role_of(user) == Role.SUBDISTRICT and user.subdistrict_id is not None
+    """Only a sub-district's official checks (and flags) the firms attributed to it, while it is
+    one of the district's units."""
+    if role_of(user) != Role.SUBDISTRICT or user.subdistrict_id is None:
+        return False
+    return not official_of_a_unit_that_left(user)
 
 
 def firms_flaggable_by(user, queryset):

@@ -50,6 +50,9 @@ def _covered(rows):
     return out
 
 
+PENDING_NOTE = "目标待分解（现行方案附件未列），本年度不参与街镇考核排名"
+
+
 def subdistrict_rates(year, today):
     """{subdistrict_id: {item code: rate}} and the sub-districts in plan order."""
     counts_month, reports_month = assessed_months(year, today)
@@ -153,8 +156,11 @@ def results(scheme, today=None):
     sub_items = catalogue.items_for(scheme.items, catalogue.SUBDISTRICT)
     unit_items = catalogue.items_for(scheme.items, catalogue.UNIT)
     rates, subs = subdistrict_rates(year, today)
-    by_class, totals = {}, {}
+    by_class, totals, pending = {}, {}, []
     for sub in subs:
+        if not sub.category:  # no line in the plan version in force: 目标待分解, not assessed
+            pending.append({"id": sub.pk, "slug": sub.slug, "name": sub.name, "note": PENDING_NOTE})
+            continue
         items, totals[sub.slug] = _scored(rates[sub.pk], sub_items)
         by_class.setdefault(sub.category, []).append(
             {
@@ -191,5 +197,6 @@ def results(scheme, today=None):
         "rules": [catalogue.rule_text(row, supervision.deadline_day()) for row in scheme.items],
         "items": scheme.items,
         "subdistricts": {category: by_class.get(category, []) for category in ("A", "B")},
+        "pending": pending,
         "units": unit_rows,
     }

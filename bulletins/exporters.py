@@ -58,16 +58,51 @@ def bulletin_table_rows(figures, metric):
             "status_label": "",
             "rank_change": None,
         }
+    pending = section.get("pending") or []
+    if pending:  # units without a line in the version in force: their counts, nothing judged
+        yield {"kind": "heading", "name": figures.get("pending_title") or "目标待分解的街镇"}
+        for row in pending:
+            yield {
+                "kind": "row",
+                **row,
+                "rank": None,
+                "target": None,
+                "completion_pct": None,
+                "increment_completion_pct": None,
+                "rank_change": None,
+                "time_progress_pct": None,  # not judged against time either
+            }
     t = section["total"]
+    caliber = figures.get("caliber")
+    name = (
+        f"全区合计（{caliber}，{t['reported']}/{t['expected']}已填报）"
+        if caliber
+        else (f"全区合计（{t['reported']}/{t['expected']}已填报）")
+    )
     yield {
         "kind": "total",
         "rank": "",
-        "name": f"全区合计（{t['reported']}/{t['expected']}已填报）",
+        "name": name,
         **{k: t.get(k) for k in ("actual", "new_month", "target", "completion_pct", "increment_completion_pct")},
         "time_progress_pct": time_pct,
         "status_label": t["status_label"],
         "rank_change": None,
     }
+    if caliber:  # every unit of the month, compared with no target
+        territory = figures.get("territory") or "现辖区"
+        yield {
+            "kind": "total",
+            "rank": "",
+            "name": f"{territory}合计（{t['territory_reported']}/{t['territory_expected']}已填报）",
+            "actual": t.get("territory_actual"),
+            "new_month": None,
+            "target": None,
+            "completion_pct": None,
+            "increment_completion_pct": None,
+            "time_progress_pct": time_pct,
+            "status_label": "不与目标比较",
+            "rank_change": None,
+        }
 
 
 def exact(value, kind):

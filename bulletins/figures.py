@@ -12,6 +12,7 @@ from django.utils import timezone
 from targets import forecast, metrics
 from targets.choices import PLAN_YEARS, Category, Metric
 from targets.goals import headline_goals, headline_of
+from targets.map_notes import caliber_note
 from targets.months import Month
 from targets.progress import district_progress, district_series, partial_note, plan_curve, plan_totals
 from tasks.services import bulletin_task_summary
@@ -83,24 +84,40 @@ def build_figures(month, today=None):
     progress = district_progress(month)
     time_pct = _pct(progress.time_progress)
     sections = {}
+    pending = {row.subdistrict.pk for row in progress.pending_rows}
     for metric in Metric.values:
         rows = [_row(r.metrics[metric], r.subdistrict) for r in progress.rows]
+        judged = [r for r, p in zip(rows, progress.rows, strict=True) if p.subdistrict.pk not in pending]
+        waiting = [
+            {**r, "note": p.subdistrict.joined_note}
+            for r, p in zip(rows, progress.rows, strict=True)
+            if p.subdistrict.pk in pending
+        ]
         by_class = {}
         for category in Category.values:
-            in_class = [r for r in rows if r["category"] == category]
+            in_class = [r for r in judged if r["category"] == category]
             in_class.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["seq"]))
             by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
-        total = _row(progress.total[metric])
-        total.update(reported=progress.reported[metric], expected=len(progress.rows))
+        line = progress.total[metric]
+        total = _row(line)
+        # like for like: the units with a target in the version in force that reported, of them all
+        total.update(
+            reported=line.covered,
+            expected=line.expected,
+            territory_actual=line.territory_actual,
+            territory_reported=line.territory_covered,
+            territory_expected=len(progress.rows),
+        )
         sections[metric] = {
             "label": Metric(metric).label,
             "classes": by_class,
             "total": total,
+            "pending": waiting,
             "vs_progress": vs_progress(total["increment_completion_pct"], time_pct),
-            "lagging": [r["name"] for r in rows if r["status"] == metrics.STATUS_RED],
-            "ahead": metrics.leading((r["name"], r["rank_overall"], r["status"]) for r in rows),
+            "lagging": [r["name"] for r in judged if r["status"] == metrics.STATUS_RED],
+            "ahead": metrics.leading((r["name"], r["rank_overall"], r["status"]) for r in judged),
             "ahead_cutoff": metrics.LEADING_CUTOFF,
-            "missing": [r["name"] for r in rows if r["status"] == metrics.STATUS_MISSING],
+            "missing": [r["name"] for r in judged if r["status"] == metrics.STATUS_MISSING],
         }
     figures = {
         "schema": SCHEMA,
@@ -111,7 +128,12 @@ def build_figures(month, today=None):
         "time_progress_pct": time_pct,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
         "metrics": sections,
+        "caliber": progress.caliber,
+        "territory": progress.area.territory,
+        "caliber_note": caliber_note(month),
+        "pending_title": PENDING_TITLE,
         "goals": _goals(month, progress.expected),
+        "goals_note": _goals_note(progress.area),
         "reported_both": progress.reported_both,
         "expected": progress.expected,
         "complete": progress.complete,
@@ -126,6 +148,20 @@ def build_figures(month, today=None):
     }
     figures["summary"] = summary_paragraphs(figures, Month.parse(figures["month"]))
     return figures
+
+
+PENDING_TITLE = "目标待分解的街镇"
+
+
+def _goals_note(area):
+    """Why a month whose map the version in force does not cover has no goal judged (its headline
+    goals are over the version's whole attachment): "" when the map is whole."""
+    if area.is_whole or area.version is None:
+        return ""
+    return (
+        f"{area.version.label}的总体目标按其附件全部街镇设定，本月区划与附件不一致"
+        f"（{area.caliber}，{area.territory}），总体目标暂不对照判定，待方案修订后按新口径判定"
+    )
 
 
 def _goals(month, expected):

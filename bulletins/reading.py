@@ -88,12 +88,12 @@ def bulletin_months(months, published_only=False):
     by_month = {}
     for version in BulletinVersion.objects.select_related("bulletin", "published_by").order_by("number"):
         by_month.setdefault(Month.of(version.bulletin.month), []).append(version)
-    expected = district_size()
     reporting = reporting_by_month()
     pending = pending_revisions()
     out = []
     for m in sorted(months, reverse=True):
         n = reporting.get(m, 0)
+        expected = district_size(m)  # the units of that month's map
         partial = "" if is_complete(n, expected) else reporting_label(n, expected)
         out.append(BulletinMonth(m, by_month.get(m, []), partial, pending.get(m, 0)))
     return [b for b in out if b.published] if published_only else out

@@ -10,13 +10,20 @@ later publications added: `warning` (stored as `forecast` before issue 17), `tas
 `yellow_pp`, each section's `ahead_cutoff`, each goal's `verdict`, `currently_met`,
 `gap_label` and `plan_total`. Schema 2 has them all: an absent 预警 or task section as one
 without lines, absent curves as none.
+
+Schema 3 (issue 27, the map changes) adds the month's 口径: `caliber` ("原方案口径：延续的12个街镇",
+"" when the plan version covers the month's units), `territory` ("现辖区17个街镇"), `caliber_note`
+(the changes and how the totals are compared, "" when none), `goals_note` (why no headline goal is
+judged), `pending_title` and each section's `pending` rows (units 目标待分解), and each section
+total's `territory_actual` / `territory_reported` / `territory_expected`. Older figures were all
+published on a whole map: no note, no pending unit, and the territory total is the total.
 """
 
 from django.conf import settings
 
 from targets import metrics
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 def upgrade(figures):
@@ -24,6 +31,8 @@ def upgrade(figures):
     figures = dict(figures)
     if figures.get("schema", 1) < 2:
         figures = _from_1(figures)
+    if figures.get("schema") < 3:
+        figures = _from_2(figures)
     return figures
 
 
@@ -47,6 +56,30 @@ def _from_1(figures):
         ]
     figures["schema"] = 2
     return figures
+
+
+def _from_2(figures):
+    """2 → 3: a whole map (no 口径 note, no unit 目标待分解; the territory's total is the total)."""
+    for key, value in (("caliber", ""), ("territory", ""), ("caliber_note", ""), ("goals_note", "")):
+        figures.setdefault(key, value)
+    figures.setdefault("pending_title", "目标待分解的街镇")
+    if "metrics" in figures:
+        figures["metrics"] = {metric: _section_2(section) for metric, section in figures["metrics"].items()}
+    figures["schema"] = 3
+    return figures
+
+
+def _section_2(section):
+    section = _with(section, pending=[])
+    if "total" in section:
+        total = section["total"]
+        section["total"] = _with(
+            total,
+            territory_actual=total.get("actual"),
+            territory_reported=total.get("reported"),
+            territory_expected=total.get("expected"),
+        )
+    return section
 
 
 def _with(values, **defaults):

@@ -9,8 +9,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from targets.history import corrections_since_lock
-from targets.models import MonthLock, MonthlyCount, SubDistrict
+from targets.models import MonthLock, MonthlyCount
 from targets.months import Month
+from targets.territory import map_of
 
 from .figures import build_figures
 from .models import Bulletin, BulletinVersion
@@ -28,16 +29,21 @@ def changes_between(old, new):
     for metric, section in new["metrics"].items():
         before_section = old["metrics"].get(metric, {})
         label = section["label"]
-        before_rows = {r["slug"]: r for c in before_section.get("classes", {}).values() for r in c["rows"]}
-        for klass in section["classes"].values():
-            for row in klass["rows"]:
-                before = before_rows.get(row["slug"], {})
-                if before.get("actual") != row["actual"]:
-                    out.append((f"{row['name']}{label}", before.get("actual"), row["actual"]))
+        before_rows = {r["slug"]: r for r in section_rows(before_section)}
+        for row in section_rows(section):
+            before = before_rows.get(row["slug"], {})
+            if before.get("actual") != row["actual"]:
+                out.append((f"{row['name']}{label}", before.get("actual"), row["actual"]))
         before_total = before_section.get("total", {}).get("actual")
         if before_total != section["total"]["actual"]:
             out.append((f"全区{label}合计", before_total, section["total"]["actual"]))
     return out
+
+
+def section_rows(section):
+    """Every unit's row of a metric's section: the class tables', then those 目标待分解."""
+    rows = [row for klass in section.get("classes", {}).values() for row in klass["rows"]]
+    return rows + list(section.get("pending", []))
 
 
 def pending_revisions(months=None):
@@ -69,12 +75,12 @@ class PublishPlan:
         """(sub-district, {metric: count or None}) in plan order, from the figures."""
         rows = {}
         for metric, section in self.figures["metrics"].items():
-            for klass in section["classes"].values():
-                for row in klass["rows"]:
-                    rows.setdefault(row["slug"], {"name": row["name"], "category": row["category"], "seq": row["seq"]})[
-                        metric
-                    ] = row["actual"]
-        return sorted(rows.values(), key=lambda r: (r["category"], r["seq"]))
+            for row in section_rows(section):
+                rows.setdefault(row["slug"], {"name": row["name"], "category": row["category"], "seq": row["seq"]})[
+                    metric
+                ] = row["actual"]
+        # a unit 目标待分解 has no class in the version in force: after the classes
+        return sorted(rows.values(), key=lambda r: (not r["category"], r["category"], r["seq"] or 0))
 
 
 def publish_plan(month):
@@ -109,7 +115,8 @@ def publish(month, user, reason="", confirm_partial=False, now=None):
     """
     if month.is_future() or month < Month.first():
         raise PublishRefused(f"{month.label}不在可发布的月份范围内。")
-    if not MonthlyCount.objects.filter(month=month.date, subdistrict__in=SubDistrict.objects.all()).exists():
+    units = [sub.pk for sub in map_of(month).members]  # the month's own units
+    if not MonthlyCount.objects.filter(month=month.date, subdistrict__in=units).exists():
         raise PublishRefused(f"{month.label}尚无任何填报数据，不能发布通报。")
     bulletin, _ = Bulletin.objects.select_for_update().get_or_create(month=month.date)
     last = bulletin.versions.order_by("-number").first()

@@ -64,7 +64,18 @@ def summary_paragraphs(figures, month):
         if t["actual"] is None:
             lines.append(f"全区{name}本月尚无街镇填报数据。")
             continue
-        if t["reported"] == t["expected"]:
+        caliber = figures.get("caliber")
+        if caliber and t["reported"] == t["expected"]:  # a version drawn on another map
+            head = (
+                f"按原方案口径，延续的{t['expected']}个街镇{name}合计{t['actual']}家，"
+                f"为这些街镇{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+            )
+        elif caliber:
+            head = (
+                f"按原方案口径，已填报的{t['reported']}个延续街镇（共{t['expected']}个）{name}合计{t['actual']}家，"
+                f"为这些街镇{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
+            )
+        elif t["reported"] == t["expected"]:
             head = f"全区{name}{t['actual']}家，为{month.year}年目标{t['target']}家的{t['completion_pct']:.1f}%"
         else:  # like for like: the reporting sub-districts against their own targets
             head = (
@@ -83,6 +94,8 @@ def summary_paragraphs(figures, month):
             changes.append(f"较年初{'新增' if t['new_year'] >= 0 else '减少'}{abs(t['new_year'])}家")
         if changes:
             segments.append("，".join(changes))
+        if caliber:
+            segments.append(territory_clause(t, section.get("pending", []), name))
         lines.append("；".join(segments) + "。")
     paragraphs.append(f"截至{month.year}年{month.month}月底，" + "".join(lines))
     goal_lines = []
@@ -106,6 +119,8 @@ def summary_paragraphs(figures, month):
             goal_lines.append(f"{g['text']}：{where}")
     if goal_lines:
         paragraphs.append("对照总体目标：" + "；".join(goal_lines) + "。")
+    elif figures.get("goals_note"):
+        paragraphs.append(sentence(f"对照总体目标：{figures['goals_note']}"))
     bits = []
     for metric in Metric.values:
         section = figures["metrics"][metric]
@@ -134,6 +149,24 @@ def summary_paragraphs(figures, month):
     else:
         paragraphs.append(f"本月{figures['expected']}个街镇的数据均已录入（由区科技局根据企业名录录入）。")
     return paragraphs
+
+
+def territory_clause(total, pending, name):
+    """现辖区 beside 原方案口径: "现辖区17个街镇高新技术企业合计120家（含目标待分解的5个镇12家，只列数据）",
+    or, in a partial month, how many of the month's units it adds up."""
+    expected, reported = total.get("territory_expected"), total.get("territory_reported")
+    if total.get("territory_actual") is None:
+        return f"现辖区{expected}个街镇{name}本月尚无填报数据"
+    if reported == expected:
+        head = f"现辖区{expected}个街镇{name}合计{total['territory_actual']}家"
+    else:
+        head = f"现辖区已填报的{reported}个街镇（共{expected}个）{name}合计{total['territory_actual']}家"
+    counted = [row for row in pending if row["actual"] is not None]
+    if not counted:
+        return head
+    kind = next((k for k in ("镇", "街道") if all(row["name"].endswith(k) for row in counted)), "街镇")
+    firms = sum(row["actual"] for row in counted)
+    return f"{head}（含目标待分解的{len(counted)}个{kind}{firms}家，只列数据、不与目标比较）"
 
 
 def task_lines(summary, as_of):
@@ -167,7 +200,8 @@ def overall_paragraphs(figures, word=True):
     """一、总体进展: the summary less its "预警：" paragraph, which 四、预警 says in full, and in the
     Word file (where every page counts) less its "从街镇看" one, which sections 二 and 三 say."""
     left_out = ("从街镇看", "预警：") if word else ("预警：",)
-    return [p for p in figures["summary"] if not p.startswith(left_out)]
+    note = [f"口径说明：{figures['caliber_note']}"] if figures.get("caliber_note") else []
+    return note + [p for p in figures["summary"] if not p.startswith(left_out)]
 
 
 def _labels():
@@ -273,6 +307,8 @@ def lagging_lines(figures):
 def all_sentences(figures):
     """Every generated sentence of a bulletin, for the tests that read them all."""
     out = list(figures["summary"])
+    if figures.get("caliber_note"):
+        out.append(figures["caliber_note"])
     out.append(ranking_rule(figures))
     out += [s["text"] for s in race_sections(figures)]
     out += lagging_lines(figures)

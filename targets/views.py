@@ -21,7 +21,7 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
-from . import api, boundaries, dashboard, exporters, freshness, metrics, revisions, services, territory
+from . import api, boundaries, dashboard, exporters, freshness, map_notes, metrics, revisions, services, territory
 from .choices import CountSource
 from .forms import (
     BoundaryChangeConfirmForm,
@@ -217,6 +217,7 @@ class RulesView(TemplateView):
             "expected": district_size(),
             "leading_cutoff": metrics.LEADING_CUTOFF,
             "class_leading_cutoff": metrics.CLASS_LEADING_CUTOFF,
+            "map": map_notes.map_rules(Month.current()),
         }
 
 

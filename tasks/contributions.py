@@ -2,16 +2,17 @@
 
 The plan names lead units (牵头单位) and responsible units (责任单位). On a key task the lead
 units write the progress report and every responsible unit contributes; on a measure of 四、组织实施
-(which has no progress report) every named unit contributes. "各镇街" stands for the 17
-sub-districts, each of which contributes on its own.
+(which has no progress report) every named unit contributes. "各镇街" stands for the
+sub-districts of the period's map (its last month's: a unit that has left the district is asked
+for nothing, a unit that joined is asked like every other), each of which contributes on its own.
 """
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Prefetch
 
-from targets.models import SubDistrict
+from targets.months import Month
+from targets.progress import district_subdistricts
 
 from .choices import TaskKind
 from .models import ContributionAttachment, TaskContribution
@@ -74,13 +75,15 @@ def expected_contributors(task, subdistricts):
     return out
 
 
-def plan_subdistricts():
-    return list(SubDistrict.objects.filter(district__slug=settings.DISTRICT_SLUG).in_plan_order())
+def plan_subdistricts(period=None):
+    """The units "各镇街" stands for in `period` (default: this month): those of its last month's
+    map, in the order of the plan version in force then (`targets.territory.map_of`)."""
+    return district_subdistricts(period.months[-1] if period is not None else Month.current())
 
 
 def contribution_status(task, period, subdistricts=None):
     """Who has and has not contributed to `task` for `period` (a Period); three queries."""
-    subdistricts = plan_subdistricts() if subdistricts is None else subdistricts
+    subdistricts = plan_subdistricts(period) if subdistricts is None else subdistricts
     contributions = {
         c.contributor_key: c
         for c in TaskContribution.objects.filter(task=task, period=str(period))
@@ -93,7 +96,7 @@ def contribution_status(task, period, subdistricts=None):
 
 def contribution_overview(tasks, period, subdistricts=None):
     """A ContributionStatus for each of `tasks` (loaded `with_units()`) for `period`; two queries."""
-    subdistricts = plan_subdistricts() if subdistricts is None else subdistricts
+    subdistricts = plan_subdistricts(period) if subdistricts is None else subdistricts
     by_task = {}
     for c in TaskContribution.objects.filter(task__in=tasks, period=str(period)).select_related("unit", "subdistrict"):
         by_task.setdefault(c.task_id, {})[c.contributor_key] = c

@@ -21,7 +21,7 @@ OLD = {
 
 def test_an_old_figures_dict_is_brought_to_the_current_schema():
     new = upgrade(OLD)
-    assert new["schema"] == SCHEMA == 2
+    assert new["schema"] == SCHEMA == 3
     assert "forecast" not in new and new["warning"]["lines"] == OLD["forecast"]["lines"]
     assert new["tasks"] == {"lines": [], "overdue": [], "lagging": []}
     assert new["curves"] == {} and new["yellow_pp"] == settings.STATUS_YELLOW_THRESHOLD_PP
