@@ -15,7 +15,7 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard import evidence
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name
-from targets import freshness
+from targets import freshness, territory
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.models import SubDistrict
@@ -246,6 +246,8 @@ class MonthChangesView(EnterpriseAccessMixin, TemplateView):
             month=month,
             changes=changes.month_changes(subdistrict, month),
             logged=changes.logged_changes(subdistrict, month),
+            # "2025年11月划出北碚区（划入两江新区）": its firms went with it, none of them 迁出
+            membership=territory.membership_on(subdistrict, month),
         )
         return context
 
