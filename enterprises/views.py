@@ -71,6 +71,8 @@ class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
             can_flag=scope.checks_attribution(self.request.user),
             high_tech_today=any(r.valid_today for r in recognitions),
             today=today,
+            # a firm of a unit that left went with it: readable, no longer counted in the district
+            membership=territory.membership_on(self.object.subdistrict, Month.of(today)),
             **kwargs,
         )
 

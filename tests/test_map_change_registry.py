@@ -90,6 +90,16 @@ def test_a_firm_of_a_unit_that_left_is_not_listed_as_moved_out(login, bureau, tw
     assert "2025年11月划出北碚区（划入两江新区）" in page and "不计为“迁出”" in page
 
 
+def test_a_firm_of_shuitu_reads_with_a_notice(login, bureau, two_firms):
+    shuitu, tiansheng = two_firms
+    with time_machine.travel(NOW, tick=False):
+        client = login(bureau)
+        gone = client.get(f"/enterprises/{shuitu.pk}/").content.decode()
+        here = client.get(f"/enterprises/{tiansheng.pk}/").content.decode()
+    assert "所属街镇水土街道2025年11月划出北碚区（划入两江新区）：该企业随街镇一并划转" in gone
+    assert "随街镇一并划转" not in here
+
+
 def test_the_list_defaults_to_the_current_map_and_offers_the_units_that_left(login, bureau, two_firms):
     shuitu = SubDistrict.objects.get(slug="shuitu")
     with time_machine.travel(NOW, tick=False):
