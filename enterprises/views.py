@@ -291,6 +291,8 @@ class WarningListView(EnterpriseAccessMixin, XlsxExportMixin, SingleTableMixin, 
         month = forecast.as_of_for(PLAN_YEARS[-1])
         context.update(
             month=month,
+            # the forecasts compare with targets: the units with a line in the version in force
+            area=territory.map_of(month),
             risks=forecast.warning_sections(cached_forecast(self.request, month), self.request.user),
             within_6=sum(1 for firm in context["table"].data if firm.within_6_months),
         )

@@ -91,7 +91,10 @@ def test_planting_expiring_certificates_through_the_import_lowers_the_projection
 
 
 def test_expiring_firms_within_6_and_12_months(registry, official, other_official, leader):
-    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])  # lapses 2027-01-31
+    firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])  # lapses 2027-01-31
+    # 水土街道 left Beibei in November 2025: its firm went with it, its lapse is no loss of Beibei
+    firm(8, sub="shuitu", issue_dates=[d("2024-02-01")])
+    chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     today = d("2026-11-15")
     rows = forecast.expiring_firms(leader, today)
     assert [(r.name, r.valid_until, r.within_6_months) for r in rows] == [
@@ -100,7 +103,8 @@ def test_expiring_firms_within_6_and_12_months(registry, official, other_officia
         ("测试企业7有限公司", d("2027-01-31"), True),
     ]
     assert [r.name for r in forecast.expiring_firms(official, today)] == ["测试企业1有限公司", "测试企业5有限公司"]
-    assert [r.name for r in forecast.expiring_firms(other_official, today)] == ["测试企业7有限公司"]
+    assert [r.name for r in forecast.expiring_firms(chaoyang, today)] == ["测试企业7有限公司"]
+    assert forecast.expiring_firms(other_official, today) == []
 
 
 def test_add_months():
@@ -188,7 +192,8 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
 
     import openpyxl
 
-    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])
+    firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])
+    chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     response = login(leader).get("/warnings/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -197,10 +202,12 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
     own = login(official).get("/warnings/").content.decode()
     assert "测试企业1有限公司" in own and "测试企业7有限公司" not in own
-    sheet = openpyxl.load_workbook(io.BytesIO(login(other_official).get("/warnings/?export=xlsx").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(login(chaoyang).get("/warnings/?export=xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("所属街镇", "企业名称", "统一社会信用代码", "所属产业", "证书有效期至", "6个月内到期")
-    assert rows[1:] == [("水土街道", "测试企业7有限公司", code(7), "其他", "2027-01-31", "是")]
+    assert rows[1:] == [("朝阳街道", "测试企业7有限公司", code(7), "其他", "2027-01-31", "是")]
+    # the official of 水土街道 (left in November 2025): nothing of Beibei's to warn about
+    assert login(other_official).get("/warnings/").status_code == 200
 
 
 def test_backtest_page_shows_errors_from_the_counts(login, leader):
