@@ -263,3 +263,13 @@ def test_progress_api_lists_the_pending_towns_without_targets(login, bureau, cou
 def test_registry_figures_of_a_moved_firm_stay_in_history(two_firms):
     shuitu, _ = two_firms
     assert shuitu.history.count() == 1 and dt.date(2024, 3, 1) == shuitu.recognitions.get().issue_date
+
+
+def test_a_unit_that_left_is_no_destination_of_a_firms_move(two_firms):
+    from enterprises.forms import AttributionFlagForm, ResolveFlagForm
+
+    tiansheng = SubDistrict.objects.get(slug="tiansheng")
+    with time_machine.travel(NOW, tick=False):
+        offered = {sub.slug for sub in AttributionFlagForm(subdistrict=tiansheng).fields["destination"].queryset}
+        resolved = {sub.slug for sub in ResolveFlagForm().fields["destination"].queryset}
+    assert offered == set(continuing() + JOINED) - {"tiansheng"} and resolved == set(continuing() + JOINED)
