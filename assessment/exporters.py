@@ -30,6 +30,9 @@ def _rate(value):
     return "—" if value is None else f"{value:g}%"
 
 
+PENDING_CAPTION = "目标待分解的街镇（不计总分、不排名）"
+
+
 def title(figures, result):
     state = f"（第{result.number}版）" if result else "（若按当前数据，未发布）"
     return f"北碚区“高科双企”双倍增{figures['year']}年度考核结果{state}"
@@ -49,6 +52,16 @@ def tables(figures):
             for row in rows
         ]
         out.append((f"{Category(category).label}", header, body))
+    pending = figures.get("pending") or []
+    if pending:
+        header = ["街镇"] + [f"{i['name']}（{i['weight']:g}分）" for i in pending[0]["items"]] + ["总分"]
+        body = [
+            [row["name"]]
+            + [i.get("note") or f"{_rate(i['rate'])} → {i['points']:g}分" for i in row["items"]]
+            + [row["note"]]
+            for row in pending
+        ]
+        out.append((PENDING_CAPTION, header, body))
     if figures["units"]:
         header = ["排名", "单位", "考核项目（完成率 → 得分）", "总分"]
         body = [
@@ -80,6 +93,16 @@ def number_tables(figures):
             for row in rows
         ]
         out.append((Category(category).label, [*header, "总分"], body))
+    pending = figures.get("pending") or []
+    if pending:
+        header = ["街镇"]
+        for i in pending[0]["items"]:
+            header += [f"{i['name']}完成率（%）", f"{i['name']}得分（满分{i['weight']:g}）"]
+        body = [
+            [row["name"], *(v for i in row["items"] for v in ((i.get("note") or i["rate"]), i["points"])), row["note"]]
+            for row in pending
+        ]
+        out.append((PENDING_CAPTION, [*header, "总分"], body))
     if figures["units"]:
         codes = [code for code in names if any(i["code"] == code for row in figures["units"] for i in row["items"])]
         header = ["排名", "单位"]

@@ -22,6 +22,10 @@ from tasks.status import report_facts
 from . import catalogue, scoring
 
 INCREMENT_ITEMS = {Metric.HIGH_TECH: "high_tech_increment", Metric.TECH_BASED: "tech_based_increment"}
+# the items measured against the plan's targets: a unit without a line in the version in force
+# (a town that joined, until a revision decomposes its targets) is not scored on them
+TARGET_ITEMS = frozenset((*INCREMENT_ITEMS.values(), "progress_2027"))
+PENDING = territory.PENDING
 
 
 def assessable_years(today):
@@ -50,14 +54,21 @@ def _covered(rows):
     return out
 
 
-PENDING_NOTE = "目标待分解（现行方案附件未列），本年度不参与街镇考核排名"
+def assessed_map(year, today):
+    """The map whose units a year's assessment covers: that of the year's last counted month
+    (December once the year is over), else this month's. The units of the district at the
+    year's end are assessed: a unit that left during the year (水土街道, November 2025) is
+    not (its December count is no longer Beibei's), a unit that joined is, without a score on
+    the target items until a version of the plan gives it targets."""
+    counts_month, _ = assessed_months(year, today)
+    return territory.map_of(counts_month or Month.of(today))
 
 
 def subdistrict_rates(year, today):
-    """{subdistrict_id: {item code: rate}} and the sub-districts in plan order."""
+    """{subdistrict_id: {item code: rate}} and the sub-districts in the map's order (those with
+    a line in the version first)."""
     counts_month, reports_month = assessed_months(year, today)
-    # the units of the assessed month's map (the year's last counted month, else this month's)
-    area = territory.map_of(counts_month or Month.of(today))
+    area = assessed_map(year, today)
     subs = list(area.members)
     rates = {
         sub.pk: dict.fromkeys(c.code for c in catalogue.ITEMS if c.subject == catalogue.SUBDISTRICT) for sub in subs
@@ -66,6 +77,8 @@ def subdistrict_rates(year, today):
         progress = district_progress(counts_month)
         base_2022 = {row.subdistrict.pk: row.figures for row in PlanFigure.objects.rows_for(subs, area.version)}
         for row in progress.rows:
+            if not area.is_targeted(row.subdistrict):
+                continue  # 目标待分解: nothing to measure against
             out = rates[row.subdistrict.pk]
             for metric, code in INCREMENT_ITEMS.items():
                 m = row.metrics[metric]
@@ -156,10 +169,11 @@ def results(scheme, today=None):
     sub_items = catalogue.items_for(scheme.items, catalogue.SUBDISTRICT)
     unit_items = catalogue.items_for(scheme.items, catalogue.UNIT)
     rates, subs = subdistrict_rates(year, today)
+    area = assessed_map(year, today)
     by_class, totals, pending = {}, {}, []
     for sub in subs:
-        if not sub.category:  # no line in the plan version in force: 目标待分解, not assessed
-            pending.append({"id": sub.pk, "slug": sub.slug, "name": sub.name, "note": PENDING_NOTE})
+        if not area.is_targeted(sub):
+            pending.append(_pending_row(sub, rates[sub.pk], sub_items))
             continue
         items, totals[sub.slug] = _scored(rates[sub.pk], sub_items)
         by_class.setdefault(sub.category, []).append(
@@ -197,6 +211,27 @@ def results(scheme, today=None):
         "rules": [catalogue.rule_text(row, supervision.deadline_day()) for row in scheme.items],
         "items": scheme.items,
         "subdistricts": {category: by_class.get(category, []) for category in ("A", "B")},
+        # units of the year's map without targets in the version in force: not scored on the
+        # target items ("目标待分解", never 0), no total, not ranked
         "pending": pending,
         "units": unit_rows,
     }
+
+
+def _pending_row(sub, rates, items):
+    """A unit without targets: its target items say "目标待分解" (no rate, no points), the others
+    are scored as for every unit; it has no total and no rank (its total would not compare)."""
+    scored, _ = _scored(rates, [row for row in items if row["code"] not in TARGET_ITEMS])
+    by_code = {row["code"]: row for row in scored}
+    names = {code: item.name for code, item in catalogue.BY_CODE.items()}
+    out = []
+    for row in items:
+        if row["code"] in TARGET_ITEMS:
+            out.append(
+                {"code": row["code"], "name": names[row["code"]], "weight": float(row["weight"]),
+                 "rate": None, "points": None, "note": PENDING}
+            )  # fmt: skip
+        else:
+            out.append(by_code[row["code"]])
+    return {"id": sub.pk, "slug": sub.slug, "name": sub.name, "category": "", "total": None, "rank": None,
+            "note": PENDING, "items": out}  # fmt: skip

@@ -75,8 +75,10 @@ def visible_part(result_figures, subject):
             category: [row for row in rows if row["id"] == pk]
             for category, rows in result_figures["subdistricts"].items()
         }
+        out["pending"] = [row for row in result_figures.get("pending", []) if row["id"] == pk]
         out["units"] = []
     else:
         out["subdistricts"] = {category: [] for category in result_figures["subdistricts"]}
+        out["pending"] = []
         out["units"] = [row for row in result_figures["units"] if row["unit_id"] == pk]
     return out

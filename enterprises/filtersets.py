@@ -5,7 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from targets import territory
 from targets.models import SubDistrict
+from targets.months import Month
 
 from . import validity
 from .choices import Industry
@@ -15,10 +17,25 @@ YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-def _visible_subdistricts(request):
-    if request is None:
-        return SubDistrict.objects.none()
-    return SubDistrict.objects.visible_to(request.user).in_plan_order()
+CURRENT_GROUP, LEFT_GROUP = "现辖区", "已划出"
+
+
+def subdistrict_choices(user, month=None):
+    """(the 所属街镇 options for `user`, the pks of its current units): the units of this month's
+    map, and, when `user` may read units no longer in the district, those in a second group
+    "已划出" ("水土街道（2025年11月划出北碚区（划入两江新区））"): their firms went with them and
+    are listed only when asked for."""
+    month = month or Month.current()
+    allowed = list(SubDistrict.objects.visible_to(user).in_plan_order())
+    mine = {sub.pk for sub in allowed}
+    members = territory.map_of(month).members
+    current = [(str(sub.pk), sub.name) for sub in members if sub.pk in mine]
+    inside = {sub.pk for sub in members}
+    gone = [
+        (str(sub.pk), f"{sub.name}（{territory.membership_on(sub, month)}）") for sub in allowed if sub.pk not in inside
+    ]
+    choices = [(CURRENT_GROUP, current), (LEFT_GROUP, gone)] if gone else current
+    return choices, [int(pk) for pk, _ in current]
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -27,7 +44,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="搜索", method="search", widget=forms.TextInput(attrs={"placeholder": "企业名称或信用代码"})
     )
-    subdistrict = django_filters.ModelChoiceFilter(label="所属街镇", queryset=_visible_subdistricts, empty_label="全部")
+    # the units of the current map by default; a unit that left only when chosen ("已划出" group)
+    subdistrict = django_filters.ChoiceFilter(
+        label="所属街镇", method="filter_subdistrict", choices=[], empty_label="全部"
+    )
     industry = django_filters.ChoiceFilter(label="所属产业", choices=Industry.choices, empty_label="全部")
     above_scale = django_filters.BooleanFilter(label="规上", widget=forms.Select(choices=YES_NO))
     specialized = django_filters.BooleanFilter(label="专精特新", widget=forms.Select(choices=YES_NO))
@@ -42,6 +62,30 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request is not None else None
+        choices, self.current_units = subdistrict_choices(user) if user is not None else ([], [])
+        self.filters["subdistrict"].extra["choices"] = choices
+        if choices and isinstance(choices[0][1], list):  # a unit that left is offered: say what "全部" is
+            self.filters["subdistrict"].extra["empty_label"] = "全部（现辖区）"
+
+    @property
+    def qs(self):
+        """Without a 所属街镇 (an unbound form too), the firms of the current map's units (all the
+        user's own when none of them is in the district any more: an official of a unit that
+        left reads its history)."""
+        if not hasattr(self, "_map_qs"):
+            queryset = super().qs
+            chosen = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("subdistrict")
+            if not chosen and self.current_units:
+                queryset = queryset.filter(subdistrict_id__in=self.current_units)
+            self._map_qs = queryset
+        return self._map_qs
+
+    def filter_subdistrict(self, queryset, name, value):
+        return queryset.filter(subdistrict_id=int(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -388,11 +388,15 @@ def add_months(day, months):
 
 def expiring_firms(user, today, months=12):
     """[ExpiringFirm] of the user's firms whose certificate's last valid day falls within the
-    next `months` months (from `today`) with no newer recognition; one query."""
+    next `months` months (from `today`) with no newer recognition; one query. Only the firms of
+    today's units: a firm of a unit that left went with it, its lapse is no loss of the district."""
     until, six = add_months(today, months), add_months(today, 6)
+    members = [sub.pk for sub in territory.map_of(Month.of(today)).members]
     rows = (
         HighTechRecognition.objects.filter(
-            enterprise__in=Enterprise.objects.visible_to(user), valid_until__gte=today, valid_until__lte=until
+            enterprise__in=Enterprise.objects.visible_to(user).filter(subdistrict__in=members),
+            valid_until__gte=today,
+            valid_until__lte=until,
         )
         .annotate(not_renewed=_not_renewed(dt.date.max))
         .filter(not_renewed=True)

@@ -3,7 +3,9 @@ from django.conf import settings
 
 from beibei_dashboard.evidence import ALLOWED_TEXT, check_upload
 from beibei_dashboard.forms import CleanCharField
+from targets import territory
 from targets.models import SubDistrict
+from targets.months import Month
 
 from .choices import FlagKind
 from .importers import MAX_BYTES
@@ -18,6 +20,13 @@ class EnterpriseImportForm(forms.Form):
         if uploaded.size > MAX_BYTES:
             raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入。")
         return uploaded
+
+
+def current_units(exclude=None):
+    """The sub-districts a firm may be attributed to now: the units of this month's map (a unit
+    that left is elsewhere: a firm moving there leaves the district)."""
+    members = [sub.pk for sub in territory.map_of(Month.current()).members if exclude is None or sub.pk != exclude.pk]
+    return SubDistrict.objects.filter(pk__in=members)
 
 
 class _FlagAttachmentMixin:
@@ -48,9 +57,7 @@ class AttributionFlagForm(_FlagAttachmentMixin, forms.Form):
 
     def __init__(self, *args, subdistrict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["destination"].queryset = (
-            SubDistrict.objects.filter(district_id=subdistrict.district_id).exclude(pk=subdistrict.pk).in_plan_order()
-        )
+        self.fields["destination"].queryset = current_units(exclude=subdistrict).in_plan_order()
 
 
 class MissingFirmForm(_FlagAttachmentMixin, forms.Form):
@@ -69,6 +76,6 @@ class ResolveFlagForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["destination"].queryset = SubDistrict.objects.filter(
-            district__slug=settings.DISTRICT_SLUG
-        ).in_plan_order()
+        self.fields["destination"].queryset = (
+            current_units().filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
+        )

@@ -21,7 +21,9 @@ from pathlib import Path
 from django.utils import timezone
 
 from beibei_dashboard.cleantext import clean_text
+from targets import territory
 from targets.models import SubDistrict
+from targets.months import Month
 from targets.numbers import UNCOMPUTED, UNCOMPUTED_FORMULA_MESSAGE, DateCell
 from targets.spreadsheets import FileRejected, choose_sheet, column_letter, match_header, missing_headers, open_workbook
 from targets.subdistrict_names import SubDistrictNames, normalise
@@ -296,7 +298,11 @@ class _Row:
 def validate(parsed, today=None, progress=None):
     """ParsedFile -> ([CleanRow], [ImportProblem]); every row is checked, every problem kept."""
     today = today or timezone.localdate()
-    names = SubDistrictNames(SubDistrict.objects.all())
+    # the units of today's map; a unit that has left (or not yet joined) is refused with its reason
+    month = Month.of(today)
+    away = territory.elsewhere(month)
+    members = [sub for sub in SubDistrict.objects.all() if sub not in away]
+    names, away_reasons = SubDistrictNames(members, elsewhere=away), set(away.values())
     subdistricts, aliases = {}, {}
     industries = {label: value for value, label in Industry.choices}
     clean, problems, first_row_of, problem_count = [], Problems(), {}, 0
@@ -328,6 +334,8 @@ def validate(parsed, today=None, progress=None):
                 row.problem("subdistrict", "所属街镇不能为空")
             elif match.problem.startswith("未知街镇"):
                 row.problem("subdistrict", f"所属街镇“{normalise(sub_name)}”不是本区的街镇")
+            elif match.problem in away_reasons:
+                row.problem("subdistrict", f"{match.problem}，其企业不再列入本区企业名录")
             else:
                 row.problem("subdistrict", f"所属街镇{match.problem}")
         elif match.alias:

@@ -7,6 +7,11 @@
 flags each firm had at that moment, and its high-tech certificate valid on that day. A month
 before the registry held any record has no value (never a 0), so a registry loaded in November
 says nothing about October unless its records say so.
+
+The values are the district's on the map of each month (`targets.territory`): a firm counts in
+a month only while its sub-district is a member of the district then. The firms of a unit that
+left (水土街道 from November 2025) go with it: counted up to October 2025, not after; the firms
+of a unit that joined count from its first month.
 """
 
 import datetime as dt
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from targets import territory
 from targets.goals import register_indicator_source
 from targets.months import Month, month_range
 
@@ -50,11 +56,18 @@ def _replay(events, end, pointer, state, apply):
 
 
 def _apply_firm(state, event):
-    firm, _, kind, *flags = event
+    firm, _, kind, subdistrict_id, *flags = event
     if kind == "-":
         state.pop(firm, None)
     else:
-        state[firm] = FirmState(*flags)
+        state[firm] = (subdistrict_id, FirmState(*flags))
+
+
+def _members_of(month, changed):
+    """A test on a sub-district id: is it a member of the district in `month`? Only the units
+    whose membership has a start or an end (`territory.changed_units`) can fail it."""
+    outside = {pk for pk, unit in changed.items() if not unit.is_member(month)}
+    return lambda subdistrict_id: subdistrict_id not in outside
 
 
 def _apply_certificate(state, event):
@@ -68,7 +81,8 @@ def _apply_certificate(state, event):
 def registry_states(until, memo=None):
     """{Month: ({firm id: FirmState}, {firm ids with a valid high-tech certificate})} for every
     month from the registry's first record through `until`, both read from the registry's
-    history as it stood at each month's end; two queries, once per `memo`."""
+    history as it stood at each month's end; two queries, once per `memo`. A firm whose
+    sub-district is not a member of the district in a month is not in that month's state."""
     if memo is not None:
         key = ("registry_states", until)
         if key not in memo:
@@ -78,7 +92,7 @@ def registry_states(until, memo=None):
     firms = list(
         Enterprise.history.filter(history_date__lt=cutoff)
         .order_by("history_date", "history_id")
-        .values_list("id", "history_date", "history_type", *FLAG_NAMES)
+        .values_list("id", "history_date", "history_type", "subdistrict_id", *FLAG_NAMES)
     )
     if not firms:
         return {}
@@ -88,14 +102,17 @@ def registry_states(until, memo=None):
         .values_list("id", "history_date", "history_type", "enterprise_id", "issue_date", "valid_until")
     )
     first = Month.of(timezone.localtime(firms[0][1]).date())
+    changed = territory.changed_units()
     state, held, out, i, j = {}, {}, {}, 0, 0
     for month in month_range(first, until):
         end = _start_of(month.next().date)
         i = _replay(firms, end, i, state, _apply_firm)
         j = _replay(certificates, end, j, held, _apply_certificate)
         day = month_end(month)
-        valid = {firm for firm, issued, last in held.values() if firm in state and issued <= day <= last}
-        out[month] = (dict(state), valid)
+        member = _members_of(month, changed)
+        counted = {firm: flags for firm, (sub_id, flags) in state.items() if member(sub_id)}
+        valid = {firm for firm, issued, last in held.values() if firm in counted and issued <= day <= last}
+        out[month] = (counted, valid)
     return out
 
 

@@ -21,8 +21,13 @@ from .choices import FlagState, Industry
 from .models import AttributionFlag, Enterprise, HighTechRecognition, tech_based_q
 
 
-def visible_subdistricts(user):
-    return list(SubDistrict.objects.visible_to(user).in_plan_order())
+def visible_subdistricts(user, month=None):
+    """The units of `month`'s map (default: this month's) that `user` may read, in the map's
+    order. A unit that has left (水土街道 from November 2025) is not among them: its firms go with
+    it, out of the district's counts; they stay readable in the list when asked for by name."""
+    area = territory.map_of(month or Month.current())
+    allowed = set(SubDistrict.objects.visible_to(user).values_list("pk", flat=True))
+    return [sub for sub in area.members if sub.pk in allowed]
 
 
 @dataclass
@@ -71,7 +76,7 @@ def target_year(day):
 
 def profile(user, day):
     """[ProfileRow] per visible sub-district plus a 合计 row, on `day`; four queries."""
-    subs = visible_subdistricts(user)
+    subs = visible_subdistricts(user, Month.of(day))
     rows = {sub.pk: ProfileRow(sub, by_industry=dict.fromkeys(Industry.values, 0)) for sub in subs}
     firms = Enterprise.objects.filter(subdistrict__in=subs)
     for sub_id, industry, n in (
@@ -207,8 +212,10 @@ FILTERS = {Metric.HIGH_TECH: "high_tech_on", Metric.TECH_BASED: "tech_based_on"}
 
 
 def reconciliation(user, month):
-    """[ReconcileRow] for `month` (registry counted on its last day); three queries."""
-    subs = visible_subdistricts(user)
+    """[ReconcileRow] for `month` (registry counted on its last day), over the units of `month`'s
+    map only: the registry's firms of a unit that had left by then are not compared with
+    anything; three queries."""
+    subs = visible_subdistricts(user, month)
     day = validity.last_day_of_month(month.year, month.month)
     counts = Enterprise.objects.counts_by_subdistrict(subs, day)
     logged = MonthlyCount.objects.filter(subdistrict__in=subs).value_map([month])
@@ -225,7 +232,7 @@ def reconciliation(user, month):
 
 def summary_payload(user, day):
     """The JSON of /api/v1/enterprises/summary, scoped to `user`."""
-    counts = Enterprise.objects.counts_by_subdistrict(visible_subdistricts(user), day)
+    counts = Enterprise.objects.counts_by_subdistrict(visible_subdistricts(user, Month.of(day)), day)
     return {
         "as_of": day.isoformat(),
         "subdistricts": [

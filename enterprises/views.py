@@ -15,7 +15,7 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard import evidence
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import TablePageView, XlsxExportMixin, upload_name
-from targets import freshness
+from targets import freshness, territory
 from targets.charts import as_json
 from targets.choices import PLAN_YEARS
 from targets.models import SubDistrict
@@ -71,6 +71,8 @@ class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
             can_flag=scope.checks_attribution(self.request.user),
             high_tech_today=any(r.valid_today for r in recognitions),
             today=today,
+            # a firm of a unit that left went with it: readable, no longer counted in the district
+            membership=territory.membership_on(self.object.subdistrict, Month.of(today)),
             **kwargs,
         )
 
@@ -246,6 +248,8 @@ class MonthChangesView(EnterpriseAccessMixin, TemplateView):
             month=month,
             changes=changes.month_changes(subdistrict, month),
             logged=changes.logged_changes(subdistrict, month),
+            # "2025年11月划出北碚区（划入两江新区）": its firms went with it, none of them 迁出
+            membership=territory.membership_on(subdistrict, month),
         )
         return context
 
@@ -286,6 +290,8 @@ class WarningListView(EnterpriseAccessMixin, TablePageView):
         month = forecast.as_of_for(PLAN_YEARS[-1])
         context.update(
             month=month,
+            # the forecasts compare with targets: the units with a line in the version in force
+            area=territory.map_of(month),
             risks=forecast.warning_sections(cached_forecast(self.request, month), self.request.user),
             within_6=sum(1 for firm in context["table"].data if firm.within_6_months),
         )

@@ -6,10 +6,12 @@ import openpyxl
 import pytest
 from docx import Document
 
+from accounts.choices import Role
 from assessment import figures, services
 from assessment.models import AssessmentResult, AssessmentScheme
 from targets.models import MonthlyCount
 from tasks.models import KeyTask
+from tests.support import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +119,7 @@ def test_publish_freezes_and_a_revision_needs_a_reason(login, bureau, leader, un
 
 
 def test_officials_and_units_see_only_their_own_published_score(login, bureau, official, other_official, zhaoshang,
-                                                               unit_user, uneven):  # fmt: skip
+                                                               unit_user, uneven, map_2025_11):  # fmt: skip
     assert "尚未发布" in login(official).get("/assessment/2026/").content.decode()
     assert "若按当前数据" not in login(official).get("/assessment/2026/").content.decode()
     services.save_scheme(year=2026, items=services.scheme_for(2026).items, note="", user=bureau, reason="")
@@ -126,11 +128,20 @@ def test_officials_and_units_see_only_their_own_published_score(login, bureau, o
     assert "天生街道" in page and "50.56" in page and "朝阳街道" not in page and "区招商投资促进局" not in page
     page = login(zhaoshang).get("/assessment/2026/").content.decode()
     assert "28.75" in page and "天生街道" not in page and "区经济信息委" not in page
+    # 水土街道 left Beibei in November 2025: not assessed for 2026, its official reads no row
     api = login(other_official).get("/api/v1/assessment?year=2026").json()
-    assert [r["slug"] for rows in api["published"]["subdistricts"].values() for r in rows] == ["shuitu"]
+    assert [r["slug"] for rows in api["published"]["subdistricts"].values() for r in rows] == []
+    assert api["published"]["pending"] == []
     assert api["running"] is None and api["published"]["units"] == []
+    # 大湾镇 joined without targets: its official reads its own row, 目标待分解, no total
+    dawan = make_user("dawan_user", Role.SUBDISTRICT, subdistrict="dawan")
+    api = login(dawan).get("/api/v1/assessment?year=2026").json()
+    assert [r["slug"] for r in api["published"]["pending"]] == ["dawan"]
+    assert api["published"]["pending"][0]["total"] is None
+    assert [r for rows in api["published"]["subdistricts"].values() for r in rows] == []
     api = login(bureau).get("/api/v1/assessment?year=2026").json()
-    assert len([r for rows in api["running"]["subdistricts"].values() for r in rows]) == 17
+    assert len([r for rows in api["running"]["subdistricts"].values() for r in rows]) == 12
+    assert len(api["running"]["pending"]) == 5
     assert login(bureau).get("/api/v1/assessment?year=2031").status_code == 400
 
 

@@ -8,14 +8,15 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.choices import Role
 from enterprises import forecast
 from enterprises.importers import run_import
 from targets import forecast as model
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
-from tests.support import HEADERS, code, d, firm, xlsx
+from tests.support import HEADERS, code, d, firm, make_user, xlsx
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_today", "map_2025_11")]
 
 
 OCTOBER = Month(2026, 10)
@@ -67,13 +68,14 @@ def test_one_subdistricts_forecast_is_its_row_of_the_districts(registry):
     """The sub-district page asks for its own forecast only: the same figures and basis as the
     district's row, the renewal rate still observed over the whole district, and no district
     line."""
-    firm(8, sub="shuitu", issue_dates=[d("2019-06-01"), d("2022-06-01")])  # renewed once, expired 2025
+    firm(8, sub="chaoyang", issue_dates=[d("2019-06-01"), d("2022-06-01")])  # renewed once, expired 2025
     tiansheng = SubDistrict.objects.get(slug="tiansheng")
     whole = forecast.district_forecast(OCTOBER).row_for(tiansheng)
     alone = forecast.district_forecast(OCTOBER, only=[tiansheng])
     assert [row.subdistrict for row in alone.rows] == [tiansheng] and alone.total == {}
     assert alone.rows[0].metrics == whole.metrics
-    # district rate: tiansheng 1 renewed of 3 expired, shuitu 1 of 2 → 2/5, not tiansheng's 1/3
+    # district rate: tiansheng 1 renewed of 3 expired, chaoyang 1 of 2 → 2/5, not tiansheng's 1/3
+    # (朝阳街道, a unit of 46号 still in Beibei in 2026: 水土街道 left in November 2025)
     assert "往年重新认定率 40%（2/5）" in alone.rows[0].metrics["high_tech"].basis_text
 
 
@@ -89,7 +91,10 @@ def test_planting_expiring_certificates_through_the_import_lowers_the_projection
 
 
 def test_expiring_firms_within_6_and_12_months(registry, official, other_official, leader):
-    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])  # lapses 2027-01-31
+    firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])  # lapses 2027-01-31
+    # 水土街道 left Beibei in November 2025: its firm went with it, its lapse is no loss of Beibei
+    firm(8, sub="shuitu", issue_dates=[d("2024-02-01")])
+    chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     today = d("2026-11-15")
     rows = forecast.expiring_firms(leader, today)
     assert [(r.name, r.valid_until, r.within_6_months) for r in rows] == [
@@ -98,7 +103,8 @@ def test_expiring_firms_within_6_and_12_months(registry, official, other_officia
         ("测试企业7有限公司", d("2027-01-31"), True),
     ]
     assert [r.name for r in forecast.expiring_firms(official, today)] == ["测试企业1有限公司", "测试企业5有限公司"]
-    assert [r.name for r in forecast.expiring_firms(other_official, today)] == ["测试企业7有限公司"]
+    assert [r.name for r in forecast.expiring_firms(chaoyang, today)] == ["测试企业7有限公司"]
+    assert forecast.expiring_firms(other_official, today) == []
 
 
 def test_add_months():
@@ -118,7 +124,7 @@ def test_queries_do_not_grow_with_firms_or_subdistricts(registry):
     few = queries()
     assert few <= 11
     for n in range(20, 40):
-        firm(n, sub="shuitu", issue_dates=[d("2024-01-05")], tech_year=2025)
+        firm(n, sub="chaoyang", issue_dates=[d("2024-01-05")], tech_year=2025)
     # the plan and the counts unchanged: the map (units, lines), figures and counts from the cache;
     # the registry changed: aggregated again
     assert queries() == few - 4
@@ -135,21 +141,23 @@ def test_api_hold_year_and_no_registry_firms_hand_computed(login, leader):
 
     for month, value in [((2023, 10), 12), ((2023, 12), 14), ((2024, 10), 14), ((2024, 12), 14),
                          ((2025, 10), 15), ((2025, 12), 18), ((2026, 10), 20)]:  # fmt: skip
-        count("shuitu", Month(*month), value)
-    plan = dict(PlanFigure.objects.filter(subdistrict__slug="shuitu", metric="high_tech").values_list("year", "value"))
+        count("chaoyang", Month(*month), value)
+    plan = dict(
+        PlanFigure.objects.filter(subdistrict__slug="chaoyang", metric="high_tech").values_list("year", "value")
+    )
     status, body = api(login(leader), "/api/v1/forecast?year=2026")
     assert status == 200 and body["as_of"] == "2026-10"
-    shuitu = next(r for r in body["subdistricts"] if r["slug"] == "shuitu")["high_tech"]
+    chaoyang = next(r for r in body["subdistricts"] if r["slug"] == "chaoyang")["high_tech"]
     # growth after October: (2 + 0 + 3) / (12 + 14 + 15) = 5/41; 20 × 5/41 = 2.44; the hold year 2024 is the low
-    assert shuitu["method"] == "rhythm" and shuitu["growth"] == round(5 / 41, 2)
-    assert (shuitu["projected"], shuitu["low"], shuitu["high"]) == (22, 20, 24)
-    assert shuitu["target"] == plan[2026] and shuitu["gap"] == max(0, plan[2026] - 22)
-    assert shuitu["expiring"] == 0 and "企业名录中无该街镇企业" in "；".join(shuitu["basis"])
+    assert chaoyang["method"] == "rhythm" and chaoyang["growth"] == round(5 / 41, 2)
+    assert (chaoyang["projected"], chaoyang["low"], chaoyang["high"]) == (22, 20, 24)
+    assert chaoyang["target"] == plan[2026] and chaoyang["gap"] == max(0, plan[2026] - 22)
+    assert chaoyang["expiring"] == 0 and "企业名录中无该街镇企业" in "；".join(chaoyang["basis"])
     status, body = api(login(leader), "/api/v1/forecast?year=2027")
-    shuitu = next(r for r in body["subdistricts"] if r["slug"] == "shuitu")["high_tech"]
+    chaoyang = next(r for r in body["subdistricts"] if r["slug"] == "chaoyang")["high_tech"]
     later = Fraction(14 - plan[2022] + 0 + 4, 3)  # the mean December-to-December increase
-    assert shuitu["projected"] == model.round_half_up(20 + Fraction(100, 41) + later)
-    assert shuitu["target"] == plan[2027] and shuitu["low"] is None
+    assert chaoyang["projected"] == model.round_half_up(20 + Fraction(100, 41) + later)
+    assert chaoyang["target"] == plan[2027] and chaoyang["low"] is None
 
 
 def test_api_is_scoped_like_progress(registry, login, official, other_official, unit_user):
@@ -158,7 +166,10 @@ def test_api_is_scoped_like_progress(registry, login, official, other_official, 
     tiansheng = body["subdistricts"][0]["high_tech"]
     assert (tiansheng["projected"], tiansheng["low"], tiansheng["high"], tiansheng["expiring"]) == (15, 14, 15, 1)
     assert tiansheng["renewal_rate"] == 0.33
-    assert [r["slug"] for r in api(login(other_official), "/api/v1/forecast")[1]["subdistricts"]] == ["shuitu"]
+    # 水土街道 left Beibei in November 2025: no forecast of it against Beibei's targets in 2026
+    assert [r["slug"] for r in api(login(other_official), "/api/v1/forecast")[1]["subdistricts"]] == []
+    chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
+    assert [r["slug"] for r in api(login(chaoyang), "/api/v1/forecast")[1]["subdistricts"]] == ["chaoyang"]
     status, body = api(login(unit_user), "/api/v1/forecast")
     assert status == 200 and body["subdistricts"] == [] and "total" in body
 
@@ -181,7 +192,8 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
 
     import openpyxl
 
-    firm(7, sub="shuitu", issue_dates=[d("2024-02-01")])
+    firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])
+    chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     response = login(leader).get("/warnings/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -190,10 +202,12 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
     own = login(official).get("/warnings/").content.decode()
     assert "测试企业1有限公司" in own and "测试企业7有限公司" not in own
-    sheet = openpyxl.load_workbook(io.BytesIO(login(other_official).get("/warnings/?export=xlsx").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(login(chaoyang).get("/warnings/?export=xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("所属街镇", "企业名称", "统一社会信用代码", "所属产业", "证书有效期至", "6个月内到期")
-    assert rows[1:] == [("水土街道", "测试企业7有限公司", code(7), "其他", "2027-01-31", "是")]
+    assert rows[1:] == [("朝阳街道", "测试企业7有限公司", code(7), "其他", "2027-01-31", "是")]
+    # the official of 水土街道 (left in November 2025): nothing of Beibei's to warn about
+    assert login(other_official).get("/warnings/").status_code == 200
 
 
 def test_backtest_page_shows_errors_from_the_counts(login, leader):
@@ -204,7 +218,8 @@ def test_backtest_page_shows_errors_from_the_counts(login, leader):
     assert response.status_code == 200
     sections = response.context["sections"]
     assert sections[0].years == [2023, 2024, 2025]
-    assert all(row.cases == 17 * 3 and row.mae is not None for row in sections[0].subdistricts)
+    # like for like: the 12 units of 46号 still in Beibei, in each of the three years
+    assert all(row.cases == 12 * 3 and row.mae is not None for row in sections[0].subdistricts)
     assert "预测准确度" in response.content.decode()
 
 
@@ -282,15 +297,15 @@ def test_each_forecast_is_kept_under_its_inputs(registry, settings, monkeypatch)
     cache when only another sub-district's did (the page after a correction)."""
     settings.PAGE_CACHE_SECONDS = 600
     tiansheng = SubDistrict.objects.get(slug="tiansheng")
-    count("shuitu", OCTOBER, 20)
+    count("chaoyang", OCTOBER, 20)
     first = forecast.district_forecast(OCTOBER)
     calls, real = [], forecast._unit_forecast
     monkeypatch.setattr(forecast, "_unit_forecast", lambda *args: calls.append(args) or real(*args))
-    shuitu_count = MonthlyCount.objects.get(subdistrict__slug="shuitu", month=OCTOBER.date)
-    shuitu_count.value = 21
-    shuitu_count.save()
+    chaoyang_count = MonthlyCount.objects.get(subdistrict__slug="chaoyang", month=OCTOBER.date)
+    chaoyang_count.value = 21
+    chaoyang_count.save()
     again = forecast.district_forecast(OCTOBER)
-    assert len(calls) == 1 and calls[0][0][-1] == (OCTOBER, 21)  # shuitu's high-tech only
+    assert len(calls) == 1 and calls[0][0][-1] == (OCTOBER, 21)  # chaoyang's high-tech only
     assert again.row_for(tiansheng).metrics == first.row_for(tiansheng).metrics
-    shuitu = SubDistrict.objects.get(slug="shuitu")
-    assert again.row_for(shuitu).metrics["high_tech"].actual == 21
+    chaoyang = SubDistrict.objects.get(slug="chaoyang")
+    assert again.row_for(chaoyang).metrics["high_tech"].actual == 21

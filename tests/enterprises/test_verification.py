@@ -3,13 +3,14 @@
 import pytest
 import time_machine
 
+from accounts.choices import Role
 from enterprises import verification
 from enterprises.choices import FlagKind, FlagState
 from enterprises.models import AttributionFlag, Enterprise
 from enterprises.reports import attribution_history, reconciliation
 from targets.models import SubDistrict
 from targets.months import Month
-from tests.support import NOW, code, d, firm, leaked, make_other_districts, pdf_upload, readable_text
+from tests.support import NOW, code, d, firm, leaked, make_other_districts, make_user, pdf_upload, readable_text
 
 
 @pytest.fixture(autouse=True)
@@ -29,16 +30,18 @@ def registry_high_tech(user, slug):
 
 
 def test_moved_firm_accepted_moves_the_counts_by_one(login, official, bureau, other_official):
+    # the move is to 朝阳街道: 水土街道 left Beibei in November 2025, it is no destination in 2026
+    chaoyang_official = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     moving = firm(1, sub="tiansheng", issue_dates=[d("2025-03-01")], tech_year=2024)
     firm(2, sub="tiansheng", issue_dates=[d("2025-03-01")])
-    firm(3, sub="shuitu", issue_dates=[d("2025-03-01")])
-    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "shuitu")) == (2, 1)
-    # the official sees the firm with its certificate dates and flags it as moved to 水土
+    firm(3, sub="chaoyang", issue_dates=[d("2025-03-01")])
+    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "chaoyang")) == (2, 1)
+    # the official sees the firm with its certificate dates and flags it as moved to 朝阳
     page = login(official).get("/enterprises/check/").content.decode()
     assert "测试企业1有限公司" in page and "2025-03-01—2028-02-29" in page
     response = login(official).post(
         f"/enterprises/{moving.pk}/flag/",
-        {"kind": "moved", "destination": sub("shuitu").pk, "note": "已搬至水土园区", "attachment": pdf_upload()},
+        {"kind": "moved", "destination": sub("chaoyang").pk, "note": "已搬至朝阳", "attachment": pdf_upload()},
     )
     assert response.status_code == 302
     flag = AttributionFlag.objects.get()
@@ -46,19 +49,19 @@ def test_moved_firm_accepted_moves_the_counts_by_one(login, official, bureau, ot
     assert "测试企业1有限公司" in login(bureau).get("/enterprises/check/").content.decode()
     # only the bureau resolves
     assert login(official).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept"}).status_code == 403
-    login(bureau).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept", "destination": sub("shuitu").pk})
+    login(bureau).post(f"/enterprises/flags/{flag.pk}/", {"action": "accept", "destination": sub("chaoyang").pk})
     flag.refresh_from_db()
     moving.refresh_from_db()
-    assert flag.state == FlagState.ACCEPTED and moving.subdistrict.slug == "shuitu"
-    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "shuitu")) == (1, 2)
+    assert flag.state == FlagState.ACCEPTED and moving.subdistrict.slug == "chaoyang"
+    assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "chaoyang")) == (1, 2)
     # both officials see the move in the month's reconciliation
-    for user in (official, other_official):
+    for user in (official, chaoyang_official):
         assert "属地调整（2026年10月以来）" in (
             page := login(user).get("/enterprises/reconcile/?month=2026-10").content.decode()
         )
         assert "测试企业1有限公司" in page
     history = attribution_history(moving)
-    assert [(h.before, h.after) for h in history] == [(None, "天生街道"), ("天生街道", "水土街道")]
+    assert [(h.before, h.after) for h in history] == [(None, "天生街道"), ("天生街道", "朝阳街道")]
     assert "属地核实" in history[-1].reason and "bureau_user采纳" in history[-1].reason
     assert "归属街镇" in login(bureau).get(f"/enterprises/{moving.pk}/").content.decode()
 
