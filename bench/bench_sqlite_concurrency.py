@@ -303,9 +303,10 @@ def count_import(site, outcome, start):
 
 
 def enterprise_file(rows, workdir):
+    """A generated registry of `rows` firms in the units of the prepared database's map."""
     path = workdir / f"firms-{rows}.xlsx"
     if not path.exists():
-        env = server_env("sqlite:///unused", "runserver")
+        env = server_env(f"sqlite:///{workdir / 'prepared.sqlite3'}", "runserver")
         manage(env, "generate_enterprises", "--count", str(rows), "--output", str(path))
     return path.read_bytes()
 

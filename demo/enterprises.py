@@ -60,12 +60,18 @@ def _name(rng, industry, used, index):
     return name
 
 
-def firms(count, seed=2025, today=None):
-    """Yield `count` rows of the import format (dicts keyed by the Chinese headers)."""
+# a unit the weights above do not name (a town that joined later) weighs as a small town
+OTHER_UNIT_WEIGHT = 40
+
+
+def firms(count, seed=2025, today=None, units=None):
+    """Yield `count` rows of the import format (dicts keyed by the Chinese headers), in the
+    sub-districts `units` (names; default: the plan's 17 of `SUBDISTRICT_WEIGHTS`)."""
     today = today or dt.date.today()
     rng = random.Random(seed)
     used_codes, used_names = set(), set()
-    subs, weights = list(SUBDISTRICT_WEIGHTS), list(SUBDISTRICT_WEIGHTS.values())
+    subs = list(units or SUBDISTRICT_WEIGHTS)
+    weights = [SUBDISTRICT_WEIGHTS.get(name, OTHER_UNIT_WEIGHT) for name in subs]
     industries = list(Industry)
     for index in range(count):
         industry = rng.choices(industries, INDUSTRY_WEIGHTS)[0]
@@ -162,6 +168,6 @@ def write_rows(path, rows):
     workbook.save(path)
 
 
-def write_xlsx(path, count, seed=2025, today=None):
-    """Write `count` random firms to an .xlsx at `path`."""
-    write_rows(path, firms(count, seed, today))
+def write_xlsx(path, count, seed=2025, today=None, units=None):
+    """Write `count` random firms to an .xlsx at `path` (in the sub-districts `units`)."""
+    write_rows(path, firms(count, seed, today, units))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.enterprises import write_xlsx
+from targets.progress import district_subdistricts
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         if not options["output"].lower().endswith(".xlsx"):
             raise CommandError("输出文件应以 .xlsx 结尾。")
         try:
-            write_xlsx(options["output"], options["count"], options["seed"])
+            # the firms of today's units: a unit that has left the district takes its firms with it
+            units = [sub.name for sub in district_subdistricts()] or None
+            write_xlsx(options["output"], options["count"], options["seed"], units=units)
         except OSError as error:
             raise CommandError(f"无法写入文件：{error.strerror}") from None
         self.stdout.write(self.style.SUCCESS(f"已生成 {options['count']} 家企业：{options['output']}"))
