@@ -14,7 +14,8 @@ from targets.choices import PLAN_YEARS, Category, Metric
 from targets.goals import headline_goals, headline_of
 from targets.map_notes import caliber_note
 from targets.months import Month
-from targets.progress import district_progress, district_series, partial_note, plan_curve, plan_totals
+from targets.progress import district_progress, partial_note, plan_curve, plan_totals
+from targets.series import district_series
 from tasks.services import bulletin_task_summary
 
 from .schema import SCHEMA

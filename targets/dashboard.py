@@ -15,14 +15,13 @@ from .months import Month, month_range
 from .progress import (
     LAST_PLAN_MONTH,
     district_progress,
-    district_series,
     partial_note,
     plan_curve,
     plan_maps,
     plan_totals,
     rank_history,
-    subdistrict_series,
 )
+from .series import district_series, subdistrict_series
 from .tables import subdistrict_month_rows
 
 

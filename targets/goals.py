@@ -18,7 +18,7 @@ from django.db.models import Sum
 from . import freshness, metrics, territory
 from .models import Indicator, IndicatorValue, PlanFigure
 from .months import Month
-from .progress import district_series
+from .series import district_series
 
 # code -> (label of the source, function(until: Month, memo: dict) -> {Month: value}); `memo` is
 # shared by the sources called for one page, so that they can load what they share once.

@@ -1,17 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "targets"
 
 urlpatterns = [
-    path("plan/", views.PlanView.as_view(), name="plan"),
-    path("plan/changes/", views.BoundaryChangeListView.as_view(), name="boundarychange_list"),
-    path("plan/changes/new/", views.BoundaryChangeCreateView.as_view(), name="boundarychange_new"),
-    path("plan/changes/confirm/", views.BoundaryChangeConfirmView.as_view(), name="boundarychange_confirm"),
-    path("plan/revisions/", views.PlanRevisionListView.as_view(), name="plan_revisions"),
-    path("plan/revisions/import/", views.PlanRevisionImportView.as_view(), name="plan_revision_import"),
-    path("plan/revisions/import/confirm/", views.PlanRevisionConfirmView.as_view(), name="plan_revision_confirm"),
+    path("plan/", plan_views.PlanView.as_view(), name="plan"),
+    path("plan/changes/", plan_views.BoundaryChangeListView.as_view(), name="boundarychange_list"),
+    path("plan/changes/new/", plan_views.BoundaryChangeCreateView.as_view(), name="boundarychange_new"),
+    path("plan/changes/confirm/", plan_views.BoundaryChangeConfirmView.as_view(), name="boundarychange_confirm"),
+    path("plan/revisions/", plan_views.PlanRevisionListView.as_view(), name="plan_revisions"),
+    path("plan/revisions/import/", plan_views.PlanRevisionImportView.as_view(), name="plan_revision_import"),
+    path("plan/revisions/import/confirm/", plan_views.PlanRevisionConfirmView.as_view(), name="plan_revision_confirm"),
     path("rules/", views.RulesView.as_view(), name="rules"),
     path("subdistricts/<slug:slug>/", views.SubDistrictDetailView.as_view(), name="subdistrict_detail"),
     path("counts/", views.MonthlyCountListView.as_view(), name="monthlycount_list"),
