@@ -102,6 +102,12 @@ def _read_tokens():
     return tokens
 
 
+def ensure_tokens():
+    """Create the version rows that do not exist yet (load_plan calls it), so that no writer's
+    transaction creates one while another writer waits on the same row."""
+    _read_tokens()
+
+
 def _month_pk(date):
     """The DataVersion row of a month's counts: 1,202,610 for October 2026."""
     if isinstance(date, str):

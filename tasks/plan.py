@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from targets import freshness
 from targets.plan import PLAN_FIXTURE, LoadReport, load_targets, read_plan, upsert
 
 from .models import KeyTask, TaskGroup, TaskLead, TaskResponsible, TaskTarget, Unit
@@ -75,4 +76,5 @@ def load_plan(path=PLAN_FIXTURE, boundaries=True):
     data = read_plan(path)
     report = load_targets(data, LoadReport(), boundaries=boundaries)
     load_tasks(data, report)
+    freshness.ensure_tokens()  # before any writer reads a version in its own transaction
     return report
