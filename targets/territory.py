@@ -138,8 +138,10 @@ def _map(month, version, units, lines):
             sub = copy.copy(unit)
             sub.category, sub.seq = own[unit.pk]
             (targeted if member else outside).append(sub)
-        elif member:
-            untargeted.append(copy.copy(unit))
+        elif member:  # no line in the version: no class in it either
+            sub = copy.copy(unit)
+            sub.category = ""
+            untargeted.append(sub)
     targeted.sort(key=lambda sub: (sub.category, sub.seq))
     return MonthMap(
         month=month,
