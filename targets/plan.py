@@ -81,13 +81,12 @@ def load_targets(data, report, boundaries=True):
         {"number": about["number"], "title": about["title"], "issued": date.fromisoformat(about["issued"])},
     )
     for row in data["subdistricts"]:
-        sub = upsert(
-            SubDistrict,
-            report,
-            "街镇",
-            {"slug": row["slug"]},
-            {"district": district, "name": row["name"], "category": row["category"], "seq": row["seq"]},
-        )
+        values = {"district": district, "name": row["name"]}
+        if not SubDistrict._base_manager.filter(slug=row["slug"]).exists():
+            # a unit's own class and 序号 follow the newest version that lists it (a revision may
+            # renumber them): the plan's are set when the unit is created, and kept in its line
+            values |= {"category": row["category"], "seq": row["seq"]}
+        sub = upsert(SubDistrict, report, "街镇", {"slug": row["slug"]}, values)
         upsert(
             PlanLine, report, "方案附件行", {"version": version, "subdistrict": sub},
             {"category": row["category"], "seq": row["seq"]},

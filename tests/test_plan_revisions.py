@@ -434,3 +434,16 @@ def test_a_missing_total_row_is_refused():
         ws.delete_rows(ws.max_row)
 
     assert "工作表“示例修订”没有合计行：修订表须有“合计”行，用于核对各街镇之和" in refused(edited(no_total))
+
+
+def test_load_plan_after_a_revision_changes_nothing_and_keeps_the_revisions_classes():
+    """`make run` loads the plan each time: after a revision renumbered the units, loading 46号
+    again must neither fail (two units on one 序号) nor undo the revision."""
+    from tasks.plan import load_plan
+
+    load_example()
+    before = dict(SubDistrict.objects.values_list("slug", "seq"))
+    report = load_plan()
+    assert not report.changed
+    assert dict(SubDistrict.objects.values_list("slug", "seq")) == before
+    assert PlanLine.objects.filter(version__number="北碚府办发〔2025〕46号").count() == 17
