@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.db import models
 
+from beibei_dashboard import fields
 from targets.months import Month
 
 from .schema import upgrade
@@ -50,9 +50,7 @@ class BulletinVersion(models.Model):
     bulletin = models.ForeignKey(Bulletin, verbose_name="月通报", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField("版本")
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = fields.done_by("发布人", blank=False)
     reason = models.TextField("修订原因", blank=True)
     figures = models.JSONField("发布时的数据")
     template = models.ForeignKey(
@@ -104,9 +102,7 @@ class BulletinTemplate(models.Model):
     filename = models.CharField("文件名", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField("上传时间")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = fields.done_by("上传人", blank=False)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
     disabled_reason = models.TextField("停用原因", blank=True)
     disabled_noted_at = models.DateTimeField("区科技局知悉停用的时间", null=True, blank=True)

@@ -11,9 +11,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.manager import HistoryManager
-from simple_history.models import HistoricalRecords
 
 from accounts.scope import RestrictedQuerySet, plan_subdistricts_visible_to, subdistricts_visible_to
+from beibei_dashboard import fields
 
 from .. import metrics
 from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric
@@ -139,7 +139,7 @@ class SubDistrict(models.Model):
     went_to = models.CharField("去向", max_length=64, blank=True)
 
     objects = DistrictScopedManager.of(SubDistrictQuerySet, "district")
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "街镇"
@@ -237,9 +237,7 @@ class PlanFigure(models.Model):
     value = models.PositiveIntegerField("数量（家）")
 
     objects = DistrictScopedManager.of(PlanFigureQuerySet, "subdistrict")
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
-    )
+    history = fields.history(history_manager=DistrictScopedHistoryManager)
 
     class Meta:
         verbose_name = "目标任务分解"
@@ -289,7 +287,7 @@ class Indicator(models.Model):
     text = models.CharField("原文", max_length=200)
 
     objects = IndicatorQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "目标指标"
@@ -323,17 +321,10 @@ class IndicatorValue(models.Model):
     month = models.DateField("数据月份")
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     note = models.CharField("备注（数据来源）", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = fields.done_by("录入人")
     recorded_at = models.DateTimeField("录入时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "指标数值"

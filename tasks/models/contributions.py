@@ -1,8 +1,8 @@
 """The contributions (配合情况) of the units a task names, and their evidence."""
 
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from beibei_dashboard import fields
 
 from ..attachments import Attachment
 from .plan import KeyTask, Unit
@@ -39,12 +39,10 @@ class TaskContribution(ReportingPeriod, models.Model):
     period_end = models.DateField("报告期末", editable=False)
     done = models.TextField("配合推进情况")
     problems = models.TextField("存在问题", blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = fields.submitted_by("填报人")
     submitted_at = models.DateTimeField("提交时间")
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
     objects = TaskContributionQuerySet.as_manager()
 
     class Meta:
@@ -92,7 +90,7 @@ class ContributionAttachment(Attachment):
         TaskContribution, verbose_name="配合情况", on_delete=models.CASCADE, related_name="attachments"
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     objects = EvidenceQuerySet.as_manager()
 

@@ -2,9 +2,9 @@
 their lead and responsible units, and their quantitative targets."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from beibei_dashboard import fields
 from targets.choices import Comparator
 from targets.models import plain_number
 
@@ -219,7 +219,7 @@ class TaskTarget(models.Model):
         "取自企业名录", max_length=48, blank=True, help_text="由企业名录按月末状态计算的指标标识；为空时取自进展报告"
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "任务量化目标"
