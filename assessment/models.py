@@ -50,9 +50,7 @@ class AssessmentResult(models.Model):
         verbose_name_plural = "考核结果"
         ordering = ["year", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "number"], name="assessmentresult_unique", violation_error_message="版本号不能重复。"
-            ),
+            fields.unique("year", "number", name="assessmentresult_unique", message="版本号不能重复。"),
         ]
 
     def __str__(self):

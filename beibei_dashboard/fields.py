@@ -29,3 +29,15 @@ def submitted_by(label):
 def history(**options):
     """simple_history's records with a change reason of any length (the reasons are sentences)."""
     return HistoricalRecords(history_change_reason_field=models.TextField(null=True), **options)
+
+
+def optional_ref(to, label, *, related_name, **options):
+    """A reference that may be empty, and that protects what it points to from deletion."""
+    return models.ForeignKey(
+        to, verbose_name=label, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name, **options
+    )
+
+
+def unique(*field_names, name, message):
+    """A uniqueness constraint whose refusal reads as `message` on the form."""
+    return models.UniqueConstraint(fields=list(field_names), name=name, violation_error_message=message)

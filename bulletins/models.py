@@ -29,10 +29,8 @@ class Bulletin(models.Model):
         verbose_name_plural = "月通报"
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["issue_year", "issue_number"],
-                name="bulletin_unique_issue",
-                violation_error_message="同一年度的期数不能重复。",
+            fields.unique(
+                "issue_year", "issue_number", name="bulletin_unique_issue", message="同一年度的期数不能重复。"
             ),
         ]
 
@@ -53,15 +51,7 @@ class BulletinVersion(models.Model):
     published_by = fields.done_by("发布人", blank=False)
     reason = models.TextField("修订原因", blank=True)
     figures = models.JSONField("发布时的数据")
-    template = models.ForeignKey(
-        "BulletinTemplate",
-        verbose_name="Word模板",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="空：随系统提供的模板",
-    )
+    template = fields.optional_ref("BulletinTemplate", "Word模板", related_name="+", help_text="空：随系统提供的模板")
     template_label = models.CharField("使用的Word模板", max_length=80, blank=True)
 
     class Meta:
@@ -69,9 +59,7 @@ class BulletinVersion(models.Model):
         verbose_name_plural = "月通报版本"
         ordering = ["bulletin", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["bulletin", "number"], name="bulletinversion_unique", violation_error_message="版本号不能重复。"
-            ),
+            fields.unique("bulletin", "number", name="bulletinversion_unique", message="版本号不能重复。"),
         ]
 
     def __str__(self):

@@ -120,10 +120,8 @@ class Enterprise(models.Model):
         ordering = ["subdistrict__category", "subdistrict__seq", "name"]
         indexes = [models.Index(fields=["subdistrict", "tech_registered_year"], name="enterprise_sub_techyear")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["credit_code"],
-                name="enterprise_unique_credit_code",
-                violation_error_message="已有使用该统一社会信用代码的企业。",
+            fields.unique(
+                "credit_code", name="enterprise_unique_credit_code", message="已有使用该统一社会信用代码的企业。"
             ),
         ]
 
@@ -197,10 +195,11 @@ class HighTechRecognition(models.Model):
         verbose_name_plural = "高新技术企业认定"
         ordering = ["enterprise", "-issue_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["enterprise", "issue_date"],
+            fields.unique(
+                "enterprise",
+                "issue_date",
                 name="recognition_unique_issue_date",
-                violation_error_message="该企业在该发证日期已有一张高新技术企业证书。",
+                message="该企业在该发证日期已有一张高新技术企业证书。",
             ),
         ]
         indexes = [models.Index(fields=["enterprise", "issue_date", "valid_until"], name="recognition_validity")]
@@ -298,14 +297,7 @@ class AttributionFlag(models.Model):
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     firm_name = models.CharField("企业名称", max_length=200, blank=True)
-    destination = models.ForeignKey(
-        "targets.SubDistrict",
-        verbose_name="实际所在街镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incoming_flags",
-    )
+    destination = fields.optional_ref("targets.SubDistrict", "实际所在街镇", related_name="incoming_flags")
     destination_note = models.CharField("迁往（区外或不详时说明）", max_length=200, blank=True)
     note = models.TextField("说明")
     attachment = models.FileField("附件", storage=flag_storage, upload_to=flag_path, max_length=200, blank=True)

@@ -104,10 +104,8 @@ class MonthlyCount(models.Model):
         verbose_name_plural = "月度数据"
         ordering = ["month", "subdistrict__category", "subdistrict__seq", "metric"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["subdistrict", "month", "metric"],
-                name="monthlycount_unique_cell",
-                violation_error_message="该街镇该月该指标已有数据。",
+            fields.unique(
+                "subdistrict", "month", "metric", name="monthlycount_unique_cell", message="该街镇该月该指标已有数据。"
             ),
         ]
 

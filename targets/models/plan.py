@@ -125,17 +125,11 @@ class SubDistrict(models.Model):
     # membership: from `joined` (None: from the start) to the month before `left` (None: still in)
     joined = models.DateField("划入月份", null=True, blank=True)
     joined_how = models.CharField("划入方式", max_length=16, choices=Joined.choices, blank=True)
-    joined_by = models.ForeignKey(
-        "targets.BoundaryChange", verbose_name="划入依据", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="joined_units",
-    )  # fmt: skip
+    joined_by = fields.optional_ref("targets.BoundaryChange", "划入依据", related_name="joined_units")  # fmt: skip
     came_from = models.CharField("来自", max_length=64, blank=True)
     left = models.DateField("划出月份", null=True, blank=True)
     left_how = models.CharField("划出方式", max_length=16, choices=Left.choices, blank=True)
-    left_by = models.ForeignKey(
-        "targets.BoundaryChange", verbose_name="划出依据", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="left_units",
-    )  # fmt: skip
+    left_by = fields.optional_ref("targets.BoundaryChange", "划出依据", related_name="left_units")  # fmt: skip
     went_to = models.CharField("去向", max_length=64, blank=True)
 
     objects = DistrictScopedManager.of(SubDistrictQuerySet, "district")
@@ -146,15 +140,9 @@ class SubDistrict(models.Model):
         verbose_name_plural = "街镇"
         ordering = ["district_id", "category", "seq"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "name"],
-                name="subdistrict_unique_name",
-                violation_error_message="同一区县内街镇名称不能重复。",
-            ),
-            models.UniqueConstraint(
-                fields=["district", "category", "seq"],
-                name="subdistrict_unique_seq",
-                violation_error_message="同一类型内序号不能重复。",
+            fields.unique("district", "name", name="subdistrict_unique_name", message="同一区县内街镇名称不能重复。"),
+            fields.unique(
+                "district", "category", "seq", name="subdistrict_unique_seq", message="同一类型内序号不能重复。"
             ),
         ]
 
@@ -244,10 +232,13 @@ class PlanFigure(models.Model):
         verbose_name_plural = "目标任务分解"
         ordering = ["subdistrict__category", "subdistrict__seq", "metric", "year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "subdistrict", "metric", "year"],
+            fields.unique(
+                "version",
+                "subdistrict",
+                "metric",
+                "year",
                 name="planfigure_unique_version_cell",
-                violation_error_message="该街镇该指标该年份已有数值。",
+                message="该街镇该指标该年份已有数值。",
             ),
         ]
 
@@ -331,10 +322,8 @@ class IndicatorValue(models.Model):
         verbose_name_plural = "指标数值"
         ordering = ["indicator__position", "month"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "month"],
-                name="indicatorvalue_unique_month",
-                violation_error_message="该指标该月已有数值，请修改原记录。",
+            fields.unique(
+                "indicator", "month", name="indicatorvalue_unique_month", message="该指标该月已有数值，请修改原记录。"
             ),
         ]
 

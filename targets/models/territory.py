@@ -71,10 +71,8 @@ class PlanVersion(models.Model):
         verbose_name_plural = "方案版本"
         ordering = ["effective"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "effective"],
-                name="planversion_unique_effective",
-                violation_error_message="该月已有起用的方案版本。",
+            fields.unique(
+                "district", "effective", name="planversion_unique_effective", message="该月已有起用的方案版本。"
             ),
         ]
 
@@ -108,15 +106,11 @@ class PlanLine(models.Model):
         verbose_name_plural = "方案附件行"
         ordering = ["version", "category", "seq"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "subdistrict"],
-                name="planline_unique_subdistrict",
-                violation_error_message="同一版本中街镇不能重复。",
+            fields.unique(
+                "version", "subdistrict", name="planline_unique_subdistrict", message="同一版本中街镇不能重复。"
             ),
-            models.UniqueConstraint(
-                fields=["version", "category", "seq"],
-                name="planline_unique_seq",
-                violation_error_message="同一版本同一类型内序号不能重复。",
+            fields.unique(
+                "version", "category", "seq", name="planline_unique_seq", message="同一版本同一类型内序号不能重复。"
             ),
         ]
 

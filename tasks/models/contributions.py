@@ -24,17 +24,8 @@ class TaskContribution(ReportingPeriod, models.Model):
     """
 
     task = models.ForeignKey(KeyTask, verbose_name="任务", on_delete=models.PROTECT, related_name="contributions")
-    unit = models.ForeignKey(
-        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
-    )
-    subdistrict = models.ForeignKey(
-        "targets.SubDistrict",
-        verbose_name="街镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="task_contributions",
-    )
+    unit = fields.optional_ref(Unit, "单位", related_name="contributions")
+    subdistrict = fields.optional_ref("targets.SubDistrict", "街镇", related_name="task_contributions")
     period = models.CharField("报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
     period_end = models.DateField("报告期末", editable=False)
     done = models.TextField("配合推进情况")

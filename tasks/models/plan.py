@@ -134,11 +134,7 @@ class KeyTask(models.Model):
         verbose_name_plural = "重点任务"
         ordering = ["kind", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "number"],
-                name="keytask_unique_number",
-                violation_error_message="任务序号不能重复。",
-            ),
+            fields.unique("kind", "number", name="keytask_unique_number", message="任务序号不能重复。"),
         ]
 
     def __str__(self):
@@ -226,11 +222,7 @@ class TaskTarget(models.Model):
         verbose_name_plural = "任务量化目标"
         ordering = ["task", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["task", "name"],
-                name="tasktarget_unique_name",
-                violation_error_message="同一任务的指标名称不能重复。",
-            ),
+            fields.unique("task", "name", name="tasktarget_unique_name", message="同一任务的指标名称不能重复。"),
         ]
 
     def __str__(self):

@@ -95,10 +95,8 @@ class TaskReport(ReportingPeriod, models.Model):
         verbose_name_plural = "任务进展报告"
         ordering = ["-period_end", "-submitted_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["task", "period"],
-                name="taskreport_unique_period",
-                violation_error_message="该任务该报告期已有进展报告，请修改原报告。",
+            fields.unique(
+                "task", "period", name="taskreport_unique_period", message="该任务该报告期已有进展报告，请修改原报告。"
             ),
         ]
 
@@ -130,10 +128,8 @@ class TaskTargetValue(models.Model):
         verbose_name_plural = "量化目标完成值"
         ordering = ["report", "target__position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "target"],
-                name="tasktargetvalue_unique",
-                violation_error_message="同一报告的同一指标只能填写一个值。",
+            fields.unique(
+                "report", "target", name="tasktargetvalue_unique", message="同一报告的同一指标只能填写一个值。"
             ),
         ]
 
