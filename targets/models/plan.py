@@ -16,7 +16,7 @@ from accounts.scope import RestrictedQuerySet, plan_subdistricts_visible_to, sub
 from beibei_dashboard import fields
 
 from .. import metrics
-from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric
+from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric, joined_clause, left_clause
 from ..months import Month
 
 
@@ -161,24 +161,14 @@ class SubDistrict(models.Model):
         """ "2025年11月由原渝北区划入", or "" for a unit of the district from the start."""
         if self.joined is None:
             return ""
-        label = Month.of(self.joined).label
-        if self.joined_how == Joined.MERGER:
-            return f"{label}由{self.came_from}合并设立"
-        if self.joined_how == Joined.SPLIT:
-            return f"{label}由{self.came_from}分设"
-        return f"{label}由{self.came_from}划入"
+        return joined_clause(self.joined_how, Month.of(self.joined).label, self.came_from)
 
     @property
     def left_note(self):
         """ "2025年11月划出北碚区（划入两江新区）", or "" for a unit still in the district."""
         if self.left is None:
             return ""
-        label = Month.of(self.left).label
-        if self.left_how == Left.MERGER:
-            return f"{label}并入{self.went_to}"
-        if self.left_how == Left.SPLIT:
-            return f"{label}撤销，分设为{self.went_to}"
-        return f"{label}划出{self.district.name}（划入{self.went_to}）"
+        return left_clause(self.left_how, Month.of(self.left).label, self.went_to, self.district.name)
 
     @cached_property
     def page_url(self):
