@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from beibei_dashboard import fields
+
 from .choices import Role
 
 # Apps whose data bureau staff may edit in the admin; accounts stay with superusers.
@@ -17,22 +19,8 @@ class User(AbstractUser):
     """
 
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.LEADER)
-    subdistrict = models.ForeignKey(
-        "targets.SubDistrict",
-        verbose_name="所属街镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="officials",
-    )
-    unit = models.ForeignKey(
-        "tasks.Unit",
-        verbose_name="所属单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    subdistrict = fields.optional_ref("targets.SubDistrict", "所属街镇", related_name="officials")
+    unit = fields.optional_ref("tasks.Unit", "所属单位", related_name="users")
     is_demo = models.BooleanField("演示账号", default=False)
 
     class Meta:

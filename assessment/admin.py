@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from beibei_dashboard.forms import CleanTextAdminMixin
+from beibei_dashboard.history_admin import ReadOnlyAdminMixin
 
 from .models import AssessmentResult, AssessmentScheme
 
@@ -13,16 +14,7 @@ class AssessmentSchemeAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class AssessmentResultAdmin(CleanTextAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published results are read-only, like published bulletins."""
 
     list_display = ("year", "number", "published_at", "published_by", "reason")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from beibei_dashboard import fields
 
 from .catalogue import default_items
 
@@ -16,12 +16,10 @@ class AssessmentScheme(models.Model):
     items = models.JSONField("考核项目", default=default_items)
     note = models.TextField("说明", blank=True)
     version = models.PositiveIntegerField("版本", default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = fields.done_by("修改人", blank=False)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "考核方案"
@@ -43,9 +41,7 @@ class AssessmentResult(models.Model):
     year = models.PositiveSmallIntegerField("考核年度")
     number = models.PositiveSmallIntegerField("版本")
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = fields.done_by("发布人", blank=False)
     reason = models.TextField("修订原因", blank=True)
     figures = models.JSONField("发布时的结果")
 
@@ -54,9 +50,7 @@ class AssessmentResult(models.Model):
         verbose_name_plural = "考核结果"
         ordering = ["year", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "number"], name="assessmentresult_unique", violation_error_message="版本号不能重复。"
-            ),
+            fields.unique("year", "number", name="assessmentresult_unique", message="版本号不能重复。"),
         ]
 
     def __str__(self):

@@ -34,6 +34,19 @@ class ReasonHistoryAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
         return False
 
 
+class ReadOnlyAdminMixin:
+    """An admin that shows records only: none is added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline:
     """An inline that shows rows only: they are edited on their own page, with a reason."""
 

@@ -1,12 +1,6 @@
-from django.apps import AppConfig
+from beibei_dashboard import appconfigs
 
 
-class BulletinsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class BulletinsConfig(appconfigs.WatchedAppConfig):
     name = "bulletins"
     verbose_name = "月通报"
-
-    def ready(self):
-        from targets import freshness
-
-        freshness.connect(self.label)

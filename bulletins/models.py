@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.db import models
 
+from beibei_dashboard import fields
 from targets.months import Month
 
 from .schema import upgrade
@@ -29,10 +29,8 @@ class Bulletin(models.Model):
         verbose_name_plural = "月通报"
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["issue_year", "issue_number"],
-                name="bulletin_unique_issue",
-                violation_error_message="同一年度的期数不能重复。",
+            fields.unique(
+                "issue_year", "issue_number", name="bulletin_unique_issue", message="同一年度的期数不能重复。"
             ),
         ]
 
@@ -50,20 +48,10 @@ class BulletinVersion(models.Model):
     bulletin = models.ForeignKey(Bulletin, verbose_name="月通报", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField("版本")
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = fields.done_by("发布人", blank=False)
     reason = models.TextField("修订原因", blank=True)
     figures = models.JSONField("发布时的数据")
-    template = models.ForeignKey(
-        "BulletinTemplate",
-        verbose_name="Word模板",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="空：随系统提供的模板",
-    )
+    template = fields.optional_ref("BulletinTemplate", "Word模板", related_name="+", help_text="空：随系统提供的模板")
     template_label = models.CharField("使用的Word模板", max_length=80, blank=True)
 
     class Meta:
@@ -71,9 +59,7 @@ class BulletinVersion(models.Model):
         verbose_name_plural = "月通报版本"
         ordering = ["bulletin", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["bulletin", "number"], name="bulletinversion_unique", violation_error_message="版本号不能重复。"
-            ),
+            fields.unique("bulletin", "number", name="bulletinversion_unique", message="版本号不能重复。"),
         ]
 
     def __str__(self):
@@ -104,9 +90,7 @@ class BulletinTemplate(models.Model):
     filename = models.CharField("文件名", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField("上传时间")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = fields.done_by("上传人", blank=False)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
     disabled_reason = models.TextField("停用原因", blank=True)
     disabled_noted_at = models.DateTimeField("区科技局知悉停用的时间", null=True, blank=True)

@@ -1,12 +1,8 @@
-from django.apps import AppConfig
+from beibei_dashboard import appconfigs
 
 
-class DemoConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class DemoConfig(appconfigs.WatchedAppConfig):
+    """Its data carries the banner, which is kept under the data's version."""
+
     name = "demo"
     verbose_name = "演示数据"
-
-    def ready(self):
-        from targets import freshness
-
-        freshness.connect(self.label)  # the banner is kept under the data's version

@@ -1,15 +1,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.manager import HistoryManager
-from simple_history.models import HistoricalRecords
 
 from accounts.scope import RestrictedQuerySet, firms_flaggable_by, flags_visible_to, rows_visible_to
+from beibei_dashboard import fields
 from beibei_dashboard.evidence import evidence_storage, stored_name
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
@@ -112,9 +111,7 @@ class Enterprise(models.Model):
     tech_left_on = models.DateField("科技型企业退库日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
-    )
+    history = fields.history(history_manager=DistrictScopedHistoryManager)
     objects = DistrictScopedManager.of(EnterpriseQuerySet, "subdistrict")
 
     class Meta:
@@ -123,10 +120,8 @@ class Enterprise(models.Model):
         ordering = ["subdistrict__category", "subdistrict__seq", "name"]
         indexes = [models.Index(fields=["subdistrict", "tech_registered_year"], name="enterprise_sub_techyear")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["credit_code"],
-                name="enterprise_unique_credit_code",
-                violation_error_message="已有使用该统一社会信用代码的企业。",
+            fields.unique(
+                "credit_code", name="enterprise_unique_credit_code", message="已有使用该统一社会信用代码的企业。"
             ),
         ]
 
@@ -192,9 +187,7 @@ class HighTechRecognition(models.Model):
     issue_date = models.DateField("发证日期")
     valid_until = models.DateField("有效期至", editable=False)
 
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), history_manager=RecognitionHistoryManager
-    )
+    history = fields.history(history_manager=RecognitionHistoryManager)
     objects = DistrictScopedManager.of(HighTechRecognitionQuerySet, "enterprise")
 
     class Meta:
@@ -202,10 +195,11 @@ class HighTechRecognition(models.Model):
         verbose_name_plural = "高新技术企业认定"
         ordering = ["enterprise", "-issue_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["enterprise", "issue_date"],
+            fields.unique(
+                "enterprise",
+                "issue_date",
                 name="recognition_unique_issue_date",
-                violation_error_message="该企业在该发证日期已有一张高新技术企业证书。",
+                message="该企业在该发证日期已有一张高新技术企业证书。",
             ),
         ]
         indexes = [models.Index(fields=["enterprise", "issue_date", "valid_until"], name="recognition_validity")]
@@ -303,36 +297,20 @@ class AttributionFlag(models.Model):
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     firm_name = models.CharField("企业名称", max_length=200, blank=True)
-    destination = models.ForeignKey(
-        "targets.SubDistrict",
-        verbose_name="实际所在街镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incoming_flags",
-    )
+    destination = fields.optional_ref("targets.SubDistrict", "实际所在街镇", related_name="incoming_flags")
     destination_note = models.CharField("迁往（区外或不详时说明）", max_length=200, blank=True)
     note = models.TextField("说明")
     attachment = models.FileField("附件", storage=flag_storage, upload_to=flag_path, max_length=200, blank=True)
     attachment_name = models.CharField("附件原文件名", max_length=200, blank=True)
     attachment_kind = models.CharField("附件类型", max_length=8, blank=True)
     state = models.CharField("处理状态", max_length=16, choices=FlagState.choices, default=FlagState.OPEN)
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
-    )
+    raised_by = fields.submitted_by("提出人")
     raised_at = models.DateTimeField("提出时间")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    resolved_by = fields.done_by("处理人")
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolution_note = models.TextField("处理意见", blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
     objects = AttributionFlagQuerySet.as_manager()
 
     class Meta:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from beibei_dashboard.forms import CleanCharField, CleanTextAdminMixin, free_text_formfield
-from beibei_dashboard.history_admin import ReadOnlyInline, ReasonHistoryAdmin
+from beibei_dashboard.history_admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonHistoryAdmin
 
 from .choices import CountSource
 from .models import (
@@ -41,32 +41,23 @@ class SubDistrictAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     inlines = [PlanFigureInline]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Shown for reference: the map and the plan's versions change only through their pages
     (/plan/changes/, /plan/revisions/), which check, preview and keep the history."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BoundaryChange)
-class BoundaryChangeAdmin(ReadOnlyAdmin):
+class BoundaryChangeAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "effective", "announced", "authority")
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(ReadOnlyAdmin):
+class PlanVersionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("number", "effective", "issued", "is_example")
 
 
 @admin.register(PlanLine)
-class PlanLineAdmin(ReadOnlyAdmin):
+class PlanLineAdmin(ReadOnlyHistoryAdmin):
     list_display = ("version", "subdistrict", "category", "seq")
     list_filter = ("version",)
 
@@ -156,17 +147,8 @@ class IndicatorValueAdmin(ReasonHistoryAdmin):
     list_filter = ("indicator",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Records written by the application itself: read here, never edited."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthLock)

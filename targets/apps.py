@@ -1,12 +1,6 @@
-from django.apps import AppConfig
+from beibei_dashboard import appconfigs
 
 
-class TargetsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class TargetsConfig(appconfigs.WatchedAppConfig):
     name = "targets"
     verbose_name = "目标与月度数据"
-
-    def ready(self):
-        from . import freshness
-
-        freshness.connect(self.label)

@@ -56,3 +56,21 @@ class Left(models.TextChoices):
     TRANSFER = "transfer", "划出"
     MERGER = "merger", "并入"
     SPLIT = "split", "撤销分设"
+
+
+def joined_clause(how, who, source):
+    """How `who` came into the district from `source`: "大湾镇由原渝北区划入"."""
+    if how == Joined.MERGER:
+        return f"{who}由{source}合并设立"
+    if how == Joined.SPLIT:
+        return f"{who}由{source}分设"
+    return f"{who}由{source}划入"
+
+
+def left_clause(how, who, to, district):
+    """How `who` left `district` for `to`: "水土街道划出北碚区（划入两江新区）"."""
+    if how == Left.MERGER:
+        return f"{who}并入{to}"
+    if how == Left.SPLIT:
+        return f"{who}撤销，分设为{to}"
+    return f"{who}划出{district}（划入{to}）"

@@ -11,6 +11,13 @@ from .months import LAST_PLAN_MONTH, Month, month_range
 from .numbers import parse_whole_number
 
 
+def _within_size(upload):
+    """An import's upload, refused from its size before the view reads it into memory."""
+    if upload.size > MAX_FILE_BYTES:
+        raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
+    return upload
+
+
 def cell_name(prefix, sub, metric):
     return f"{prefix}-{sub.slug}-{metric}"
 
@@ -134,11 +141,7 @@ class CountImportForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
     def clean_file(self):
-        # Refused from its size before the view reads it into memory.
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
-        return upload
+        return _within_size(self.cleaned_data["file"])
 
 
 class CountImportConfirmForm(forms.Form):
@@ -185,10 +188,7 @@ class RevisionImportForm(forms.Form):
         return Month.parse(self.cleaned_data["effective"])
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
-        return upload
+        return _within_size(self.cleaned_data["file"])
 
 
 class RevisionConfirmForm(forms.Form):

@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from beibei_dashboard.cleantext import clean_text
-
 from . import territory
 from .choices import Metric
 from .models import MonthlyCount
 from .months import Month
 from .numbers import parse_whole_number
-from .spreadsheets import FileRejected, choose_sheet, column_letter, match_header, open_workbook
+from .spreadsheets import FileRejected, cell_place, cell_text, choose_sheet, match_header, open_workbook
 from .subdistrict_names import SubDistrictNames, is_group_row, normalise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -90,25 +88,11 @@ class ParsedCounts:
             self.errors.append(f"……共 {self.error_count} 个问题，以上只列出前 {MAX_ERRORS} 个，请改正后重新导入。")
 
 
-def _where(sheet, row, column=None, header=None):
-    place = f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
-    if column is not None:
-        place += f" {column_letter(column)}列"
-        if header:
-            place += f"（{header}）"
-    return place
-
-
-def _text(value):
-    """A cell as one line of text (the reading layer already removed its control characters)."""
-    return "" if value is None else clean_text(str(value), multiline=False).strip()
-
-
 def title_month(rows, until):
     """A month named in the rows above the header (the template's title), if any."""
     for _, values in rows[:until]:
         for value in values:
-            match = _TITLE_MONTH.search(_text(value))
+            match = _TITLE_MONTH.search(cell_text(value))
             if match:
                 return Month(int(match.group(1)), int(match.group(2)))
     return None
@@ -154,7 +138,7 @@ def parse_counts(file_name, data, month, subdistricts, *, partial=False, sheet=N
     result.errors += header.problems
     named = title_month(rows, header.index)
     if named is not None and named != month:
-        place = _where(chosen.name, rows[0][0])
+        place = cell_place(chosen.name, rows[0][0])
         result.errors.append(f"{place}：文件标题写的是{named.label}，与所选月份{month.label}不符。")
     if result.errors:
         return result
@@ -169,46 +153,37 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial, names):
     name_col, name_header = columns[NAME]
     for row_no, values in rows:
         cells = {key: values[i] if i < len(values) else None for key, (i, _) in columns.items()}
-        name = _text(cells[NAME])
+        name = cell_text(cells[NAME])
         if is_group_row(name) or (not name and any(is_group_row(v) for v in values if isinstance(v, str))):
             skipped.append(f"第{row_no}行“{normalise(name) or next(v for v in values if isinstance(v, str))}”")
             continue
-        if not name and not any(_text(cells[m]) for m in METRICS):
+        if not name and not any(cell_text(cells[m]) for m in METRICS):
             continue
         if not normalise(name):
-            result.error(f"{_where(sheet, row_no, name_col, name_header)}：缺少街镇名称。")
+            result.error(f"{cell_place(sheet, row_no, name_col, name_header)}：缺少街镇名称。")
             continue
-        match = names.match(name)
-        if match.subdistrict is None:
-            result.error(f"{_where(sheet, row_no, name_col, name_header)}：{match.problem}。")
+        sub = names.match_row(name, row_no, cell_place(sheet, row_no, name_col, name_header), seen, result)
+        if sub is None:
             continue
-        sub = match.subdistrict
-        if sub.pk in seen:
-            place = _where(sheet, row_no, name_col, name_header)
-            result.error(f"{place}：“{sub.name}”重复出现（第{seen[sub.pk]}行已有）。")
-            continue
-        seen[sub.pk] = row_no
-        if match.alias:
-            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
-        note = _text(cells.get(NOTE)) if NOTE in cells else None
+        note = cell_text(cells.get(NOTE)) if NOTE in cells else None
         if note and len(note) > NOTE_MAX_LENGTH:
             column, header = columns[NOTE]
-            place = _where(sheet, row_no, column, header)
+            place = cell_place(sheet, row_no, column, header)
             result.error(f"{place}：备注有{len(note)}个字，超过{NOTE_MAX_LENGTH}个字的上限，请精简。")
             continue
         for metric in METRICS:
             column, header = columns[metric]
             raw = cells[metric]
-            if _text(raw) == "":
+            if cell_text(raw) == "":
                 if not partial:
-                    result.error(f"{_where(sheet, row_no, column, header)}：缺少数值。")
+                    result.error(f"{cell_place(sheet, row_no, column, header)}：缺少数值。")
                 continue
             parsed = parse_whole_number(raw)
             if parsed.problem:
-                result.error(f"{_where(sheet, row_no, column, header)}：{parsed.problem}。")
+                result.error(f"{cell_place(sheet, row_no, column, header)}：{parsed.problem}。")
                 continue
             if parsed.warning:
-                result.notes.append(f"{_where(sheet, row_no, column, header)}：{parsed.warning}。")
+                result.notes.append(f"{cell_place(sheet, row_no, column, header)}：{parsed.warning}。")
             result.entries[(sub.pk, metric)] = (parsed.value, note or None)
     if skipped:
         result.notes.append(f"已跳过{len(skipped)}个分组或合计行：{'、'.join(skipped)}。")

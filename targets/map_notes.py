@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from .choices import Joined, Left
+from .choices import joined_clause, left_clause
 from .models import BoundaryChange, PlanLine
 from .months import Month
 from .territory import map_of, plan_versions
@@ -43,19 +43,9 @@ def change_clauses(change):
     district = change.district.name
     clauses = []
     for (how, to), units in _groups(change.left_units.all(), lambda u: (u.left_how, u.went_to)).items():
-        if how == Left.MERGER:
-            clauses.append(f"{_names(units)}并入{to}")
-        elif how == Left.SPLIT:
-            clauses.append(f"{_names(units)}撤销，分设为{to}")
-        else:
-            clauses.append(f"{_names(units)}划出{district}（划入{to}）")
+        clauses.append(left_clause(how, _names(units), to, district))
     for (how, source), units in _groups(change.joined_units.all(), lambda u: (u.joined_how, u.came_from)).items():
-        if how == Joined.MERGER:
-            clauses.append(f"{_names(units)}由{source}合并设立")
-        elif how == Joined.SPLIT:
-            clauses.append(f"{_names(units)}由{source}分设")
-        else:
-            clauses.append(f"{_names(units)}由{source}划入")
+        clauses.append(joined_clause(how, _names(units), source))
     return clauses
 
 

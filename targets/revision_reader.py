@@ -8,15 +8,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from beibei_dashboard.cleantext import clean_text
-
 from . import territory
 from .choices import ALL_YEARS, BASE_YEAR, Category, Metric
 from .importers import HEADER_SYNONYMS, MAX_ERRORS, MAX_FILE_BYTES, NAME
 from .models import SubDistrict
 from .months import Month
 from .numbers import parse_whole_number
-from .spreadsheets import FileRejected, choose_sheet, column_letter, header_key, open_workbook
+from .spreadsheets import FileRejected, cell_place, cell_text, choose_sheet, column_letter, header_key, open_workbook
 from .subdistrict_names import SubDistrictNames, is_group_row, normalise
 
 HEADER_SEARCH_ROWS = 10
@@ -107,22 +105,9 @@ class ParsedRevision:
             self.errors.append(message)
 
 
-def _text(value):
-    return "" if value is None else clean_text(str(value), multiline=False).strip()
-
-
 def _key(value):
     """A cell as compared: NFKC, no spaces at all (类型 typed "A\\n类镇街" in the attachment)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
-
-
-def _where(sheet, row, column=None, header=None):
-    place = f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
-    if column is not None:
-        place += f" {column_letter(column)}列"
-        if header:
-            place += f"（{header}）"
-    return place
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
 
 
 # --- the header ---------------------------------------------------------------------------------
@@ -273,8 +258,8 @@ def _figures(result, sheet, row_no, values, header):
             read = []
             for column in header.columns[metric][year]:
                 raw = values[column] if column < len(values) else None
-                place = _where(sheet, row_no, column, header.labels.get(column))
-                if _text(raw) == "":
+                place = cell_place(sheet, row_no, column, header.labels.get(column))
+                if cell_text(raw) == "":
                     result.error(f"{place}：缺少数值。")
                     ok = False
                     continue
@@ -287,7 +272,7 @@ def _figures(result, sheet, row_no, values, header):
             if len({value for _, value in read}) > 1:
                 (c1, v1), (c2, v2) = read[0], read[1]
                 result.error(
-                    f"{_where(sheet, row_no)}：{METRIC_LABELS[metric]}{year}年目标数在{column_letter(c1)}列为{v1}、"
+                    f"{cell_place(sheet, row_no)}：{METRIC_LABELS[metric]}{year}年目标数在{column_letter(c1)}列为{v1}、"
                     f"在{column_letter(c2)}列（年度）为{v2}，两处不一致。"
                 )
                 ok = False
@@ -305,11 +290,11 @@ def _read_lines(result, rows, header, names):
     category, seen, skipped, total_row = "", {}, [], None
     for row_no, values in rows:
         cell = functools.partial(_cell, values)
-        name = _text(cell(header.name))
+        name = cell_text(cell(header.name))
         leading = [_key(v) for v in values[: min(header.columns[m][BASE_YEAR][0] for m in METRICS)]]
         if _TOTAL.match(_key(name)) or (not name and any(_TOTAL.match(k) for k in leading if k)):
             if total_row is not None:
-                result.error(f"{_where(sheet, row_no)}：合计行重复出现（第{total_row}行已有）。")
+                result.error(f"{cell_place(sheet, row_no)}：合计行重复出现（第{total_row}行已有）。")
                 continue
             total_row = row_no
             result.totals = _figures(result, sheet, row_no, values, header) or {}
@@ -320,41 +305,32 @@ def _read_lines(result, rows, header, names):
             if match:
                 category = match.group(1)
             elif not is_group_row(kind):
-                place = _where(sheet, row_no, header.category, "类型")
+                place = cell_place(sheet, row_no, header.category, "类型")
                 result.error(f"{place}：类型“{kind}”无法识别，应为“A类镇街”或“B类镇街”。")
                 continue
         if name and is_group_row(name):
             skipped.append(f"第{row_no}行“{normalise(name)}”")
             continue
         if not name:
-            if any(_text(v) for i, v in enumerate(values) if i not in (header.category, header.seq)):
-                result.error(f"{_where(sheet, row_no, header.name, '街镇')}：缺少街镇名称。")
+            if any(cell_text(v) for i, v in enumerate(values) if i not in (header.category, header.seq)):
+                result.error(f"{cell_place(sheet, row_no, header.name, '街镇')}：缺少街镇名称。")
             continue
-        match = names.match(name)
-        if match.subdistrict is None:
-            result.error(f"{_where(sheet, row_no, header.name, '街镇')}：{match.problem}。")
+        sub = names.match_row(name, row_no, cell_place(sheet, row_no, header.name, "街镇"), seen, result)
+        if sub is None:
             continue
-        sub = match.subdistrict
-        if sub.pk in seen:
-            place = _where(sheet, row_no, header.name, "街镇")
-            result.error(f"{place}：“{sub.name}”重复出现（第{seen[sub.pk]}行已有）。")
-            continue
-        seen[sub.pk] = row_no
         result.named.add(sub.pk)
-        if match.alias:
-            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
         if not category:
-            result.error(f"{_where(sheet, row_no, header.category, '类型')}：缺少类型（A类镇街或B类镇街）。")
+            result.error(f"{cell_place(sheet, row_no, header.category, '类型')}：缺少类型（A类镇街或B类镇街）。")
             continue
         seq = None
         if header.seq is not None:
             parsed = parse_whole_number(cell(header.seq))
-            if _text(cell(header.seq)) == "":
+            if cell_text(cell(header.seq)) == "":
                 problem = "缺少序号"
             else:
                 problem = parsed.problem or (None if parsed.value else "序号须为正整数")
             if problem:
-                result.error(f"{_where(sheet, row_no, header.seq, '序号')}：{problem}。")
+                result.error(f"{cell_place(sheet, row_no, header.seq, '序号')}：{problem}。")
                 continue
             seq = parsed.value
         figures = _figures(result, sheet, row_no, values, header)
@@ -387,7 +363,7 @@ def _check_lines(result, header, members, effective):
         key = (line.category, line.seq)
         if key in by_seq:
             result.error(
-                f"{_where(sheet, line.row, header.seq, '序号')}：{Category(line.category).label}序号{line.seq}"
+                f"{cell_place(sheet, line.row, header.seq, '序号')}：{Category(line.category).label}序号{line.seq}"
                 f"重复（第{by_seq[key]}行已有）。"
             )
         by_seq.setdefault(key, line.row)
@@ -400,7 +376,7 @@ def _check_lines(result, header, members, effective):
             if stated != total:
                 for column in header.columns[metric][year]:
                     result.error(
-                        f"{_where(sheet, result.total_row, column, header.labels.get(column))}：合计为{stated}，"
+                        f"{cell_place(sheet, result.total_row, column, header.labels.get(column))}：合计为{stated}，"
                         f"各街镇之和为{total}，两者不一致。"
                     )
 

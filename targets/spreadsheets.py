@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from beibei_dashboard.cleantext import clean_text
+
 from .numbers import strip_invisible
 from .workbook_readers import (
     CORRUPT,
@@ -106,6 +108,21 @@ def missing_headers(rows, synonyms, required, *, search_rows=10):
         if hits and (best is None or hits > best[0]):
             best = (hits, number, [name for name in required if name not in named])
     return (best[1], best[2]) if best else (None, list(required))
+
+
+def cell_place(sheet, row, column=None, header=None):
+    """Where an import's problem stands, as its message names it: 工作表“…”第3行 B列（街镇）."""
+    place = f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
+    if column is not None:
+        place += f" {column_letter(column)}列"
+        if header:
+            place += f"（{header}）"
+    return place
+
+
+def cell_text(value):
+    """A cell as one line of text (the reading layer already removed its control characters)."""
+    return "" if value is None else clean_text(str(value), multiline=False).strip()
 
 
 def column_letter(index):

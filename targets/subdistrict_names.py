@@ -106,3 +106,20 @@ class SubDistrictNames:
         if key == normalise(sub.name):
             return NameMatch(sub, alias=f"{key}（含空格或不可见字符）")
         return NameMatch(sub, alias=key)
+
+    def match_row(self, raw, row_no, place, seen, result):
+        """The subdistrict a table's row names, or None once the row is refused on `result` (an
+        unknown name, or a subdistrict already named at the row `seen` keeps for it); a name read
+        as another's is noted."""
+        match = self.match(raw)
+        if match.subdistrict is None:
+            result.error(f"{place}：{match.problem}。")
+            return None
+        sub = match.subdistrict
+        if sub.pk in seen:
+            result.error(f"{place}：“{sub.name}”重复出现（第{seen[sub.pk]}行已有）。")
+            return None
+        seen[sub.pk] = row_no
+        if match.alias:
+            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
+        return sub

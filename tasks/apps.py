@@ -1,12 +1,6 @@
-from django.apps import AppConfig
+from beibei_dashboard import appconfigs
 
 
-class TasksConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class TasksConfig(appconfigs.WatchedAppConfig):
     name = "tasks"
     verbose_name = "重点任务与指标"
-
-    def ready(self):
-        from targets import freshness
-
-        freshness.connect(self.label)

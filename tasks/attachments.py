@@ -1,9 +1,9 @@
 """The abstract evidence attachment (佐证材料) that a report's and a contribution's evidence share,
 and where its files are stored."""
 
-from django.conf import settings
 from django.db import models
 
+from beibei_dashboard import fields
 from beibei_dashboard.evidence import evidence_storage, stored_name
 
 
@@ -24,9 +24,7 @@ class Attachment(models.Model):
     original_name = models.CharField("原文件名", max_length=200)
     kind = models.CharField("文件类型", max_length=8)
     size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = fields.submitted_by("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -3,11 +3,10 @@ locked by a published bulletin, and the token of the data's version."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from accounts.scope import rows_visible_to
+from beibei_dashboard import fields
 
 from .. import metrics
 from ..choices import CountSource, Metric
@@ -94,19 +93,10 @@ class MonthlyCount(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
     source = models.CharField("填报方式", max_length=16, choices=CountSource.choices, default=CountSource.GRID)
     source_file = models.CharField("导入文件", max_length=200, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = fields.done_by("填报人")
     updated_at = models.DateTimeField("填报时间", auto_now=True)
 
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
-    )
+    history = fields.history(history_manager=DistrictScopedHistoryManager)
     objects = DistrictScopedManager.of(MonthlyCountQuerySet, "subdistrict")
 
     class Meta:
@@ -114,10 +104,8 @@ class MonthlyCount(models.Model):
         verbose_name_plural = "月度数据"
         ordering = ["month", "subdistrict__category", "subdistrict__seq", "metric"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["subdistrict", "month", "metric"],
-                name="monthlycount_unique_cell",
-                violation_error_message="该街镇该月该指标已有数据。",
+            fields.unique(
+                "subdistrict", "month", "metric", name="monthlycount_unique_cell", message="该街镇该月该指标已有数据。"
             ),
         ]
 

@@ -11,12 +11,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.manager import HistoryManager
-from simple_history.models import HistoricalRecords
 
 from accounts.scope import RestrictedQuerySet, plan_subdistricts_visible_to, subdistricts_visible_to
+from beibei_dashboard import fields
 
 from .. import metrics
-from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric
+from ..choices import ALL_YEARS, Category, Comparator, IndicatorKind, Joined, Left, Metric, joined_clause, left_clause
 from ..months import Month
 
 
@@ -125,36 +125,24 @@ class SubDistrict(models.Model):
     # membership: from `joined` (None: from the start) to the month before `left` (None: still in)
     joined = models.DateField("划入月份", null=True, blank=True)
     joined_how = models.CharField("划入方式", max_length=16, choices=Joined.choices, blank=True)
-    joined_by = models.ForeignKey(
-        "targets.BoundaryChange", verbose_name="划入依据", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="joined_units",
-    )  # fmt: skip
+    joined_by = fields.optional_ref("targets.BoundaryChange", "划入依据", related_name="joined_units")  # fmt: skip
     came_from = models.CharField("来自", max_length=64, blank=True)
     left = models.DateField("划出月份", null=True, blank=True)
     left_how = models.CharField("划出方式", max_length=16, choices=Left.choices, blank=True)
-    left_by = models.ForeignKey(
-        "targets.BoundaryChange", verbose_name="划出依据", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="left_units",
-    )  # fmt: skip
+    left_by = fields.optional_ref("targets.BoundaryChange", "划出依据", related_name="left_units")  # fmt: skip
     went_to = models.CharField("去向", max_length=64, blank=True)
 
     objects = DistrictScopedManager.of(SubDistrictQuerySet, "district")
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "街镇"
         verbose_name_plural = "街镇"
         ordering = ["district_id", "category", "seq"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "name"],
-                name="subdistrict_unique_name",
-                violation_error_message="同一区县内街镇名称不能重复。",
-            ),
-            models.UniqueConstraint(
-                fields=["district", "category", "seq"],
-                name="subdistrict_unique_seq",
-                violation_error_message="同一类型内序号不能重复。",
+            fields.unique("district", "name", name="subdistrict_unique_name", message="同一区县内街镇名称不能重复。"),
+            fields.unique(
+                "district", "category", "seq", name="subdistrict_unique_seq", message="同一类型内序号不能重复。"
             ),
         ]
 
@@ -173,24 +161,14 @@ class SubDistrict(models.Model):
         """ "2025年11月由原渝北区划入", or "" for a unit of the district from the start."""
         if self.joined is None:
             return ""
-        label = Month.of(self.joined).label
-        if self.joined_how == Joined.MERGER:
-            return f"{label}由{self.came_from}合并设立"
-        if self.joined_how == Joined.SPLIT:
-            return f"{label}由{self.came_from}分设"
-        return f"{label}由{self.came_from}划入"
+        return joined_clause(self.joined_how, Month.of(self.joined).label, self.came_from)
 
     @property
     def left_note(self):
         """ "2025年11月划出北碚区（划入两江新区）", or "" for a unit still in the district."""
         if self.left is None:
             return ""
-        label = Month.of(self.left).label
-        if self.left_how == Left.MERGER:
-            return f"{label}并入{self.went_to}"
-        if self.left_how == Left.SPLIT:
-            return f"{label}撤销，分设为{self.went_to}"
-        return f"{label}划出{self.district.name}（划入{self.went_to}）"
+        return left_clause(self.left_how, Month.of(self.left).label, self.went_to, self.district.name)
 
     @cached_property
     def page_url(self):
@@ -237,19 +215,20 @@ class PlanFigure(models.Model):
     value = models.PositiveIntegerField("数量（家）")
 
     objects = DistrictScopedManager.of(PlanFigureQuerySet, "subdistrict")
-    history = HistoricalRecords(
-        history_change_reason_field=models.TextField(null=True), history_manager=DistrictScopedHistoryManager
-    )
+    history = fields.history(history_manager=DistrictScopedHistoryManager)
 
     class Meta:
         verbose_name = "目标任务分解"
         verbose_name_plural = "目标任务分解"
         ordering = ["subdistrict__category", "subdistrict__seq", "metric", "year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "subdistrict", "metric", "year"],
+            fields.unique(
+                "version",
+                "subdistrict",
+                "metric",
+                "year",
                 name="planfigure_unique_version_cell",
-                violation_error_message="该街镇该指标该年份已有数值。",
+                message="该街镇该指标该年份已有数值。",
             ),
         ]
 
@@ -289,7 +268,7 @@ class Indicator(models.Model):
     text = models.CharField("原文", max_length=200)
 
     objects = IndicatorQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "目标指标"
@@ -323,27 +302,18 @@ class IndicatorValue(models.Model):
     month = models.DateField("数据月份")
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     note = models.CharField("备注（数据来源）", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = fields.done_by("录入人")
     recorded_at = models.DateTimeField("录入时间", auto_now=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "指标数值"
         verbose_name_plural = "指标数值"
         ordering = ["indicator__position", "month"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "month"],
-                name="indicatorvalue_unique_month",
-                violation_error_message="该指标该月已有数值，请修改原记录。",
+            fields.unique(
+                "indicator", "month", name="indicatorvalue_unique_month", message="该指标该月已有数值，请修改原记录。"
             ),
         ]
 

@@ -7,9 +7,9 @@ before `left` (None: still a member); what holds in a month is what was in force
 and a past count is never deleted or rewritten.
 """
 
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from beibei_dashboard import fields
 
 from ..choices import Category
 from ..months import Month
@@ -27,14 +27,11 @@ class BoundaryChange(models.Model):
     announced = models.DateField("公布日期")
     effective = models.DateField("生效月份", help_text="自该月月末数起按调整后的区划统计")
     source = models.TextField("来源", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = fields.done_by("录入人")
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     objects = DistrictScopedManager.of(models.QuerySet, "district")
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "区划调整"
@@ -63,24 +60,19 @@ class PlanVersion(models.Model):
     is_example = models.BooleanField("示例（非正式文件）", default=False)
     reason = models.TextField("修订说明", blank=True)
     source_file = models.CharField("导入文件", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    recorded_by = fields.done_by("录入人")
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     objects = DistrictScopedManager.of(PlanVersionQuerySet, "district")
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "方案版本"
         verbose_name_plural = "方案版本"
         ordering = ["effective"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "effective"],
-                name="planversion_unique_effective",
-                violation_error_message="该月已有起用的方案版本。",
+            fields.unique(
+                "district", "effective", name="planversion_unique_effective", message="该月已有起用的方案版本。"
             ),
         ]
 
@@ -107,22 +99,18 @@ class PlanLine(models.Model):
     category = models.CharField("类型", max_length=1, choices=Category.choices)
     seq = models.PositiveSmallIntegerField("序号")
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "方案附件行"
         verbose_name_plural = "方案附件行"
         ordering = ["version", "category", "seq"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "subdistrict"],
-                name="planline_unique_subdistrict",
-                violation_error_message="同一版本中街镇不能重复。",
+            fields.unique(
+                "version", "subdistrict", name="planline_unique_subdistrict", message="同一版本中街镇不能重复。"
             ),
-            models.UniqueConstraint(
-                fields=["version", "category", "seq"],
-                name="planline_unique_seq",
-                violation_error_message="同一版本同一类型内序号不能重复。",
+            fields.unique(
+                "version", "category", "seq", name="planline_unique_seq", message="同一版本同一类型内序号不能重复。"
             ),
         ]
 

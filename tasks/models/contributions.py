@@ -1,8 +1,8 @@
 """The contributions (配合情况) of the units a task names, and their evidence."""
 
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from beibei_dashboard import fields
 
 from ..attachments import Attachment
 from .plan import KeyTask, Unit
@@ -24,27 +24,16 @@ class TaskContribution(ReportingPeriod, models.Model):
     """
 
     task = models.ForeignKey(KeyTask, verbose_name="任务", on_delete=models.PROTECT, related_name="contributions")
-    unit = models.ForeignKey(
-        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
-    )
-    subdistrict = models.ForeignKey(
-        "targets.SubDistrict",
-        verbose_name="街镇",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="task_contributions",
-    )
+    unit = fields.optional_ref(Unit, "单位", related_name="contributions")
+    subdistrict = fields.optional_ref("targets.SubDistrict", "街镇", related_name="task_contributions")
     period = models.CharField("报告期", max_length=7, help_text="月份如 2026-10，或季度如 2026-Q3")
     period_end = models.DateField("报告期末", editable=False)
     done = models.TextField("配合推进情况")
     problems = models.TextField("存在问题", blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = fields.submitted_by("填报人")
     submitted_at = models.DateTimeField("提交时间")
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
     objects = TaskContributionQuerySet.as_manager()
 
     class Meta:
@@ -92,7 +81,7 @@ class ContributionAttachment(Attachment):
         TaskContribution, verbose_name="配合情况", on_delete=models.CASCADE, related_name="attachments"
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     objects = EvidenceQuerySet.as_manager()
 

@@ -2,9 +2,9 @@
 their lead and responsible units, and their quantitative targets."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from beibei_dashboard import fields
 from targets.choices import Comparator
 from targets.models import plain_number
 
@@ -134,11 +134,7 @@ class KeyTask(models.Model):
         verbose_name_plural = "重点任务"
         ordering = ["kind", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "number"],
-                name="keytask_unique_number",
-                violation_error_message="任务序号不能重复。",
-            ),
+            fields.unique("kind", "number", name="keytask_unique_number", message="任务序号不能重复。"),
         ]
 
     def __str__(self):
@@ -219,18 +215,14 @@ class TaskTarget(models.Model):
         "取自企业名录", max_length=48, blank=True, help_text="由企业名录按月末状态计算的指标标识；为空时取自进展报告"
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "任务量化目标"
         verbose_name_plural = "任务量化目标"
         ordering = ["task", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["task", "name"],
-                name="tasktarget_unique_name",
-                violation_error_message="同一任务的指标名称不能重复。",
-            ),
+            fields.unique("task", "name", name="tasktarget_unique_name", message="同一任务的指标名称不能重复。"),
         ]
 
     def __str__(self):

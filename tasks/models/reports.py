@@ -1,12 +1,11 @@
 """A lead unit's progress reports on a task, the values they give for its targets, and their
 evidence."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from beibei_dashboard import fields
 from targets.models import plain_number
 
 from ..attachments import Attachment
@@ -79,25 +78,16 @@ class TaskReport(ReportingPeriod, models.Model):
     done = models.TextField("主要进展")
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = fields.submitted_by("填报人")
     submitted_at = models.DateTimeField("提交时间")
     review_state = models.CharField(
         "审核状态", max_length=16, choices=ReviewState.choices, default=ReviewState.SUBMITTED
     )
     review_comment = models.TextField("退回意见", blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = fields.done_by("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
     objects = TaskReportQuerySet.as_manager()
 
     class Meta:
@@ -105,10 +95,8 @@ class TaskReport(ReportingPeriod, models.Model):
         verbose_name_plural = "任务进展报告"
         ordering = ["-period_end", "-submitted_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["task", "period"],
-                name="taskreport_unique_period",
-                violation_error_message="该任务该报告期已有进展报告，请修改原报告。",
+            fields.unique(
+                "task", "period", name="taskreport_unique_period", message="该任务该报告期已有进展报告，请修改原报告。"
             ),
         ]
 
@@ -133,17 +121,15 @@ class TaskTargetValue(models.Model):
     target = models.ForeignKey(TaskTarget, verbose_name="量化目标", on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField("完成值", max_digits=14, decimal_places=2)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     class Meta:
         verbose_name = "量化目标完成值"
         verbose_name_plural = "量化目标完成值"
         ordering = ["report", "target__position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "target"],
-                name="tasktargetvalue_unique",
-                violation_error_message="同一报告的同一指标只能填写一个值。",
+            fields.unique(
+                "report", "target", name="tasktargetvalue_unique", message="同一报告的同一指标只能填写一个值。"
             ),
         ]
 
@@ -173,7 +159,7 @@ class ReportAttachment(Attachment):
         TaskReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="attachments"
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = fields.history()
 
     objects = EvidenceQuerySet.as_manager()
 

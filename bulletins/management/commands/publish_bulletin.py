@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
+from beibei_dashboard import commands
 from beibei_dashboard.cleantext import clean_text
 from bulletins.services import PublishRefused, publish
-from targets.months import Month
 
 
 class Command(BaseCommand):
@@ -16,15 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--confirm-partial", action="store_true", help="确认在数据未齐（有街镇未填报）时发布")
 
     def handle(self, *args, **options):
-        try:
-            month = Month.parse(options["month"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"未找到用户“{options['user']}”")
+        month = commands.month_option(options["month"])
+        user = commands.user_option(options["user"])
         try:
             version = publish(month, user, options["reason"], options["confirm_partial"])
         except PublishRefused as exc:

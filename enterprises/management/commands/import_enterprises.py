@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from beibei_dashboard import commands
 from enterprises.importers import MAX_BYTES, ImportRefused, run_import
 
 
@@ -24,9 +25,8 @@ class Command(BaseCommand):
         try:
             summary = run_import(data, path.name, dry_run=options["dry_run"], sheet=options["sheet"])
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"文件有 {refused.total} 处错误，未导入任何数据。") from None
+            message = f"文件有 {refused.total} 处错误，未导入任何数据。"
+            raise commands.refusal(self.stderr, refused.problems, message) from None
         for note in summary.notes:
             self.stdout.write(note)
         verb = "检查通过（未写入）" if options["dry_run"] else "导入完成"

@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import User
+from beibei_dashboard import commands
 from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.tables import upload_name
-from targets.months import Month
 from targets.services import CountsRejected, import_counts
 
 
@@ -22,21 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", default=None, help="要导入的工作表名称（文件有多个填好的工作表时必填）")
 
     def handle(self, *args, **options):
-        try:
-            month = Month.parse(options["month"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        month = commands.month_option(options["month"])
         path = Path(options["file"])
         name = upload_name(path.name)  # stored with each count it writes (at most 200 characters)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise CommandError(f"无法读取文件：{path}") from None
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"未找到用户“{options['user']}”")
+        data = commands.read_file(path)
+        user = commands.user_option(options["user"])
         notes = []
         try:
             written = import_counts(
@@ -52,12 +41,9 @@ class Command(BaseCommand):
                 notes=notes,
             )
         except CountsRejected as exc:
-            for note in notes:
-                self.stderr.write(note)
-            for error in exc.errors:
-                self.stderr.write(error)
             hint = "；如确认无误，请加 --confirm 重新导入" if any("请确认" in e for e in exc.errors) else ""
-            raise CommandError(f"导入未执行，未写入任何数据（共 {len(exc.errors)} 个问题）{hint}。") from None
+            message = f"导入未执行，未写入任何数据（共 {len(exc.errors)} 个问题）{hint}。"
+            raise commands.refusal(self.stderr, [*notes, *exc.errors], message) from None
         for note in notes:
             self.stdout.write(note)
         self.stdout.write(self.style.SUCCESS(f"{month.label}：已写入 {len(written)} 个数值（{path.name}）。"))

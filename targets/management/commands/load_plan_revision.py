@@ -3,10 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
+from beibei_dashboard import commands
 from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.tables import upload_name
-from targets.months import Month
 from targets.revisions import RevisionMeta, RevisionRejected, import_revision
 
 
@@ -25,24 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", default=None, help="要导入的工作表名称（文件有多个填好的工作表时必填）")
 
     def handle(self, *args, **options):
-        try:
-            effective = Month.parse(options["effective"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        effective = commands.month_option(options["effective"])
         try:
             issued = date.fromisoformat(options["date"])
         except ValueError:
             raise CommandError(f"印发日期“{options['date']}”格式不对，应为 YYYY-MM-DD，如 2026-01-15") from None
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise CommandError(f"无法读取文件：{path}") from None
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"未找到用户“{options['user']}”")
+        data = commands.read_file(path)
+        user = commands.user_option(options["user"])
         meta = RevisionMeta(
             number=options["number"].strip(),
             issued=issued,
@@ -54,9 +43,8 @@ class Command(BaseCommand):
         try:
             version = import_revision(upload_name(path.name), data, meta, user, sheet=options["sheet"])
         except RevisionRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(error)
-            raise CommandError(f"修订未导入，未写入任何数据（共 {len(exc.errors)} 个问题）。") from None
+            message = f"修订未导入，未写入任何数据（共 {len(exc.errors)} 个问题）。"
+            raise commands.refusal(self.stderr, exc.errors, message) from None
         lines = version.lines.count()
         self.stdout.write(
             self.style.SUCCESS(f"已导入方案版本{version.label}：{lines}个街镇，自{effective.label}起按该版本评价。")
