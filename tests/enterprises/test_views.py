@@ -408,3 +408,12 @@ def test_another_users_job_is_404(login, bureau, leader, background):
     job = ImportJob.objects.create(created_by=other, file_name="a.xlsx", stored_as="job-a.xlsx")
     assert login(bureau).get(f"/enterprises/import/jobs/{job.pk}/").status_code == 404
     assert login(leader).get(f"/enterprises/import/jobs/{job.pk}/status").status_code == 403
+
+
+def test_the_warnings_page_links_the_accuracy_page_only_to_those_who_may_open_it(login, bureau, official):
+    """An official was sent from /warnings/ to /warnings/accuracy/, which answers 403 to them."""
+    for user, linked in ((bureau, True), (official, False)):
+        page = login(user).get("/warnings/").content.decode()
+        assert ('href="/warnings/accuracy/"' in page) is linked
+    assert login(official).get("/warnings/accuracy/").status_code == 403
+    assert login(bureau).get("/warnings/accuracy/").status_code == 200
