@@ -6,7 +6,7 @@ removed and full-width letters are folded (NFKC), when it is:
 - the name itself: 天生街道, 澄江镇;
 - the stem without 街道 or 镇: 天生, 澄江;
 - the name of its administrative body: 天生街道办事处, 澄江镇人民政府 (also 澄江镇政府);
-- a former name in `FORMER_NAMES`: towns turned into 街道 (撤镇设街道), e.g. 水土镇 → 水土街道.
+- a former name in `FORMER_NAMES`: towns turned into 街道 (撤镇设街道), e.g. 歇马镇 → 歇马街道.
 
 A name that would match two sub-districts is refused as ambiguous. Group and subtotal rows
 (A类镇街, B类街镇, 小计, 合计 with any spacing, 总计, 全区合计, A类小计…) are not sub-districts:
