@@ -124,11 +124,16 @@ def bulletin_chart(figures, metric):
     )
 
 
+def _caliber(figures):
+    """ "（原方案口径：延续的12个街镇）" when the curves cover part of the month's units; "" otherwise."""
+    return f"（{figures['caliber']}）" if figures.get("caliber") else ""
+
+
 def curve_chart(figures, metric):
     """District actual against the target curve up to the bulletin's month, from stored figures."""
     data = figures["curves"][metric]
     return progress_chart(
-        f"{figures['metrics'][metric]['label']}：全区实际与目标曲线",
+        f"{figures['metrics'][metric]['label']}：全区实际与目标曲线{_caliber(figures)}",
         [(Month.parse(m), value, note) for m, value, note in data["actual"]],
         [(Month.parse(m), value) for m, value in data["curve"]],
         [tuple(t) for t in data["targets"]],
@@ -142,7 +147,8 @@ def image_figures(figures):
     out = {}
     for metric, section in figures["metrics"].items():
         if figures["curves"].get(metric):
-            out[f"curve-{metric}"] = (f"图：{section['label']}全区实际与目标曲线", curve_chart(figures, metric))
+            caption = f"图：{section['label']}全区实际与目标曲线{_caliber(figures)}"
+            out[f"curve-{metric}"] = (caption, curve_chart(figures, metric))
     for metric, section in figures["metrics"].items():
         out[f"completion-{metric}"] = (
             f"图：{section['label']}各街镇新增完成率（按排名）",
