@@ -306,7 +306,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"  # bootstrap5 with each cell naming its column
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Status of a sub-district (progress issue): yellow when increment completion is at most this

@@ -121,7 +121,19 @@ def bulletin_chart(figures, metric):
         annotations=[label, *below_zero],
         margin={"l": 80, "r": 16, "t": 28, "b": 48},
         bargap=0.25,
+        # on a phone (static/js/charts.js) the bars carry their rate only: the status words beside
+        # them ran past the screen's edge; the colour and pattern still say it, the table names it
+        meta={
+            "narrow": {
+                "data": [{"text": [_narrow_text(r) for r in rows]}],
+                "layout": {"xaxis": {"range": [low - span * 0.02, high + span * 0.22]}, "margin": {"l": 70, "r": 8}},
+            }
+        },
     )
+
+
+def _narrow_text(row):
+    return "" if row[MEASURE] is None or _below_zero(row) else f"{row[MEASURE]:.1f}%"
 
 
 def _caliber(figures):

@@ -73,16 +73,29 @@ def trend_chart(points, target=None, unit="", name="实际值", target_name="目
 
 
 def status_chart(counts):
-    """How many tasks have each colour: [(colour, label, count)]."""
+    """How many tasks have each colour: [(colour, label, count)], as horizontal bars so that
+    the five labels keep their room on a phone (upright bars squeezed them into one another)."""
+    rows = list(reversed(counts))  # the first colour (滞后) on top, as in the table beside it
     fig = go.Figure(
         go.Bar(
-            x=[label for _, label, _ in counts],
-            y=[n for _, _, n in counts],
-            marker={"color": [COLOUR_HEX[c] for c, _, _ in counts], "line": {"color": "#333", "width": 1}},
-            text=[f"{n}项" for _, _, n in counts],
+            y=[label for _, label, _ in rows],
+            x=[n for _, _, n in rows],
+            orientation="h",
+            marker={"color": [COLOUR_HEX[c] for c, _, _ in rows], "line": {"color": "#333", "width": 1}},
+            text=[f"{n}项" for _, _, n in rows],
             textposition="outside",
+            cliponaxis=False,
             name="任务数",
         )
     )
-    fig.update_yaxes(title_text="任务数（项）", tickformat="d", rangemode="tozero")
-    return _figure(fig, height=240)
+    fig.update_layout(
+        height=60 + 34 * len(rows),
+        margin={"l": 10, "r": 40, "t": 10, "b": 40},
+        font={"family": FONT, "size": 12},
+        paper_bgcolor="#fff",
+        plot_bgcolor="#fff",
+        showlegend=False,
+    )
+    fig.update_yaxes(type="category", automargin=True, showline=True, linecolor="#999")
+    fig.update_xaxes(title_text="任务数（项）", tickformat="d", rangemode="tozero", gridcolor="#e5e5e5", nticks=6)
+    return as_json(fig)
