@@ -14,8 +14,24 @@ from django_tables2.export.views import ExportMixin
 from tablib import Dataset
 
 from .cleantext import clean_text
+from .templatetags.dates import as_chinese
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+class ChineseDateColumn(tables.Column):
+    """A date (or, with precision="second", a moment) as the pages write it: 2026年11月15日
+    (`zh_date`); its export keeps the value itself."""
+
+    def __init__(self, *args, precision="day", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.precision = precision
+
+    def render(self, value):
+        return as_chinese(value, self.precision)
+
+    def value(self, value):
+        return value
 
 
 class GroupedHeaderTable(tables.Table):

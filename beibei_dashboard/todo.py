@@ -26,6 +26,8 @@ from tasks.models import KeyTask, TaskContribution, TaskReport
 from tasks.periods import Period
 from tasks.status import task_status_rows
 
+from .templatetags.dates import as_chinese
+
 
 @dataclass(frozen=True)
 class TodoItem:
@@ -67,12 +69,14 @@ def _reports_due(user, today):
         task, new = row.task, reverse("tasks:taskreport_create", args=[row.task.number])
         name = _task_name(task)
         if row.assessment.overdue:
-            text = f"{name}{row.checked_month.label}进展报告已逾期（截止{row.deadline:%Y-%m-%d}）"
+            text = f"{name}{row.checked_month.label}进展报告已逾期（截止{as_chinese(row.deadline)}）"
             out.append(TodoItem("进展报告", text, new))
         # 已完成 ends the reports only once accepted, as supervision judges overdue
         finished = row.latest is not None and row.latest.accepted_done
         if row.checked_month != open_month and not finished and open_month not in covered.get(task.pk, ()):
-            out.append(TodoItem("进展报告", f"{name}{open_month.label}进展报告，{open_deadline:%Y-%m-%d}前提交", new))
+            out.append(
+                TodoItem("进展报告", f"{name}{open_month.label}进展报告，{as_chinese(open_deadline)}前提交", new)
+            )
     return out
 
 
@@ -118,7 +122,9 @@ def _contributions_due(user, today):
         label = f"任务{task.number}" if task.kind == "task" else f"组织实施（{task.number}）"
         url = reverse("tasks:contribution_create", args=[task.kind, task.number]) + f"?period={period}"
         out.append(
-            TodoItem("配合情况", f"{label}「{task.title}」{open_month.label}配合情况，{deadline:%Y-%m-%d}前填报", url)
+            TodoItem(
+                "配合情况", f"{label}「{task.title}」{open_month.label}配合情况，{as_chinese(deadline)}前填报", url
+            )
         )
     return out
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets import territory
 from targets.choices import PLAN_YEARS, Metric
 from targets.metrics import sum_defined
@@ -294,7 +295,7 @@ def enterprise_history(enterprise):
     for record in HighTechRecognition.history.filter(enterprise_id=enterprise.pk).select_related("history_user"):
         by_certificate.setdefault(record.id, []).append(record)
     for records in by_certificate.values():
-        certificates += _entries(records, lambda r: f"高新技术企业证书（{r.issue_date:%Y-%m-%d}）")
+        certificates += _entries(records, lambda r: f"高新技术企业证书（{as_chinese(r.issue_date)}）")
     return sorted(firm + certificates, key=lambda entry: entry.when, reverse=True)
 
 

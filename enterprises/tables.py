@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.tables import ChineseDateColumn, safe_cell
 
 from .models import Enterprise
 
@@ -30,9 +30,9 @@ class EnterpriseTable(tables.Table):
     specialized = FlagColumn("专精特新")
     little_giant = FlagColumn("“小巨人”")
     cultivation_pool = FlagColumn("培优库")
-    high_tech_until = tables.DateColumn(format="Y-m-d", verbose_name="高新证书有效期至", default="")
+    high_tech_until = ChineseDateColumn("高新证书有效期至", default="")
     tech_registered_year = tables.Column("科技型入库年份", default="")
-    tech_left_on = tables.DateColumn(format="Y-m-d", verbose_name="退库日期", default="")
+    tech_left_on = ChineseDateColumn("退库日期", default="")
 
     class Meta:
         model = Enterprise
@@ -41,7 +41,7 @@ class EnterpriseTable(tables.Table):
             "name", "credit_code", "subdistrict", "industry", "above_scale", "specialized", "little_giant",
             "cultivation_pool", "high_tech_until", "tech_registered_year", "tech_left_on",
         )  # fmt: skip
-        attrs = {"class": "table enterprise-table"}
+        attrs = {"class": "table enterprise-table cards"}
         empty_text = "没有符合条件的企业。"
 
     def value_name(self, value):
@@ -70,11 +70,11 @@ class ExpiringFirmTable(tables.Table):
     name = tables.Column("企业名称", attrs={"td": {"class": "text-left"}})
     credit_code = tables.Column("统一社会信用代码", attrs={"td": {"class": "code"}})
     industry = tables.Column("所属产业")
-    valid_until = tables.DateColumn(format="Y-m-d", verbose_name="证书有效期至")
+    valid_until = ChineseDateColumn("证书有效期至")
     within_6_months = FlagColumn("6个月内到期")
 
     class Meta:
-        attrs = {"class": "table expiring-table"}
+        attrs = {"class": "table expiring-table cards"}
         orderable = False
         empty_text = "未来12个月内没有到期且未重新认定的高新技术企业证书。"
 

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from beibei_dashboard.tables import GroupedHeaderTable
+from beibei_dashboard.tables import ChineseDateColumn, GroupedHeaderTable
 
 from . import metrics
 from .choices import ALL_YEARS, BASE_YEAR, Metric
@@ -64,7 +64,7 @@ def plan_table_data(plan_rows, totals, left=frozenset()):
 class CountChangeTable(tables.Table):
     """The history of a month's counts."""
 
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间", orderable=False)
+    at = ChineseDateColumn("时间", precision="second", orderable=False)
     user = tables.Column("修改人", orderable=False, default="—")
     subdistrict = tables.Column("街镇", orderable=False)
     metric_label = tables.Column("指标", orderable=False)
@@ -75,14 +75,14 @@ class CountChangeTable(tables.Table):
     note = tables.Column("备注", orderable=False, default="")
 
     class Meta:
-        attrs = {"class": "table history-table"}
+        attrs = {"class": "table history-table cards"}
         empty_text = "该月暂无修改记录。"
 
 
 class SubDistrictMonthTable(tables.Table):
     """A sub-district's monthly counts beside its target curve (sortable, exportable)."""
 
-    month = tables.Column("月份", order_by=("month",))
+    month = ChineseDateColumn("月份", order_by=("month",))
     high_tech = tables.Column("高新技术企业", attrs={"td": {"class": "num"}}, default="未填报")
     high_tech_curve = tables.Column("高企目标曲线", attrs={"td": {"class": "num"}}, default="—")
     tech_based = tables.Column("科技型企业", attrs={"td": {"class": "num"}}, default="未填报")

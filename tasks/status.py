@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets import metrics
 from targets.goals import registered_source
 from targets.models import plain_number
@@ -187,7 +188,9 @@ def overdue_by_unit(rows, today):
                     "period": row.checked_month.label,
                     "deadline": row.deadline.isoformat(),
                     "days": (today - row.deadline).days,
-                    "last_report": f"{latest.period.label}（{row.last_report_date}）" if latest else "未报告",
+                    "last_report": f"{latest.period.label}（{as_chinese(row.last_report_date)}）"
+                    if latest
+                    else "未报告",
                 }
             )
     order = {}

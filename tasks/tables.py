@@ -3,7 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.tables import ChineseDateColumn, safe_cell
+from beibei_dashboard.templatetags.dates import as_chinese
 
 
 def light(colour, label):
@@ -32,7 +33,7 @@ class KeyTaskTable(tables.Table):
 
     class Meta:
         orderable = False
-        attrs = {"class": "table task-table"}
+        attrs = {"class": "table task-table cards"}
         row_attrs = {"class": lambda record: f"status-{record.colour}"}
 
     def render_title(self, record):
@@ -81,7 +82,9 @@ class KeyTaskTable(tables.Table):
         latest = record.latest
         if latest is None:
             return "未报告"
-        return format_html("{}<br><span class='muted'>{}</span>", latest.period.label, record.last_report_date)
+        return format_html(
+            "{}<br><span class='muted'>{}</span>", latest.period.label, as_chinese(record.last_report_date)
+        )
 
     def value_title(self, record):
         return safe_cell(record.task.title)
@@ -103,7 +106,7 @@ class KeyTaskTable(tables.Table):
 
     def value_last_report(self, record):
         latest = record.latest
-        return f"{latest.period.label}（{record.last_report_date}）" if latest else "未报告"
+        return f"{latest.period.label}（{as_chinese(record.last_report_date)}）" if latest else "未报告"
 
 
 class OverdueTable(tables.Table):
@@ -113,13 +116,13 @@ class OverdueTable(tables.Table):
     number = tables.Column("序号", orderable=False)
     title = tables.Column("任务", orderable=False, attrs={"td": {"class": "text-left"}})
     period = tables.Column("应报期", orderable=False)
-    deadline = tables.Column("截止日", orderable=False)
+    deadline = ChineseDateColumn("截止日", orderable=False)
     days = tables.Column("逾期天数", orderable=False, attrs={"td": {"class": "num"}})
     last_report = tables.Column("最近报告", orderable=False)
 
     class Meta:
         orderable = False
-        attrs = {"class": "table overdue-table"}
+        attrs = {"class": "table overdue-table cards"}
 
     def render_title(self, record):
         url = reverse("tasks:keytask_detail", args=[record["number"]])

@@ -44,14 +44,14 @@ def test_each_role_sees_exactly_its_own_work(early_november, bureau, leader, off
                       user=official, period="2026-10", done="配合")  # fmt: skip
 
     assert texts(zhaoshang) == [
-        "任务3「鼓励投资并购引进科技型企业」2026年9月进展报告已逾期（截止2026-10-10）",
-        "任务3「鼓励投资并购引进科技型企业」2026年10月进展报告，2026-11-10前提交",
+        "任务3「鼓励投资并购引进科技型企业」2026年9月进展报告已逾期（截止2026年10月10日）",
+        "任务3「鼓励投资并购引进科技型企业」2026年10月进展报告，2026年11月10日前提交",
         "任务3「鼓励投资并购引进科技型企业」2026年9月进展报告被退回修改：请补充数据",
     ]
     assert texts(official) == [
-        "任务4「运用高新技术转型升级传统企业」2026年10月配合情况，2026-11-10前填报",
-        "任务5「培育一批科创领军型企业」2026年10月配合情况，2026-11-10前填报",
-        "组织实施（1）「加强组织领导」2026年10月配合情况，2026-11-10前填报",
+        "任务4「运用高新技术转型升级传统企业」2026年10月配合情况，2026年11月10日前填报",
+        "任务5「培育一批科创领军型企业」2026年10月配合情况，2026年11月10日前填报",
+        "组织实施（1）「加强组织领导」2026年10月配合情况，2026年11月10日前填报",
     ]
     groups = [item.group for item in items_for(unit_user)]
     # 区经济信息委 leads tasks 2, 4, 5, 7, 8, 9, 10: six overdue for September (task 7 reported), seven
@@ -118,7 +118,7 @@ def test_send_reminders_does_nothing_without_mail_settings(early_november, offic
 def test_a_done_report_ends_the_reminders_only_once_accepted(early_november, bureau, unit_user):
     """Supervision counts 已完成 only once the bureau accepts it; 待办 asks for the next report until then."""
     done = file_report(7, "2026-09", unit_user, status="done", when=at(2026, 10, 8))
-    october = "任务7「培育发展智能传感器产业」2026年10月进展报告，2026-11-10前提交"
+    october = "任务7「培育发展智能传感器产业」2026年10月进展报告，2026年11月10日前提交"
     assert october in texts(unit_user)
     accept_report(done, bureau)
     assert october not in texts(unit_user)

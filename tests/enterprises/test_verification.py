@@ -38,7 +38,7 @@ def test_moved_firm_accepted_moves_the_counts_by_one(login, official, bureau, ot
     assert (registry_high_tech(bureau, "tiansheng"), registry_high_tech(bureau, "chaoyang")) == (2, 1)
     # the official sees the firm with its certificate dates and flags it as moved to 朝阳
     page = login(official).get("/enterprises/check/").content.decode()
-    assert "测试企业1有限公司" in page and "2025-03-01—2028-02-29" in page
+    assert "测试企业1有限公司" in page and "2025年3月1日—2028年2月29日" in page
     response = login(official).post(
         f"/enterprises/{moving.pk}/flag/",
         {"kind": "moved", "destination": sub("chaoyang").pk, "note": "已搬至朝阳", "attachment": pdf_upload()},

@@ -80,9 +80,9 @@ def test_detail_page_shows_certificates_and_history(login, bureau, firms):
     enterprise.name = "改名后的公司"
     enterprise.save()
     html = login(bureau).get(f"/enterprises/{enterprise.pk}/").content.decode()
-    assert "2023-03-01" in html and "2026-02-28" in html and "有效" in html
+    assert "2023年3月1日" in html and "2026年2月28日" in html and "有效" in html
     assert "企业名称：测试企业1有限公司 → 改名后的公司" in html
-    assert "高新技术企业证书（2023-03-01）" in html
+    assert "高新技术企业证书（2023年3月1日）" in html
 
 
 def test_filters(login, bureau, firms):

@@ -82,7 +82,7 @@ def test_overdue_page_by_unit(login, bureau, september):
     assert by_unit["区科技局"] == [2, 4, 5, 13, 14, 19]
     assert 7 not in by_unit["区经济信息委"] and 16 not in by_unit["区科技局"]
     eight = next(r for r in rows if r["number"] == 8)
-    assert (eight["days"], eight["deadline"], eight["last_report"]) == (10, "2026-10-10", "2026年8月（2026-09-09）")
+    assert (eight["days"], eight["deadline"], eight["last_report"]) == (10, "2026-10-10", "2026年8月（2026年9月9日）")
     units = list(by_unit)
     assert units[:3] == ["区经济信息委", "区科技局", "区招商投资促进局"]  # by first appearance (tasks 2, 2, 3)
     assert sum(len(v) for v in by_unit.values()) == len(rows)
