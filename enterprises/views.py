@@ -92,6 +92,10 @@ class ProfileView(EnterpriseAccessMixin, TemplateView):
             total=total,
             outlook=outlook,
             outlook_total=outlook_total,
+            # the line the side tables show: the district's, or the one sub-district's; none for an
+            # official whose unit has left the district (an empty list's [0] failed the page)
+            overall=total or next(iter(rows), None),
+            outlook_overall=outlook_total or next(iter(outlook), None),
             years=PLAN_YEARS,
             industries=Industry.choices,
             target_year=reports.target_year(today),
