@@ -8,17 +8,18 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from beibei_dashboard.cleantext import clean_text
+from targets import metrics
 from targets.months import Month
 
 from . import text
 from .docx_template import ANNEX_COLUMNS
 from .exporters import (
     RANKING_COLUMNS,
-    RANKING_NOTE,
     bulletin_table_rows,
     chinese_date,
     issue_label,
     rank_change_text,
+    ranking_note,
     section_numbers,
     warning_lines,
 )
@@ -44,7 +45,7 @@ def annex(figures, metric):
     rows = [{key: _annex_text(row, key) for _, _, key in ANNEX_COLUMNS} for row in bulletin_table_rows(figures, metric)]
     return {
         "title": f"{section['label']}赛马比拼（{Month.parse(figures['month']).label}）",
-        "note": RANKING_NOTE + "“—”为无法计算。",
+        "note": ranking_note(figures) + "“—”为无法计算。",
         "rows": rows,
     }
 
@@ -151,7 +152,7 @@ def _set_text(cell, text):
 def _docx_text(row, key, kind):
     value = row.get(key)
     if kind == "pct":
-        return "—" if value is None else f"{value:.1f}%"
+        return metrics.rate_text(value, key == "increment_completion_pct" and row.get("small"))
     if kind == "change":
         return rank_change_text(value) if row["kind"] == "row" else ""
     if value is None:

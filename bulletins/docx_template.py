@@ -57,12 +57,13 @@ ANNEX_COLUMNS = [
     ("月末存量（家）", "本月新增", "new_month"),
     ("年度目标", "目标数", "target"),
     ("年度目标", "完成率", "completion"),
+    ("年度目标", "今年新增/应增", "firms"),
     ("年度目标", "新增完成率", "increment"),
     ("序时进度", "", "time_progress"),
     ("状态", "", "status"),
     ("排名变化", "", "rank_change"),
 ]
-ANNEX_WIDTHS_CM = [1.2, 5.6, 1.8, 1.9, 1.8, 2.0, 2.2, 2.0, 3.4, 2.0]  # 23.9 of the 24.7 cm
+ANNEX_WIDTHS_CM = [1.2, 4.0, 1.8, 1.9, 1.8, 2.0, 2.0, 2.2, 2.0, 3.4, 2.0]  # 24.3 of the 24.7 cm
 
 
 def _fonts(element_rpr, name):

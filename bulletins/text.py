@@ -218,7 +218,8 @@ def ranking_rule(figures):
         f"不低于序时进度的为“{labels[metrics.STATUS_GREEN]}”",
         f"低于序时进度{yellow}个百分点以内的为“{labels[metrics.STATUS_YELLOW]}”",
         f"其余为“{labels[metrics.STATUS_RED]}”",
-        "未填报的街镇不排名，排名详见附表",
+        "未填报的街镇不排名，排名详见附件",
+        *([metrics.small_increment_note(figures["small_increment"])] if figures.get("small_increment") else []),
         sep="；",
     )
 
@@ -229,7 +230,12 @@ def rules_lines(figures):
         sentence(
             "注：年度目标完成率＝月末存量÷年度目标",
             "新增完成率＝（月末存量－年初基数）÷（年度目标－年初基数），年初基数为上年12月填报数"
-            "（未填报时用实施方案附件上年目标数），年度目标不高于年初基数的保持年达到目标记100%",
+            "（未填报时用实施方案附件上年目标数）"
+            + (
+                f"，今年应新增不足{figures['small_increment']}家的按{figures['small_increment']}家折算"
+                if figures.get("small_increment")
+                else "，年度目标不高于年初基数的，达到目标记100%"
+            ),
             "序时进度＝月份÷12",
             "数据未齐的月份，合计只计已填报街镇并以其自身目标计算",
             "总体目标只用该年12月全部街镇填报后的全区合计判定",
@@ -244,10 +250,14 @@ def _class_name(category):
 
 
 def _rate(row):
+    """ "（120.0%※，今年新增2家、应增1家）": the rate with the firms it is made of."""
     pct = row.get("increment_completion_pct")
     if pct is None:
         return ""
-    return f"（{pct:.1f}%{'，保持年' if row.get('hold_year') else ''}）"
+    firms = ""
+    if row.get("new_year") is not None and row.get("need") is not None:
+        firms = f"，今年新增{row['new_year']}家、应增{max(row['need'], 0)}家"
+    return f"（{metrics.rate_text(pct, row.get('small'))}{firms}）"
 
 
 def race_sections(figures):

@@ -10,6 +10,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from beibei_dashboard.office import BOX, HEAD_FILL, print_a4, saved_bytes
 from beibei_dashboard.tables import safe_cell
+from targets import metrics
 from targets.months import Month
 
 from . import text
@@ -36,6 +37,8 @@ def _cell_value(row, key, kind):
         return rank_change_text(value) if row["kind"] == "row" else ""
     if kind == "int" and value is None and row["kind"] == "row":
         return "未填报" if key == "actual" else None
+    if key == "firms":  # "+10/17", written by the application from two whole numbers: no formula to guard
+        return value
     return safe_cell(value)
 
 
@@ -171,8 +174,9 @@ def bulletin_xlsx(figures, draft):
                 for c, (_, _, key, kind) in enumerate(RANKING_COLUMNS, start=1):
                     cell = ws.cell(row=r, column=c, value=_cell_value(row, key, kind))
                     cell.alignment = Alignment(horizontal="left" if key == "name" else "center", wrap_text=True)
-                    if kind == "pct":
-                        cell.number_format = "0.0%"
+                    if kind == "pct":  # a rate read in firms is marked as on the page
+                        small = key == "increment_completion_pct" and row.get("small")
+                        cell.number_format = f'0.0%"{metrics.SMALL_MARK}"' if small else "0.0%"
                     elif kind == "int":
                         cell.number_format = "#,##0"
                     if row["kind"] == "total":
@@ -181,7 +185,7 @@ def bulletin_xlsx(figures, draft):
             for c in range(1, width + 1):
                 ws.cell(row=r, column=c).border = BOX
             r += 1
-        for letter, w in zip("ABCDEFGHIJ", [6, 28, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
+        for letter, w in zip("ABCDEFGHIJK", [6, 24, 9, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
             ws.column_dimensions[letter].width = w
         _print_setup(ws, "4:5", draft)
 

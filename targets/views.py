@@ -176,6 +176,9 @@ class RulesView(TemplateView):
             "expected": district_size(),
             "leading_cutoff": metrics.LEADING_CUTOFF,
             "class_leading_cutoff": metrics.CLASS_LEADING_CUTOFF,
+            "small_increment": metrics.SMALL_INCREMENT,
+            "small_step": 100 // metrics.SMALL_INCREMENT,
+            "small_mark": metrics.SMALL_MARK,
             "map": map_notes.map_rules(Month.current()),
         }
 

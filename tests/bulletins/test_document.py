@@ -94,11 +94,11 @@ def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
         header = [r for r in table.rows if r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None]
         assert len(header) == 2 and table.rows[0]._tr is header[0]._tr
         rows = [[c.text for c in r.cells] for r in table.rows]
-        assert rows[2] == ["A类镇街"] * 10  # one merged cell
+        assert rows[2] == ["A类镇街"] * 11  # one merged cell
         assert not any("§" in cell for row in rows for cell in row)
     first = [[c.text for c in r.cells] for r in document.tables[0].rows]
     xiema = next(r for r in first if r[1] == "歇马街道")
-    assert xiema[2] == "58" and xiema[5].endswith("%")
+    assert xiema[2] == "58" and xiema[5].endswith("%") and xiema[6] == "+6/7"
 
 
 def test_forecast_section_appears_only_with_a_forecast(uneven, bureau):
@@ -305,7 +305,8 @@ def test_excel_is_complete_printable_and_exact(uneven, bureau, login):
     beiwenquan = next(r for r in ranking.iter_rows(min_row=6, values_only=True) if r[1] == "北温泉街道")
     assert beiwenquan[2] == 67 and beiwenquan[5] == 1  # 67/67
     shuitu = next(r for r in ranking.iter_rows(min_row=6, values_only=True) if r[1] == "水土街道")
-    assert (shuitu[5], shuitu[6]) == (0.96, 0.588)  # 170/177 = 96.0%; (170-160)/(177-160) = 58.8%
+    # 170/177 = 96.0%; 今年新增/应增 +10/17; (170-160)/(177-160) = 58.8%
+    assert (shuitu[5], shuitu[6], shuitu[7]) == (0.96, "+10/17", 0.588)
     sheets = zipfile.ZipFile(io.BytesIO(content))
     for name in sheets.namelist():
         if name.startswith("xl/worksheets/"):

@@ -21,7 +21,8 @@ OLD = {
 
 def test_an_old_figures_dict_is_brought_to_the_current_schema():
     new = upgrade(OLD)
-    assert new["schema"] == SCHEMA == 3
+    assert new["schema"] == SCHEMA == 4
+    assert new["small_increment"] is None  # judged by the plain rate: its notes say so
     assert "forecast" not in new and new["warning"]["lines"] == OLD["forecast"]["lines"]
     assert new["tasks"] == {"lines": [], "overdue": [], "lagging": []}
     assert new["curves"] == {} and new["yellow_pp"] == settings.STATUS_YELLOW_THRESHOLD_PP
@@ -34,6 +35,31 @@ def test_an_old_figures_dict_is_brought_to_the_current_schema():
         None,
     )
     assert goal["gap"] == 20 and "forecast" in OLD  # values kept, the stored dict untouched
+
+
+def test_figures_of_schema_3_keep_the_plain_rate_and_its_note():
+    from bulletins.exporters import bulletin_table_rows, ranking_note
+    from bulletins.text import ranking_rule
+
+    row = {"slug": "tiansheng", "name": "天生街道", "actual": 17, "target": 16, "base": 15, "new_year": 2}
+    row |= {"increment_completion_pct": 200.0, "rank": 1, "status": "done", "status_label": "已完成年度目标"}
+    total = {"actual": 17, "target": 16, "base": 15, "reported": 1, "expected": 1, "status_label": ""}
+    three = {
+        "schema": 3,
+        "month": "2025-10",
+        "time_progress_pct": 83.3,
+        "yellow_pp": 10,
+        "metrics": {
+            "high_tech": {"label": "高新技术企业", "classes": {"A": {"rows": [row], "total": total}}, "total": total}
+        },
+    }
+    new = upgrade(three)
+    assert new["schema"] == 4 and new["small_increment"] is None
+    table = [r for r in bulletin_table_rows(new, "high_tech") if r["kind"] == "row"]
+    # as published: 200%, no mark; the firms are read from its stored target and base
+    assert (table[0]["rate_text"], table[0]["firms"]) == ("200.0%", "+2/1")
+    assert "达到目标记100%" in ranking_note(new) and "折算" not in ranking_note(new)
+    assert "折算" not in ranking_rule(new)
 
 
 def test_a_current_figures_dict_is_left_as_it_is():
