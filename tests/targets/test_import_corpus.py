@@ -65,16 +65,53 @@ def test_a_hidden_backup_sheet_is_skipped_and_the_visible_one_read():
     assert "已跳过隐藏的工作表：“备份（上月）”。" in notes
 
 
-def test_one_sheet_per_month_is_refused_naming_them_then_read_as_chosen():
+def test_one_sheet_per_month_reads_the_sheet_named_after_the_month_and_says_so():
     rows = expected_rows()
     september = [[name, ht - 1, tb - 1] for name, ht, tb in rows]
-    data = corpus.one_sheet_per_month({"9月": september, "10月": rows}, active="10月")
+    data = corpus.one_sheet_per_month({"9月": september, "10月": rows}, active="9月")
+    notes = imported(data)
+    assert figures() == expected_figures(rows)
+    assert "文件中有2个工作表都有表头，按所选月份读取工作表“10月”，未读取：“9月”。" in notes
+    assert "读取的工作表：“10月”。" in notes
+
+
+@pytest.mark.parametrize(
+    ("september", "october"),
+    [
+        ("2026年9月", "2026年10月"),
+        ("2026-09", "2026-10"),
+        ("202609", "202610"),
+        ("9月份", "10月份"),
+        ("2026.9", "2026.10"),
+        ("2025年10月", "2026年10月"),  # last year's October is not this one
+        ("Sheet1", "10月"),  # Sheet1's 1 is no month
+    ],
+)
+def test_the_months_sheet_is_found_however_it_is_named(september, october):
+    rows = expected_rows()
+    other = [[name, 1, 2] for name, _, _ in rows]
+    notes = imported(corpus.one_sheet_per_month({september: other, october: rows}, active=september))
+    assert figures() == expected_figures(rows)
+    assert f"读取的工作表：“{october}”。" in notes
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("9月", "11月"),  # neither is October
+        ("甲表", "乙表"),  # no month at all
+        ("10月", "2026年10月"),  # two sheets for October
+    ],
+)
+def test_sheets_without_exactly_one_for_the_month_are_refused_naming_them(names):
+    rows = expected_rows()
+    data = corpus.one_sheet_per_month({names[0]: rows, names[1]: rows}, active=names[0])
     errors = refused(data)
     assert errors == [
-        "文件中有2个工作表都有表头：“9月”、“10月”（保存时打开的是“10月”），无法确定导入哪一个。"
+        f"文件中有2个工作表都有表头：“{names[0]}”、“{names[1]}”（保存时打开的是“{names[0]}”），无法确定导入哪一个。"
         "请在“工作表”一栏填写要导入的工作表名称（命令行用 --sheet），或删去其余工作表后再导入。"
     ]
-    imported(data, sheet="10月")
+    imported(data, sheet=names[1])
     assert figures() == expected_figures(rows)
 
 
@@ -336,12 +373,12 @@ def test_the_command_names_the_sheet_and_takes_sheet(tmp_path, capsys):
 
     rows = expected_rows()
     path = tmp_path / "两个月.xlsx"
-    path.write_bytes(corpus.one_sheet_per_month({"9月": rows, "10月": rows}, active="10月"))
+    path.write_bytes(corpus.one_sheet_per_month({"甲": rows, "乙": rows}, active="乙"))
     with pytest.raises(CommandError):
         call_command("import_counts", str(path), "--month", "2026-10", "--confirm")
-    assert "都有表头：“9月”、“10月”" in capsys.readouterr().err
-    call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "10月")
-    assert "读取的工作表：“10月”。" in capsys.readouterr().out
+    assert "都有表头：“甲”、“乙”" in capsys.readouterr().err
+    call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "乙")
+    assert "读取的工作表：“乙”。" in capsys.readouterr().out
     assert figures() == expected_figures(rows)
 
 

@@ -68,17 +68,19 @@ def test_template_round_trip_and_extra_columns():
     assert "2026年10月" in ws["A1"].value
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["类型", "序号", "街镇", "高新技术企业", "科技型企业"]
+    assert headers[7:] == ["高新技术企业备注", "科技型企业备注"]
     assert ws.data_validations.dataValidation[0].type == "whole"
     plan_rows = {s.name: s for s in SubDistrict.objects.all()}
     for row in ws.iter_rows(min_row=4):
         assert row[2].value in plan_rows
         row[3].value, row[4].value = 20, 200
-        row[7].value = "核实"
+        row[7].value, row[8].value = "核实", "入库核实"
     out = io.BytesIO()
     wb.save(out)
     import_counts(OCT, "template.xlsx", out.getvalue(), None, confirmed=True)
     assert set(stored().values()) == {20, 200}
-    assert MonthlyCount.objects.filter(note="核实").count() == 34
+    notes = set(MonthlyCount.objects.values_list("metric", "note").distinct())
+    assert notes == {("high_tech", "核实"), ("tech_based", "入库核实")}  # each metric its own 备注
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")

@@ -264,11 +264,24 @@ def test_the_sheet_is_chosen_on_the_page(login, bureau):
 
     c = login(bureau)
     rows = [[name, 20, 300] for name, _, _ in all_rows()]
-    data = corpus.one_sheet_per_month({"9月": all_rows(), "10月": rows}, active="10月")
+    data = corpus.one_sheet_per_month({"甲": all_rows(), "乙": rows}, active="乙")
     refused = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("a.xlsx", data)})
-    assert "都有表头：“9月”、“10月”" in refused.content.decode()
-    chosen = c.post(
-        "/counts/import/", {"month": "2026-10", "sheet": "10月", "file": SimpleUploadedFile("a.xlsx", data)}
-    )
+    assert "都有表头：“甲”、“乙”" in refused.content.decode()
+    chosen = c.post("/counts/import/", {"month": "2026-10", "sheet": "乙", "file": SimpleUploadedFile("a.xlsx", data)})
     preview = c.get(chosen["Location"])
     assert {cell.new for cell in preview.context["plan"].cells} == {20, 300}
+
+
+def test_a_workbook_of_months_previews_the_chosen_months_sheet_and_names_the_others(login, bureau):
+    from tests import spreadsheet_corpus as corpus
+
+    c = login(bureau)
+    october = [[name, 20, 300] for name, _, _ in all_rows()]
+    data = corpus.one_sheet_per_month({"9月": all_rows(), "10月": october}, active="9月")
+    location = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("两个月.xlsx", data)})[
+        "Location"
+    ]
+    preview = c.get(location)
+    assert {cell.new for cell in preview.context["plan"].cells} == {20, 300}
+    assert "按所选月份读取工作表“10月”，未读取：“9月”" in preview.content.decode()
+    assert not MonthlyCount.objects.exists()
