@@ -209,6 +209,70 @@ def test_an_ambiguous_name_is_refused():
     assert parsed.errors == ["工作表“Sheet”第2行 A列（街镇）：“东阳”可能指东阳街道、东阳镇，无法确定，请填写街镇全称。"]
 
 
+def test_a_gbk_csv_with_old_or_wrong_suffixes_is_read_when_each_names_one_unit():
+    """街道 and 镇 swapped or missing (施家梁街道 for 施家梁镇, 天生镇 for 天生街道), a former name
+    (水土镇): each names exactly one unit of October's map."""
+    from tests.support import csv_bytes
+
+    rows = expected_rows()
+    written = {
+        "施家梁镇": "施家梁街道",
+        "天生街道": "天生镇",
+        "水土街道": "水土镇",
+        "澄江镇": "澄江街道",
+        "金刀峡镇": "金刀峡乡",
+    }
+    data = csv_bytes([[written.get(name, name), ht, tb] for name, ht, tb in rows], encoding="gbk")
+    notes = imported(data, name="旧名称.csv")
+    assert figures() == expected_figures(rows)
+    suffix = "（名称后缀与街镇全称不符，按唯一对应的街镇读取）"
+    row_of = {name: i + 2 for i, (name, _, _) in enumerate(rows)}
+    assert f"第{row_of['施家梁镇']}行：原表“施家梁街道” → 施家梁镇{suffix}。" in notes
+    assert f"第{row_of['天生街道']}行：原表“天生镇” → 天生街道{suffix}。" in notes
+    assert f"第{row_of['澄江镇']}行：原表“澄江街道” → 澄江镇{suffix}。" in notes
+    assert f"第{row_of['金刀峡镇']}行：原表“金刀峡乡” → 金刀峡镇{suffix}。" in notes
+    assert f"第{row_of['水土街道']}行：原表“水土镇” → 水土街道。" in notes  # a former name, no guess
+
+
+def test_a_wrong_suffix_that_could_mean_two_units_is_refused():
+    subs = [SimpleNamespace(pk=1, name="东阳街道"), SimpleNamespace(pk=2, name="东阳镇")]
+    data = corpus.workbook([["东阳乡", 1, 1]])
+    parsed = parse_counts("a.xlsx", data, OCT, subs, partial=True)
+    assert parsed.errors == [
+        "工作表“Sheet”第2行 A列（街镇）：“东阳乡”可能指东阳街道、东阳镇，无法确定，请填写街镇全称。"
+    ]
+
+
+def test_an_unknown_name_with_a_suffix_is_still_refused_with_its_place():
+    rows = expected_rows()
+    rows[3][0] = "北碚镇"
+    errors = refused(corpus.workbook(rows))
+    assert errors[0] == "工作表“Sheet”第5行 A列（街镇）：未知街镇“北碚镇”。"
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("水土街道", "水土街道"),
+        ("水土镇", "水土街道"),
+        ("水土乡", "水土街道"),
+        ("施家梁街道", "施家梁镇"),
+        ("施家梁镇人民政府", "施家梁镇"),
+        ("童家溪街道", "童家溪镇"),
+    ],
+)
+def test_a_unit_that_has_left_is_refused_with_its_reason_whatever_its_suffix(map_2025_11, written, unit):
+    """After 2025-10 水土街道, 施家梁镇 and 童家溪镇 are not units of the map: a wrong suffix does
+    not make their names mean another unit, and the refusal says why, where."""
+    from targets.territory import map_of
+    from tests.support import csv_bytes
+
+    rows = [[sub.name, 20 + i, 300 + i] for i, sub in enumerate(map_of(OCT).members)]
+    rows[5][0] = written
+    errors = refused(csv_bytes(rows, encoding="gbk"), name="十月.csv")
+    assert errors[0] == f"第7行 A列（街镇）：{unit}已于2025年11月划出北碚区（划入两江新区）。", errors
+
+
 def test_group_and_subtotal_rows_are_skipped_and_listed():
     rows = expected_rows()
     with_groups = [["A类镇街", None, None], *rows[:9], ["小计", 999, 9999], ["B类镇街", None, None], *rows[9:]]
