@@ -147,7 +147,7 @@ class CountImportForm(forms.Form):
         label="工作表",
         required=False,
         max_length=100,
-        help_text="文件有多个填好的工作表时填写要导入的工作表名称；不填则读取唯一有表头的可见工作表",
+        help_text="不填则读取唯一有表头的可见工作表；有多个时读取以所选月份命名的一个（如“10月”“2026年10月”），否则须在此填写",
     )
 
     def __init__(self, *args, **kwargs):
