@@ -155,9 +155,15 @@ def test_api_hold_year_and_no_registry_firms_hand_computed(login, leader):
     assert chaoyang["expiring"] == 0 and "企业名录中无该街镇企业" in "；".join(chaoyang["basis"])
     status, body = api(login(leader), "/api/v1/forecast?year=2027")
     chaoyang = next(r for r in body["subdistricts"] if r["slug"] == "chaoyang")["high_tech"]
-    later = Fraction(14 - plan[2022] + 0 + 4, 3)  # the mean December-to-December increase
-    assert chaoyang["projected"] == model.round_half_up(20 + Fraction(100, 41) + later)
-    assert chaoyang["target"] == plan[2027] and chaoyang["low"] is None
+    # 2026's 22 + the mean December-to-December net increase, whole firms, for the one year left;
+    # the range 2026's 20–24 continued by the smallest and largest yearly net increase
+    yearly = [14 - plan[2022], 0, 4]
+    step = model.round_half_up(Fraction(sum(yearly), 3))
+    assert (chaoyang["from_projected"], chaoyang["step"], chaoyang["years_left"]) == (22, step, 1)
+    assert chaoyang["projected"] == 22 + step
+    assert (chaoyang["low"], chaoyang["high"]) == (20 + min(yearly), 24 + max(yearly))
+    assert chaoyang["target"] == plan[2027]
+    assert f"预计2027年底 22 + {step} × 1 = {22 + step} 家" in "；".join(chaoyang["basis"])
 
 
 def test_api_is_scoped_like_progress(registry, login, official, other_official, unit_user):
@@ -225,7 +231,7 @@ def test_backtest_page_shows_errors_from_the_counts(login, leader):
 
 def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leader, official):
     html = login(leader).get("/?month=2026-10").content.decode()
-    assert "预计年底" in html and "预计2027年底" in html
+    assert "预计2026年底" in html and "预计2027年底" in html
     assert '<td class="num forecast at-risk">15</td>' in html  # tiansheng's line of the league
     response = login(official).get("/subdistricts/tiansheng/?month=2026-10")
     ht = response.context["row"].metrics["high_tech"].forecast
@@ -234,7 +240,7 @@ def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leade
     assert "<strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
     assert "年内到期未重新认定 1 家" in html
     figure = next(c for c in response.context["charts"] if c["metric"] == "high_tech")["figure"]
-    dotted = next(t for t in figure["data"] if t["name"].startswith("预计年底"))
+    dotted = next(t for t in figure["data"] if t["name"].startswith("预计2026年底"))
     assert dotted["y"] == [15, 15] and dotted["line"]["dash"] == "dot"
     band = next(t for t in figure["data"] if t["name"].startswith("预计区间"))
     assert band["y"] == [15, 15, 14, 15] and band["fill"] == "toself"
@@ -257,7 +263,7 @@ def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, log
     high = figures["warning"]["metrics"]["high_tech"]
     assert [(r["name"], r["projected"], r["gap"]) for r in high["at_risk"]] == [("天生街道", 15, 1)]
     assert (
-        "预警：按当前进度，预计年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
+        "预警：按当前进度，预计2026年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
         in (figures["summary"][-2])
     )
     version = publish(OCTOBER, bureau, confirm_partial=True)  # a partial month (issue 12)
