@@ -347,6 +347,10 @@ def basis_parts(result, registry):
     later = sentence_2027(result)
     if later:
         parts.append(later)
+        if registry.known and registry.expiring_later:
+            what = "证书到期未重新认定" if registry.renewable else "将退库"
+            span = f"{result.year + 1}—{LAST_YEAR}" if result.year + 1 < LAST_YEAR else str(LAST_YEAR)
+            parts.append(f"{span}年另有 {registry.expiring_later} 家{what}，已含在按年净增的推算中，不另扣减")
     return parts
 
 
