@@ -350,7 +350,7 @@ def basis_parts(result, registry):
         if registry.known and registry.expiring_later:
             what = "证书到期未重新认定" if registry.renewable else "将退库"
             span = f"{result.year + 1}—{LAST_YEAR}" if result.year + 1 < LAST_YEAR else str(LAST_YEAR)
-            parts.append(f"{span}年另有 {registry.expiring_later} 家{what}，已含在按年净增的推算中，不另扣减")
+            parts.append(f"{span}年另有 {registry.expiring_later} 家{what}，按年净增推算，不另扣减")
     return parts
 
 

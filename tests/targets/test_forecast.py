@@ -90,7 +90,7 @@ def test_no_renewal_observed_counts_every_expiring_certificate_and_no_firms_is_s
     # 2027: 178 + 17; the 3 certificates expiring in 2027 are not subtracted again (the yearly
     # net increases already have their years' lapses in them)
     assert result.projected_2027 == 195 and result.expiring_2027 == 5
-    assert "2027年另有 3 家证书到期未重新认定，已含在按年净增的推算中，不另扣减" in result.basis_text
+    assert "2027年另有 3 家证书到期未重新认定，按年净增推算，不另扣减" in result.basis_text
     assert "往年无到期记录，按全部失效计" in result.basis_text
 
 
