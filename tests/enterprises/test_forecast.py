@@ -199,6 +199,9 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     import openpyxl
 
     firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])
+    count("chaoyang", Month(2025, 12), 3)
+    for month, value in enumerate([3, 3, 4, 4, 4, 3, 3, 3, 2, 2], start=1):
+        count("chaoyang", Month(2026, month), value)
     chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     response = login(leader).get("/warnings/")
     assert response.status_code == 200
@@ -206,6 +209,18 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     assert "预计2026年底未完成高新技术企业年度目标" in html and "预计2027年底未完成" in html
     assert "测试企业1有限公司" in html and "测试企业7有限公司" in html
     assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
+    # each table headed with the year it projects, each with its range
+    assert "<th>预计2026年底</th><th>区间</th>" in html and "<th>预计2027年底</th><th>区间</th>" in html
+    later = next(s for s in response.context["risks"] if s.until_2027 and s.metric == "high_tech")
+    assert later.year == 2027 and [r.subdistrict.slug for r, _ in later.rows] == ["chaoyang"]
+    # chaoyang (no complete earlier year): 2 + (2 − 3) / 10 × 2 = 1.8 → 2, monthly changes −1 … +1:
+    # 2026 0–4; 2027 continues by this year's net change 2 − 3 = −1: 1, range 0 − 3 → 0 to 4 + 1 = 5
+    result = later.rows[0][1]
+    assert (result.projected, result.low, result.high) == (2, 0, 4)
+    assert (result.projected_2027, result.low_2027, result.high_2027) == (1, 0, 5)
+    assert '<td class="num">1</td>\n      <td class="num">0–5</td>' in html
+    assert "往年无完整年度数据，此后每年按本年预计净减少 1 家，预计2027年底 2 − 1 × 1 = 1 家（区间 0–5 家）" in html
+    assert "2027年另有 1 家证书到期未重新认定，按年净增推算，不另扣减" in html  # firm 7, 2027-01-31
     own = login(official).get("/warnings/").content.decode()
     assert "测试企业1有限公司" in own and "测试企业7有限公司" not in own
     sheet = openpyxl.load_workbook(io.BytesIO(login(chaoyang).get("/warnings/?export=xlsx").content)).active
@@ -237,7 +252,8 @@ def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leade
     ht = response.context["row"].metrics["high_tech"].forecast
     assert (ht.projected, ht.low, ht.high) == (15, 14, 15)
     html = response.content.decode()
-    assert "<strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
+    assert "<dt>预计2026年底</dt><dd><strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
+    assert "<dt>预计2027年底</dt><dd>20 家（区间 18–20）" in html
     assert "年内到期未重新认定 1 家" in html
     figure = next(c for c in response.context["charts"] if c["metric"] == "high_tech")["figure"]
     dotted = next(t for t in figure["data"] if t["name"].startswith("预计2026年底"))
