@@ -209,7 +209,8 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     assert "预计2026年底未完成高新技术企业年度目标" in html and "预计2027年底未完成" in html
     assert "测试企业1有限公司" in html and "测试企业7有限公司" in html
     assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
-    # each table headed with the year it projects, each with its range
+    # the page and each table headed with the year it projects, each table with its range
+    assert "<h1>预警：预计2026年底与2027年底完成情况与到期证书（截至2026年10月）</h1>" in html
     assert "<th>预计2026年底</th><th>区间</th>" in html and "<th>预计2027年底</th><th>区间</th>" in html
     later = next(s for s in response.context["risks"] if s.until_2027 and s.metric == "high_tech")
     assert later.year == 2027 and [r.subdistrict.slug for r, _ in later.rows] == ["chaoyang"]
@@ -218,7 +219,7 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     result = later.rows[0][1]
     assert (result.projected, result.low, result.high) == (2, 0, 4)
     assert (result.projected_2027, result.low_2027, result.high_2027) == (1, 0, 5)
-    assert '<td class="num">1</td>\n      <td class="num">0–5</td>' in html
+    assert '<td class="num">1</td>\n      <td class="num range">0–5</td>' in html
     assert "往年无完整年度数据，此后每年按本年预计净减少 1 家，预计2027年底 2 − 1 × 1 = 1 家（区间 0–5 家）" in html
     assert "2027年另有 1 家证书到期未重新认定，按年净增推算，不另扣减" in html  # firm 7, 2027-01-31
     own = login(official).get("/warnings/").content.decode()
