@@ -297,7 +297,7 @@ def sentence_2027(result, district=False):
     n = result.years_left
     stated = result.step if result.step_unlimited is None else result.step_unlimited
     if district:
-        how = f"此后每年按各街镇推算的年净增之和{_net(stated)}"
+        how = f"此后全区每年{_net(stated)}（各街镇年净增之和）"
     elif result.step_years:
         years = "、".join(str(y) for y in result.step_years)
         how = f"此后每年按往年（{years}年）平均{_net(stated)}（年净增已扣除当年到期失效、退库等减少，不再另扣）"
@@ -472,7 +472,7 @@ def bulletin_section(district, labels):
             line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
         if year < LAST_YEAR and result.projected_2027 is not None:
             line += (
-                f"；按此趋势（此后每年按各街镇推算的年净增之和{_net(result.step).replace(' ', '')}），"
+                f"；按此趋势（此后全区每年{_net(result.step).replace(' ', '')}，为各街镇年净增之和），"
                 f"全区预计2027年底{result.projected_2027}家（{result.low_2027}–{result.high_2027}家），"
                 f"{len(later)}个街镇预计2027年底未完成目标"
             )

@@ -215,4 +215,4 @@ def test_the_districts_2027_is_its_projection_plus_the_sum_of_the_steps():
     total = fc.total([a, b], 2026, Month(2026, 9), 205, 220)
     assert total.step == 18 and total.projected_2027 == 193 + 18 == a.projected_2027 + b.projected_2027
     assert (total.low_2027, total.high_2027) == (a.low_2027 + b.low_2027, a.high_2027 + b.high_2027)
-    assert "此后每年按各街镇推算的年净增之和净增 18 家，预计2027年底 193 + 18 × 1 = 211 家" in total.basis_text
+    assert "此后全区每年净增 18 家（各街镇年净增之和），预计2027年底 193 + 18 × 1 = 211 家" in total.basis_text
