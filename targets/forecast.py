@@ -20,7 +20,7 @@ The model, for a unit (a sub-district or the district), a metric and month M of 
   `expiring × (1 − observed renewal rate)` are expected to drop out (all of them when no renewal
   has been observed yet); tech-based firms with a leaving date before year-end drop out. The
   range runs from "all lapse" (low) to "all renewed" (high).
-- projected = actual + expected increase − expected lapses, rounded half up.
+- projected = actual + expected increase − expected lapses, rounded half up (0 at the least).
 - **2027** (a year Y before it): this year's projection continued by a whole number of firms a
   year, `step`, for each of the 2027 − Y years left: projected_2027 = projected + step × years,
   nothing else added or subtracted. `step` is the mean December-to-December net increase of the
@@ -28,8 +28,10 @@ The model, for a unit (a sub-district or the district), a metric and month M of 
   the lapses of later years are not subtracted again); range: this year's low + the smallest
   yearly net increase × years, this year's high + the largest. Without a complete earlier year,
   `step` is this year's own projected net increase (projection − last December; range from this
-  year's low and high). The basis writes the sum out, "预计2027年底 18 + 2 × 1 = 20 家", so the
-  sentence and the number are the same values. In 2027 itself, the 2027 figures are this year's.
+  year's low and high). A decline is limited to what leaves 0 or more in 2027, and the sentence
+  says so. The certificates expiring (firms leaving) before 2027 are named but not subtracted.
+  The basis writes the sum out, "预计2027年底 18 + 2 × 1 = 20 家", so the sentence and the number
+  are the same values. In 2027 itself, the 2027 figures are this year's.
 
 Decision rules live here; the registry queries live in `enterprises.forecast`, which may read
 both apps. `targets` pages reach it through `provider()` (registered by the enterprises app),
@@ -232,8 +234,9 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY):
     lapses = registry.expiring * (1 - rate) if rate is not None else Fraction(registry.expiring)
     result.increase = increase
     result.expected_lapses = lapses
-    result.projected = round_half_up(actual + increase - lapses)
-    result.low = min(result.projected, round_half_up(actual + low_inc - registry.expiring))
+    # a count is never below 0 (a steep decline continued for the months left could say so)
+    result.projected = max(0, round_half_up(actual + increase - lapses))
+    result.low = max(0, min(result.projected, round_half_up(actual + low_inc - registry.expiring)))
     result.high = max(result.projected, round_half_up(actual + high_inc))
     continue_to_2027(result, annual_increases(series, year), series.get(Month(year - 1, 12)))
     result.basis = basis_parts(result, registry)
@@ -343,7 +346,8 @@ def basis_parts(result, registry):
         parts.append("年内无到期未重新认定的证书")
     if registry.known and registry.recognised_this_year:
         parts.append(f"今年已新认定 {registry.recognised_this_year} 家")
-    parts.append(f"预计{result.year}年底 {result.projected} 家（区间 {result.low}–{result.high} 家）")
+    floor_ = "，减少不超过已有数" if result.actual + result.increase - result.expected_lapses < 0 else ""
+    parts.append(f"预计{result.year}年底 {result.projected} 家（区间 {result.low}–{result.high} 家{floor_}）")
     later = sentence_2027(result)
     if later:
         parts.append(later)

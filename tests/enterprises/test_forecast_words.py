@@ -48,8 +48,8 @@ def stated_2027(result):
 def assert_agrees(result):
     """The basis and the numbers are the same values, and 2027 continues this year's projection."""
     text = result.basis_text
-    assert f"预计{result.year}年底 {result.projected} 家（区间 {result.low}–{result.high} 家）" in text
-    assert result.low <= result.projected <= result.high
+    assert f"预计{result.year}年底 {result.projected} 家（区间 {result.low}–{result.high} 家" in text
+    assert 0 <= result.low <= result.projected <= result.high
     said = stated_2027(result)
     assert said["from"] == result.projected and said["years"] == model.LAST_YEAR - result.year
     assert said["step"] == result.step

@@ -216,3 +216,14 @@ def test_the_districts_2027_is_its_projection_plus_the_sum_of_the_steps():
     assert total.step == 18 and total.projected_2027 == 193 + 18 == a.projected_2027 + b.projected_2027
     assert (total.low_2027, total.high_2027) == (a.low_2027 + b.low_2027, a.high_2027 + b.high_2027)
     assert "此后全区每年净增 18 家（各街镇年净增之和），预计2027年底 193 + 18 × 1 = 211 家" in total.basis_text
+
+
+def test_a_steep_decline_stops_at_0():
+    series = {Month(2022, 12): 10} | months(2023, [8, 6, 4])
+    result = fc.forecast(series, Month(2023, 3), target=12, target_2027=20)
+    # linear: (4 − 10) / 3 = −2 a month for 9 months: 4 − 18 < 0, so 0; monthly change −2 throughout
+    assert (result.projected, result.low, result.high) == (0, 0, 0)
+    # 2027: this year's net change 0 − 10 = −10 a year, limited to 0 a year from 0
+    assert (result.step_unlimited, result.step, result.projected_2027) == (-10, 0, 0)
+    assert "预计减少 18 家" in result.basis_text
+    assert "预计2023年底 0 家（区间 0–0 家，减少不超过已有数）" in result.basis_text
