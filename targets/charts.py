@@ -157,7 +157,7 @@ def forecast_traces(projection):
     line = scatter(
         x=[start, end],
         y=[projection.actual, projection.projected],
-        name=f"预计年底（{projection.method_label}）",
+        name=f"预计{projection.year}年底（{projection.method_label}）",
         mode="lines+markers",
         line={"color": TARGET, "dash": "dot", "width": 2},
         marker={"size": [0, 9], "symbol": "star"},
