@@ -17,13 +17,20 @@ Schema 3 (issue 27, the map changes) adds the month's 口径: `caliber` ("原方
 judged), `pending_title` and each section's `pending` rows (units 目标待分解), and each section
 total's `territory_actual` / `territory_reported` / `territory_expected`. Older figures were all
 published on a whole map: no note, no pending unit, and the territory total is the total.
+
+Schema 4 (issue 28, every list says what it counts) names the tasks of each colour
+(`tasks.numbers`) and holds every task coloured 滞后 (`tasks.lagging`, each with `declared`,
+`data`, `overdue`) and 预警 (`tasks.warned`) by /tasks/'s judgement. Older figures listed as
+lagging only the tasks their units declared 滞后, and the overdue ones apart: they become the
+declared ones and, as 预警, the overdue ones, with no quantitative reason; their stored lines are
+what was published and stay as they are.
 """
 
 from django.conf import settings
 
 from targets import metrics
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 def upgrade(figures):
@@ -33,6 +40,8 @@ def upgrade(figures):
         figures = _from_1(figures)
     if figures.get("schema") < 3:
         figures = _from_2(figures)
+    if figures.get("schema") < 4:
+        figures = _from_3(figures)
     return figures
 
 
@@ -66,6 +75,16 @@ def _from_2(figures):
     if "metrics" in figures:
         figures["metrics"] = {metric: _section_2(section) for metric, section in figures["metrics"].items()}
     figures["schema"] = 3
+    return figures
+
+
+def _from_3(figures):
+    """3 → 4: the task section's lists by /tasks/'s colours, as far as the stored lists tell."""
+    tasks = _with(figures.get("tasks"), numbers={}, overdue=[], lagging=[])
+    tasks["lagging"] = [_with(t, declared=True, data=[], overdue=False) for t in tasks["lagging"]]
+    tasks.setdefault("warned", [_with(t, data=[], overdue=True) for t in tasks["overdue"]])
+    figures["tasks"] = tasks
+    figures["schema"] = 4
     return figures
 
 

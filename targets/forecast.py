@@ -381,7 +381,7 @@ def bulletin_section(district, labels):
         if result.expiring:
             line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
         if later:
-            line += f"；按此趋势，{len(later)}个街镇预计2027年底未完成目标"
+            line += f"；按此趋势，预计2027年底{len(later)}个街镇未完成目标：{'、'.join(item['name'] for item in later)}"
         section["lines"].append(line + "。")
     return section
 
