@@ -212,7 +212,7 @@ def _task_items(head, tasks, checked_label, lagging):
         + "，".join(clause(r) for r in task_reasons(t, checked_label, lagging))
         for t in tasks
     )
-    please = "请牵头单位尽快报送" if any(t.get("overdue") for t in tasks) else ""
+    please = "请逾期的牵头单位尽快报送" if any(t.get("overdue") for t in tasks) else ""
     return sentence(f"{head}：{items}", please, sep="。")
 
 

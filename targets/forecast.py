@@ -370,7 +370,11 @@ def bulletin_section(district, labels):
             "at_risk_2027": later,
         }
         names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
-        line = f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标" + (f"：{names}" if at_risk else "")
+        line = (
+            f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标：{names}"
+            if at_risk
+            else f"按当前进度，预计年底没有街镇未完成{label}年度目标"
+        )
         if result.projected is None:
             line += "；部分街镇本月未填报，全区暂不预计"
         else:
