@@ -187,8 +187,9 @@ TASK_COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colou
 
 
 def task_numbers(numbers):
-    """ "任务2、3、9" ."""
-    return "任务" + "、".join(str(n) for n in numbers)
+    """ "任务2、任务3、任务9": each number with its word, so that a line can break between them
+    (LibreOffice keeps a run like "6、7、8、9、10" on one line and stretches the line before it)."""
+    return "、".join(f"任务{n}" for n in numbers)
 
 
 def task_reasons(task, checked_label, lagging):

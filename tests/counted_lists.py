@@ -27,7 +27,7 @@ WHOLE = {  # counts of a whole set: checked against its size
     "tasks": re.compile(r"(\d+)项重点任务"),
 }
 # Counts that name their items: the items are counted.
-TASK_LIST = re.compile(r"(\d+)项（任务([\d、]+)）")
+TASK_LIST = re.compile(r"(\d+)项（((?:任务\d+、?)+)）")
 LIST_AFTER = re.compile(r"(\d+)个[^：；。，\d（]*(?:（[^）]*）)?(?:：|，依次为|，为)([^；。]*)")
 LIST_BEFORE = re.compile(r"([^；。：，（]*)（(\d+)个(?:并列)?）")
 ANY_COUNT = re.compile(r"\d+(?:个|项)")
@@ -60,7 +60,7 @@ def unexplained(sentence, names, sizes=None):
                 wrong.append((m.group(0), f"应为全部{sizes[key]}个"))
         text = rule.sub(GONE, text)
     for m in TASK_LIST.finditer(text):
-        if int(m.group(1)) != len(m.group(2).split("、")):
+        if int(m.group(1)) != m.group(2).count("任务"):
             wrong.append((m.group(0), "所列任务数不符"))
     text = TASK_LIST.sub(GONE, text)
     for m in LIST_AFTER.finditer(text):

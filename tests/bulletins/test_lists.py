@@ -94,8 +94,8 @@ def test_the_reader_finds_what_the_bulletin_used_to_say():
         ("9项", "既未列出也未说明口径"),
     ]
     assert unexplained("按此趋势，11个街镇预计2027年底未完成目标。", NAMES) == [("11个", "既未列出也未说明口径")]
-    assert unexplained("19项重点任务中滞后2项（任务6、9、13）。", NAMES, {"tasks": 19}) == [
-        ("2项（任务6、9、13）", "所列任务数不符")
+    assert unexplained("19项重点任务中滞后2项（任务6、任务9、任务13）。", NAMES, {"tasks": 19}) == [
+        ("2项（任务6、任务9、任务13）", "所列任务数不符")
     ]
     assert unexplained("18项重点任务中滞后1项（任务6）。", NAMES, {"tasks": 19}) == [("18项重点任务", "应为全部19个")]
     assert unexplained("预计年底3个街镇未完成目标：甲街道（预计差1家）、乙街道（预计差2家）。", NAMES) == [

@@ -52,8 +52,8 @@ def test_every_count_of_every_demo_bulletin_names_its_items(december_2026):
             late = [row.task.number for row in task_status_rows(KeyTask.objects.all(), day) if row.colour == Colour.RED]
         line = figures["tasks"]["lines"][0]
         if late:
-            named = re.search(r"滞后(\d+)项（任务([\d、]+)）", line)
-            assert [int(n) for n in named.group(2).split("、")] == late, figures["month"]
+            named = re.search(r"滞后(\d+)项（((?:任务\d+、?)+)）", line)
+            assert [int(n) for n in re.findall(r"任务(\d+)", named.group(2))] == late, figures["month"]
             assert [t["number"] for t in figures["tasks"]["lagging"]] == late
         else:
             assert "滞后" not in line
