@@ -207,14 +207,13 @@ def task_reasons(task, checked_label, lagging):
     return reasons
 
 
-def _task_items(head, tasks, checked_label, lagging):
-    items = "；".join(
-        f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）"
-        + "，".join(clause(r) for r in task_reasons(t, checked_label, lagging))
-        for t in tasks
-    )
-    please = "请逾期的牵头单位尽快报送" if any(t.get("overdue") for t in tasks) else ""
-    return sentence(f"{head}：{items}", please, sep="。")
+def _task_line(label, task, checked_label, lagging):
+    """One task and why, a paragraph of its own: "滞后任务9“…”（区经济信息委），量化目标低于序时进度：
+    …；牵头单位报告滞后：…。"; an overdue one asks its lead unit to report."""
+    reasons = [clause(r) for r in task_reasons(task, checked_label, lagging)]
+    please = "请牵头单位尽快报送" if task.get("overdue") else ""
+    head = f"{label}任务{task['number']}“{clause(task['title'])}”（{'、'.join(task['lead_units'])}）"
+    return sentence(head + "，" + "；".join(reasons), please, sep="，")
 
 
 def task_lines(summary, as_of):
@@ -232,10 +231,8 @@ def task_lines(summary, as_of):
         head += "暂无重点任务"
     lines = [sentence(head)]
     label = summary["checked_period_label"]
-    if summary["lagging"]:
-        lines.append(_task_items("滞后的任务", summary["lagging"], label, True))
-    if summary["warned"]:
-        lines.append(_task_items("预警的任务", summary["warned"], label, False))
+    lines += [_task_line(Colour.RED.label, t, label, True) for t in summary["lagging"]]
+    lines += [_task_line(Colour.YELLOW.label, t, label, False) for t in summary["warned"]]
     return lines
 
 

@@ -389,7 +389,7 @@ def test_text_never_doubles_punctuation(uneven, bureau, monkeypatch):
     for sentence in sentences:
         assert not text.has_doubled_punctuation(sentence), sentence
     lines = "".join(figures["tasks"]["lines"])
-    assert "配套资金尚未到位；任务13" in lines and "资金。尚未到位。" in lines
+    assert "配套资金尚未到位。滞后任务13" in lines and "资金。尚未到位，请牵头单位尽快报送。" in lines
     assert text.has_doubled_punctuation("配套资金尚未到位。；任务13") and text.has_doubled_punctuation("到位。。")
     assert not text.has_doubled_punctuation("（序时进度83.3%）。")
 
