@@ -152,19 +152,17 @@ TASK_COLUMNS = [("类别", 16, "text"), ("任务", 60, "text"), ("牵头单位",
 
 
 def task_rows(figures):
-    """The key-task section as rows: the state line, then each overdue and lagging task."""
+    """The key-task section as rows: the state line, then each task coloured 滞后 and 预警 with why
+    (the same tasks and reasons as the text, `text.task_reasons`)."""
     tasks = figures["tasks"]
     rows = []
     if tasks["lines"]:
         rows.append(["总体情况", tasks["lines"][0], "", ""])
-    for t in tasks["overdue"]:
-        rows.append(
-            ["逾期未报送", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), "请牵头单位尽快报送"]
-        )
-    for t in tasks["lagging"]:
-        rows.append(
-            ["进展滞后", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), text.clause(t["problems"])]
-        )
+    checked = tasks.get("checked_period_label", "")
+    for kind, items, lagging in (("滞后", tasks["lagging"], True), ("预警", tasks["warned"], False)):
+        for t in items:
+            reasons = "；".join(text.clause(r) for r in text.task_reasons(t, checked, lagging))
+            rows.append([kind, f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), reasons])
     return rows or [["", "重点任务督办数据尚未纳入本通报", "", ""]]
 
 

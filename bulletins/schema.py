@@ -18,11 +18,17 @@ judged), `pending_title` and each section's `pending` rows (units 目标待分�
 total's `territory_actual` / `territory_reported` / `territory_expected`. Older figures were all
 published on a whole map: no note, no pending unit, and the territory total is the total.
 
-Schema 4 (issue 28, small increments) adds `small_increment` (the firms under which a year's
-increment is read in firms, `metrics.SMALL_INCREMENT`), each row's and class total's `need`
-(今年应新增) and `small`, and each curve's `base` (the year's path starts there). Older figures
-were judged by the plain 新增完成率: `small_increment` None, no row small, no base (the curve as
-stored).
+Schema 4 (issue 28) adds:
+- small increments: `small_increment` (the firms under which a year's increment is read in firms,
+  `metrics.SMALL_INCREMENT`), each row's and class total's `need` (今年应新增) and `small`, and each
+  curve's `base` (the year's path starts there). Older figures were judged by the plain 新增完成率:
+  `small_increment` None, no row small, no base (the curve as stored).
+- every list says what it counts: the tasks of each colour (`tasks.numbers`) and every task
+  coloured 滞后 (`tasks.lagging`, each with `declared`, `data`, `overdue`) and 预警
+  (`tasks.warned`) by /tasks/'s judgement. Older figures listed as lagging only the tasks their
+  units declared 滞后, and the overdue ones apart: they become the declared ones and, as 预警, the
+  overdue ones, with no quantitative reason; their stored lines are what was published and stay
+  as they are.
 """
 
 from django.conf import settings
@@ -91,7 +97,12 @@ def _section_2(section):
 
 
 def _from_3(figures):
-    """3 → 4: judged by the plain 新增完成率 (no small increment, no firms asked stored)."""
+    """3 → 4: judged by the plain 新增完成率 (no small increment, no firms asked stored); the task
+    section's lists by /tasks/'s colours, as far as the stored lists tell."""
+    tasks = _with(figures.get("tasks"), numbers={}, overdue=[], lagging=[])
+    tasks["lagging"] = [_with(t, declared=True, data=[], overdue=False) for t in tasks["lagging"]]
+    tasks.setdefault("warned", [_with(t, data=[], overdue=True) for t in tasks["overdue"]])
+    figures["tasks"] = tasks
     figures.setdefault("small_increment", None)
     if "metrics" in figures:
         figures["metrics"] = {metric: _section_3(section) for metric, section in figures["metrics"].items()}

@@ -463,8 +463,11 @@ def bulletin_section(district, labels):
             "at_risk_2027": later,
         }
         names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
-        line = f"按当前进度，预计{year}年底{len(at_risk)}个街镇未完成{label}年度目标"
-        line += f"：{names}" if at_risk else ""
+        line = (
+            f"按当前进度，预计{year}年底{len(at_risk)}个街镇未完成{label}年度目标：{names}"
+            if at_risk
+            else f"按当前进度，预计{year}年底没有街镇未完成{label}年度目标"
+        )
         if result.projected is None:
             line += "；部分街镇本月未填报，全区暂不预计"
         else:
@@ -474,14 +477,15 @@ def bulletin_section(district, labels):
             line += f"；全区预计{year}年底{result.projected}家（{result.low}–{result.high}家），{verdict}"
         if result.expiring:
             line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
+        later_names = "、".join(item["name"] for item in later)
         if year < LAST_YEAR and result.projected_2027 is not None:
             line += (
                 f"；按此趋势（此后全区每年{_net(result.step).replace(' ', '')}，为各街镇年净增之和），"
-                f"全区预计2027年底{result.projected_2027}家（{result.low_2027}–{result.high_2027}家），"
-                f"{len(later)}个街镇预计2027年底未完成目标"
+                f"全区预计2027年底{result.projected_2027}家（{result.low_2027}–{result.high_2027}家）"
             )
+            line += f"，预计2027年底{len(later)}个街镇未完成目标：{later_names}" if later else ""
         elif later:
-            line += f"；按此趋势，{len(later)}个街镇预计2027年底未完成目标"
+            line += f"；按此趋势，预计2027年底{len(later)}个街镇未完成目标：{later_names}"
         section["lines"].append(line + "。")
     return section
 

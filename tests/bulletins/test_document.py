@@ -334,22 +334,52 @@ def test_text_never_doubles_punctuation(uneven, bureau, monkeypatch):
             "checked_period_label": "2026年10月",
             "deadline": "2026-11-10",
             "total": 19,
-            "counts": {"green": 15, "blue": 0, "red": 2, "yellow": 2},
+            "counts": {"green": 15, "blue": 0, "red": 3, "yellow": 1, "grey": 0},
+            "numbers": {
+                "green": [1, 2, 4, 5, 6, 7, 8, 10, 11, 12, 15, 16, 17, 18, 19],
+                "blue": [],
+                "red": [9, 13, 14],
+                "yellow": [3],
+                "grey": [],
+            },  # fmt: skip
             "overdue": [{"number": 3, "title": "鼓励投资并购引进科技型企业。", "lead_units": ["区招商投资促进局"]}],
+            "warned": [
+                {
+                    "number": 3,
+                    "title": "鼓励投资并购引进科技型企业。",
+                    "lead_units": ["区招商投资促进局"],
+                    "overdue": True,
+                    "data": [],
+                }
+            ],
             "lagging": [
                 {
                     "number": 9,
                     "title": "壮大功能新材料产业",
                     "lead_units": ["区经济信息委"],
+                    "declared": True,
+                    "data": [],
+                    "overdue": False,
                     "problems": "配套资金尚未到位。",
                 },
                 {
                     "number": 13,
                     "title": "强化科技金融支撑作用",
                     "lead_units": ["区金融发展中心"],
+                    "declared": True,
+                    "data": [],
+                    "overdue": False,
                     "problems": "到位。；",
                 },
-                {"number": 14, "title": "标题", "lead_units": ["区科技局"], "problems": "资金。。尚未到位，"},
+                {
+                    "number": 14,
+                    "title": "标题",
+                    "lead_units": ["区科技局"],
+                    "declared": True,
+                    "data": ["产值3/5亿元（完成60%，序时进度83.3%：滞后）"],
+                    "overdue": True,
+                    "problems": "资金。。尚未到位，",
+                },
             ],
         }
 
@@ -360,7 +390,7 @@ def test_text_never_doubles_punctuation(uneven, bureau, monkeypatch):
     for sentence in sentences:
         assert not text.has_doubled_punctuation(sentence), sentence
     lines = "".join(figures["tasks"]["lines"])
-    assert "配套资金尚未到位；任务13" in lines and "资金。尚未到位。" in lines
+    assert "配套资金尚未到位。滞后任务13" in lines and "资金。尚未到位，请牵头单位尽快报送。" in lines
     assert text.has_doubled_punctuation("配套资金尚未到位。；任务13") and text.has_doubled_punctuation("到位。。")
     assert not text.has_doubled_punctuation("（序时进度83.3%）。")
 
@@ -472,6 +502,7 @@ def test_only_lines_at_or_above_the_time_progress_are_named_ahead():
     }
     (race,) = race_sections({"metrics": {"high_tech": section}})
     assert race["text"] == (
-        "A类镇街新增完成率居前的依次为甲街道（120.0%）、乙街道（100.0%）、丙街道（90.0%）、丁街道（90.0%）；"
-        "B类镇街均未达到序时进度，新增完成率最高的为庚镇（0.0%）、辛镇（0.0%）。"
+        "A类镇街新增完成率居前3位且达到序时进度的有4个（第3位2个并列），"
+        "依次为甲街道（120.0%）、乙街道（100.0%）、丙街道（90.0%）、丁街道（90.0%）；"
+        "B类镇街均未达到序时进度，新增完成率并列最高的有2个：庚镇（0.0%）、辛镇（0.0%）。"
     )

@@ -24,7 +24,7 @@ def test_an_old_figures_dict_is_brought_to_the_current_schema():
     assert new["schema"] == SCHEMA == 4
     assert new["small_increment"] is None  # judged by the plain rate: its notes say so
     assert "forecast" not in new and new["warning"]["lines"] == OLD["forecast"]["lines"]
-    assert new["tasks"] == {"lines": [], "overdue": [], "lagging": []}
+    assert new["tasks"] == {"lines": [], "overdue": [], "lagging": [], "numbers": {}, "warned": []}
     assert new["curves"] == {} and new["yellow_pp"] == settings.STATUS_YELLOW_THRESHOLD_PP
     assert new["metrics"]["high_tech"]["ahead_cutoff"] == metrics.LEADING_CUTOFF
     goal = new["goals"][0]
@@ -74,3 +74,21 @@ def test_a_stored_old_version_is_upgraded_as_it_is_read():
     BulletinVersion.objects.create(bulletin=bulletin, number=1, published_at=timezone.now(), figures=OLD)
     figures = BulletinVersion.objects.get().figures
     assert figures["schema"] == SCHEMA and figures["warning"]["lines"] == OLD["forecast"]["lines"]
+
+
+def test_a_schema_3_task_section_keeps_its_declared_and_overdue_tasks():
+    """Before schema 4 the section listed the tasks declared 滞后 and, apart, the overdue ones: they
+    become 滞后 (declared, no quantitative reason) and 预警 (overdue), the published lines untouched."""
+    lines = ["截至2026年11月20日，19项重点任务中正常推进17项，滞后2项（按2026年10月进展报告督办）。"]
+    tasks = {
+        "lines": lines,
+        "overdue": [{"number": 3, "title": "甲", "lead_units": ["区招商投资促进局"]}],
+        "lagging": [
+            {"number": 9, "title": "乙", "lead_units": ["区经济信息委"], "period": "2026-10", "problems": "慢"}
+        ],
+    }
+    new = upgrade({**OLD, "schema": 3, "tasks": tasks})
+    assert new["tasks"]["lines"] == lines
+    assert new["tasks"]["lagging"] == [{**tasks["lagging"][0], "declared": True, "data": [], "overdue": False}]
+    assert new["tasks"]["warned"] == [{**tasks["overdue"][0], "data": [], "overdue": True}]
+    assert new["tasks"]["numbers"] == {} and new["schema"] == 4
