@@ -21,6 +21,7 @@ from beibei_dashboard.office import (
     TITLE_FONT,
     a4_page,
     append_rows,
+    break_before_blocks,
     declare_fallback_fonts,
     fit_height,
     format_numbers,
@@ -145,8 +146,9 @@ def result_xlsx(figures, result):
     sheet.title = "考核结果"
     append_rows(sheet, [[title(figures, result)]])
     sheet["A1"].font = Font(bold=True, size=14)
-    widest = 1
+    widest, starts = 1, set()
     for caption, header, body in number_tables(figures):
+        starts.add(sheet.max_row + 1)
         append_rows(sheet, [[], [caption]])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         top = sheet.max_row + 1
@@ -167,6 +169,7 @@ def result_xlsx(figures, result):
     sheet.row_dimensions[1].height = 24
     format_numbers(sheet)
     print_a4(sheet, landscape=True, title_rows="1:1")
+    break_before_blocks(sheet, starts)  # a caption never ends a page without its table
 
     rules = workbook.create_sheet("计分规则")
     append_rows(rules, [[line] for line in basis(figures)])

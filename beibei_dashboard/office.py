@@ -19,6 +19,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from .cleantext import safe_cell
 
@@ -214,16 +215,49 @@ def text_width(value):
 
 def fit_height(sheet, row, size=11):
     """Set the height of `row` to show every wrapped text in it, each in its column's width (an
-    Excel width unit is about half a Chinese character at 11 pt); merged cells are left to their
-    writers. Excel does not grow a row for a wrapped text that LibreOffice would, so it is said."""
+    Excel width unit is about half a Chinese character at 11 pt); merged cells and texts that do
+    not wrap are left to their writers. Excel does not always grow a row for a wrapped text as
+    LibreOffice does, so the height is written."""
     lines = 1
     for cell in sheet[row]:
-        if cell.value is None or type(cell).__name__ == "MergedCell":
-            continue
+        if cell.value is None or type(cell).__name__ == "MergedCell" or not cell.alignment.wrap_text:
+            continue  # a text that does not wrap runs on over the empty cells beside it
         width = sheet.column_dimensions[get_column_letter(cell.column)].width or 8.43
         room = max(1.0, (width - 1) * 11 / size)
         lines = max(lines, sum(max(1, math.ceil(text_width(part) / room)) for part in str(cell.value).split("\n")))
     sheet.row_dimensions[row].height = round(lines * size * 1.4 + 4, 1)
+
+
+A4_POINTS = (595, 842)  # portrait width, height
+WIDTH_UNIT_PT = 5.25  # one Excel width unit, in points, at the default font
+
+
+def break_before_blocks(sheet, starts, keep=5, landscape=True, repeated=1):
+    """Page breaks in `sheet` (set up by `print_a4`) so that none of the blocks starting at the rows
+    `starts` (a caption, its table's header, …) is parted from its first `keep` rows: a break goes
+    before a block whose first rows would not fit what is left of the page. The page's height is
+    scaled as fit-to-width scales it; the first `repeated` rows print again on every page."""
+    columns = {cell.column for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    width = sum((sheet.column_dimensions[get_column_letter(c)].width or 8.43) * WIDTH_UNIT_PT for c in columns)
+    page_w, page_h = A4_POINTS[::-1] if landscape else A4_POINTS
+    margins = sheet.page_margins
+    scale = min(1.0, (page_w - (margins.left + margins.right) * 72) / max(width, 1))
+    capacity = (page_h - (margins.top + margins.bottom) * 72) / scale
+
+    def height(row):
+        return sheet.row_dimensions[row].height or 15
+
+    repeat = sum(height(r) for r in range(1, repeated + 1))
+    used = 0
+    for row in range(1, sheet.max_row + 1):
+        if row in starts and row > 1:
+            need = sum(height(r) for r in range(row, min(sheet.max_row, row + keep - 1) + 1))
+            if used + need > capacity:
+                sheet.row_breaks.append(Break(id=row - 1))
+                used = repeat
+        if used + height(row) > capacity:
+            used = repeat
+        used += height(row)
 
 
 # A column of a listed table is at most this wide (its longer texts wrap) and at least this.

@@ -6,8 +6,17 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from openpyxl.styles import Alignment
 
-from beibei_dashboard.office import fit_height, number_format, printable_table, saved_bytes, text_width
+from beibei_dashboard.office import (
+    break_before_blocks,
+    fit_height,
+    number_format,
+    print_a4,
+    printable_table,
+    saved_bytes,
+    text_width,
+)
 
 
 def test_one_number_format_by_kind_and_value():
@@ -23,11 +32,16 @@ def test_widths_and_heights_of_text():
     sheet = openpyxl.Workbook().active
     sheet.column_dimensions["A"].width = 40
     sheet["A1"] = "北" * 50  # 100 units in a column with room for 39: three lines of 11 pt
+    sheet["A1"].alignment = sheet["A2"].alignment = Alignment(wrap_text=True)
     fit_height(sheet, 1)
     assert sheet.row_dimensions[1].height == pytest.approx(3 * 11 * 1.4 + 4)
     sheet["A2"] = "一\n二"  # two lines however short
     fit_height(sheet, 2)
     assert sheet.row_dimensions[2].height == pytest.approx(2 * 11 * 1.4 + 4)
+    sheet["A3"] = "北" * 50  # not wrapped: it runs on over the cells beside it, on one line
+    sheet["A3"].alignment = Alignment()
+    fit_height(sheet, 3)
+    assert sheet.row_dimensions[3].height == pytest.approx(1 * 11 * 1.4 + 4)
 
 
 def test_a_plain_table_is_made_ready_to_print():
@@ -68,3 +82,18 @@ def test_the_count_template_writes_counts_in_the_one_format(login, bureau):
     sheet = openpyxl.load_workbook(io.BytesIO(login(bureau).get("/counts/2026-10/template.xlsx").content)).active
     assert sheet.page_setup.fitToWidth == 1 and sheet.print_title_rows == "$3:$3"
     assert {c.number_format for row in sheet.iter_rows(min_row=4) for c in row if isinstance(c.value, int)} <= {"0"}
+
+
+def test_a_block_whose_first_rows_would_not_fit_the_page_starts_the_next():
+    sheet = openpyxl.Workbook().active
+    sheet.column_dimensions["A"].width = 20  # 105 pt: no shrinking to the page's width
+    sheet.append(["标题"])
+    sheet.row_dimensions[1].height = 24
+    for row in range(2, 31):
+        sheet.cell(row, 1, f"第{row}行")
+        sheet.row_dimensions[row].height = 25
+    print_a4(sheet, landscape=True, title_rows="1:1")
+    # 595 − 2 × 0.75 × 72 = 487 pt a landscape page. Row 5: 24 + 3 × 25 = 99 used, + 5 × 25 fits.
+    # Row 18: 24 + 16 × 25 = 424 used, + 125 = 549 does not: a break after row 17.
+    break_before_blocks(sheet, {5, 18})
+    assert [b.id for b in sheet.row_breaks.brk] == [17]
