@@ -22,6 +22,7 @@ from beibei_dashboard.office import (
     a4_page,
     append_rows,
     break_before_blocks,
+    chinese_layout,
     declare_fallback_fonts,
     fit_height,
     format_numbers,
@@ -187,6 +188,7 @@ def result_docx(figures, result):
     doc = Document()
     a4_page(doc.sections[0])
     declare_fallback_fonts(doc)
+    chinese_layout(doc)
 
     def write(paragraph, text, name=BODY_FONT, size=PT_BODY, bold=False):
         # A stored name or reason may hold a control character, which no .docx can hold.
