@@ -2,12 +2,14 @@
 `word_template`, with the annex tables finished."""
 
 import io
+import re
 
 from docx import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from beibei_dashboard.cleantext import clean_text
+from beibei_dashboard.office import picture_width_mm
 from targets import metrics
 from targets.months import Month
 
@@ -87,12 +89,35 @@ def docx_context(figures, draft, images=None, document=None):
 def _cleaned(value):
     """`value` with every text in it cleaned (lists and dicts walked, pictures left as they are):
     figures stored before texts were cleaned on entry may hold a control character, and lxml
-    refuses to put one in a .docx."""
+    refuses to put one in a .docx. No text keeps a line break, which docxtpl would write as a
+    manual break (w:br) and Word would stretch the line before it across a justified paragraph:
+    a list of paragraphs gets one paragraph per line, any other text its lines joined."""
     if isinstance(value, dict):
         return {key: _cleaned(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            return [line for item in value for line in _lines(clean_text(item))]
         return [_cleaned(item) for item in value]
-    return clean_text(value)
+    if isinstance(value, str):
+        return _joined(_lines(clean_text(value)))
+    return value
+
+
+_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029]+")
+_ENDS = tuple("。；，、：！？）”")
+
+
+def _lines(text):
+    """The lines of `text` without their surrounding blanks, empty ones left out."""
+    return [line.strip() for line in _BREAKS.split(text) if line.strip()]
+
+
+def _joined(lines):
+    """Lines as one text: "，" between two where the first does not end in punctuation."""
+    out = ""
+    for line in lines:
+        out += ("" if not out or out.endswith(_ENDS) else "，") + line
+    return out
 
 
 def render_docx(template_bytes, figures, draft, charts=None, document=None):
@@ -101,7 +126,7 @@ def render_docx(template_bytes, figures, draft, charts=None, document=None):
     try:
         tpl = DocxTemplate(io.BytesIO(template_bytes))
         images = {
-            key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(150)), "caption": caption}
+            key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(picture_width_mm(png))), "caption": caption}
             for key, (caption, png) in (charts or {}).items()
         }
         tpl.render(docx_context(figures, draft, images, document), jinja_env=SandboxedTemplates())

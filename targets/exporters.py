@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from beibei_dashboard.office import BOX, HEAD_FILL, append_rows, print_a4, saved_bytes
+from beibei_dashboard.office import BOX, HEAD_FILL, append_rows, format_numbers, print_a4, saved_bytes
 
 from .choices import Metric
 
@@ -87,5 +87,6 @@ def count_template(plan):
     for letter, width in zip("ABCDEFGHI", [10, 6, 14, 14, 14, 18, 18, 30, 30], strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "D4"
+    format_numbers(ws)
     print_a4(ws, title_rows="3:3")
     return saved_bytes(wb)

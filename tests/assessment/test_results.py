@@ -167,6 +167,27 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     assert any("85.74" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
 
 
+def test_result_workbook_prints_on_whole_pages_with_one_number_format(login, leader, uneven):
+    workbook = openpyxl.load_workbook(io.BytesIO(login(leader).get("/assessment/2026.xlsx").content))
+    result, rules = workbook["考核结果"], workbook["计分规则"]
+    for sheet, orientation in ((result, "landscape"), (rules, "portrait")):
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == (orientation, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert result.print_title_rows == "$1:$1" and "A1:K1" in {str(r) for r in result.merged_cells.ranges}
+    numbers = {
+        (type(c.value).__name__, c.number_format)
+        for r in result.iter_rows()
+        for c in r
+        if isinstance(c.value, int | float)
+    }
+    # whole numbers (ranks, 100.0, 35.0) without decimals, the others (85.74, 145.5) as written
+    assert {fmt for _, fmt in numbers} == {"0", "0.0#"}
+    header = next(r for r in result.iter_rows() if r[1].value == "街镇")
+    assert header[2].font.bold and header[2].alignment.wrap_text
+    assert result.row_dimensions[header[2].row].height > 15  # the wrapped header shows whole
+
+
 @pytest.mark.parametrize("url", ["/assessment/2026/", "/todo/", "/api/v1/assessment?year=2026"])
 def test_pages_cost_the_same_queries_with_more_reports_and_contributions(login, bureau, unit_user, official, url,
                                                                          django_assert_max_num_queries):  # fmt: skip

@@ -463,7 +463,7 @@ def test_published_bulletin_converts_to_pages_that_read_as_a_bulletin(bureau, lo
             assert words in whole, (fmt, words)
         assert "抄送" in whole if fmt == "docx" else "高新技术企业赛马比拼" in whole
     docx_pages = [t for p, t in _to_pages(tmp_path / "bulletin-docx.docx", tmp_path)]
-    assert "—1—" in docx_pages[0] and "附表1" in "".join(docx_pages)
+    assert "—1—" in docx_pages[0] and "附件1" in "".join(docx_pages)
     assert "图：高新技术企业全区实际与目标曲线" in "".join(docx_pages)
 
 
