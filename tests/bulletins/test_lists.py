@@ -116,9 +116,11 @@ class _District:
 
         self.month = Month(2026, 10)
         result = NS(projected=15, projected_2027=16, target=15, target_2027=20, gap=0, gap_2027=4, basis_text="")
+        result.low, result.high, result.low_2027, result.high_2027 = 14, 16, 15, 17
         self.rows = [NS(subdistrict=NS(name=n, slug=n), metrics={"high_tech": result}) for n in ("甲街道", "乙街道")]
         total = NS(projected=30, low=28, high=31, target=30, gap=0, at_risk=False, expiring=0)
         total.projected_2027, total.target_2027 = 33, 40
+        total.low_2027, total.high_2027, total.step = 30, 35, 3
         self.total = {"high_tech": total}
 
     def at_risk(self, metric, until_2027=False):
@@ -130,7 +132,8 @@ def test_the_warning_names_who_misses_2027_and_says_when_nobody_misses_this_year
 
     (line,) = bulletin_section(_District(), {"high_tech": "高新技术企业"})["lines"]
     assert line == (
-        "按当前进度，预计年底没有街镇未完成高新技术企业年度目标；全区预计年底30家（28–31家），可完成年度目标30家；"
-        "按此趋势，预计2027年底2个街镇未完成目标：甲街道、乙街道。"
+        "按当前进度，预计2026年底没有街镇未完成高新技术企业年度目标；全区预计2026年底30家（28–31家），可完成年度目标30家；"
+        "按此趋势（此后全区每年净增3家，为各街镇年净增之和），全区预计2027年底33家（30–35家），"
+        "预计2027年底2个街镇未完成目标：甲街道、乙街道。"
     )
     assert unexplained(line, NAMES) == []
