@@ -6,10 +6,13 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.office import (
     BODY_FONT,
+    BOX,
+    HEAD_FILL,
     HEADING1_FONT,
     HEADING2_FALLBACK,
     LINE_SPACING_PT,
@@ -18,7 +21,12 @@ from beibei_dashboard.office import (
     TITLE_FONT,
     a4_page,
     append_rows,
+    break_before_blocks,
+    chinese_layout,
     declare_fallback_fonts,
+    fit_height,
+    format_numbers,
+    print_a4,
     saved_bytes,
 )
 from targets.choices import Category
@@ -125,22 +133,53 @@ def basis(figures):
     return [f"数据截至：{figures['as_of']}；{months}；考核方案第{figures['scheme_version']}版。", *figures["rules"]]
 
 
+# The result sheet's columns: rank, name, then each item's rate and points and the total.
+RESULT_WIDTHS = (8, 18)
+ITEM_WIDTH = 13
+RULES_WIDTH = 90  # the rules sheet's one column: A4 portrait
+
+
 def result_xlsx(figures, result):
+    """The result as a workbook ready to print: each table with its caption and a bold wrapped
+    header, one number format, landscape A4 as wide as the page; the rules on a second sheet."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "考核结果"
     append_rows(sheet, [[title(figures, result)]])
     sheet["A1"].font = Font(bold=True, size=14)
+    widest, starts = 1, set()
     for caption, header, body in number_tables(figures):
+        starts.add(sheet.max_row + 1)
         append_rows(sheet, [[], [caption]])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        top = sheet.max_row + 1
         append_rows(sheet, [header, *body])
+        widest = max(widest, len(header))
+        for row in sheet.iter_rows(min_row=top, max_row=sheet.max_row, max_col=len(header)):
+            for cell in row:
+                cell.border = BOX
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+                if cell.row == top:
+                    cell.font, cell.fill = Font(bold=True), HEAD_FILL
+    for column in range(1, widest + 1):
+        width = RESULT_WIDTHS[column - 1] if column <= len(RESULT_WIDTHS) else ITEM_WIDTH
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row in range(2, sheet.max_row + 1):
+        fit_height(sheet, row)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=widest)
+    sheet.row_dimensions[1].height = 24
+    format_numbers(sheet)
+    print_a4(sheet, landscape=True, title_rows="1:1")
+    break_before_blocks(sheet, starts)  # a caption never ends a page without its table
+
     rules = workbook.create_sheet("计分规则")
     append_rows(rules, [[line] for line in basis(figures)])
     for (cell,) in rules.iter_rows():
-        cell.alignment = Alignment(wrap_text=True)
-    rules.column_dimensions["A"].width = 120
-    sheet.column_dimensions["B"].width = 18
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    rules.column_dimensions["A"].width = RULES_WIDTH
+    for row in range(1, rules.max_row + 1):
+        fit_height(rules, row)
+    print_a4(rules, landscape=False)
     return saved_bytes(workbook)
 
 
@@ -149,6 +188,7 @@ def result_docx(figures, result):
     doc = Document()
     a4_page(doc.sections[0])
     declare_fallback_fonts(doc)
+    chinese_layout(doc)
 
     def write(paragraph, text, name=BODY_FONT, size=PT_BODY, bold=False):
         # A stored name or reason may hold a control character, which no .docx can hold.

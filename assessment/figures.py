@@ -82,7 +82,7 @@ def subdistrict_rates(year, today):
             out = rates[row.subdistrict.pk]
             for metric, code in INCREMENT_ITEMS.items():
                 m = row.metrics[metric]
-                out[code] = scoring.year_increment_rate(m.actual, m.base, m.target)
+                out[code] = m.increment_completion  # the judged rate: the bulletin's and the ranks'
             out["progress_2027"] = scoring.mean(
                 metrics.increment_completion(
                     row.metrics[metric].actual,

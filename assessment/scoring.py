@@ -25,15 +25,6 @@ def rounded(value, places=2):
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def year_increment_rate(actual, base, target):
-    """年度新增完成率 for the assessment: the plan's 新增完成率, or 100% when the target is not
-    above the base and the actual reaches it (the plan asks for nothing new: met is met)."""
-    rate = metrics.increment_completion(actual, base, target)
-    if rate is None and actual is not None and target is not None and base is not None and actual >= target:
-        return Fraction(1)
-    return rate
-
-
 def mean(values):
     """The mean of the defined values; None when any is undefined (a half-known progress is not progress)."""
     values = list(values)

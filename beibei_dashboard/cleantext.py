@@ -31,3 +31,15 @@ def clean_text(value, multiline=True):
 def has_unwanted(value):
     """Whether `value` holds a character `clean_text` would remove (tab and line breaks kept)."""
     return isinstance(value, str) and _UNWANTED.search(value) is not None
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def safe_cell(value):
+    """Spreadsheet text as it may be written: without control characters (a stored text may hold
+    them, and openpyxl refuses the file), and as text, never as a formula."""
+    value = clean_text(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

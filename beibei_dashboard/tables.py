@@ -13,10 +13,9 @@ from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 from tablib import Dataset
 
-from .cleantext import clean_text
+from .cleantext import clean_text, safe_cell
+from .office import printable_table
 from .templatetags.dates import as_chinese
-
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class ChineseDateColumn(tables.Column):
@@ -59,15 +58,6 @@ class GroupedHeaderTable(tables.Table):
         return top, bottom
 
 
-def safe_cell(value):
-    """Spreadsheet text as it may be written: without control characters (a stored text may hold
-    them, and openpyxl refuses the file), and as text, never as a formula."""
-    value = clean_text(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 class SafeTableExport(TableExport):
     """tablib hands every cell to openpyxl, which writes a string starting with "=" as a formula:
     every text cell (headers included) goes through `safe_cell` first, whatever the table's
@@ -85,6 +75,12 @@ class SafeTableExport(TableExport):
         for row in dataset:
             safe.append([safe_cell(value) for value in row])
         return safe
+
+    def export(self):
+        """The file; an xlsx ready to print (`office.printable_table`): a bold header repeated on
+        every page, columns as wide as their text, one number format, A4 as wide as the page."""
+        data = super().export()
+        return printable_table(data) if self.format == "xlsx" else data
 
     def response(self, filename=None):
         response = HttpResponse(content_type=self.content_type())
@@ -159,6 +155,11 @@ class XlsxExportMixin(ExportMixin):
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
+
+    def get_dataset_kwargs(self):
+        # The sheet is named after the file ("Export Data" otherwise), less what a sheet name may not hold.
+        name = clean_text(self.export_name, multiline=False)
+        return {"title": re.sub(r"[\\/*?:\[\]]", "_", name)[:31]}
 
 
 class TablePageView(XlsxExportMixin, SingleTableMixin, TemplateView):

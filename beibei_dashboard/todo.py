@@ -162,7 +162,11 @@ def _month_and_bulletin(today):
     month = Month.of(today).previous()
     status = MonthlyCount.objects.month_statuses([month], district_subdistricts)[0]
     if not status.complete:
-        text = f"{month.label}数据尚未录入齐全（已录入{status.reported}/{status.expected}个街镇）"
+        if status.reported:
+            done, missing = f"{status.reported}/{status.expected}", "、".join(status.missing)
+            text = f"{month.label}数据尚未录入齐全（已录入{done}个街镇，未录入：{missing}）"
+        else:
+            text = f"{month.label}数据尚未录入（{status.expected}个街镇均未录入）"
         out.append(TodoItem("月度数据", text, reverse("targets:monthlycount_entry", args=[month])))
     elif not status.locked:
         text = f"{month.label}数据已齐，月通报待发布"

@@ -40,9 +40,15 @@ def _rows(figures, metric):
 
 
 def _bar_text(row):
+    """ "53.3%※（-1/1家）　滞后": the rate, the firms it is made of where stored, the status."""
     value = row[MEASURE]
     label = row["status_label"]
-    return label if value is None else f"{value:.1f}%　{label}"
+    if value is None:
+        return label
+    firms = ""
+    if row.get("new_year") is not None and row.get("need") is not None:
+        firms = f"（{metrics.firms_text(row['new_year'], row['need'])}家）"
+    return f"{metrics.rate_text(value, row.get('small'))}{firms}　{label}"
 
 
 def _below_zero(row):
@@ -103,7 +109,7 @@ def bulletin_chart(figures, metric):
         height=120 + 24 * len(rows),
         xaxis={
             "ticksuffix": "%",
-            "range": [low - span * 0.02, high + span * 0.32],
+            "range": [low - span * 0.02, high + span * 0.45],
             "zeroline": True,
             "zerolinecolor": INK,
             "title": {"text": MEASURE_LABEL},
@@ -151,6 +157,7 @@ def curve_chart(figures, metric):
         [tuple(t) for t in data["targets"]],
         [tuple(g) for g in data["goals"]],
         until=Month.parse(figures["month"]),
+        base=data.get("base"),
     )
 
 

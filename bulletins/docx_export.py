@@ -2,23 +2,26 @@
 `word_template`, with the annex tables finished."""
 
 import io
+import re
 
 from docx import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from beibei_dashboard.cleantext import clean_text
+from beibei_dashboard.office import picture_width_mm
+from targets import metrics
 from targets.months import Month
 
 from . import text
 from .docx_template import ANNEX_COLUMNS
 from .exporters import (
     RANKING_COLUMNS,
-    RANKING_NOTE,
     bulletin_table_rows,
     chinese_date,
     issue_label,
     rank_change_text,
+    ranking_note,
     section_numbers,
     warning_lines,
 )
@@ -44,7 +47,7 @@ def annex(figures, metric):
     rows = [{key: _annex_text(row, key) for _, _, key in ANNEX_COLUMNS} for row in bulletin_table_rows(figures, metric)]
     return {
         "title": f"{section['label']}赛马比拼（{Month.parse(figures['month']).label}）",
-        "note": RANKING_NOTE + "“—”为无法计算。",
+        "note": ranking_note(figures) + "“—”为无法计算。",
         "rows": rows,
     }
 
@@ -86,12 +89,35 @@ def docx_context(figures, draft, images=None, document=None):
 def _cleaned(value):
     """`value` with every text in it cleaned (lists and dicts walked, pictures left as they are):
     figures stored before texts were cleaned on entry may hold a control character, and lxml
-    refuses to put one in a .docx."""
+    refuses to put one in a .docx. No text keeps a line break, which docxtpl would write as a
+    manual break (w:br) and Word would stretch the line before it across a justified paragraph:
+    a list of paragraphs gets one paragraph per line, any other text its lines joined."""
     if isinstance(value, dict):
         return {key: _cleaned(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            return [line for item in value for line in _lines(clean_text(item))]
         return [_cleaned(item) for item in value]
-    return clean_text(value)
+    if isinstance(value, str):
+        return _joined(_lines(clean_text(value)))
+    return value
+
+
+_BREAKS = re.compile(r"[\r\n\v\f\u2028\u2029]+")
+_ENDS = tuple("。；，、：！？）”")
+
+
+def _lines(text):
+    """The lines of `text` without their surrounding blanks, empty ones left out."""
+    return [line.strip() for line in _BREAKS.split(text) if line.strip()]
+
+
+def _joined(lines):
+    """Lines as one text: "，" between two where the first does not end in punctuation."""
+    out = ""
+    for line in lines:
+        out += ("" if not out or out.endswith(_ENDS) else "，") + line
+    return out
 
 
 def render_docx(template_bytes, figures, draft, charts=None, document=None):
@@ -100,7 +126,7 @@ def render_docx(template_bytes, figures, draft, charts=None, document=None):
     try:
         tpl = DocxTemplate(io.BytesIO(template_bytes))
         images = {
-            key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(150)), "caption": caption}
+            key: {"image": InlineImage(tpl, io.BytesIO(png), width=Mm(picture_width_mm(png))), "caption": caption}
             for key, (caption, png) in (charts or {}).items()
         }
         tpl.render(docx_context(figures, draft, images, document), jinja_env=SandboxedTemplates())
@@ -151,7 +177,7 @@ def _set_text(cell, text):
 def _docx_text(row, key, kind):
     value = row.get(key)
     if kind == "pct":
-        return "—" if value is None else f"{value:.1f}%"
+        return metrics.rate_text(value, key == "increment_completion_pct" and row.get("small"))
     if kind == "change":
         return rank_change_text(value) if row["kind"] == "row" else ""
     if value is None:

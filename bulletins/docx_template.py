@@ -31,16 +31,21 @@ from beibei_dashboard.office import (
     CHAR_PITCH_PT,
     HEADING1_FONT,
     HEADING2_FONT,
+    LATIN_FONT,
     LINE_PITCH_PT,
     LINE_SPACING_PT,
     PAGE_NUMBER_FONT,
+    PPR_ORDER,
     PT_BODY,
     PT_PAGE_NUMBER,
     PT_TABLE,
     PT_TITLE,
+    RPR_ORDER,
     TITLE_FONT,
     a4_page,
+    chinese_layout,
     declare_fallback_fonts,
+    set_property,
 )
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "docx" / "bulletin.docx"
@@ -57,21 +62,25 @@ ANNEX_COLUMNS = [
     ("月末存量（家）", "本月新增", "new_month"),
     ("年度目标", "目标数", "target"),
     ("年度目标", "完成率", "completion"),
+    ("年度目标", "今年新增/应增", "firms"),
     ("年度目标", "新增完成率", "increment"),
     ("序时进度", "", "time_progress"),
     ("状态", "", "status"),
     ("排名变化", "", "rank_change"),
 ]
-ANNEX_WIDTHS_CM = [1.2, 5.6, 1.8, 1.9, 1.8, 2.0, 2.2, 2.0, 3.4, 2.0]  # 23.9 of the 24.7 cm
+ANNEX_WIDTHS_CM = [1.2, 4.0, 1.8, 1.9, 1.8, 2.0, 2.0, 2.2, 2.0, 3.4, 2.0]  # 24.3 of the 24.7 cm
 
 
 def _fonts(element_rpr, name):
+    """`name` for Chinese; numerals and Latin letters in `LATIN_FONT` beside the serif fonts, in
+    黑体 beside 黑体 (a sans-serif heading keeps sans-serif numerals)."""
     fonts = element_rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         element_rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+    latin = name if name == HEADING1_FONT else LATIN_FONT
+    for attr, font in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", latin)):
+        fonts.set(qn(attr), font)
 
 
 def _style(doc, name, font, size, *, base=None, bold=False, align=None, indent=False, color=None, exact=True):
@@ -94,9 +103,7 @@ def _style(doc, name, font, size, *, base=None, bold=False, align=None, indent=F
         fmt.line_spacing = Pt(LINE_SPACING_PT)
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        snap = OxmlElement("w:snapToGrid")
-        snap.set(qn("w:val"), "0")
-        style.element.get_or_add_pPr().append(snap)
+        set_property(style.element.get_or_add_pPr(), "snapToGrid", PPR_ORDER, val="0")
     if align is not None:
         fmt.alignment = align
     if indent:
@@ -111,8 +118,7 @@ def _border(paragraph, edge, color=RED, size=12):
     ppr = paragraph._p.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
     if borders is None:
-        borders = OxmlElement("w:pBdr")
-        ppr.append(borders)
+        borders = set_property(ppr, "pBdr", PPR_ORDER)
     line = OxmlElement(f"w:{edge}")
     for key, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", color)):
         line.set(qn(f"w:{key}"), value)
@@ -133,10 +139,7 @@ def _grid(section):
 
 
 def _condense(style, twips):
-    rpr = style.element.get_or_add_rPr()
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(twips))
-    rpr.append(spacing)
+    set_property(style.element.get_or_add_rPr(), "spacing", RPR_ORDER, val=twips)
 
 
 def _page_number(paragraph, align, indent_side):
@@ -182,10 +185,12 @@ def _paragraphs(doc, name, style="正文"):
 
 
 def _annex(doc, number, key):
-    """附表N: its heading and a table whose two header rows repeat on every page."""
-    heading = _para(doc, f"附表{number}　{{{{ {key}.title }}}}", style="附表标题")
+    """附件N (GB/T 9704 8: "附件1" in 黑体 at the top left of the page, its title centred on the
+    second line), a note and a table whose two header rows repeat on every page."""
+    heading = _para(doc, f"附件{number}", style="附件序号")
     if number > 1:
         heading.paragraph_format.page_break_before = True
+    _para(doc, f"{{{{ {key}.title }}}}", style="附件标题")
     _para(doc, f"{{{{ {key}.note }}}}", style="表注")
     table = doc.add_table(rows=5, cols=len(ANNEX_COLUMNS))
     table.style = "Table Grid"
@@ -209,13 +214,14 @@ def _annex(doc, number, key):
         c = end + 1
     for row in table.rows[:2]:
         _repeat_header(row)
+    table.rows[3]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a data row stays on one page
     # docxtpl row tags: the rows between {%tr for %} and {%tr endfor %} repeat once per data row.
     table.cell(2, 0).text = f"{{%tr for r in {key}.rows %}}"
     for c, (_, _, name) in enumerate(ANNEX_COLUMNS):
         table.cell(3, c).text = f"{{{{ r.{name} }}}}"
     table.cell(4, 0).text = "{%tr endfor %}"
     for row in table.rows:
-        row.height = Cm(0.55)  # at least; a wrapped name makes its row taller
+        row.height = Cm(0.5)  # at least; a wrapped name makes its row taller
     widths = [Cm(w) for w in ANNEX_WIDTHS_CM]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
@@ -239,6 +245,7 @@ def build_default_template():
     normal = _style(doc, "Normal", BODY_FONT, PT_BODY)
     normal.font.bold = False
     _condense(normal, CONDENSE_TWIPS)
+    chinese_layout(doc)
     _style(doc, "正文", BODY_FONT, PT_BODY, base="Normal", indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _style(doc, "版头", TITLE_FONT, 30, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=False)
     _style(doc, "期数", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -258,14 +265,21 @@ def build_default_template():
     _style(doc, "草稿", HEADING1_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
     _style(doc, "版记", BODY_FONT, 14, base="Normal", exact=False).paragraph_format.line_spacing = Pt(24)
     _style(doc, "页码", PAGE_NUMBER_FONT, PT_PAGE_NUMBER, base="Normal", exact=False)
-    _style(doc, "附表标题", HEADING1_FONT, PT_BODY, base="Normal", exact=False).paragraph_format.keep_with_next = True
+    _style(doc, "附件序号", HEADING1_FONT, PT_BODY, base="Normal", exact=False).paragraph_format.keep_with_next = True
+    # The annex title in 小标宋 like the document's, a size down (小二, 18 pt): a table of every
+    # sub-district still fits its landscape page under it.
+    annex_title = _style(doc, "附件标题", TITLE_FONT, PT_ANNEX_TITLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    annex_title.paragraph_format.line_spacing = Pt(PT_ANNEX_TITLE * 1.5)
+    annex_title.paragraph_format.keep_with_next = True
+    _annex_list_style(doc)
     _style(doc, "表注", BODY_FONT, 12, base="Normal", exact=False).paragraph_format.space_after = Pt(4)
     notes = _style(doc, "注", BODY_FONT, 12, base="Normal", indent=True, exact=False)
     notes.paragraph_format.space_before = Pt(8)
-    # The 注, the annex list and the 报送/抄送 lines travel together, so that a page break never
-    # leaves the last two or three of them alone on a nearly empty page.
-    notes.paragraph_format.keep_with_next = True
-    _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    # Table text at an exact 12 pt line: whatever the line height of the font that stands in for 宋体,
+    # a table of every sub-district fits its landscape page.
+    table_text = _style(doc, "表格", "宋体", PT_TABLE, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    table_text.paragraph_format.line_spacing = Pt(12)
 
     section = doc.sections[0]
     a4_page(section)
@@ -314,9 +328,12 @@ def build_default_template():
     # 注: the 口径 in short (the platform's 口径说明 page has it in full).
     _paragraphs(doc, "rules", style="注")
 
-    _para(
-        doc, "附表：1. {{ annex1.title }}；2. {{ annex2.title }}", style="正文"
-    ).paragraph_format.keep_with_next = True
+    # 附件说明 (GB/T 9704 7.3.5): a line below the body, two characters in, "附件：1.…", each further
+    # annex on a line of its own aligned with the first one's number, no punctuation after a name.
+    first = _para(doc, "附件：1.{{ annex1.title }}", style="附件说明")
+    first.paragraph_format.space_before = Pt(LINE_PITCH_PT)
+    _annex_indent(first, hanging=True)
+    _annex_indent(_para(doc, "2.{{ annex2.title }}", style="附件说明"), hanging=False)
 
     # 版记: 报送 and 抄送 between thin lines, at the end of the text (before the annex tables, so
     # that they never sit alone on a page of their own).
@@ -330,7 +347,7 @@ def build_default_template():
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(297), Mm(210)
     # Landscape annex pages: narrower margins so that a table of 17 sub-districts fits a page.
-    annex.top_margin, annex.bottom_margin = Mm(20), Mm(22)
+    annex.top_margin, annex.bottom_margin = Mm(15), Mm(18)
     annex.left_margin, annex.right_margin = Mm(25), Mm(25)
     annex.footer_distance = Mm(10)
     for grid in annex._sectPr.findall(qn("w:docGrid")):
@@ -341,6 +358,27 @@ def build_default_template():
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+ANNEX_LABEL_CHARS = 3  # "附件："
+PT_ANNEX_TITLE = 18
+
+
+def _annex_list_style(doc):
+    """附件说明: body text, left-aligned (a name is never stretched), kept with the next line, so that
+    the annex list and the 报送/抄送 lines (four short lines) share a page."""
+    style = _style(doc, "附件说明", BODY_FONT, PT_BODY, base="Normal", align=WD_ALIGN_PARAGRAPH.LEFT)
+    style.paragraph_format.keep_with_next = True
+
+
+def _annex_indent(paragraph, hanging):
+    """Indent of an annex line in characters: the names' numbers start two characters plus "附件："
+    in; the first line hangs back by "附件：" so that it starts two characters in."""
+    left = 2 + ANNEX_LABEL_CHARS
+    values = {"leftChars": left * 100, "left": left * PT_BODY * 20}
+    if hanging:
+        values |= {"hangingChars": ANNEX_LABEL_CHARS * 100, "hanging": ANNEX_LABEL_CHARS * PT_BODY * 20}
+    set_property(paragraph._p.get_or_add_pPr(), "ind", PPR_ORDER, **values)
 
 
 def _charts(doc, name):

@@ -15,6 +15,7 @@ RANKING_COLUMNS = [
     ("月末存量（家）", "本月新增", "new_month", "int"),
     ("年度目标", "目标数", "target", "int"),
     ("年度目标", "完成率", "completion_pct", "pct"),
+    ("年度目标", "今年新增/应增", "firms", "text"),
     ("年度目标", "新增完成率", "increment_completion_pct", "pct"),
     ("", "序时进度", "time_progress_pct", "pct"),
     ("", "状态", "status_label", "text"),
@@ -22,10 +23,30 @@ RANKING_COLUMNS = [
 ]
 
 
-RANKING_NOTE = (
-    "注：排名与状态用同一个新增完成率（保持年达到目标记100%），并列时按年度目标完成率；"
-    "未填报的街镇不排名。详见平台“口径说明”。"
-)
+def ranking_note(figures):
+    """The note under a ranking table: the rule it ranks by, in the words of its own time (a
+    bulletin published before the small-increment rule keeps the note it was read with)."""
+    small = figures.get("small_increment")
+    if small:
+        rule = f"今年新增/应增为家数，标{metrics.SMALL_MARK}的按{small}家折算（今年应新增不足{small}家）"
+    else:
+        rule = "目标不高于年初基数的达到目标记100%"
+    return (
+        f"注：排名与状态用同一个新增完成率（{rule}），并列时按年度目标完成率；未填报的街镇不排名。详见平台“口径说明”。"
+    )
+
+
+def _judged(row):
+    """A row's firms (今年新增/应增) and whether its rate is read in firms, from stored values."""
+    need = row.get("need")
+    if need is None and row.get("target") is not None and row.get("base") is not None:
+        need = row["target"] - row["base"]
+    small = bool(row.get("small"))
+    return {
+        "firms": metrics.firms_text(row.get("new_year"), need),
+        "small": small,
+        "rate_text": metrics.rate_text(row.get("increment_completion_pct"), small),
+    }
 
 
 def rank_change_text(change):
@@ -45,7 +66,7 @@ def bulletin_table_rows(figures, metric):
     for category, klass in section["classes"].items():
         yield {"kind": "heading", "name": f"{category}类镇街"}
         for row in klass["rows"]:
-            yield {"kind": "row", **row, "time_progress_pct": time_pct}
+            yield {"kind": "row", **row, **_judged(row), "time_progress_pct": time_pct}
         total = klass["total"]
         yield {
             "kind": "total",
@@ -54,6 +75,7 @@ def bulletin_table_rows(figures, metric):
             **{
                 k: total.get(k) for k in ("actual", "new_month", "target", "completion_pct", "increment_completion_pct")
             },
+            **_judged(total),
             "time_progress_pct": time_pct,
             "status_label": "",
             "rank_change": None,
@@ -69,6 +91,9 @@ def bulletin_table_rows(figures, metric):
                 "target": None,
                 "completion_pct": None,
                 "increment_completion_pct": None,
+                "firms": "—",
+                "small": False,
+                "rate_text": "—",
                 "rank_change": None,
                 "time_progress_pct": None,  # not judged against time either
             }
@@ -84,6 +109,7 @@ def bulletin_table_rows(figures, metric):
         "rank": "",
         "name": name,
         **{k: t.get(k) for k in ("actual", "new_month", "target", "completion_pct", "increment_completion_pct")},
+        **_judged(t),
         "time_progress_pct": time_pct,
         "status_label": t["status_label"],
         "rank_change": None,
@@ -99,6 +125,9 @@ def bulletin_table_rows(figures, metric):
             "target": None,
             "completion_pct": None,
             "increment_completion_pct": None,
+            "firms": "—",
+            "small": False,
+            "rate_text": "—",
             "time_progress_pct": time_pct,
             "status_label": "不与目标比较",
             "rank_change": None,
@@ -123,19 +152,17 @@ TASK_COLUMNS = [("类别", 16, "text"), ("任务", 60, "text"), ("牵头单位",
 
 
 def task_rows(figures):
-    """The key-task section as rows: the state line, then each overdue and lagging task."""
+    """The key-task section as rows: the state line, then each task coloured 滞后 and 预警 with why
+    (the same tasks and reasons as the text, `text.task_reasons`)."""
     tasks = figures["tasks"]
     rows = []
     if tasks["lines"]:
         rows.append(["总体情况", tasks["lines"][0], "", ""])
-    for t in tasks["overdue"]:
-        rows.append(
-            ["逾期未报送", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), "请牵头单位尽快报送"]
-        )
-    for t in tasks["lagging"]:
-        rows.append(
-            ["进展滞后", f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), text.clause(t["problems"])]
-        )
+    checked = tasks.get("checked_period_label", "")
+    for kind, items, lagging in (("滞后", tasks["lagging"], True), ("预警", tasks["warned"], False)):
+        for t in items:
+            reasons = "；".join(text.clause(r) for r in text.task_reasons(t, checked, lagging))
+            rows.append([kind, f"任务{t['number']}　{t['title']}", "、".join(t["lead_units"]), reasons])
     return rows or [["", "重点任务督办数据尚未纳入本通报", "", ""]]
 
 

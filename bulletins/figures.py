@@ -44,6 +44,8 @@ def _row(progress, sub=None):
         "status_label": progress.status_label,
         "new_month": progress.new_this_month,
         "new_year": progress.new_this_year,
+        "need": progress.increment_target,
+        "small": progress.small_increment,
         "gap_year": progress.gap_year,
         "gap_2027": progress.gap_2027,
     }
@@ -60,7 +62,7 @@ def _row(progress, sub=None):
     return row
 
 
-def _class_total(rows):
+def _class_total(rows, time_progress):
     """合计 of a class table, like for like (`metrics.like_for_like_total`): the counts, targets
     and bases of the sub-districts that reported, and the rates of those sums (the same judged
     rate as a row). The change since last month only when every one of them has it."""
@@ -73,8 +75,11 @@ def _class_total(rows):
         "target": target,
         "base": base,
         "completion_pct": _pct(metrics.completion(actual, target)),
-        "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target)),
+        "increment_completion_pct": _pct(metrics.judged_rate(actual, base, target, time_progress)),
         "new_month": total["new_month"],
+        "new_year": metrics.change(base, actual),
+        "need": metrics.change(base, target),
+        "small": metrics.is_small_increment(base, target),
         "reported": reported,
         "expected": len(rows),
     }
@@ -98,7 +103,7 @@ def build_figures(month, today=None):
         for category in Category.values:
             in_class = [r for r in judged if r["category"] == category]
             in_class.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["seq"]))
-            by_class[category] = {"rows": in_class, "total": _class_total(in_class)}
+            by_class[category] = {"rows": in_class, "total": _class_total(in_class, progress.time_progress)}
         line = progress.total[metric]
         total = _row(line)
         # like for like: the units with a target in the version in force that reported, of them all
@@ -128,6 +133,7 @@ def build_figures(month, today=None):
         "date": (today or timezone.localdate()).isoformat(),
         "time_progress_pct": time_pct,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "small_increment": metrics.SMALL_INCREMENT,
         "metrics": sections,
         "caliber": progress.caliber,
         "territory": progress.area.territory,
@@ -141,7 +147,7 @@ def build_figures(month, today=None):
         "reporting_label": progress.reporting_label,
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
-        "curves": _curves(month, progress.area),
+        "curves": _curves(month, progress),
         "warning": forecast.bulletin_section(
             forecast.provider()(month, progress.area.targeted_members),
             {metric: Metric(metric).label for metric in Metric.values},
@@ -191,10 +197,12 @@ def _goals(month, expected):
     ]
 
 
-def _curves(month, area):
+def _curves(month, progress):
     """The district curves up to `month`, as plain data stored with the figures (the Word
     file's pictures are drawn from these, never from today's counts): the units with a line in
-    the version in force (`area.caliber`), against that version's 合计 and goals."""
+    the version in force (`area.caliber`), against that version's 合计 and goals, the year's
+    path drawn from the base its rates are judged from (`base`)."""
+    area = progress.area
     subs = area.targeted_members
     series = district_series(month, units=lambda _: subs)
     goals = headline_of(area)
@@ -206,6 +214,7 @@ def _curves(month, area):
             "actual": [[str(p.month), p.value, partial_note(p.reported, len(subs))] for p in series[metric]],
             "curve": [[str(m), None if v is None else round(float(v), 2)] for m, v in plan_curve(by_year)],
             "targets": [[y, by_year[y]] for y in PLAN_YEARS],
+            "base": progress.total[metric].base,
             "goals": [[g.year, int(g.value), g.target_text] for g in goals if g.metric == metric],
         }
     return out

@@ -17,13 +17,25 @@ Schema 3 (issue 27, the map changes) adds the month's 口径: `caliber` ("原方
 judged), `pending_title` and each section's `pending` rows (units 目标待分解), and each section
 total's `territory_actual` / `territory_reported` / `territory_expected`. Older figures were all
 published on a whole map: no note, no pending unit, and the territory total is the total.
+
+Schema 4 (issue 28) adds:
+- small increments: `small_increment` (the firms under which a year's increment is read in firms,
+  `metrics.SMALL_INCREMENT`), each row's and class total's `need` (今年应新增) and `small`, and each
+  curve's `base` (the year's path starts there). Older figures were judged by the plain 新增完成率:
+  `small_increment` None, no row small, no base (the curve as stored).
+- every list says what it counts: the tasks of each colour (`tasks.numbers`) and every task
+  coloured 滞后 (`tasks.lagging`, each with `declared`, `data`, `overdue`) and 预警
+  (`tasks.warned`) by /tasks/'s judgement. Older figures listed as lagging only the tasks their
+  units declared 滞后, and the overdue ones apart: they become the declared ones and, as 预警, the
+  overdue ones, with no quantitative reason; their stored lines are what was published and stay
+  as they are.
 """
 
 from django.conf import settings
 
 from targets import metrics
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 def upgrade(figures):
@@ -33,6 +45,8 @@ def upgrade(figures):
         figures = _from_1(figures)
     if figures.get("schema") < 3:
         figures = _from_2(figures)
+    if figures.get("schema") < 4:
+        figures = _from_3(figures)
     return figures
 
 
@@ -79,6 +93,37 @@ def _section_2(section):
             territory_reported=total.get("reported"),
             territory_expected=total.get("expected"),
         )
+    return section
+
+
+def _from_3(figures):
+    """3 → 4: judged by the plain 新增完成率 (no small increment, no firms asked stored); the task
+    section's lists by /tasks/'s colours, as far as the stored lists tell."""
+    tasks = _with(figures.get("tasks"), numbers={}, overdue=[], lagging=[])
+    tasks["lagging"] = [_with(t, declared=True, data=[], overdue=False) for t in tasks["lagging"]]
+    tasks.setdefault("warned", [_with(t, data=[], overdue=True) for t in tasks["overdue"]])
+    figures["tasks"] = tasks
+    figures.setdefault("small_increment", None)
+    if "metrics" in figures:
+        figures["metrics"] = {metric: _section_3(section) for metric, section in figures["metrics"].items()}
+    figures["curves"] = {metric: _with(curve, base=None) for metric, curve in (figures.get("curves") or {}).items()}
+    figures["schema"] = 4
+    return figures
+
+
+def _section_3(section):
+    section = dict(section)
+    if "classes" in section:
+        section["classes"] = {
+            category: {
+                **klass,
+                "rows": [_with(row, need=None, small=False) for row in klass.get("rows", [])],
+                "total": _with(klass.get("total"), need=None, small=False, new_year=None),
+            }
+            for category, klass in section["classes"].items()
+        }
+    section["total"] = _with(section.get("total"), need=None, small=False)
+    section["pending"] = [_with(row, need=None, small=False) for row in section.get("pending", [])]
     return section
 
 

@@ -40,6 +40,17 @@ def names(names, limit=None):
     return "、".join(names)
 
 
+def tie_note(ranks, cutoff, unit="个"):
+    """ "第4位5个街镇并列" when the lines named as the first `cutoff` places are more than `cutoff`
+    because several share the last place named (competition ranks: 1, 2, 3, 4, 4, 4, 4, 4); ""
+    when the list holds no more than `cutoff`. `ranks`: the rank of each line named."""
+    ranks = [r for r in ranks if r is not None]
+    if len(ranks) <= cutoff:
+        return ""
+    last = max(ranks)
+    return f"第{last}位{ranks.count(last)}{unit}并列"
+
+
 def vs_progress(increment_pct, time_pct):
     """ "高于序时进度 5.0 个百分点" / "低于…" / "与序时进度持平"."""
     if increment_pct is None:
@@ -129,9 +140,11 @@ def summary_paragraphs(figures, month):
             continue  # nobody reported this metric: nothing to judge
         cutoff = section["ahead_cutoff"]
         if section["ahead"]:
-            bits.append(
-                f"{label}进度靠前的有{names(section['ahead'])}（全区排名前{cutoff}位且达到序时进度，并列者均列出）"
-            )
+            ahead = section["ahead"]
+            overall = {r["name"]: r.get("rank_overall") for k in section["classes"].values() for r in k["rows"]}
+            rule = f"全区排名前{cutoff}位且达到序时进度"
+            tie = tie_note([overall.get(name) for name in ahead], cutoff, "个街镇")
+            bits.append(f"{label}进度靠前的有{len(ahead)}个（{rule}{'，' + tie if tie else ''}）：{names(ahead)}")
         if section["lagging"]:
             bits.append(f"{label}进度滞后的有{names(section['lagging'])}（{len(section['lagging'])}个）")
         else:
@@ -169,30 +182,57 @@ def territory_clause(total, pending, name):
     return f"{head}（含目标待分解的{len(counted)}个{kind}{firms}家，只列数据、不与目标比较）"
 
 
+# The order the bulletin names the colours in: what needs attention first.
+TASK_COLOUR_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.BLUE, Colour.GREY)
+
+
+def task_numbers(numbers):
+    """ "任务2、任务3、任务9": each number with its word, so that a line can break between them
+    (LibreOffice keeps a run like "6、7、8、9、10" on one line and stretches the line before it)."""
+    return "、".join(f"任务{n}" for n in numbers)
+
+
+def task_reasons(task, checked_label, lagging):
+    """Why a task is coloured 滞后 (`lagging`) or 预警, by /tasks/'s rules (tasks.supervision):
+    its quantitative targets on their path, a report overdue, its lead unit's own 滞后."""
+    reasons = []
+    if task.get("data"):
+        below = "低于" if lagging else "略低于"
+        reasons.append(f"量化目标{below}序时进度：{'、'.join(task['data'])}")
+    if task.get("overdue"):
+        reasons.append(f"逾期未报送{checked_label}进展报告")
+    if task.get("declared"):  # last: the unit's own words end the item
+        problems = clause(task.get("problems"))
+        reasons.append("牵头单位报告滞后" + (f"：{problems}" if problems else ""))
+    return reasons
+
+
+def _task_line(label, task, checked_label, lagging):
+    """One task and why, a paragraph of its own: "滞后任务9“…”（区经济信息委），量化目标低于序时进度：
+    …；牵头单位报告滞后：…。"; an overdue one asks its lead unit to report."""
+    reasons = [clause(r) for r in task_reasons(task, checked_label, lagging)]
+    please = "请牵头单位尽快报送" if task.get("overdue") else ""
+    head = f"{label}任务{task['number']}“{clause(task['title'])}”（{'、'.join(task['lead_units'])}）"
+    return sentence(head + "，" + "；".join(reasons), please, sep="，")
+
+
 def task_lines(summary, as_of):
-    """The key tasks' lines from their supervision summary (tasks.services.bulletin_task_summary)."""
-    counts = summary["counts"]
+    """The key tasks' lines from their supervision summary (tasks.services.bulletin_task_summary):
+    how many tasks each colour of /tasks/ holds, each naming its tasks, then every task coloured
+    滞后 and 预警 with why."""
+    counts, numbers = summary["counts"], summary["numbers"]
     parts = [
-        f"{Colour(c).label}{counts[c]}项" for c in (Colour.GREEN, Colour.BLUE, Colour.RED, Colour.YELLOW) if counts[c]
+        f"{Colour(c).label}{counts[c]}项（{task_numbers(numbers[c])}）" for c in TASK_COLOUR_ORDER if counts.get(c)
     ]
-    lines = [
-        f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{summary['total']}项重点任务中"
-        + ("，".join(parts) if parts else "暂无进展报告")
-        + f"（按{summary['checked_period_label']}进展报告督办）。"
-    ]
-    if summary["overdue"]:
-        items = "；".join(
-            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）" for t in summary["overdue"]
-        )
-        lines.append(sentence(f"逾期未报送进展的有：{items}", "请牵头单位尽快报送"))
-    if summary["lagging"]:
-        # Problems are typed by the units and often end with their own "。" or "；".
-        items = "；".join(
-            f"任务{t['number']}“{clause(t['title'])}”（{'、'.join(t['lead_units'])}）"
-            + (f"：{clause(t['problems'])}" if clause(t["problems"]) else "")
-            for t in summary["lagging"]
-        )
-        lines.append(sentence(f"进展滞后的有：{items}"))
+    head = f"截至{as_of.year}年{as_of.month}月{as_of.day}日，按{summary['checked_period_label']}进展报告督办，"
+    if summary["total"]:
+        head += f"{summary['total']}项重点任务中" + "，".join(parts)
+    else:
+        head += "暂无重点任务"
+    lines = [sentence(head)]
+    label = summary["checked_period_label"]
+    lines += [_task_line(Colour.RED.label, t, label, True) for t in summary["lagging"]]
+    lines += [_task_line(Colour.YELLOW.label, t, label, False) for t in summary["warned"]]
     return lines
 
 
@@ -218,7 +258,8 @@ def ranking_rule(figures):
         f"不低于序时进度的为“{labels[metrics.STATUS_GREEN]}”",
         f"低于序时进度{yellow}个百分点以内的为“{labels[metrics.STATUS_YELLOW]}”",
         f"其余为“{labels[metrics.STATUS_RED]}”",
-        "未填报的街镇不排名，排名详见附表",
+        "未填报的街镇不排名，排名详见附件",
+        *([metrics.small_increment_note(figures["small_increment"])] if figures.get("small_increment") else []),
         sep="；",
     )
 
@@ -229,7 +270,12 @@ def rules_lines(figures):
         sentence(
             "注：年度目标完成率＝月末存量÷年度目标",
             "新增完成率＝（月末存量－年初基数）÷（年度目标－年初基数），年初基数为上年12月填报数"
-            "（未填报时用实施方案附件上年目标数），年度目标不高于年初基数的保持年达到目标记100%",
+            "（未填报时用实施方案附件上年目标数）"
+            + (
+                f"，今年应新增不足{figures['small_increment']}家的按{figures['small_increment']}家折算"
+                if figures.get("small_increment")
+                else "，年度目标不高于年初基数的，达到目标记100%"
+            ),
             "序时进度＝月份÷12",
             "数据未齐的月份，合计只计已填报街镇并以其自身目标计算",
             "总体目标只用该年12月全部街镇填报后的全区合计判定",
@@ -244,10 +290,14 @@ def _class_name(category):
 
 
 def _rate(row):
+    """ "（120.0%※，今年新增2家、应增1家）": the rate with the firms it is made of."""
     pct = row.get("increment_completion_pct")
     if pct is None:
         return ""
-    return f"（{pct:.1f}%{'，保持年' if row.get('hold_year') else ''}）"
+    firms = ""
+    if row.get("new_year") is not None and row.get("need") is not None:
+        firms = f"，今年新增{row['new_year']}家、应增{max(row['need'], 0)}家"
+    return f"（{metrics.rate_text(pct, row.get('small'))}{firms}）"
 
 
 def race_sections(figures):
@@ -268,12 +318,19 @@ def race_sections(figures):
                 metrics.leading(((r["name"], r["rank"], r["status"]) for r in ranked), metrics.CLASS_LEADING_CUTOFF)
             )
             ahead = [r for r in ranked if r["name"] in names]
+            cutoff = metrics.CLASS_LEADING_CUTOFF
             if ahead:
                 top = "、".join(f"{r['name']}{_rate(r)}" for r in ahead)
-                parts.append(f"{_class_name(category)}新增完成率居前的依次为{top}")
+                tie = tie_note([r["rank"] for r in ahead], cutoff)
+                parts.append(
+                    f"{_class_name(category)}新增完成率居前{cutoff}位且达到序时进度的有{len(ahead)}个"
+                    f"{f'（{tie}）' if tie else ''}，{'依次为' if len(ahead) > 1 else '为'}{top}"
+                )
             else:
-                first = "、".join(f"{r['name']}{_rate(r)}" for r in ranked if r["rank"] == ranked[0]["rank"])
-                parts.append(f"{_class_name(category)}均未达到序时进度，新增完成率最高的为{first}")
+                first = [r for r in ranked if r["rank"] == ranked[0]["rank"]]
+                top = "、".join(f"{r['name']}{_rate(r)}" for r in first)
+                best = f"并列最高的有{len(first)}个：" if len(first) > 1 else "最高的为"
+                parts.append(f"{_class_name(category)}均未达到序时进度，新增完成率{best}{top}")
         total = section["total"]
         if total.get("increment_completion_pct") is not None:
             parts.append(f"全区新增完成率{total['increment_completion_pct']:.1f}%，{section['vs_progress']}")

@@ -8,8 +8,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from beibei_dashboard.office import BOX, HEAD_FILL, print_a4, saved_bytes
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.cleantext import safe_cell
+from beibei_dashboard.office import BOX, HEAD_FILL, INT_FORMAT, PCT_FORMAT, SHEET_MARGINS, print_a4, saved_bytes
+from targets import metrics
 from targets.months import Month
 
 from . import text
@@ -36,6 +37,8 @@ def _cell_value(row, key, kind):
         return rank_change_text(value) if row["kind"] == "row" else ""
     if kind == "int" and value is None and row["kind"] == "row":
         return "未填报" if key == "actual" else None
+    if key == "firms":  # "+10/17", written by the application from two whole numbers: no formula to guard
+        return value
     return safe_cell(value)
 
 
@@ -100,9 +103,9 @@ def _paragraph(ws, text, heading=False):
     return r
 
 
-# The text sheet's printable height on A4 portrait, in points: 842 less openpyxl's default top and
-# bottom margins (1 inch each; the header and footer sit inside them).
-A4_PRINTABLE_HEIGHT = 842 - 2 * 72
+# The text sheet's printable height on A4 portrait, in points: 842 less the top and bottom margins
+# (`office.SHEET_MARGINS`, in inches; the header and footer sit inside them).
+A4_PRINTABLE_HEIGHT = 842 - (SHEET_MARGINS["top"] + SHEET_MARGINS["bottom"]) * 72
 
 
 def _flow(ws, items, repeated_rows):
@@ -171,17 +174,18 @@ def bulletin_xlsx(figures, draft):
                 for c, (_, _, key, kind) in enumerate(RANKING_COLUMNS, start=1):
                     cell = ws.cell(row=r, column=c, value=_cell_value(row, key, kind))
                     cell.alignment = Alignment(horizontal="left" if key == "name" else "center", wrap_text=True)
-                    if kind == "pct":
-                        cell.number_format = "0.0%"
+                    if kind == "pct":  # a rate read in firms is marked as on the page
+                        small = key == "increment_completion_pct" and row.get("small")
+                        cell.number_format = f'{PCT_FORMAT}"{metrics.SMALL_MARK}"' if small else PCT_FORMAT
                     elif kind == "int":
-                        cell.number_format = "#,##0"
+                        cell.number_format = INT_FORMAT
                     if row["kind"] == "total":
                         cell.font = Font(bold=True)
                         cell.fill = HEAD_FILL
             for c in range(1, width + 1):
                 ws.cell(row=r, column=c).border = BOX
             r += 1
-        for letter, w in zip("ABCDEFGHIJ", [6, 28, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
+        for letter, w in zip("ABCDEFGHIJK", [6, 24, 9, 9, 9, 9, 9, 11, 9, 16, 9], strict=True):
             ws.column_dimensions[letter].width = w
         _print_setup(ws, "4:5", draft)
 
@@ -190,7 +194,18 @@ def bulletin_xlsx(figures, draft):
     return saved_bytes(wb)
 
 
+def _paragraph_from(values):
+    """The column (0-based) from which a row is a paragraph: a text with nothing after it (the
+    forecast's sentences on the 预警 sheet, the tasks' summary), or None for a row of a table."""
+    filled = [i for i, value in enumerate(values) if value not in (None, "")]
+    if not filled or filled[-1] == len(values) - 1 or not isinstance(values[filled[-1]], str):
+        return None
+    return filled[-1]
+
+
 def _table_sheet(wb, figures, draft, name, heading, columns, rows):
+    """A titled table, one row per item; a row that is a paragraph (`_paragraph_from`) is one
+    cell merged to the table's right edge, as tall as its wrapped text."""
     ws = wb.create_sheet(name)
     width = len(columns)
     _title_rows(ws, figures, draft, heading, width)
@@ -201,16 +216,21 @@ def _table_sheet(wb, figures, draft, name, heading, columns, rows):
         ws.column_dimensions[get_column_letter(c)].width = w
     for r, values in enumerate(rows, start=5):
         tallest = 1
+        paragraph = _paragraph_from(values)
         for c, ((_, w, kind), value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = ws.cell(row=r, column=c, value=safe_cell(value) if kind == "text" else value)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if kind == "pct":
-                cell.number_format = "0.0%"
+                cell.number_format = PCT_FORMAT
             elif kind == "int":
-                cell.number_format = "#,##0"
-            if kind == "text" and value:
+                cell.number_format = INT_FORMAT
+            if paragraph is not None and c - 1 == paragraph:
+                w = sum(column[1] for column in columns[paragraph:])
+            if kind == "text" and value and (paragraph is None or c - 1 <= paragraph):
                 tallest = max(tallest, text_height(value, width=w, size=11))
+        if paragraph is not None:
+            ws.merge_cells(start_row=r, start_column=paragraph + 1, end_row=r, end_column=width)
         ws.row_dimensions[r].height = max(tallest, 18)
     _print_setup(ws, "4:4", draft)
 
@@ -239,8 +259,5 @@ def _two_level_header(ws, top):
 
 def _print_setup(ws, title_rows, draft, landscape=True):
     print_a4(ws, landscape, title_rows)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
     if draft:
         ws.oddHeader.center.text = "草稿"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

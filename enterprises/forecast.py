@@ -165,15 +165,13 @@ def _registry_facts(subs, month):
     return out
 
 
-FORECAST_RULE = 1  # raise when targets.forecast's model (or its inputs here) changes its answer
+FORECAST_RULE = 2  # raise when targets.forecast's model (or its inputs here) changes its answer
 
 
 def _unit_forecast(points, month, target, target_2027, facts):
     """One sub-district's forecast of one metric; `points` its (Month, count) series in order."""
     unit = dict(points)
-    return model.forecast(
-        unit, month, target, target_2027, facts, annual_increase=model.mean_annual_increase(unit, month.year)
-    )
+    return model.forecast(unit, month, target, target_2027, facts)
 
 
 def district_forecast(month, subdistricts=None, only=None):
@@ -230,6 +228,7 @@ class WarningSection:
     metric: str
     until_2027: bool
     rows: list  # [(SubDistrictForecast, Forecast)]
+    year: int  # the year whose December it projects (the table's 预计N年底)
 
 
 def warning_sections(district, user):
@@ -241,7 +240,7 @@ def warning_sections(district, user):
         for metric in METRICS:
             rows = [r for r in district.at_risk(metric, until_2027) if r.subdistrict.pk in visible]
             title = f"预计{year}年底未完成{Metric(metric).label}{'2027年' if until_2027 else '年度'}目标"
-            out.append(WarningSection(title, metric, until_2027, [(r, r.metrics[metric]) for r in rows]))
+            out.append(WarningSection(title, metric, until_2027, [(r, r.metrics[metric]) for r in rows], year))
     return out
 
 
@@ -318,13 +317,18 @@ def _number(value):
 
 
 def metric_payload(result, year):
-    """One metric of /api/v1/forecast: this year's projection, or 2027's from this year."""
+    """One metric of /api/v1/forecast: this year's projection, or 2027's continuing it.
+
+    2027's (from an earlier year) is `from_projected` (this year's) + `step` × `years_left`, its
+    range this year's range continued by the smallest and largest yearly net increase; `expiring`
+    is then the certificates expiring by 2027, told but not subtracted (the yearly net increase
+    has such lapses in it), and `expected_lapses` this year's, inside `from_projected`."""
     final = year == LAST_YEAR and result.year < LAST_YEAR
-    return {
+    payload = {
         "actual": result.actual,
         "projected": result.projected_2027 if final else result.projected,
-        "low": None if final else result.low,
-        "high": None if final else result.high,
+        "low": result.low_2027 if final else result.low,
+        "high": result.high_2027 if final else result.high,
         "target": result.target_2027 if final else result.target,
         "gap": result.gap_2027 if final else result.gap,
         "expiring": result.expiring_2027 if final else result.expiring,
@@ -334,6 +338,9 @@ def metric_payload(result, year):
         "basis": result.basis,
         "method": result.method,
     }
+    if final:
+        payload |= {"from_projected": result.projected, "step": result.step, "years_left": result.years_left}
+    return payload
 
 
 def forecast_payload(user, year, compute=None):

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
 from . import metrics
+from .months import Month
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 INK, CURVE, TARGET, GOAL, PARTIAL = "#1f2933", "#9aa5b1", "#1e5aa8", "#a4161a", "#b7791f"
@@ -156,7 +157,7 @@ def forecast_traces(projection):
     line = scatter(
         x=[start, end],
         y=[projection.actual, projection.projected],
-        name=f"预计年底（{projection.method_label}）",
+        name=f"预计{projection.year}年底（{projection.method_label}）",
         mode="lines+markers",
         line={"color": TARGET, "dash": "dot", "width": 2},
         marker={"size": [0, 9], "symbol": "star"},
@@ -169,19 +170,30 @@ def _month_x(month):
     return month.date.isoformat()
 
 
-def year_window(curve_points, year):
-    """The part of a plan curve a year's chart shows: December Y−1 to December Y."""
-    return [(m, v) for m, v in curve_points if (m.year == year - 1 and m.month == 12) or m.year == year]
+def year_window(curve_points, year, base=None):
+    """The part of a plan curve a year's chart shows: December Y−1 to December Y. With `base`
+    (the count the year's rates start from), the year's path from it to the year's target."""
+    window = [(m, v) for m, v in curve_points if (m.year == year - 1 and m.month == 12) or m.year == year]
+    target = dict(window).get(Month(year, 12))
+    if base is None or target is None:
+        return window
+    path = [(Month(year, m), metrics.curve_value(base, target, m)) for m in range(1, 13)]
+    return [(Month(year - 1, 12), base), *path]
 
 
-def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(), until=None, band=(), projection=None):
+def progress_chart(
+    title, actual_points, curve_points, yearly_targets, goals=(), until=None, band=(), projection=None, base=None
+):
     """This year's actual counts against the plan's target curve, on an axis that shows the gap.
 
     actual_points: [(Month, value, note)] (note shown on hover, e.g. "16/17 个街镇填报");
     curve_points: [(Month, value)], the whole plan (only `until`'s year is drawn);
     yearly_targets: [(year, value)]; goals: [(year, value, label)] for the headline goals;
     band: [(Month, low, high)], the zone just below time progress (略低于序时进度);
-    projection: a targets.forecast.Forecast drawn as the year-end forecast, or None.
+    projection: a targets.forecast.Forecast drawn as the year-end forecast, or None;
+    base: the count this year's rates start from (last December's, else the plan's): the curve
+    runs from it to the year's target, the path the status and the band are judged on, and its
+    name says so.
 
     The window is December of last year to December of `until`'s year, and the y axis spans only
     the values in it: on a 0–600 axis a gap of 4 firms disappears. Grey print tells the lines
@@ -189,7 +201,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
     """
     until = until or max(m for m, _, _ in actual_points)
     year = until.year
-    curve = year_window(curve_points, year)
+    curve = year_window(curve_points, year, base)
     shown = [(m, v, note) for m, v, note in actual_points if v is not None and m in dict(curve)]
     target = next((v for y, v in yearly_targets if y == year), None)
     goal_marks = [(y, v, label) for y, v, label in goals if y == year]
@@ -213,7 +225,7 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
             x=[_month_x(m) for m, _ in curve],
             y=[None if v is None else float(v) for _, v in curve],
             customdata=[metrics.whole_firms(v) for _, v in curve],
-            name="目标曲线（年度目标按月分解）",
+            name=curve_name(base, target, year),
             mode="lines",
             line={"color": CURVE, "dash": "dash", "width": 2},
             hovertemplate="%{x|%Y年%-m月} 目标曲线：%{customdata} 家<extra></extra>",
@@ -294,6 +306,13 @@ def progress_chart(title, actual_points, curve_points, yearly_targets, goals=(),
         shapes=shapes,
         annotations=annotations,
     )
+
+
+def curve_name(base, target, year):
+    """The target curve's legend: where it starts, so that no reader takes another baseline."""
+    if base is None or target is None:
+        return "目标曲线（年度目标按月分解）"
+    return f"目标曲线（年初基数{base}家→{year}年目标{target}家，按月分解）"
 
 
 def _band_edge(xs, values, name, **fill):

@@ -156,6 +156,7 @@ def dashboard_context(month):
             until=month,
             band=band_points(total.base, total.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.total[metric],
+            base=total.base,
         )
         complete = metrics.is_complete(total.covered, total.expected)
         reading = charts.curve_reading(
@@ -197,6 +198,7 @@ def dashboard_context(month):
         "area": area,
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
+        "small_note": metrics.small_increment_note(),
         "pending_corrections": corrections_since_lock([month]).get(month, 0),
     }
 
@@ -235,7 +237,8 @@ def subdistrict_context(subdistrict, month):
     series = subdistrict_series(subdistrict, month)
     curves, chart_list = {}, []
     for metric in METRICS:
-        curve = plan_curve(plan[metric])
+        decembers = {m.year: value for m, (value, _) in series[metric].items() if m.month == 12}
+        curve = plan_curve(plan[metric], decembers)
         curves[metric] = dict(curve)
         mp = row.metrics[metric]
         figure = charts.progress_chart(
@@ -246,6 +249,7 @@ def subdistrict_context(subdistrict, month):
             until=month,
             band=band_points(mp.base, mp.target, month.year, settings.STATUS_YELLOW_THRESHOLD_PP),
             projection=outlook.metrics[metric] if outlook else None,
+            base=mp.base,
         )
         chart_list.append(
             {
@@ -272,4 +276,5 @@ def subdistrict_context(subdistrict, month):
         "changes": newest_changes([subdistrict], limit=10),
         "class_size": class_size,
         "status_labels": metrics.STATUS_LABELS,
+        "small_note": metrics.small_increment_note() if any(m.small_increment for m in row.metrics.values()) else "",
     }

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from beibei_dashboard.office import BOX, HEAD_FILL, append_rows, print_a4, saved_bytes
+from beibei_dashboard.office import BOX, HEAD_FILL, append_rows, format_numbers, print_a4, saved_bytes
 
 from .choices import Metric
 
@@ -13,7 +13,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9E6")
 
 
 def template_rows(plan):
-    """One row per sub-district: name, this month's stored values, last logged values, note."""
+    """One row per sub-district: name, this month's stored values, last logged values, and each
+    metric's note (one column per metric, so that a note is read for its own count only)."""
     by_sub = {}
     for cell in plan.cells:
         by_sub.setdefault(cell.subdistrict, {})[cell.metric] = cell
@@ -27,11 +28,22 @@ def template_rows(plan):
             tb.old,
             ht.previous,
             tb.previous,
-            ht.note or tb.note,
+            ht.note,
+            tb.note,
         ]
 
 
-TEMPLATE_HEADERS = ["类型", "序号", "街镇", "高新技术企业", "科技型企业", "上月高新技术企业", "上月科技型企业", "备注"]
+TEMPLATE_HEADERS = [
+    "类型",
+    "序号",
+    "街镇",
+    "高新技术企业",
+    "科技型企业",
+    "上月高新技术企业",
+    "上月科技型企业",
+    "高新技术企业备注",
+    "科技型企业备注",
+]
 
 
 def count_template(plan):
@@ -44,7 +56,8 @@ def count_template(plan):
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_HEADERS))
     ws["A2"] = (
-        "填写各街镇月末存量（家），整数；“上月”两列仅供参考，导入时不读取。较上月下降或增长超过20%须在备注中说明。"
+        "填写各街镇月末存量（家），整数；“上月”两列仅供参考，导入时不读取。"
+        "较上月下降或增长超过20%须在该指标的备注中说明；数值未变的，备注不导入。"
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(TEMPLATE_HEADERS))
     ws["A2"].alignment = Alignment(wrap_text=True)
@@ -71,8 +84,9 @@ def count_template(plan):
         for cell in row:
             cell.border = BOX
         row[3].fill = row[4].fill = INPUT_FILL
-    for letter, width in zip("ABCDEFGH", [10, 6, 14, 14, 14, 18, 18, 36], strict=True):
+    for letter, width in zip("ABCDEFGHI", [10, 6, 14, 14, 14, 18, 18, 30, 30], strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "D4"
+    format_numbers(ws)
     print_a4(ws, title_rows="3:3")
     return saved_bytes(wb)

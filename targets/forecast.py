@@ -20,7 +20,18 @@ The model, for a unit (a sub-district or the district), a metric and month M of 
   `expiring × (1 − observed renewal rate)` are expected to drop out (all of them when no renewal
   has been observed yet); tech-based firms with a leaving date before year-end drop out. The
   range runs from "all lapse" (low) to "all renewed" (high).
-- projected = actual + expected increase − expected lapses, rounded half up.
+- projected = actual + expected increase − expected lapses, rounded half up (0 at the least).
+- **2027** (a year Y before it): this year's projection continued by a whole number of firms a
+  year, `step`, for each of the 2027 − Y years left: projected_2027 = projected + step × years,
+  nothing else added or subtracted. `step` is the mean December-to-December net increase of the
+  complete earlier years, rounded half up (a net increase already has that year's lapses in it, so
+  the lapses of later years are not subtracted again); range: this year's low + the smallest
+  yearly net increase × years, this year's high + the largest. Without a complete earlier year,
+  `step` is this year's own projected net increase (projection − last December; range from this
+  year's low and high). A decline is limited to what leaves 0 or more in 2027, and the sentence
+  says so. The certificates expiring (firms leaving) before 2027 are named but not subtracted.
+  The basis writes the sum out, "预计2027年底 18 + 2 × 1 = 20 家", so the sentence and the number
+  are the same values. In 2027 itself, the 2027 figures are this year's.
 
 Decision rules live here; the registry queries live in `enterprises.forecast`, which may read
 both apps. `targets` pages reach it through `provider()` (registered by the enterprises app),
@@ -98,7 +109,14 @@ class Forecast:
     renewal_rate: object = None
     recognised_this_year: int = 0
     projected_2027: int | None = None
-    expiring_2027: int = 0  # expiring through 2027 (this year's included)
+    low_2027: int | None = None
+    high_2027: int | None = None
+    step: int | None = None  # net increase a year after this one, through 2027 (whole firms)
+    step_low: int | None = None  # the smallest and largest yearly net increase (the 2027 range)
+    step_high: int | None = None
+    step_years: list = field(default_factory=list)  # the years `step` is the mean of ([]: this year's)
+    step_unlimited: int | None = None  # the step before it was limited to leave 0 or more in 2027
+    expiring_2027: int = 0  # expiring through 2027 (this year's included), not subtracted again
     basis: list = field(default_factory=list)
 
     @property
@@ -117,6 +135,11 @@ class Forecast:
     @property
     def at_risk_2027(self):
         return self.gap_2027 is not None and self.gap_2027 > 0
+
+    @property
+    def years_left(self):
+        """The years after this one through 2027 that `step` is added for."""
+        return LAST_YEAR - self.year
 
     @property
     def method_label(self):
@@ -183,12 +206,10 @@ def linear_change(series, year, month, actual, lapsed=0):
     return mean * left, Fraction(min(changes) * left), Fraction(max(changes) * left)
 
 
-def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annual_increase=None):
-    """The year-end forecast of one unit and metric from the counts up to `month`.
+def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY):
+    """The year-end forecast of one unit and metric from the counts up to `month`, and 2027's.
 
-    `series`: {Month: count} (December of the year before the plan included);
-    `annual_increase`: the net increase expected in each later year up to 2027 (see
-    `mean_annual_increase`); None projects 2027 from this year's projection alone.
+    `series`: {Month: count} (December of the year before the plan included).
     """
     year = month.year
     actual = series.get(month)
@@ -213,27 +234,49 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, annu
     lapses = registry.expiring * (1 - rate) if rate is not None else Fraction(registry.expiring)
     result.increase = increase
     result.expected_lapses = lapses
-    result.projected = round_half_up(actual + increase - lapses)
-    result.low = min(result.projected, round_half_up(actual + low_inc - registry.expiring))
+    # a count is never below 0 (a steep decline continued for the months left could say so)
+    result.projected = max(0, round_half_up(actual + increase - lapses))
+    result.low = max(0, min(result.projected, round_half_up(actual + low_inc - registry.expiring)))
     result.high = max(result.projected, round_half_up(actual + high_inc))
-    later = annual_increase if annual_increase is not None else Fraction(0)
-    later_lapses = registry.expiring_later * (1 - rate) if rate is not None else Fraction(registry.expiring_later)
-    result.projected_2027 = round_half_up(
-        actual + increase - lapses + later * (LAST_YEAR - year) - later_lapses if year < LAST_YEAR else result.projected
-    )
-    result.basis = basis_parts(result, registry, annual_increase if year < LAST_YEAR else None)
+    continue_to_2027(result, annual_increases(series, year), series.get(Month(year - 1, 12)))
+    result.basis = basis_parts(result, registry)
     return result
 
 
-def mean_annual_increase(series, year):
-    """The mean December-to-December net increase over the complete years before `year`; None
-    when there is none."""
-    increases = [
-        series[Month(y, 12)] - series[Month(y - 1, 12)]
+def annual_increases(series, year):
+    """{y: December-to-December net increase} of the complete years before `year`."""
+    return {
+        y: series[Month(y, 12)] - series[Month(y - 1, 12)]
         for y in range(PLAN_YEARS[0], year)
         if Month(y, 12) in series and Month(y - 1, 12) in series
-    ]
-    return Fraction(sum(increases), len(increases)) if increases else None
+    }
+
+
+def continue_to_2027(result, increases, start):
+    """Set `result`'s 2027 figures: this year's projection (and range) + `step` × the years left.
+
+    `increases`: {earlier year: net increase}; `start`: last December's count (for the step of a
+    unit without a complete earlier year: this year's own projected net increase)."""
+    if result.year >= LAST_YEAR:
+        result.projected_2027, result.low_2027, result.high_2027 = result.projected, result.low, result.high
+        return
+    if increases:
+        result.step_years = sorted(increases)
+        values = list(increases.values())
+        result.step = round_half_up(Fraction(sum(values), len(values)))
+        result.step_low, result.step_high = min(values), max(values)
+    else:
+        base = start if start is not None else result.actual
+        result.step = result.projected - base
+        result.step_low, result.step_high = result.low - base, result.high - base
+    n = result.years_left
+    if result.projected + result.step * n < 0:
+        # a count does not fall below 0 (a decline continued from a young year's first months
+        # could): the yearly decline is limited to what leaves 0 or more in 2027
+        result.step_unlimited, result.step = result.step, -(result.projected // n)
+    result.projected_2027 = result.projected + result.step * n
+    result.low_2027 = max(0, result.low + min(result.step_low, result.step) * n)
+    result.high_2027 = max(0, result.high + max(result.step_high, result.step) * n)
 
 
 def _signed(value):
@@ -241,7 +284,37 @@ def _signed(value):
     return f"新增 {value} 家" if value >= 0 else f"减少 {-value} 家"
 
 
-def basis_parts(result, registry, later):
+def _net(value):
+    return f"净增 {value} 家" if value >= 0 else f"净减少 {-value} 家"
+
+
+def _times(projected, step, years):
+    """ "18 + 2 × 1", "18 − 3 × 1": the sum the 2027 figure is."""
+    return f"{projected} {'+' if step >= 0 else '−'} {abs(step)} × {years}"
+
+
+def sentence_2027(result, district=False):
+    """How 2027's figure continues this year's, with the sum written out; None in 2027 itself."""
+    if result.year >= LAST_YEAR or result.projected_2027 is None:
+        return None
+    n = result.years_left
+    stated = result.step if result.step_unlimited is None else result.step_unlimited
+    if district:
+        how = f"此后全区每年{_net(stated)}（各街镇年净增之和）"
+    elif result.step_years:
+        years = "、".join(str(y) for y in result.step_years)
+        how = f"此后每年按往年（{years}年）平均{_net(stated)}（年净增已扣除当年到期失效、退库等减少，不再另扣）"
+    else:
+        how = f"往年无完整年度数据，此后每年按本年预计{_net(stated)}"
+    if result.step_unlimited is not None:
+        how += f"，以2027年底不少于 0 家为限，每年{_net(result.step)}"
+    return (
+        f"{how}，预计2027年底 {_times(result.projected, result.step, n)} = {result.projected_2027} 家"
+        f"（区间 {result.low_2027}–{result.high_2027} 家）"
+    )
+
+
+def basis_parts(result, registry):
     """The forecast's parts in words: "已有 520 家；年内到期未重新认定 9 家（往年重新认定率 62%）；…"."""
     parts = [f"已有 {result.actual} 家"]
     if result.method == METHOD_RHYTHM:
@@ -273,8 +346,15 @@ def basis_parts(result, registry, later):
         parts.append("年内无到期未重新认定的证书")
     if registry.known and registry.recognised_this_year:
         parts.append(f"今年已新认定 {registry.recognised_this_year} 家")
-    if later is not None:
-        parts.append(f"此后每年按往年平均净增 {round_half_up(later)} 家推算至2027年")
+    floor_ = "，减少不超过已有数" if result.actual + result.increase - result.expected_lapses < 0 else ""
+    parts.append(f"预计{result.year}年底 {result.projected} 家（区间 {result.low}–{result.high} 家{floor_}）")
+    later = sentence_2027(result)
+    if later:
+        parts.append(later)
+        if registry.known and registry.expiring_later:
+            what = "证书到期未重新认定" if registry.renewable else "将退库"
+            span = f"{result.year + 1}—{LAST_YEAR}" if result.year + 1 < LAST_YEAR else str(LAST_YEAR)
+            parts.append(f"{span}年另有 {registry.expiring_later} 家{what}，按年净增推算，不另扣减")
     return parts
 
 
@@ -289,6 +369,10 @@ def total(forecasts, year, month, target, target_2027):
     out.low = sum(f.low for f in forecasts)
     out.high = sum(f.high for f in forecasts)
     out.projected_2027 = sum(f.projected_2027 for f in forecasts)
+    out.low_2027 = sum(f.low_2027 for f in forecasts)
+    out.high_2027 = sum(f.high_2027 for f in forecasts)
+    if year < LAST_YEAR:
+        out.step = sum(f.step for f in forecasts)
     out.increase = sum(Fraction(f.increase) for f in forecasts)
     out.expected_lapses = sum(Fraction(f.expected_lapses) for f in forecasts)
     out.expiring = sum(f.expiring for f in forecasts)
@@ -301,8 +385,12 @@ def total(forecasts, year, month, target, target_2027):
         f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
         f"预计{_signed(out.increase)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
-        "全区为各街镇之和",
+        f"预计{year}年底 {out.projected} 家（区间 {out.low}–{out.high} 家）",
     ]
+    later = sentence_2027(out, district=True)
+    if later:
+        out.basis.append(later)
+    out.basis.append("全区为各街镇之和")
     return out
 
 
@@ -339,6 +427,8 @@ def _risk_item(row, result, until_2027):
         "name": row.subdistrict.name,
         "slug": row.subdistrict.slug,
         "projected": result.projected_2027 if until_2027 else result.projected,
+        "low": result.low_2027 if until_2027 else result.low,
+        "high": result.high_2027 if until_2027 else result.high,
         "target": result.target_2027 if until_2027 else result.target,
         "gap": result.gap_2027 if until_2027 else result.gap,
         "basis": result.basis_text,
@@ -366,22 +456,36 @@ def bulletin_section(district, labels):
             "projected_2027": result.projected_2027,
             "target_2027": result.target_2027,
             "expiring": result.expiring,
+            "low_2027": result.low_2027,
+            "high_2027": result.high_2027,
+            "step": result.step,
             "at_risk": at_risk,
             "at_risk_2027": later,
         }
         names = "、".join(f"{item['name']}（预计差{item['gap']}家）" for item in at_risk)
-        line = f"按当前进度，预计年底{len(at_risk)}个街镇未完成{label}年度目标" + (f"：{names}" if at_risk else "")
+        line = (
+            f"按当前进度，预计{year}年底{len(at_risk)}个街镇未完成{label}年度目标：{names}"
+            if at_risk
+            else f"按当前进度，预计{year}年底没有街镇未完成{label}年度目标"
+        )
         if result.projected is None:
             line += "；部分街镇本月未填报，全区暂不预计"
         else:
             verdict = f"可完成年度目标{result.target}家"
             if result.at_risk:
                 verdict = f"较年度目标{result.target}家差{result.gap}家"
-            line += f"；全区预计年底{result.projected}家（{result.low}–{result.high}家），{verdict}"
+            line += f"；全区预计{year}年底{result.projected}家（{result.low}–{result.high}家），{verdict}"
         if result.expiring:
             line += f"；年内到期未重新认定{result.expiring}家，请相关街镇在到期前走访企业、协助重新认定"
-        if later:
-            line += f"；按此趋势，{len(later)}个街镇预计2027年底未完成目标"
+        later_names = "、".join(item["name"] for item in later)
+        if year < LAST_YEAR and result.projected_2027 is not None:
+            line += (
+                f"；按此趋势（此后全区每年{_net(result.step).replace(' ', '')}，为各街镇年净增之和），"
+                f"全区预计2027年底{result.projected_2027}家（{result.low_2027}–{result.high_2027}家）"
+            )
+            line += f"，预计2027年底{len(later)}个街镇未完成目标：{later_names}" if later else ""
+        elif later:
+            line += f"；按此趋势，预计2027年底{len(later)}个街镇未完成目标：{later_names}"
         section["lines"].append(line + "。")
     return section
 

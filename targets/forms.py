@@ -7,7 +7,7 @@ from .boundaries import ChangeInput, Kind, split_names
 from .choices import Metric
 from .importers import MAX_FILE_BYTES
 from .models import SubDistrict
-from .months import LAST_PLAN_MONTH, Month, month_range
+from .months import LAST_PLAN_MONTH, Month, loggable_months, month_range
 from .numbers import parse_whole_number
 
 
@@ -16,6 +16,11 @@ def _within_size(upload):
     if upload.size > MAX_FILE_BYTES:
         raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 上限。")
     return upload
+
+
+# A correction's reason is a sentence or two: a box that shows it whole (500 characters at most);
+# its line breaks become spaces, as the history shows it on one line.
+REASON_BOX = {"rows": 4, "cols": 60, "maxlength": 500, "class": "reason-box"}
 
 
 def cell_name(prefix, sub, metric):
@@ -51,7 +56,9 @@ class MonthlyCountGridForm(forms.Form):
     overwrites a change someone else made in the meantime.
     """
 
-    reason = CleanCharField(label="更正原因", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = CleanCharField(
+        label="更正原因", required=False, max_length=500, multiline=False, widget=forms.Textarea(REASON_BOX)
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,8 +128,17 @@ class MonthlyCountGridForm(forms.Form):
         return rows
 
 
+def importable_month_choices():
+    """The months a count file may be imported for (2023年1月 through this month), newest first."""
+    return [(str(m), m.label) for m in reversed(loggable_months())]
+
+
 class CountImportForm(forms.Form):
-    month = CleanCharField(label="月份", help_text="YYYY-MM，如 2025-03")
+    month = forms.ChoiceField(
+        label="月份",
+        help_text="数据所属月份（月末数）",
+        error_messages={"invalid_choice": "月份“%(value)s”不可导入：只能导入2023年1月至本月的数据。"},
+    )
     file = forms.FileField(
         label="表格文件", help_text=".xlsx、.xlsm、.xls、.et、.ods 或 .csv（UTF-8、GBK、UTF-16），不超过 5 MB"
     )
@@ -131,14 +147,15 @@ class CountImportForm(forms.Form):
         label="工作表",
         required=False,
         max_length=100,
-        help_text="文件有多个填好的工作表时填写要导入的工作表名称；不填则读取唯一有表头的可见工作表",
+        help_text="不填则读取唯一有表头的可见工作表；有多个时读取以所选月份命名的一个（如“10月”“2026年10月”），否则须在此填写",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = importable_month_choices()
+
     def clean_month(self):
-        try:
-            return Month.parse(self.cleaned_data["month"].strip())
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return Month.parse(self.cleaned_data["month"])
 
     def clean_file(self):
         return _within_size(self.cleaned_data["file"])
@@ -149,7 +166,13 @@ class CountImportConfirmForm(forms.Form):
     month = CleanCharField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label="已核对：确认较上月下降或增长超过20%的数值无误", required=False)
     note = CleanCharField(label="说明（用于下降或大幅增长的数值）", required=False, max_length=200)
-    reason = CleanCharField(label="更正原因（已发布月份必填）", required=False, max_length=500)
+    reason = CleanCharField(
+        label="更正原因（已发布月份必填）",
+        required=False,
+        max_length=500,
+        multiline=False,  # stored on one line, as the history shows it
+        widget=forms.Textarea(REASON_BOX),
+    )
 
 
 def revision_month_choices():

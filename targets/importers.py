@@ -22,14 +22,23 @@ from .choices import Metric
 from .models import MonthlyCount
 from .months import Month
 from .numbers import parse_whole_number
-from .spreadsheets import FileRejected, cell_place, cell_text, choose_sheet, match_header, open_workbook
+from .spreadsheets import (
+    FileRejected,
+    cell_place,
+    cell_text,
+    choose_sheet,
+    column_letter,
+    match_header,
+    open_workbook,
+)
 from .subdistrict_names import SubDistrictNames, is_group_row, normalise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ERRORS = 200
 HEADER_SEARCH_ROWS = 10
 NAME = "subdistrict"
-NOTE = "note"
+NOTE = "note"  # one 备注 for the row (the template before issue 28): read for each metric
+NOTES = {"high_tech": "note:high_tech", "tech_based": "note:tech_based"}  # 备注 of one metric
 NOTE_MAX_LENGTH = MonthlyCount._meta.get_field("note").max_length
 # The headers offices use for each column; a header is compared without spaces, quotes or a
 # bracketed unit, so 高新技术企业（家） and “高新技术 企业” are 高新技术企业.
@@ -59,8 +68,16 @@ HEADER_SYNONYMS = {
     NOTE: ("备注", "说明"),
 }
 METRICS = (Metric.HIGH_TECH.value, Metric.TECH_BASED.value)
+# 高新技术企业备注, 高企说明…; under a two-row header, 备注 below 高新技术企业 reads the same.
+for _metric in METRICS:
+    HEADER_SYNONYMS[NOTES[_metric]] = tuple(
+        f"{name}{word}" for name in HEADER_SYNONYMS[_metric] for word in HEADER_SYNONYMS[NOTE]
+    )
 METRIC_LABELS = {Metric.HIGH_TECH.value: Metric.HIGH_TECH.label, Metric.TECH_BASED.value: Metric.TECH_BASED.label}
 _TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+# A month in a sheet's name: 10月, 10月份, 2026年10月, 2026-10, 2026.10, 202610 (a month without
+# its year needs its 月, so that Sheet1 names no month).
+_SHEET_MONTH = re.compile(r"(?<!\d)(?:(\d{4})(?:年|[-./_])?)?(\d{1,2})(?!\d)(月)?")
 
 
 @dataclass
@@ -102,6 +119,16 @@ def month_words(month):
     return (f"{month.year}年{month.month}月", f"{month.year}-{month.month:02d}", f"{month.month}月")
 
 
+def sheet_names_month(name, month):
+    """Whether a sheet's name names `month` and no other: 10月, 2026年10月, 2026-10, 202610…"""
+    named = [
+        (int(year) if year else None, int(number))
+        for year, number, word in _SHEET_MONTH.findall(normalise(name))
+        if (year or word) and 1 <= int(number) <= 12
+    ]
+    return bool(named) and all(number == month.month and year in (None, month.year) for year, number in named)
+
+
 def find_header(rows, month):
     return match_header(
         rows, HEADER_SYNONYMS, (NAME, *METRICS), search_rows=HEADER_SEARCH_ROWS, this_month=month_words(month)
@@ -116,7 +143,12 @@ def parse_counts(file_name, data, month, subdistricts, *, partial=False, sheet=N
         return result
     try:
         workbook = open_workbook(data, file_name)
-        chosen, notes = choose_sheet(workbook, lambda s: find_header(s.rows, month) is not None, sheet)
+        chosen, notes = choose_sheet(
+            workbook,
+            lambda s: find_header(s.rows, month) is not None,
+            sheet,
+            prefer=lambda name: sheet_names_month(name, month),
+        )
     except FileRejected as exc:
         result.errors.append(str(exc))
         return result
@@ -134,7 +166,7 @@ def parse_counts(file_name, data, month, subdistricts, *, partial=False, sheet=N
         return result
     if chosen.name:
         result.notes.append(f"读取的工作表：“{chosen.name}”。")
-    result.notes += notes + header.notes
+    result.notes += notes + header.notes + _note_columns(header.columns)
     result.errors += header.problems
     named = title_month(rows, header.index)
     if named is not None and named != month:
@@ -165,11 +197,8 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial, names):
         sub = names.match_row(name, row_no, cell_place(sheet, row_no, name_col, name_header), seen, result)
         if sub is None:
             continue
-        note = cell_text(cells.get(NOTE)) if NOTE in cells else None
-        if note and len(note) > NOTE_MAX_LENGTH:
-            column, header = columns[NOTE]
-            place = cell_place(sheet, row_no, column, header)
-            result.error(f"{place}：备注有{len(note)}个字，超过{NOTE_MAX_LENGTH}个字的上限，请精简。")
+        notes = _row_notes(result, sheet, row_no, cells, columns)
+        if notes is None:
             continue
         for metric in METRICS:
             column, header = columns[metric]
@@ -184,7 +213,7 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial, names):
                 continue
             if parsed.warning:
                 result.notes.append(f"{cell_place(sheet, row_no, column, header)}：{parsed.warning}。")
-            result.entries[(sub.pk, metric)] = (parsed.value, note or None)
+            result.entries[(sub.pk, metric)] = (parsed.value, notes[metric] or None)
     if skipped:
         result.notes.append(f"已跳过{len(skipped)}个分组或合计行：{'、'.join(skipped)}。")
     if not partial:
@@ -195,6 +224,34 @@ def _read_rows(result, sheet, rows, columns, subdistricts, partial, names):
                 f"{where}缺少{len(missing)}个街镇的行：{'、'.join(missing)}"
                 "（整月导入须包含全部街镇；只更新部分街镇请勾选“仅更新部分街镇”）。"
             )
+
+
+def _note_field(metric, columns):
+    """The column a metric's note is read from: its own 备注, else the row's one 备注."""
+    return NOTES[metric] if NOTES[metric] in columns else NOTE
+
+
+def _note_columns(columns):
+    """What the preview says about a row's 备注 that no metric reads (each has its own)."""
+    if NOTE in columns and all(NOTES[metric] in columns for metric in METRICS):
+        column, header = columns[NOTE]
+        return [f"{column_letter(column)}列“{header}”未读取：两项指标各有备注列。"]
+    return []
+
+
+def _row_notes(result, sheet, row_no, cells, columns):
+    """{metric: note as written} of a row, or None once a note too long is refused on `result`."""
+    notes, too_long = {}, set()
+    for metric in METRICS:
+        field_name = _note_field(metric, columns)
+        note = cell_text(cells.get(field_name)) if field_name in columns else ""
+        if len(note) > NOTE_MAX_LENGTH and field_name not in too_long:
+            too_long.add(field_name)
+            column, header = columns[field_name]
+            place = cell_place(sheet, row_no, column, header)
+            result.error(f"{place}：备注有{len(note)}个字，超过{NOTE_MAX_LENGTH}个字的上限，请精简。")
+        notes[metric] = note
+    return None if too_long else notes
 
 
 IMPORT_SESSION_KEY = "count_imports"

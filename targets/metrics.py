@@ -123,27 +123,101 @@ def increment_completion(actual, base, target):
 
 
 def is_hold_year(base, target):
-    """A "hold" year (保持年): the year's target does not exceed the base, nothing new is asked."""
+    """The year's target does not exceed the base: nothing new is asked, only to keep it."""
     return base is not None and target is not None and target <= base
 
 
-def judged_rate(actual, base, target):
-    """The one measure that decides both a status and a rank (赛马 by this year's work).
+# 小基数: a year's increment of fewer than this many firms is judged in firms, not as a share of
+# itself, so that one firm more or less does not swing a sub-district from first to last (蔡家岗
+# at 91 of 93 from a base of 92 would show −100%, 天府镇 at 7 of 6 from 5, 200%).
+SMALL_INCREMENT = 5
 
-    - Usual year (target > base): the 新增完成率 (actual − base) / (target − base).
-    - Hold year (target ≤ base): 1 (100%) when actual ≥ target; otherwise the shortfall as a
-      negative share of the target, (actual − target) / target, so a sub-district that fell
-      below a target it only had to hold is judged below every one that held it.
+
+def increment_scale(base, target):
+    """What a firm more or less moves the judged rate by the inverse of: the year's increment
+    (target − base), and at least `SMALL_INCREMENT`. None when a value is missing."""
+    if base is None or target is None:
+        return None
+    return max(target - base, SMALL_INCREMENT)
+
+
+def is_small_increment(base, target):
+    """The year asks fewer than `SMALL_INCREMENT` new firms (a hold year included): its rate is
+    judged in firms against 序时进度 (`judged_rate`)."""
+    return base is not None and target is not None and target - base < SMALL_INCREMENT
+
+
+def judged_rate(actual, base, target, progress):
+    """The one measure that decides both a status and a rank (赛马 by this year's work): the
+    新增完成率, read in firms when the year's increment is small.
+
+    With need = target − base and scale = max(need, `SMALL_INCREMENT`):
+    - the year's target reached (actual ≥ target): 1 + (actual − target) / scale;
+    - otherwise: 序时进度 + ((actual − base) − need × 序时进度) / scale, i.e. time progress plus the
+      firms ahead of (or behind) the point the year's path has reached, over the scale.
+    When need ≥ `SMALL_INCREMENT` both are exactly (actual − base) / (target − base). When it is
+    smaller (a hold year included), each firm moves the rate by 1/`SMALL_INCREMENT` (20 points)
+    instead of 1/need (100 points when one firm is asked), and a sub-district on its path is at
+    序时进度 whatever the size of its increment. The rate is ≥ 1 exactly when actual ≥ target, so
+    the status (`status`) never ranks a sub-district that missed its target above one that met it.
     None when the actual, the base or the target is missing (未填报, no rank).
-    In either case actual ≥ target exactly when the rate is ≥ 1.
     """
     if actual is None or base is None or target is None:
         return None
-    if target > base:
-        return Fraction(actual - base) / Fraction(target - base)
+    need = target - base
+    scale = increment_scale(base, target)
     if actual >= target:
+        return 1 + Fraction(actual - target, scale)
+    return progress + (actual - base - need * progress) / scale
+
+
+def path_rate(latest, baseline, target):
+    """A key task's quantitative target judged on its path (shares and counts alike, no firm
+    scale): (latest − baseline) / (target − baseline); when the target does not exceed the
+    baseline, 1 when it is held, else the shortfall as a negative share of the target."""
+    if latest is None or baseline is None or target is None:
+        return None
+    if target > baseline:
+        return Fraction(latest - baseline) / Fraction(target - baseline)
+    if latest >= target:
         return Fraction(1)
-    return Fraction(actual - target) / Fraction(target)  # target > actual ≥ 0 here, so target > 0
+    return Fraction(latest - target) / Fraction(target)  # target > latest ≥ 0 here, so target > 0
+
+
+def signed_firms(value):
+    """A change in firms as written in a table: "+2", "0", "-1" (the minus a percentage has);
+    "—" when unknown."""
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value)
+
+
+def firms_text(gained, need):
+    """今年新增/应增 for a table cell, in firms: "-1/1", "+2/1"; a year that asks nothing new
+    shows 0 asked (its target does not exceed the base); "—" where a value is unknown."""
+    asked = "—" if need is None else str(max(need, 0))
+    return f"{signed_firms(gained)}/{asked}"
+
+
+SMALL_MARK = "※"
+
+
+def rate_text(pct, small=False):
+    """A judged rate as shown: "53.3%", with `SMALL_MARK` when read in firms; "—" when undefined."""
+    if pct is None:
+        return "—"
+    return f"{pct:.1f}%{SMALL_MARK if small else ''}"
+
+
+def small_increment_note(small=SMALL_INCREMENT):
+    """The footnote of `SMALL_MARK`; "" for figures judged before the rule (`small` None)."""
+    if small is None:
+        return ""
+    return (
+        f"{SMALL_MARK}今年应新增不足{small}家（含年度目标不高于年初基数的）：新增完成率按{small}家折算，"
+        f"达到年度目标的记100%加超出家数÷{small}，未达到的记序时进度加（实际新增－序时应新增）÷{small}，"
+        "一两家企业的增减不致使排名大起大落"
+    )
 
 
 def time_progress(month):
@@ -233,13 +307,14 @@ def curve_value(previous_figure, year_figure, month):
 
 def status_band(base, target, month, yellow_pp=10):
     """(low, high) counts at the end of month `month` (0 = last December) between which a
-    sub-district is "略低于序时进度": high is base + (target − base) × M/12, where 新增完成率
-    equals 序时进度; low is `yellow_pp` points of the year's increment below it. None when the
-    target is not above the base (新增完成率 is undefined)."""
+    sub-district is "略低于序时进度": high is the year's path, base + (target − base) × M/12, where
+    the judged rate equals 序时进度; low is `yellow_pp` points of the rate's scale
+    (`increment_scale`) below it. None when the target is not above the base (a sub-district
+    below such a target is behind whatever the month)."""
     if base is None or target is None or target <= base:
         return None
     high = base + Fraction(target - base) * Fraction(month, 12)
-    return high - Fraction(target - base) * Fraction(yellow_pp, 100), high
+    return high - increment_scale(base, target) * Fraction(yellow_pp, 100), high
 
 
 def months_left(year, month, until_year):
@@ -293,24 +368,41 @@ def as_percent(ratio, digits=1):
 def rule_examples(yellow_pp=10):
     """Worked examples for the 口径说明 page, computed by the functions above (never typed in).
 
-    Each: (month, base, target, actual) → the rate, its percentage and the status.
+    Each: (month, base, target, actual) → the firms gained and asked, the rate, its percentage and
+    the status; the last four are small increments (`SMALL_INCREMENT`), two of them hold years.
     """
-    cases = [(6, 40, 60, 52), (6, 40, 60, 48), (6, 40, 60, 45), (9, 40, 60, 60), (6, 30, 30, 31), (6, 30, 30, 27)]
+    cases = [
+        (6, 40, 60, 52),
+        (6, 40, 60, 48),
+        (6, 40, 60, 45),
+        (9, 40, 60, 60),
+        (11, 92, 93, 91),
+        (11, 5, 6, 7),
+        (6, 10, 12, 11),
+        (6, 30, 30, 31),
+        (6, 30, 30, 27),
+    ]
     out = []
     for month, base, target, actual in cases:
-        rate = judged_rate(actual, base, target)
+        progress = time_progress(month)
+        rate = judged_rate(actual, base, target, progress)
         out.append(
             {
                 "month": month,
                 "base": base,
                 "target": target,
                 "actual": actual,
+                "gained": actual - base,
+                "need": target - base,
+                "small": is_small_increment(base, target),
                 "hold_year": is_hold_year(base, target),
-                "progress_pct": as_percent(time_progress(month)),
+                "progress_pct": as_percent(progress),
                 "rate_pct": as_percent(rate),
+                "rate": rate_text(as_percent(rate), is_small_increment(base, target)),
+                "firms": firms_text(actual - base, target - base),
                 "completion_pct": as_percent(completion(actual, target)),
-                "status": status(rate, time_progress(month), yellow_pp),
-                "status_label": STATUS_LABELS[status(rate, time_progress(month), yellow_pp)],
+                "status": status(rate, progress, yellow_pp),
+                "status_label": STATUS_LABELS[status(rate, progress, yellow_pp)],
             }
         )
     return out
@@ -375,5 +467,5 @@ def path_progress(start_year, end_year, year, month):
 def path_judgement(latest, baseline, target, progress, yellow_pp=10):
     """A task target judged as a sub-district is: (rate, status) of `latest` on the path from
     `baseline` to `target`, against the path's time progress. None values stay undefined."""
-    rate = judged_rate(latest, baseline, target)
+    rate = path_rate(latest, baseline, target)
     return rate, status(rate, progress, yellow_pp)

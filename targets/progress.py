@@ -102,16 +102,15 @@ def _flat(by_month):
 def _metric_progress(figures, counts, sub_id, metric, month, yellow_pp):
     year = month.year
     target = figures.get((sub_id, metric, year))
-    previous_figure = figures.get((sub_id, metric, year - 1))
     actual = counts.get((sub_id, metric, month))
-    base = metrics.base_for(counts.get((sub_id, metric, Month(year - 1, 12))), previous_figure)
+    base = metrics.base_for(counts.get((sub_id, metric, Month(year - 1, 12))), figures.get((sub_id, metric, year - 1)))
     target_2027 = figures.get((sub_id, metric, PLAN_YEARS[-1]))
-    return _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp)
+    return _derive(actual, target, base, target_2027, month, yellow_pp)
 
 
-def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp, pending=False):
+def _derive(actual, target, base, target_2027, month, yellow_pp, pending=False):
     progress = metrics.time_progress(month.month)
-    rate = metrics.judged_rate(actual, base, target)
+    rate = metrics.judged_rate(actual, base, target, progress)
     if pending:  # no line in the version in force: its count, and nothing judged
         return MetricProgress(actual=actual, target=None, base=None, target_2027=None, status=metrics.STATUS_PENDING)
     return MetricProgress(
@@ -123,7 +122,7 @@ def _derive(actual, target, base, target_2027, previous_figure, month, yellow_pp
         increment_completion=rate,
         hold_year=metrics.is_hold_year(base, target),
         status=metrics.status(rate, progress, yellow_pp),
-        curve=metrics.curve_value(previous_figure, target, month.month),
+        curve=metrics.curve_value(base, target, month.month),  # the path the rate is judged on
         gap_year=metrics.gap(actual, target),
         gap_2027=metrics.gap(actual, target_2027),
         pace_year=metrics.needed_pace(actual, target, metrics.months_left(month.year, month.month, month.year)),
@@ -159,7 +158,7 @@ def district_progress(month, subdistricts=None):
                 row.metrics[metric] = _metric_progress(figures, counts, sub.pk, metric, month, yellow_pp)
             else:
                 row.metrics[metric] = _derive(
-                    counts.get((sub.pk, metric, month)), None, None, None, None, month, yellow_pp, pending=True
+                    counts.get((sub.pk, metric, month)), None, None, None, month, yellow_pp, pending=True
                 )
             row.metrics[metric].previous_actual = counts.get((sub.pk, metric, previous_month))
         rows.append(row)
@@ -179,7 +178,7 @@ def district_progress(month, subdistricts=None):
             line.rank_in_class, line.rank_overall = ranks[row.subdistrict.pk]
             if row.subdistrict.pk in previous:
                 line.previous_rank_in_class, line.previous_rank_overall = previous[row.subdistrict.pk]
-    total, reported = _district_total(rows, figures, area, month, yellow_pp)
+    total, reported = _district_total(rows, area, month, yellow_pp)
     return DistrictProgress(
         month, metrics.time_progress(month.month), rows, total, reported, data_as_of, ranked, area=area
     )
@@ -265,7 +264,7 @@ def rank_history(subdistrict, until, subdistricts=None, progress=None):
     return out
 
 
-def _district_total(rows, figures, area, month, yellow_pp):
+def _district_total(rows, area, month, yellow_pp):
     """The district line, like for like (`metrics.like_for_like_total`): the sub-districts that
     reported the metric this month, against their own targets and bases, over the units the plan
     version in force has targets for (`area.caliber` names them when they are not all of the
@@ -273,14 +272,12 @@ def _district_total(rows, figures, area, month, yellow_pp):
     month too. `territory_actual` adds every unit of the month that reported (现辖区), compared
     with no target."""
     total, reported = {}, {}
-    year = month.year
     judged = [row for row in rows if area.is_targeted(row.subdistrict)]
     for metric in METRICS:
         lines = [
             {
                 "actual": row.metrics[metric].actual,
                 "target": row.metrics[metric].target,
-                "previous_figure": figures.get((row.subdistrict.pk, metric, year - 1)),
                 "base": row.metrics[metric].base,
                 "target_2027": row.metrics[metric].target_2027,
                 "previous_actual": row.metrics[metric].previous_actual,
@@ -288,17 +285,16 @@ def _district_total(rows, figures, area, month, yellow_pp):
             for row in judged
         ]
         sums, reported[metric] = metrics.like_for_like_total(
-            lines, ("target", "previous_figure", "base", "target_2027"), ("previous_actual",)
+            lines, ("target", "base", "target_2027"), ("previous_actual",)
         )
         if sums is None:
-            total[metric] = _derive(None, None, None, None, None, month, yellow_pp)
+            total[metric] = _derive(None, None, None, None, month, yellow_pp)
         else:
             total[metric] = _derive(
                 sums["actual"],
                 sums["target"],
                 sums["base"],
                 sums["target_2027"],
-                sums["previous_figure"],
                 month,
                 yellow_pp,
             )
@@ -311,14 +307,18 @@ def _district_total(rows, figures, area, month, yellow_pp):
     return total, reported
 
 
-def plan_curve(figures_by_year):
-    """The monthly target curve from December 2022 to December 2027: [(Month, value)]."""
+def plan_curve(figures_by_year, decembers=None):
+    """The monthly target curve from December 2022 to December 2027: [(Month, value)].
+
+    Each year's part runs from that year's base to its target, the path its rates are judged on
+    (`metrics.judged_rate`): December Y−1's count where `decembers` ({year: count}) has it, else
+    the plan's Y−1 figure (`metrics.base_for`)."""
+    decembers = decembers or {}
     points = [(Month(BASE_YEAR, 12), figures_by_year.get(BASE_YEAR))]
     for year in PLAN_YEARS:
+        base = metrics.base_for(decembers.get(year - 1), figures_by_year.get(year - 1))
         for m in range(1, 13):
-            points.append(
-                (Month(year, m), metrics.curve_value(figures_by_year.get(year - 1), figures_by_year.get(year), m))
-            )
+            points.append((Month(year, m), metrics.curve_value(base, figures_by_year.get(year), m)))
     return points
 
 

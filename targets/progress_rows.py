@@ -79,6 +79,27 @@ class MetricProgress:
         return metrics.change(self.base, self.actual)
 
     @property
+    def increment_target(self):
+        """今年应新增: the year's target less its base, in firms (0 or less in a year that asks
+        nothing new); None when either is missing."""
+        return metrics.change(self.base, self.target)
+
+    @property
+    def firms_label(self):
+        """今年新增/应增 in firms, "-1/1"."""
+        return metrics.firms_text(self.new_this_year, self.increment_target)
+
+    @property
+    def rate_label(self):
+        """The judged rate as shown, "53.3%※" when read in firms, "—" when undefined."""
+        return metrics.rate_text(self.increment_completion_pct, self.small_increment)
+
+    @property
+    def small_increment(self):
+        """The year asks fewer than `metrics.SMALL_INCREMENT` new firms: its rate is read in firms."""
+        return metrics.is_small_increment(self.base, self.target)
+
+    @property
     def rank_change_overall(self):
         """Positive when the sub-district moved up since last month."""
         return metrics.rank_change(self.previous_rank_overall, self.rank_overall)

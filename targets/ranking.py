@@ -42,7 +42,8 @@ def judged_rank_key(figures, counts, sub_id, metric, month):
     actual = counts.get((sub_id, metric, month))
     december = counts.get((sub_id, metric, Month(month.year - 1, 12)))
     base = metrics.base_for(december, figures.get((sub_id, metric, month.year - 1)))
-    return metrics.rank_key(metrics.judged_rate(actual, base, target), metrics.completion(actual, target))
+    rate = metrics.judged_rate(actual, base, target, metrics.time_progress(month.month))
+    return metrics.rank_key(rate, metrics.completion(actual, target))
 
 
 def ranks_in_class_and_overall(keys, categories):
@@ -80,6 +81,8 @@ def _rule_version():
     decided_by = (
         metrics.base_for,
         metrics.judged_rate,
+        metrics.increment_scale,
+        metrics.time_progress,
         metrics.completion,
         metrics.rank_key,
         metrics.competition_ranks,

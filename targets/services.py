@@ -121,10 +121,10 @@ def plan_month(month, entries, subdistricts=None):
             old, old_note = stored.get(key, (None, ""))
             new, note = entries.get(key, (None, None))
             cell = CellChange(sub, metric, previous.get(key), old, new, old_note if note is None else note)
-            if cell.new is None and note is not None and note != old_note and old is not None:
-                cell.new = old  # a note alone changes a logged cell
-            if cell.new is not None and cell.new == old and cell.note == old_note:
-                cell.new = None
+            if cell.new is None or cell.new == old:
+                # An unchanged count is not a change, whatever its note says (a file's one 备注
+                # for both metrics): it keeps its stored value and note (issue 28).
+                cell.new, cell.note = None, old_note
             if cell.changed and cell.new != old:
                 cell.flag = metrics.change_flag(cell.previous, cell.new)
             plan.cells.append(cell)

@@ -178,8 +178,12 @@ def _labels(upper, lower, lookup):
             parent = top
         elif not lower:
             parent = ""
+        # 备注 below 高新技术企业 is 高新技术企业备注 when that is a field of its own
+        combined = lookup.get(header_key(parent + bottom)) if bottom and parent and parent != bottom else None
         name = lookup.get(header_key(bottom)) if bottom else None
-        if name:
+        if combined:
+            name, label = combined, f"{parent} {bottom}"
+        elif name:
             label = (
                 f"{parent} {bottom}".strip()
                 if parent and parent != bottom and lookup.get(header_key(parent)) is None
@@ -232,12 +236,15 @@ def _resolve(found, required, this_month, labels):
     return columns, notes, problems
 
 
-def choose_sheet(workbook, has_header, chosen=None):
+def choose_sheet(workbook, has_header, chosen=None, prefer=None):
     """The sheet to read and what to say about the choice; FileRejected when it is not clear.
 
     Hidden sheets are never read. With a `chosen` name, that visible sheet; otherwise the one
-    visible sheet that has the headers. Several visible sheets with the headers are refused,
-    naming them, so that the user picks one (the web page's 工作表 field, the commands' --sheet).
+    visible sheet that has the headers. When several visible sheets have the headers, the one
+    whose name `prefer(name)` accepts (a workbook with one sheet per month: the sheet named after
+    the month chosen), said in the notes with the sheets left unread; with none or several such,
+    the file is refused naming them, so that the user picks one (the web page's 工作表 field, the
+    commands' --sheet).
     """
     notes = []
     if workbook.hidden:
@@ -252,6 +259,15 @@ def choose_sheet(workbook, has_header, chosen=None):
     if not visible:
         raise FileRejected("文件中没有可见的工作表。")
     with_header = [sheet for sheet in visible if has_header(sheet)]
+    if len(with_header) > 1 and prefer is not None:
+        preferred = [sheet for sheet in with_header if prefer(sheet.name)]
+        if len(preferred) == 1:
+            others = "、".join(f"“{s.name}”" for s in with_header if s is not preferred[0])
+            notes.append(
+                f"文件中有{len(with_header)}个工作表都有表头，按所选月份读取工作表“{preferred[0].name}”，"
+                f"未读取：{others}。"
+            )
+            return preferred[0], notes
     if len(with_header) > 1:
         names = "、".join(f"“{s.name}”" for s in with_header)
         active = f"（保存时打开的是“{workbook.active}”）" if workbook.active else ""

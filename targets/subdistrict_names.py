@@ -6,7 +6,10 @@ removed and full-width letters are folded (NFKC), when it is:
 - the name itself: 天生街道, 澄江镇;
 - the stem without 街道 or 镇: 天生, 澄江;
 - the name of its administrative body: 天生街道办事处, 澄江镇人民政府 (also 澄江镇政府);
-- a former name in `FORMER_NAMES`: towns turned into 街道 (撤镇设街道), e.g. 歇马镇 → 歇马街道.
+- a former name in `FORMER_NAMES`: towns turned into 街道 (撤镇设街道), e.g. 歇马镇 → 歇马街道;
+- failing all these, the name with a wrong suffix (施家梁街道 for 施家梁镇, 天生镇 for 天生街道),
+  when its stem names exactly one sub-district of the month and no unit that is not (one that
+  has left or not yet joined is refused with its reason, as its own name is).
 
 A name that would match two sub-districts is refused as ambiguous. Group and subtotal rows
 (A类镇街, B类街镇, 小计, 合计 with any spacing, 总计, 全区合计, A类小计…) are not sub-districts:
@@ -53,6 +56,7 @@ class NameMatch:
     subdistrict: object | None
     alias: str | None = None  # the text as written, when it was not the name itself
     problem: str | None = None
+    because: str = ""  # why an alias was read as this sub-district, when it is not a known alias
 
 
 class SubDistrictNames:
@@ -84,9 +88,7 @@ class SubDistrictNames:
                 return self.elsewhere[key[: -len(suffix)]]
         return None
 
-    def match(self, raw):
-        written = str(raw or "").strip()
-        key = normalise(written)
+    def _lookup(self, key):
         candidates = self.keys.get(key)
         if candidates is None:
             for suffix in BODY_SUFFIXES:
@@ -94,9 +96,37 @@ class SubDistrictNames:
                     candidates = self.keys.get(key[: -len(suffix)])
                     if candidates is not None:
                         break
+        return candidates
+
+    def _other_suffix(self, key):
+        """(candidates, why) of a name whose 街道/镇/乡 is not its unit's: read by its stem, or
+        refused with the reason of a unit not of the month that the stem names."""
+        for suffix in ("", *BODY_SUFFIXES):
+            base = key[: -len(suffix)] if suffix else key
+            if suffix and not key.endswith(suffix):
+                continue
+            stem = _stem(base)
+            if stem == base:
+                continue
+            why = self._elsewhere(stem)
+            if why:
+                return None, why
+            if stem in self.keys:
+                return self.keys[stem], None
+        return None, None
+
+    def match(self, raw):
+        written = str(raw or "").strip()
+        key = normalise(written)
+        candidates = self._lookup(key)
+        suffix_note = ""
         if not candidates:
             why = self._elsewhere(key)
-            return NameMatch(None, problem=why or f"未知街镇“{key}”")
+            if why is None:
+                candidates, why = self._other_suffix(key)
+                suffix_note = "（名称后缀与街镇全称不符，按唯一对应的街镇读取）"
+            if not candidates:
+                return NameMatch(None, problem=why or f"未知街镇“{key}”")
         if len(candidates) > 1:
             names = "、".join(sorted(sub.name for sub in candidates.values()))
             return NameMatch(None, problem=f"“{key}”可能指{names}，无法确定，请填写街镇全称")
@@ -105,6 +135,8 @@ class SubDistrictNames:
             return NameMatch(sub)
         if key == normalise(sub.name):
             return NameMatch(sub, alias=f"{key}（含空格或不可见字符）")
+        if len(candidates) == 1 and suffix_note:
+            return NameMatch(sub, alias=key, because=suffix_note)
         return NameMatch(sub, alias=key)
 
     def match_row(self, raw, row_no, place, seen, result):
@@ -121,5 +153,5 @@ class SubDistrictNames:
             return None
         seen[sub.pk] = row_no
         if match.alias:
-            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}。")
+            result.notes.append(f"第{row_no}行：原表“{match.alias}” → {sub.name}{match.because}。")
         return sub

@@ -176,6 +176,9 @@ class RulesView(TemplateView):
             "expected": district_size(),
             "leading_cutoff": metrics.LEADING_CUTOFF,
             "class_leading_cutoff": metrics.CLASS_LEADING_CUTOFF,
+            "small_increment": metrics.SMALL_INCREMENT,
+            "small_step": 100 // metrics.SMALL_INCREMENT,
+            "small_mark": metrics.SMALL_MARK,
             "map": map_notes.map_rules(Month.current()),
         }
 
@@ -307,7 +310,16 @@ class MonthlyCountImportConfirmView(CapabilityRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         month, entries, _ = unstage_import(self.staged)
         plan = services.plan_month(month, entries)
-        context.update(month=month, plan=plan, file_name=self.staged["file_name"], notes=self.staged.get("notes", []))
+        only_changed = self.request.GET.get("changed") == "1"
+        context.update(
+            month=month,
+            plan=plan,
+            rows=plan.changes if only_changed else plan.cells,
+            only_changed=only_changed,
+            token=self.token,
+            file_name=self.staged["file_name"],
+            notes=self.staged.get("notes", []),
+        )
         return context
 
     def form_valid(self, form):

@@ -6,7 +6,8 @@ from django.utils import timezone
 from beibei_dashboard.history import with_history
 from beibei_dashboard.races import first_write
 from beibei_dashboard.tables import upload_name
-from targets.models import IndicatorValue
+from targets import metrics
+from targets.models import IndicatorValue, plain_number
 from targets.months import Month
 
 from . import supervision
@@ -108,16 +109,45 @@ def _units(task):
     return [unit.name for unit in task.lead_unit_list]
 
 
+def _targets_at(row, status):
+    """The task's quantitative targets judged `status` on their path, in /tasks/'s words:
+    "市级以上孵化平台12/18个（完成5%，序时进度76.7%：滞后）"."""
+    return [
+        f"{p.target.name}{plain_number(p.latest)}/{plain_number(p.target.value)}{p.target.unit}（{p.judgement_text}）"
+        for p in row.targets
+        if p.status == status
+    ]
+
+
 def bulletin_task_summary(as_of_date):
     """What the monthly bulletin says of the key tasks, as plain data, as of `as_of_date`.
 
-    Counts reports submitted up to the end of that day.
+    Counts reports submitted up to the end of that day. Every task is counted in the colour
+    /tasks/ gives it (`supervision.assess`, through `task_status_rows`), and every colour names
+    its tasks (`numbers`); `lagging` holds every task coloured 滞后 with why (declared by its lead
+    unit, its data below the path), `warned` every task coloured 预警 with why (overdue, its data
+    slightly below the path).
     """
     rows = task_status_rows(KeyTask.objects.all(), as_of_date)
     checked, deadline = supervision.checked_period(as_of_date)
     counts = {colour.value: 0 for colour in Colour}
+    numbers = {colour.value: [] for colour in Colour}
     for row in rows:
         counts[row.colour] += 1
+        numbers[row.colour].append(row.task.number)
+
+    def item(row, data_status):
+        return {
+            "number": row.task.number,
+            "title": row.task.title,
+            "lead_units": _units(row.task),
+            "overdue": row.assessment.overdue,
+            "data": _targets_at(row, data_status),
+        }
+
+    def declared_lagging(row):
+        return row.latest is not None and row.latest.status == ReportStatus.LAGGING
+
     return {
         "as_of": as_of_date.isoformat(),
         "checked_period": str(checked),
@@ -125,6 +155,7 @@ def bulletin_task_summary(as_of_date):
         "deadline": deadline.isoformat(),
         "total": len(rows),
         "counts": counts,
+        "numbers": numbers,
         "overdue": [
             {"number": r.task.number, "title": r.task.title, "lead_units": _units(r.task)}
             for r in rows
@@ -132,15 +163,15 @@ def bulletin_task_summary(as_of_date):
         ],
         "lagging": [
             {
-                "number": r.task.number,
-                "title": r.task.title,
-                "lead_units": _units(r.task),
-                "period": str(r.latest.period),
-                "problems": r.latest.problems,
+                **item(r, metrics.STATUS_RED),
+                "declared": declared_lagging(r),
+                "period": str(r.latest.period) if r.latest else "",
+                "problems": r.latest.problems if declared_lagging(r) else "",
             }
             for r in rows
-            if r.latest and r.latest.status == ReportStatus.LAGGING
+            if r.colour == Colour.RED
         ],
+        "warned": [item(r, metrics.STATUS_YELLOW) for r in rows if r.colour == Colour.YELLOW],
     }
 
 

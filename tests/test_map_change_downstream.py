@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from bulletins.models import BulletinVersion
+from bulletins.schema import SCHEMA
 from bulletins.services import publish
 from targets.models import BoundaryChange, SubDistrict
 from targets.months import Month
@@ -409,7 +410,7 @@ def test_figures_stored_in_schema_2_read_as_a_whole_map(bureau, login):
     with pinned():
         again = login(bureau).get("/bulletin/2025-10/")
     upgraded = again.context["figures"]
-    assert upgraded["schema"] == 3 and upgraded["caliber_note"] == "" and upgraded["caliber"] == ""
+    assert upgraded["schema"] == SCHEMA and upgraded["caliber_note"] == "" and upgraded["caliber"] == ""
     assert all(section["pending"] == [] for section in upgraded["metrics"].values())
     total = upgraded["metrics"]["high_tech"]["total"]
     assert (total["territory_actual"], total["territory_expected"]) == (total["actual"], 17)

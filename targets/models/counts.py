@@ -24,6 +24,7 @@ class MonthStatus:
     last_at: object = None
     last_by: str = ""
     locked: bool = False
+    missing: tuple = ()  # the names of the units expected that have not reported both metrics, in plan order
 
     @property
     def complete(self):
@@ -40,7 +41,8 @@ class MonthlyCountQuerySet(models.QuerySet):
         `units_of(month)` are the units expected to report that month (the month's map). A
         sub-district counts as reported for a month when both metrics are logged.
         """
-        expected_of = {m: {sub.pk for sub in units_of(m)} for m in months}
+        units = {m: list(units_of(m)) for m in months}
+        expected_of = {m: {sub.pk for sub in subs} for m, subs in units.items()}
         sub_ids = set().union(*expected_of.values()) if expected_of else set()
         rows = self.filter(subdistrict_id__in=sub_ids, month__in=[m.date for m in months])
         per_sub = rows.values("month", "subdistrict_id").annotate(n=models.Count("id"))
@@ -48,7 +50,7 @@ class MonthlyCountQuerySet(models.QuerySet):
         for row in per_sub:
             month = Month.of(row["month"])
             if row["n"] == len(Metric.values) and row["subdistrict_id"] in expected_of.get(month, ()):
-                reported[row["month"]] = reported.get(row["month"], 0) + 1
+                reported.setdefault(row["month"], set()).add(row["subdistrict_id"])
         last = {row["month"]: row["last"] for row in rows.values("month").annotate(last=models.Max("updated_at"))}
         who = {
             (month, updated_at): name
@@ -60,8 +62,9 @@ class MonthlyCountQuerySet(models.QuerySet):
         return [
             MonthStatus(
                 month=m,
-                reported=reported.get(m.date, 0),
+                reported=len(reported.get(m.date, ())),
                 expected=len(expected_of[m]),
+                missing=tuple(sub.name for sub in units[m] if sub.pk not in reported.get(m.date, ())),
                 last_at=last.get(m.date),
                 last_by=who.get((m.date, last.get(m.date))) or "",
                 locked=m.date in locked,

@@ -32,17 +32,17 @@ def test_subdistrict_scores_by_hand(uneven):
     data = figures.results(services.scheme_for(2026))
     assert data["counts_month"] == "2026年10月" and data["reports_month"] == "2026年10月"
     tiansheng = sub_row(data, "tiansheng")
-    # 高新: (15−14)/(16−14) = 50% of 35; 科技型: (470−440)/(496−440) = 30/56 of 35 = 18.75
+    # 高新: two asked from 14, fewer than 5, read in firms: 10/12 + (1 − 2 × 10/12)/5 = 70% of 35 = 24.5; 科技型: (470−440)/(496−440) = 30/56 of 35 = 18.75
     # 2027: mean of (15−10)/(18−10) = 5/8 and (470−268)/(554−268) = 101/143 = 1523/2288, × 20 = 13.31
     # 配合: 4 各镇街 tasks (2, 4, 5, measure 1) × 10 months = 40 due; Q3 on task 4 (3) + October on task 2 (1) = 10%
     assert points(tiansheng) == {
-        "high_tech_increment": 17.5,
+        "high_tech_increment": 24.5,
         "tech_based_increment": 18.75,
         "progress_2027": 13.31,
         "participation": 1.0,
     }
-    assert tiansheng["total"] == 50.56  # 17.5 + 18.75 + 13.3129… + 1
-    assert [i["rate"] for i in tiansheng["items"]] == [50.0, 53.6, 66.6, 10.0]
+    assert tiansheng["total"] == 57.56  # 24.5 + 18.75 + 13.3129… + 1
+    assert [i["rate"] for i in tiansheng["items"]] == [70.0, 53.6, 66.6, 10.0]
     chaoyang = sub_row(data, "chaoyang")
     # base = plan 2025 (2, 168): 高新 (3−2)/(3−2) = 100%; 科技型 (200−168)/(190−168) > 100% capped;
     # 2027: mean of 2/3 and 98/108 = 85/108, × 20 = 15.74
@@ -84,8 +84,8 @@ def test_scheme_weights_change_the_scores_and_keep_history(login, bureau, uneven
     assert client.post("/assessment/2026/scheme/", post).status_code == 302
     scheme = AssessmentScheme.objects.get(year=2026)
     assert scheme.version == 1
-    # tiansheng: 50 × 1/2 + 20 × 30/56 + 13.3129 + 1 = 25 + 10.7143 + 13.3129 + 1 = 50.03
-    assert sub_row(figures.results(scheme), "tiansheng")["total"] == 50.03
+    # tiansheng: 50 × 0.7 + 20 × 30/56 + 13.3129 + 1 = 35 + 10.7143 + 13.3129 + 1 = 60.03
+    assert sub_row(figures.results(scheme), "tiansheng")["total"] == 60.03
     response = client.post("/assessment/2026/scheme/", post | {"high_tech_increment__weight": 60})
     assert "街镇考核各项分值合计应为100分，现为110分。" in response.content.decode()
     response = client.post("/assessment/2026/scheme/", post)
@@ -103,12 +103,12 @@ def test_publish_freezes_and_a_revision_needs_a_reason(login, bureau, leader, un
     services.save_scheme(year=2026, items=services.scheme_for(2026).items, note="", user=bureau, reason="")
     client.post("/assessment/2026/publish/")
     result = AssessmentResult.objects.get()
-    assert sub_row(result.figures, "tiansheng")["total"] == 50.56
+    assert sub_row(result.figures, "tiansheng")["total"] == 57.56
     corrected = MonthlyCount.objects.get(subdistrict__slug="tiansheng", month="2026-10-01", metric="high_tech")
     corrected.value = 16  # a correction as the app saves it (a save, which gives the data a new version)
     corrected.save()
     page = login(leader).get("/assessment/2026/").content.decode()
-    assert "50.56" in page and "若按当前数据" in page  # published unchanged, running moved (16 reaches target)
+    assert "57.56" in page and "若按当前数据" in page  # published unchanged, running moved (16 reaches target)
     # 16 reaches the target: 35 + 18.75 + 20 × mean(6/8, 101/143) = 20 × 833/1144 = 14.56… + 1 = 69.31
     assert sub_row(figures.results(services.scheme_for(2026)), "tiansheng")["total"] == 69.31
     client.post("/assessment/2026/publish/")
@@ -125,7 +125,7 @@ def test_officials_and_units_see_only_their_own_published_score(login, bureau, o
     services.save_scheme(year=2026, items=services.scheme_for(2026).items, note="", user=bureau, reason="")
     services.publish(year=2026, user=bureau)
     page = login(official).get("/assessment/2026/").content.decode()
-    assert "天生街道" in page and "50.56" in page and "朝阳街道" not in page and "区招商投资促进局" not in page
+    assert "天生街道" in page and "57.56" in page and "朝阳街道" not in page and "区招商投资促进局" not in page
     page = login(zhaoshang).get("/assessment/2026/").content.decode()
     assert "28.75" in page and "天生街道" not in page and "区经济信息委" not in page
     # 水土街道 left Beibei in November 2025: not assessed for 2026, its official reads no row
@@ -165,6 +165,27 @@ def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     body = next(p for p in doc.paragraphs if p.text.startswith("数据截至"))
     assert body.runs[0].font.name == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
     assert any("85.74" in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+
+
+def test_result_workbook_prints_on_whole_pages_with_one_number_format(login, leader, uneven):
+    workbook = openpyxl.load_workbook(io.BytesIO(login(leader).get("/assessment/2026.xlsx").content))
+    result, rules = workbook["考核结果"], workbook["计分规则"]
+    for sheet, orientation in ((result, "landscape"), (rules, "portrait")):
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == (orientation, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert result.print_title_rows == "$1:$1" and "A1:K1" in {str(r) for r in result.merged_cells.ranges}
+    numbers = {
+        (type(c.value).__name__, c.number_format)
+        for r in result.iter_rows()
+        for c in r
+        if isinstance(c.value, int | float)
+    }
+    # whole numbers (ranks, 100.0, 35.0) without decimals, the others (85.74, 145.5) as written
+    assert {fmt for _, fmt in numbers} == {"0", "0.0#"}
+    header = next(r for r in result.iter_rows() if r[1].value == "街镇")
+    assert header[2].font.bold and header[2].alignment.wrap_text
+    assert result.row_dimensions[header[2].row].height > 15  # the wrapped header shows whole
 
 
 @pytest.mark.parametrize("url", ["/assessment/2026/", "/todo/", "/api/v1/assessment?year=2026"])

@@ -18,13 +18,6 @@ def test_points_are_linear_between_the_zero_and_full_lines():
     assert scoring.points(Fraction(1, 5), 10, full=80, floor=20) == 0
 
 
-def test_year_increment_rate_falls_back_when_the_plan_asks_for_nothing_new():
-    assert scoring.year_increment_rate(15, 14, 16) == Fraction(1, 2)
-    assert scoring.year_increment_rate(20, 20, 20) == 1  # target = base, reached
-    assert scoring.year_increment_rate(19, 20, 20) is None  # target = base, fell below
-    assert scoring.year_increment_rate(None, 14, 16) is None
-
-
 def test_mean_is_undefined_when_a_part_is():
     assert scoring.mean([Fraction(5, 8), Fraction(101, 143)]) == Fraction(1523, 2288)
     assert scoring.mean([Fraction(1, 2), None]) is None

@@ -60,11 +60,24 @@ def test_each_role_sees_exactly_its_own_work(early_november, bureau, leader, off
     assert texts(bureau) == [
         "任务7「培育发展智能传感器产业」2026年9月进展报告待审核",
         f"天生街道提出“{flag.display_name}”不在本辖区，待处理",
-        "2026年10月数据尚未录入齐全（已录入0/17个街镇）",
+        "2026年10月数据尚未录入（17个街镇均未录入）",
         "设立2026年考核方案",
         "2025年度考核结果待发布",
     ]
     assert texts(leader) == []
+
+
+def test_a_month_not_complete_names_who_has_not_reported(bureau):
+    """The item counts the units and names those missing (issue 28): a sub-district with one
+    metric logged has not reported."""
+    with pinned():
+        for sub in SubDistrict.objects.exclude(slug__in=["tiansheng", "shuitu"]):
+            for metric in ("high_tech", "tech_based"):
+                MonthlyCount.objects.create(subdistrict=sub, month=dt.date(2026, 10, 1), metric=metric, value=5)
+        MonthlyCount.objects.create(
+            subdistrict=SubDistrict.objects.get(slug="shuitu"), month=dt.date(2026, 10, 1), metric="high_tech", value=5
+        )
+        assert "2026年10月数据尚未录入齐全（已录入15/17个街镇，未录入：天生街道、水土街道）" in texts(bureau)
 
 
 def test_a_corrected_published_month_asks_for_a_revision(bureau):

@@ -28,23 +28,32 @@ def test_ranking_tables_by_class_with_ties_changes_and_totals(uneven):
     figures = build_figures(OCT)
     ht = figures["metrics"]["high_tech"]
     a_rows = ht["classes"]["A"]["rows"]
-    # by 新增完成率: beiwenquan (67-61)/(67-61) = longfengqiao (12-11)/(12-11) = 100% (tie, rank 1, both
-    # completion 100%), xiema 6/7, shuitu (170-160)/(177-160) = 10/17, fuxing (21-20)/(22-20) = 1/2
+    # by 新增完成率: beiwenquan (67-61)/(67-61) = longfengqiao at its target 12 = 100% (tie, rank 1, both
+    # completion 100%), xiema 6/7 = 85.7%, fuxing 21 of 22 from 20 (two asked, read in firms):
+    # 10/12 + (1 − 2 × 10/12)/5 = 70%, shuitu (170-160)/(177-160) = 10/17 = 58.8%
     assert [(r["name"], r["rank"]) for r in a_rows[:5]] == [
         ("北温泉街道", 1),
         ("龙凤桥街道", 1),
         ("歇马街道", 3),
-        ("水土街道", 4),
-        ("复兴街道", 5),
+        ("复兴街道", 4),
+        ("水土街道", 5),
     ]
+    fuxing = row(figures, "high_tech", "fuxing")
+    assert (fuxing["increment_completion_pct"], fuxing["new_year"], fuxing["need"], fuxing["small"]) == (
+        70.0,
+        1,
+        2,
+        True,
+    )
     assert all(r["rank"] is None and r["actual"] is None for r in a_rows[5:])  # unreported: no rank
     assert row(figures, "high_tech", "xiema")["new_month"] == 1
     assert row(figures, "high_tech", "shuitu")["new_month"] == -1
     # September (the same five ranked in class A): longfengqiao 1/1, beiwenquan 5/6, xiema 5/7,
-    # shuitu 11/17, fuxing 1/2 -> 1, 2, 3, 4, 5
+    # fuxing 9/12 + (1 − 2 × 9/12)/5 = 65%, shuitu 11/17 = 64.7% -> 1, 2, 3, 4, 5
     assert row(figures, "high_tech", "beiwenquan")["rank_change"] == 1  # from 2nd to 1st
     assert row(figures, "high_tech", "longfengqiao")["rank_change"] == 0
     assert row(figures, "high_tech", "shuitu")["rank_change"] == 0
+    assert row(figures, "high_tech", "fuxing")["rank_change"] == 0
     # overall: 澄江镇 reported in October only, so the district ranking is not comparable
     assert row(figures, "high_tech", "beiwenquan")["rank_overall"] == 1
     a_total = ht["classes"]["A"]["total"]
@@ -222,7 +231,7 @@ def test_xlsx_is_print_ready(uneven, leader, login):
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$4:$5"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"C4:D4", "E4:G4", "A4:A5", "B4:B5"} <= merged  # two-level header
+    assert {"C4:D4", "E4:H4", "A4:A5", "B4:B5"} <= merged  # two-level header
     values = [[c.value for c in r] for r in ws.iter_rows(min_row=6)]
     beiwenquan = next(r for r in values if r[1] == "北温泉街道")
     assert beiwenquan[2] == 67 and beiwenquan[5] == 1.0

@@ -94,11 +94,11 @@ def test_word_file_is_in_the_gbt_9704_format(uneven, bureau, login):
         header = [r for r in table.rows if r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None]
         assert len(header) == 2 and table.rows[0]._tr is header[0]._tr
         rows = [[c.text for c in r.cells] for r in table.rows]
-        assert rows[2] == ["A类镇街"] * 10  # one merged cell
+        assert rows[2] == ["A类镇街"] * 11  # one merged cell
         assert not any("§" in cell for row in rows for cell in row)
     first = [[c.text for c in r.cells] for r in document.tables[0].rows]
     xiema = next(r for r in first if r[1] == "歇马街道")
-    assert xiema[2] == "58" and xiema[5].endswith("%")
+    assert xiema[2] == "58" and xiema[5].endswith("%") and xiema[6] == "+6/7"
 
 
 def test_forecast_section_appears_only_with_a_forecast(uneven, bureau):
@@ -305,7 +305,8 @@ def test_excel_is_complete_printable_and_exact(uneven, bureau, login):
     beiwenquan = next(r for r in ranking.iter_rows(min_row=6, values_only=True) if r[1] == "北温泉街道")
     assert beiwenquan[2] == 67 and beiwenquan[5] == 1  # 67/67
     shuitu = next(r for r in ranking.iter_rows(min_row=6, values_only=True) if r[1] == "水土街道")
-    assert (shuitu[5], shuitu[6]) == (0.96, 0.588)  # 170/177 = 96.0%; (170-160)/(177-160) = 58.8%
+    # 170/177 = 96.0%; 今年新增/应增 +10/17; (170-160)/(177-160) = 58.8%
+    assert (shuitu[5], shuitu[6], shuitu[7]) == (0.96, "+10/17", 0.588)
     sheets = zipfile.ZipFile(io.BytesIO(content))
     for name in sheets.namelist():
         if name.startswith("xl/worksheets/"):
@@ -333,22 +334,52 @@ def test_text_never_doubles_punctuation(uneven, bureau, monkeypatch):
             "checked_period_label": "2026年10月",
             "deadline": "2026-11-10",
             "total": 19,
-            "counts": {"green": 15, "blue": 0, "red": 2, "yellow": 2},
+            "counts": {"green": 15, "blue": 0, "red": 3, "yellow": 1, "grey": 0},
+            "numbers": {
+                "green": [1, 2, 4, 5, 6, 7, 8, 10, 11, 12, 15, 16, 17, 18, 19],
+                "blue": [],
+                "red": [9, 13, 14],
+                "yellow": [3],
+                "grey": [],
+            },  # fmt: skip
             "overdue": [{"number": 3, "title": "鼓励投资并购引进科技型企业。", "lead_units": ["区招商投资促进局"]}],
+            "warned": [
+                {
+                    "number": 3,
+                    "title": "鼓励投资并购引进科技型企业。",
+                    "lead_units": ["区招商投资促进局"],
+                    "overdue": True,
+                    "data": [],
+                }
+            ],
             "lagging": [
                 {
                     "number": 9,
                     "title": "壮大功能新材料产业",
                     "lead_units": ["区经济信息委"],
+                    "declared": True,
+                    "data": [],
+                    "overdue": False,
                     "problems": "配套资金尚未到位。",
                 },
                 {
                     "number": 13,
                     "title": "强化科技金融支撑作用",
                     "lead_units": ["区金融发展中心"],
+                    "declared": True,
+                    "data": [],
+                    "overdue": False,
                     "problems": "到位。；",
                 },
-                {"number": 14, "title": "标题", "lead_units": ["区科技局"], "problems": "资金。。尚未到位，"},
+                {
+                    "number": 14,
+                    "title": "标题",
+                    "lead_units": ["区科技局"],
+                    "declared": True,
+                    "data": ["产值3/5亿元（完成60%，序时进度83.3%：滞后）"],
+                    "overdue": True,
+                    "problems": "资金。。尚未到位，",
+                },
             ],
         }
 
@@ -359,7 +390,7 @@ def test_text_never_doubles_punctuation(uneven, bureau, monkeypatch):
     for sentence in sentences:
         assert not text.has_doubled_punctuation(sentence), sentence
     lines = "".join(figures["tasks"]["lines"])
-    assert "配套资金尚未到位；任务13" in lines and "资金。尚未到位。" in lines
+    assert "配套资金尚未到位。滞后任务13" in lines and "资金。尚未到位，请牵头单位尽快报送。" in lines
     assert text.has_doubled_punctuation("配套资金尚未到位。；任务13") and text.has_doubled_punctuation("到位。。")
     assert not text.has_doubled_punctuation("（序时进度83.3%）。")
 
@@ -432,7 +463,7 @@ def test_published_bulletin_converts_to_pages_that_read_as_a_bulletin(bureau, lo
             assert words in whole, (fmt, words)
         assert "抄送" in whole if fmt == "docx" else "高新技术企业赛马比拼" in whole
     docx_pages = [t for p, t in _to_pages(tmp_path / "bulletin-docx.docx", tmp_path)]
-    assert "—1—" in docx_pages[0] and "附表1" in "".join(docx_pages)
+    assert "—1—" in docx_pages[0] and "附件1" in "".join(docx_pages)
     assert "图：高新技术企业全区实际与目标曲线" in "".join(docx_pages)
 
 
@@ -471,6 +502,7 @@ def test_only_lines_at_or_above_the_time_progress_are_named_ahead():
     }
     (race,) = race_sections({"metrics": {"high_tech": section}})
     assert race["text"] == (
-        "A类镇街新增完成率居前的依次为甲街道（120.0%）、乙街道（100.0%）、丙街道（90.0%）、丁街道（90.0%）；"
-        "B类镇街均未达到序时进度，新增完成率最高的为庚镇（0.0%）、辛镇（0.0%）。"
+        "A类镇街新增完成率居前3位且达到序时进度的有4个（第3位2个并列），"
+        "依次为甲街道（120.0%）、乙街道（100.0%）、丙街道（90.0%）、丁街道（90.0%）；"
+        "B类镇街均未达到序时进度，新增完成率并列最高的有2个：庚镇（0.0%）、辛镇（0.0%）。"
     )

@@ -155,9 +155,15 @@ def test_api_hold_year_and_no_registry_firms_hand_computed(login, leader):
     assert chaoyang["expiring"] == 0 and "企业名录中无该街镇企业" in "；".join(chaoyang["basis"])
     status, body = api(login(leader), "/api/v1/forecast?year=2027")
     chaoyang = next(r for r in body["subdistricts"] if r["slug"] == "chaoyang")["high_tech"]
-    later = Fraction(14 - plan[2022] + 0 + 4, 3)  # the mean December-to-December increase
-    assert chaoyang["projected"] == model.round_half_up(20 + Fraction(100, 41) + later)
-    assert chaoyang["target"] == plan[2027] and chaoyang["low"] is None
+    # 2026's 22 + the mean December-to-December net increase, whole firms, for the one year left;
+    # the range 2026's 20–24 continued by the smallest and largest yearly net increase
+    yearly = [14 - plan[2022], 0, 4]
+    step = model.round_half_up(Fraction(sum(yearly), 3))
+    assert (chaoyang["from_projected"], chaoyang["step"], chaoyang["years_left"]) == (22, step, 1)
+    assert chaoyang["projected"] == 22 + step
+    assert (chaoyang["low"], chaoyang["high"]) == (20 + min(yearly), 24 + max(yearly))
+    assert chaoyang["target"] == plan[2027]
+    assert f"预计2027年底 22 + {step} × 1 = {22 + step} 家" in "；".join(chaoyang["basis"])
 
 
 def test_api_is_scoped_like_progress(registry, login, official, other_official, unit_user):
@@ -193,6 +199,9 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     import openpyxl
 
     firm(7, sub="chaoyang", issue_dates=[d("2024-02-01")])
+    count("chaoyang", Month(2025, 12), 3)
+    for month, value in enumerate([3, 3, 4, 4, 4, 3, 3, 3, 2, 2], start=1):
+        count("chaoyang", Month(2026, month), value)
     chaoyang = make_user("chaoyang_user", Role.SUBDISTRICT, subdistrict="chaoyang")
     response = login(leader).get("/warnings/")
     assert response.status_code == 200
@@ -200,6 +209,19 @@ def test_warnings_page_lists_risks_and_expiring_firms_in_scope(registry, login, 
     assert "预计2026年底未完成高新技术企业年度目标" in html and "预计2027年底未完成" in html
     assert "测试企业1有限公司" in html and "测试企业7有限公司" in html
     assert "年内到期未重新认定 1 家" in html  # tiansheng's reasons
+    # the page and each table headed with the year it projects, each table with its range
+    assert "<h1>预警：预计2026年底与2027年底完成情况与到期证书（截至2026年10月）</h1>" in html
+    assert "<th>预计2026年底</th><th>区间</th>" in html and "<th>预计2027年底</th><th>区间</th>" in html
+    later = next(s for s in response.context["risks"] if s.until_2027 and s.metric == "high_tech")
+    assert later.year == 2027 and [r.subdistrict.slug for r, _ in later.rows] == ["chaoyang"]
+    # chaoyang (no complete earlier year): 2 + (2 − 3) / 10 × 2 = 1.8 → 2, monthly changes −1 … +1:
+    # 2026 0–4; 2027 continues by this year's net change 2 − 3 = −1: 1, range 0 − 3 → 0 to 4 + 1 = 5
+    result = later.rows[0][1]
+    assert (result.projected, result.low, result.high) == (2, 0, 4)
+    assert (result.projected_2027, result.low_2027, result.high_2027) == (1, 0, 5)
+    assert '<td class="num">1</td>\n      <td class="num range">0–5</td>' in html
+    assert "往年无完整年度数据，此后每年按本年预计净减少 1 家，预计2027年底 2 − 1 × 1 = 1 家（区间 0–5 家）" in html
+    assert "2027年另有 1 家证书到期未重新认定，按年净增推算，不另扣减" in html  # firm 7, 2027-01-31
     own = login(official).get("/warnings/").content.decode()
     assert "测试企业1有限公司" in own and "测试企业7有限公司" not in own
     sheet = openpyxl.load_workbook(io.BytesIO(login(chaoyang).get("/warnings/?export=xlsx").content)).active
@@ -225,16 +247,17 @@ def test_backtest_page_shows_errors_from_the_counts(login, leader):
 
 def test_dashboard_and_subdistrict_page_show_the_forecast(registry, login, leader, official):
     html = login(leader).get("/?month=2026-10").content.decode()
-    assert "预计年底" in html and "预计2027年底" in html
+    assert "预计2026年底" in html and "预计2027年底" in html
     assert '<td class="num forecast at-risk">15</td>' in html  # tiansheng's line of the league
     response = login(official).get("/subdistricts/tiansheng/?month=2026-10")
     ht = response.context["row"].metrics["high_tech"].forecast
     assert (ht.projected, ht.low, ht.high) == (15, 14, 15)
     html = response.content.decode()
-    assert "<strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
+    assert "<dt>预计2026年底</dt><dd><strong>15 家</strong>（区间 14–15）" in html and "预计差 1 家" in html
+    assert "<dt>预计2027年底</dt><dd>20 家（区间 18–20）" in html
     assert "年内到期未重新认定 1 家" in html
     figure = next(c for c in response.context["charts"] if c["metric"] == "high_tech")["figure"]
-    dotted = next(t for t in figure["data"] if t["name"].startswith("预计年底"))
+    dotted = next(t for t in figure["data"] if t["name"].startswith("预计2026年底"))
     assert dotted["y"] == [15, 15] and dotted["line"]["dash"] == "dot"
     band = next(t for t in figure["data"] if t["name"].startswith("预计区间"))
     assert band["y"] == [15, 15, 14, 15] and band["fill"] == "toself"
@@ -257,7 +280,7 @@ def test_bulletin_warning_section_is_frozen_on_publication(registry, bureau, log
     high = figures["warning"]["metrics"]["high_tech"]
     assert [(r["name"], r["projected"], r["gap"]) for r in high["at_risk"]] == [("天生街道", 15, 1)]
     assert (
-        "预警：按当前进度，预计年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
+        "预警：按当前进度，预计2026年底1个街镇未完成高新技术企业年度目标：天生街道（预计差1家）；部分街镇本月未填报"
         in (figures["summary"][-2])
     )
     version = publish(OCTOBER, bureau, confirm_partial=True)  # a partial month (issue 12)

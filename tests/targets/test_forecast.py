@@ -20,7 +20,14 @@ def test_no_earlier_year_is_linear():
     assert result.method == fc.METHOD_LINEAR
     assert (result.projected, result.low, result.high) == (22, 13, 31)
     assert result.gap == 0 and not result.at_risk
-    assert result.projected_2027 == 22 and result.gap_2027 == 8
+    # 2027 with no complete earlier year: this year's projected net increase 22 − 10 = 12 a year
+    # for the 4 years 2024–2027; range 13 + 3 × 4 and 31 + 21 × 4
+    assert result.step == 12 and result.step_years == []
+    assert (result.projected_2027, result.low_2027, result.high_2027) == (70, 25, 115)
+    assert result.gap_2027 == 0
+    assert "往年无完整年度数据，此后每年按本年预计净增 12 家，预计2027年底 22 + 12 × 4 = 70 家（区间 25–115 家）" in (
+        result.basis_text
+    )
     assert "往年数据不足两年" in result.basis_text and "企业名录中无该街镇企业" in result.basis_text
 
 
@@ -55,9 +62,7 @@ def hold_year_series():
 
 def test_rhythm_of_earlier_years_with_a_hold_year():
     series = hold_year_series()
-    result = fc.forecast(
-        series, Month(2026, 9), target=185, target_2027=200, annual_increase=fc.mean_annual_increase(series, 2026)
-    )
+    result = fc.forecast(series, Month(2026, 9), target=185, target_2027=200)
     # g = (18 + 0 + 25) / (102 + 120 + 125) = 43/347; 160 × 43/347 = 19.83
     assert result.method == fc.METHOD_RHYTHM
     assert result.growth == Fraction(43, 347) and result.pattern_years == [2023, 2024, 2025]
@@ -65,9 +70,15 @@ def test_rhythm_of_earlier_years_with_a_hold_year():
     assert result.low == 160  # the hold year: no growth
     assert result.high == 192  # 2025: 25/125 = 20%
     assert result.gap == 5
-    # 2027: + the mean yearly net increase (20 + 0 + 30) / 3 = 16.67: 160 + 19.83 + 16.67 = 196.5
-    assert result.projected_2027 == 196 and result.gap_2027 == 4
+    # 2027: this year's 180 + the mean yearly net increase (20 + 0 + 30) / 3 = 16.67 → 17 a year;
+    # range 160 + 0 (2024) and 192 + 30 (2025)
+    assert result.step == 17 and result.step_years == [2023, 2024, 2025]
+    assert (result.projected_2027, result.low_2027, result.high_2027) == (197, 160, 222)
+    assert result.gap_2027 == 3
     assert "按往年节奏（2023、2024、2025年9月末至年底平均增长 12.4%）预计新增 20 家" in result.basis_text
+    assert "预计2026年底 180 家（区间 160–192 家）" in result.basis_text
+    assert "此后每年按往年（2023、2024、2025年）平均净增 17 家" in result.basis_text
+    assert "预计2027年底 180 + 17 × 1 = 197 家（区间 160–222 家）" in result.basis_text
 
 
 def test_no_renewal_observed_counts_every_expiring_certificate_and_no_firms_is_said():
@@ -76,7 +87,10 @@ def test_no_renewal_observed_counts_every_expiring_certificate_and_no_firms_is_s
     result = fc.forecast(series, Month(2026, 9), target=185, target_2027=200, registry=facts)
     assert result.renewal_rate is None and result.expected_lapses == 2
     assert result.projected == 178 and result.low == 158 and result.high == 192
-    assert result.projected_2027 == 175  # no later increase given, 3 more lapse by 2027
+    # 2027: 178 + 17; the 3 certificates expiring in 2027 are not subtracted again (the yearly
+    # net increases already have their years' lapses in them)
+    assert result.projected_2027 == 195 and result.expiring_2027 == 5
+    assert "2027年另有 3 家证书到期未重新认定，按年净增推算，不另扣减" in result.basis_text
     assert "往年无到期记录，按全部失效计" in result.basis_text
 
 
@@ -153,3 +167,63 @@ def test_linear_adds_back_this_years_lapses():
     # (13 − 10 + 3) / 3 = 2 a month for 9 months, then the one expiring certificate lapses
     assert result.increase == 18 and result.projected == 13 + 18 - 1 == 30
     assert "加回年内已失效 3 家" in result.basis_text
+
+
+def test_2027_continues_a_decline_no_further_than_0():
+    series = {Month(2022, 12): 10} | months(2023, [9, 8, 8, 7, 6, 6, 5, 5, 4])
+    result = fc.forecast(series, Month(2023, 9), target=12, target_2027=20)
+    # linear: (4 − 10) / 9 × 3 = −2 → 2; monthly changes −1 and 0: 4 − 3 = 1 to 4 + 0 = 4
+    assert (result.projected, result.low, result.high) == (2, 1, 4)
+    # this year's projected net change 2 − 10 = −8 a year would give 2 − 32 < 0 by 2027: limited to
+    # what leaves 0 or more, −(2 // 4) = 0 a year; range 1 − 9 × 4 → 0 and 4 − 6 × 4 → 0 … 4
+    assert (result.step_unlimited, result.step) == (-8, 0)
+    assert (result.projected_2027, result.low_2027, result.high_2027) == (2, 0, 4)
+    assert (
+        "往年无完整年度数据，此后每年按本年预计净减少 8 家，以2027年底不少于 0 家为限，每年净增 0 家，"
+        "预计2027年底 2 + 0 × 4 = 2 家（区间 0–4 家）"
+    ) in result.basis_text
+
+
+def test_a_stated_net_decrease_is_subtracted_as_stated():
+    series = {Month(2022, 12): 50, Month(2023, 6): 48, Month(2023, 12): 45, Month(2024, 6): 45}
+    series |= {Month(2024, 12): 44, Month(2025, 6): 44, Month(2025, 12): 40, Month(2026, 6): 40}
+    result = fc.forecast(series, Month(2026, 6), target=45, target_2027=50)
+    # rhythm: (45 − 48 + 44 − 45 + 40 − 44) / (48 + 45 + 44) = −8/137; 40 × −8/137 = −2.34 → 38;
+    # slowest 2025: −4/44 → 40 − 3.6 = 36; fastest 2024: −1/45 → 40 − 0.9 = 39
+    assert (result.projected, result.low, result.high) == (38, 36, 39)
+    # yearly net −5, −1, −4: mean −10/3 = −3.33 → −3; range 36 − 5 = 31 to 39 − 1 = 38
+    assert result.step == -3 and (result.projected_2027, result.low_2027, result.high_2027) == (35, 31, 38)
+    assert "平均净减少 3 家" in result.basis_text
+    assert "预计2027年底 38 − 3 × 1 = 35 家（区间 31–38 家）" in result.basis_text
+
+
+def test_in_2027_the_2027_figures_are_this_years():
+    series = hold_year_series() | {Month(2026, 12): 170, Month(2027, 9): 180}
+    result = fc.forecast(series, Month(2027, 9), target=200, target_2027=200)
+    assert result.projected_2027 == result.projected and result.gap_2027 == result.gap
+    assert (result.low_2027, result.high_2027) == (result.low, result.high) and result.step is None
+    assert "预计2027年底 " + str(result.projected) + " 家（区间" in result.basis_text
+    assert "此后每年" not in result.basis_text
+
+
+def test_the_districts_2027_is_its_projection_plus_the_sum_of_the_steps():
+    a = fc.forecast(hold_year_series(), Month(2026, 9), target=185, target_2027=200)  # 180, +17 a year
+    b_series = {Month(2022, 12): 10, Month(2023, 12): 12, Month(2024, 12): 12, Month(2025, 12): 13}
+    b = fc.forecast(b_series | {Month(2026, 9): 13}, Month(2026, 9), target=20, target_2027=20)
+    # b: one earlier year at September? none logged: linear from 13 − 13 = 0 → 13; yearly +2, 0, +1 → +1
+    assert (b.projected, b.step) == (13, 1)
+    total = fc.total([a, b], 2026, Month(2026, 9), 205, 220)
+    assert total.step == 18 and total.projected_2027 == 193 + 18 == a.projected_2027 + b.projected_2027
+    assert (total.low_2027, total.high_2027) == (a.low_2027 + b.low_2027, a.high_2027 + b.high_2027)
+    assert "此后全区每年净增 18 家（各街镇年净增之和），预计2027年底 193 + 18 × 1 = 211 家" in total.basis_text
+
+
+def test_a_steep_decline_stops_at_0():
+    series = {Month(2022, 12): 10} | months(2023, [8, 6, 4])
+    result = fc.forecast(series, Month(2023, 3), target=12, target_2027=20)
+    # linear: (4 − 10) / 3 = −2 a month for 9 months: 4 − 18 < 0, so 0; monthly change −2 throughout
+    assert (result.projected, result.low, result.high) == (0, 0, 0)
+    # 2027: this year's net change 0 − 10 = −10 a year, limited to 0 a year from 0
+    assert (result.step_unlimited, result.step, result.projected_2027) == (-10, 0, 0)
+    assert "预计减少 18 家" in result.basis_text
+    assert "预计2023年底 0 家（区间 0–0 家，减少不超过已有数）" in result.basis_text

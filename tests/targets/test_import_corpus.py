@@ -65,16 +65,53 @@ def test_a_hidden_backup_sheet_is_skipped_and_the_visible_one_read():
     assert "已跳过隐藏的工作表：“备份（上月）”。" in notes
 
 
-def test_one_sheet_per_month_is_refused_naming_them_then_read_as_chosen():
+def test_one_sheet_per_month_reads_the_sheet_named_after_the_month_and_says_so():
     rows = expected_rows()
     september = [[name, ht - 1, tb - 1] for name, ht, tb in rows]
-    data = corpus.one_sheet_per_month({"9月": september, "10月": rows}, active="10月")
+    data = corpus.one_sheet_per_month({"9月": september, "10月": rows}, active="9月")
+    notes = imported(data)
+    assert figures() == expected_figures(rows)
+    assert "文件中有2个工作表都有表头，按所选月份读取工作表“10月”，未读取：“9月”。" in notes
+    assert "读取的工作表：“10月”。" in notes
+
+
+@pytest.mark.parametrize(
+    ("september", "october"),
+    [
+        ("2026年9月", "2026年10月"),
+        ("2026-09", "2026-10"),
+        ("202609", "202610"),
+        ("9月份", "10月份"),
+        ("2026.9", "2026.10"),
+        ("2025年10月", "2026年10月"),  # last year's October is not this one
+        ("Sheet1", "10月"),  # Sheet1's 1 is no month
+    ],
+)
+def test_the_months_sheet_is_found_however_it_is_named(september, october):
+    rows = expected_rows()
+    other = [[name, 1, 2] for name, _, _ in rows]
+    notes = imported(corpus.one_sheet_per_month({september: other, october: rows}, active=september))
+    assert figures() == expected_figures(rows)
+    assert f"读取的工作表：“{october}”。" in notes
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("9月", "11月"),  # neither is October
+        ("甲表", "乙表"),  # no month at all
+        ("10月", "2026年10月"),  # two sheets for October
+    ],
+)
+def test_sheets_without_exactly_one_for_the_month_are_refused_naming_them(names):
+    rows = expected_rows()
+    data = corpus.one_sheet_per_month({names[0]: rows, names[1]: rows}, active=names[0])
     errors = refused(data)
     assert errors == [
-        "文件中有2个工作表都有表头：“9月”、“10月”（保存时打开的是“10月”），无法确定导入哪一个。"
+        f"文件中有2个工作表都有表头：“{names[0]}”、“{names[1]}”（保存时打开的是“{names[0]}”），无法确定导入哪一个。"
         "请在“工作表”一栏填写要导入的工作表名称（命令行用 --sheet），或删去其余工作表后再导入。"
     ]
-    imported(data, sheet="10月")
+    imported(data, sheet=names[1])
     assert figures() == expected_figures(rows)
 
 
@@ -170,6 +207,70 @@ def test_an_ambiguous_name_is_refused():
     data = corpus.workbook([["东阳", 1, 1], ["东阳镇", 2, 2]])
     parsed = parse_counts("a.xlsx", data, OCT, subs, partial=True)
     assert parsed.errors == ["工作表“Sheet”第2行 A列（街镇）：“东阳”可能指东阳街道、东阳镇，无法确定，请填写街镇全称。"]
+
+
+def test_a_gbk_csv_with_old_or_wrong_suffixes_is_read_when_each_names_one_unit():
+    """街道 and 镇 swapped or missing (施家梁街道 for 施家梁镇, 天生镇 for 天生街道), a former name
+    (水土镇): each names exactly one unit of October's map."""
+    from tests.support import csv_bytes
+
+    rows = expected_rows()
+    written = {
+        "施家梁镇": "施家梁街道",
+        "天生街道": "天生镇",
+        "水土街道": "水土镇",
+        "澄江镇": "澄江街道",
+        "金刀峡镇": "金刀峡乡",
+    }
+    data = csv_bytes([[written.get(name, name), ht, tb] for name, ht, tb in rows], encoding="gbk")
+    notes = imported(data, name="旧名称.csv")
+    assert figures() == expected_figures(rows)
+    suffix = "（名称后缀与街镇全称不符，按唯一对应的街镇读取）"
+    row_of = {name: i + 2 for i, (name, _, _) in enumerate(rows)}
+    assert f"第{row_of['施家梁镇']}行：原表“施家梁街道” → 施家梁镇{suffix}。" in notes
+    assert f"第{row_of['天生街道']}行：原表“天生镇” → 天生街道{suffix}。" in notes
+    assert f"第{row_of['澄江镇']}行：原表“澄江街道” → 澄江镇{suffix}。" in notes
+    assert f"第{row_of['金刀峡镇']}行：原表“金刀峡乡” → 金刀峡镇{suffix}。" in notes
+    assert f"第{row_of['水土街道']}行：原表“水土镇” → 水土街道。" in notes  # a former name, no guess
+
+
+def test_a_wrong_suffix_that_could_mean_two_units_is_refused():
+    subs = [SimpleNamespace(pk=1, name="东阳街道"), SimpleNamespace(pk=2, name="东阳镇")]
+    data = corpus.workbook([["东阳乡", 1, 1]])
+    parsed = parse_counts("a.xlsx", data, OCT, subs, partial=True)
+    assert parsed.errors == [
+        "工作表“Sheet”第2行 A列（街镇）：“东阳乡”可能指东阳街道、东阳镇，无法确定，请填写街镇全称。"
+    ]
+
+
+def test_an_unknown_name_with_a_suffix_is_still_refused_with_its_place():
+    rows = expected_rows()
+    rows[3][0] = "北碚镇"
+    errors = refused(corpus.workbook(rows))
+    assert errors[0] == "工作表“Sheet”第5行 A列（街镇）：未知街镇“北碚镇”。"
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("水土街道", "水土街道"),
+        ("水土镇", "水土街道"),
+        ("水土乡", "水土街道"),
+        ("施家梁街道", "施家梁镇"),
+        ("施家梁镇人民政府", "施家梁镇"),
+        ("童家溪街道", "童家溪镇"),
+    ],
+)
+def test_a_unit_that_has_left_is_refused_with_its_reason_whatever_its_suffix(map_2025_11, written, unit):
+    """After 2025-10 水土街道, 施家梁镇 and 童家溪镇 are not units of the map: a wrong suffix does
+    not make their names mean another unit, and the refusal says why, where."""
+    from targets.territory import map_of
+    from tests.support import csv_bytes
+
+    rows = [[sub.name, 20 + i, 300 + i] for i, sub in enumerate(map_of(OCT).members)]
+    rows[5][0] = written
+    errors = refused(csv_bytes(rows, encoding="gbk"), name="十月.csv")
+    assert errors[0] == f"第7行 A列（街镇）：{unit}已于2025年11月划出北碚区（划入两江新区）。", errors
 
 
 def test_group_and_subtotal_rows_are_skipped_and_listed():
@@ -336,12 +437,12 @@ def test_the_command_names_the_sheet_and_takes_sheet(tmp_path, capsys):
 
     rows = expected_rows()
     path = tmp_path / "两个月.xlsx"
-    path.write_bytes(corpus.one_sheet_per_month({"9月": rows, "10月": rows}, active="10月"))
+    path.write_bytes(corpus.one_sheet_per_month({"甲": rows, "乙": rows}, active="乙"))
     with pytest.raises(CommandError):
         call_command("import_counts", str(path), "--month", "2026-10", "--confirm")
-    assert "都有表头：“9月”、“10月”" in capsys.readouterr().err
-    call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "10月")
-    assert "读取的工作表：“10月”。" in capsys.readouterr().out
+    assert "都有表头：“甲”、“乙”" in capsys.readouterr().err
+    call_command("import_counts", str(path), "--month", "2026-10", "--confirm", "--sheet", "乙")
+    assert "读取的工作表：“乙”。" in capsys.readouterr().out
     assert figures() == expected_figures(rows)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from targets.exporters import count_template
+from targets.importers import parse_counts
 from targets.models import MonthlyCount, SubDistrict
 from targets.months import Month
 from targets.services import CountsRejected, import_counts, plan_month
@@ -68,17 +69,19 @@ def test_template_round_trip_and_extra_columns():
     assert "2026年10月" in ws["A1"].value
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["类型", "序号", "街镇", "高新技术企业", "科技型企业"]
+    assert headers[7:] == ["高新技术企业备注", "科技型企业备注"]
     assert ws.data_validations.dataValidation[0].type == "whole"
     plan_rows = {s.name: s for s in SubDistrict.objects.all()}
     for row in ws.iter_rows(min_row=4):
         assert row[2].value in plan_rows
         row[3].value, row[4].value = 20, 200
-        row[7].value = "核实"
+        row[7].value, row[8].value = "核实", "入库核实"
     out = io.BytesIO()
     wb.save(out)
     import_counts(OCT, "template.xlsx", out.getvalue(), None, confirmed=True)
     assert set(stored().values()) == {20, 200}
-    assert MonthlyCount.objects.filter(note="核实").count() == 34
+    notes = set(MonthlyCount.objects.values_list("metric", "note").distinct())
+    assert notes == {("high_tech", "核实"), ("tech_based", "入库核实")}  # each metric its own 备注
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
@@ -262,3 +265,99 @@ def test_a_long_reason_fills_the_note_of_a_confirmed_change_up_to_its_length():
     import_counts(OCT, "counts.xlsx", xlsx_bytes(rows), None, confirmed=True, default_note="核" * 250)
     note = MonthlyCount.objects.get(subdistrict__slug="shuitu", month=OCT.date, metric="high_tech").note
     assert note == "核" * 200
+
+
+# --- notes per metric (issue 28) -------------------------------------------------------------------
+
+
+def log_all(month, high_tech=10, tech_based=100):
+    """Both counts of every unit for `month`, stored directly (no history)."""
+    MonthlyCount.objects.bulk_create(
+        MonthlyCount(subdistrict=sub, month=month.date, metric=metric, value=value)
+        for sub in SubDistrict.objects.all()
+        for metric, value in (("high_tech", high_tech), ("tech_based", tech_based))
+    )
+
+
+def notes_of(slug, month=OCT):
+    return dict(MonthlyCount.objects.filter(subdistrict__slug=slug, month=month.date).values_list("metric", "note"))
+
+
+def test_a_note_per_metric_is_stored_with_its_own_metric_only():
+    log_all(Month(2026, 9))
+    rows = [[*row, "", ""] for row in all_rows()]  # 10 / 100 as in September: nothing to confirm
+    tiansheng = next(row for row in rows if row[0] == "天生街道")
+    tiansheng[1], tiansheng[3] = 11, "新认定1家"
+    tiansheng[2], tiansheng[4] = 101, "新入库1家"
+    shuitu = next(row for row in rows if row[0] == "水土街道")
+    shuitu[1], shuitu[3] = 12, "新认定2家"  # no note for its tech-based count
+    header = [*HEADER, "高新技术企业备注", "科技型企业备注"]
+    import_counts(OCT, "分指标备注.xlsx", xlsx_bytes(rows, header=header), None)
+    assert notes_of("tiansheng") == {"high_tech": "新认定1家", "tech_based": "新入库1家"}
+    assert notes_of("shuitu") == {"high_tech": "新认定2家", "tech_based": ""}
+
+
+def test_one_note_column_is_still_read_for_both_metrics():
+    log_all(Month(2026, 9))
+    rows = [[*row, ""] for row in all_rows()]
+    tiansheng = next(row for row in rows if row[0] == "天生街道")
+    tiansheng[1:] = [11, 101, "年中核实"]
+    import_counts(OCT, "一列备注.xlsx", xlsx_bytes(rows, header=[*HEADER, "备注"]), None)
+    assert notes_of("tiansheng") == {"high_tech": "年中核实", "tech_based": "年中核实"}
+
+
+def test_an_unchanged_count_with_the_rows_note_is_not_a_change():
+    """The one 备注 of a row whose high-tech count changes (10 → 11) is not a change of its
+    tech-based count (100 → 100): that cell keeps its value and its stored note, and only one
+    count is written."""
+    log_all(Month(2026, 9))
+    log_all(OCT)
+    MonthlyCount.objects.filter(subdistrict__slug="tiansheng", month=OCT.date, metric="tech_based").update(
+        note="上月核实"
+    )
+    rows = [[*row, ""] for row in all_rows()]
+    tiansheng = next(row for row in rows if row[0] == "天生街道")
+    tiansheng[1:] = [11, 100, "新认定1家"]
+    data = xlsx_bytes(rows, header=[*HEADER, "备注"])
+    plan = plan_month(OCT, parse_counts("a.xlsx", data, OCT, SubDistrict.objects.in_plan_order()).entries)
+    assert [(c.subdistrict.name, c.metric, c.old, c.new) for c in plan.changes] == [("天生街道", "high_tech", 10, 11)]
+    unchanged = next(c for c in plan.cells if c.subdistrict.slug == "tiansheng" and c.metric == "tech_based")
+    assert (unchanged.old, unchanged.new, unchanged.note, unchanged.changed) == (100, None, "上月核实", False)
+    written = import_counts(OCT, "a.xlsx", data, None)
+    assert [(c.subdistrict.name, c.metric) for c in written] == [("天生街道", "high_tech")]
+    assert notes_of("tiansheng") == {"high_tech": "新认定1家", "tech_based": "上月核实"}
+
+
+def test_a_two_row_header_with_a_note_under_each_metric():
+    from tests import spreadsheet_corpus as corpus
+
+    log_all(Month(2026, 9))
+    rows = [[name, ht, "", tb, ""] for name, ht, tb in all_rows()]
+    rows[0][1:] = [11, "新认定1家", 101, "新入库1家"]  # 天生街道
+    data = corpus.two_row_header(
+        rows, upper=("街镇", "高新技术企业", None, "科技型企业", None), lower=(None, "数量", "备注", "数量", "备注")
+    )
+    import_counts(OCT, "合并表头.xlsx", data, None)
+    assert notes_of("tiansheng") == {"high_tech": "新认定1家", "tech_based": "新入库1家"}
+    assert stored()[("天生街道", "tech_based")] == 101
+
+
+def test_the_rows_note_beside_a_note_per_metric_is_not_read_and_the_preview_says_so():
+    log_all(Month(2026, 9))
+    rows = [[*row, "", "", "旧说明"] for row in all_rows()]
+    rows[0][1:5] = [11, 100, "新认定1家", ""]
+    header = [*HEADER, "高新技术企业备注", "科技型企业备注", "备注"]
+    parsed = parse_counts("a.xlsx", xlsx_bytes(rows, header=header), OCT, SubDistrict.objects.in_plan_order())
+    assert parsed.errors == []
+    assert "F列“备注”未读取：两项指标各有备注列。" in parsed.notes
+    tiansheng = SubDistrict.objects.get(slug="tiansheng").pk
+    assert parsed.entries[(tiansheng, "high_tech")] == (11, "新认定1家")
+    assert parsed.entries[(tiansheng, "tech_based")] == (100, None)
+
+
+def test_a_metrics_note_longer_than_the_column_is_refused_where_it_stands():
+    rows = [[*row, "", ""] for row in all_rows()]
+    rows[2][4] = "因" * 201
+    header = [*HEADER, "高新技术企业备注", "科技型企业备注"]
+    errors = refused(xlsx_bytes(rows, header=header, sheet="十月"), confirmed=True, default_note="x")
+    assert errors == ["工作表“十月”第4行 E列（科技型企业备注）：备注有201个字，超过200个字的上限，请精简。"]

@@ -159,8 +159,9 @@ def test_rules_page_states_the_rules_with_computed_examples(login, official):
     assert "口径说明" in html
     for label in metrics.STATUS_LABELS.values():
         assert label in html
-    assert "保持年" in html and "并列" in html and "完整月份" in html
-    assert "60.0%" in html and "-10.0%" in html  # the computed examples
+    assert "保持年" not in html  # plain words: 今年只需保住
+    assert "今年应新增不足 5 家" in html and "并列" in html and "完整月份" in html
+    assert "60.0%" in html and "53.3%※" in html and "120.0%※" in html  # the computed examples
 
 
 @pytest.mark.parametrize("url", ["/", "/subdistricts/tiansheng/", "/bulletin/2026-10/"])

@@ -36,24 +36,68 @@ def test_base_is_december_count_else_last_years_plan_figure():
 
 
 @pytest.mark.parametrize(
-    ("actual", "base", "target", "expected"),
+    ("actual", "base", "target", "progress", "expected"),
     [
-        (13, 12, 14, F(1, 2)),  # (13-12)/(14-12)
-        (11, 12, 14, F(-1, 2)),  # below the base: negative, it is this year's work
-        (14, 12, 14, F(1)),
-        (16, 12, 14, F(2)),  # beyond the target
-        (2, 2, 2, F(1)),  # hold year (target = base), held
-        (1, 2, 2, F(-1, 2)),  # hold year, (1-2)/2
-        (5, 6, 4, F(1)),  # target below the base: still a hold year, target reached
-        (3, 6, 4, F(-1, 4)),  # (3-4)/4
-        (0, 0, 0, F(1)),  # target 0 from base 0: nothing asked, nothing missed
-        (None, 1, 4, None),
-        (3, None, 4, None),
-        (3, 1, None, None),
+        # an increment of at least SMALL_INCREMENT (5): the plain (actual − base) / (target − base)
+        (26, 20, 30, F(1, 2), F(3, 5)),  # 6/10
+        (18, 20, 30, F(1, 2), F(-1, 5)),  # below the base: negative, it is this year's work
+        (30, 20, 30, F(1, 2), F(1)),
+        (33, 20, 30, F(1, 2), F(13, 10)),  # beyond the target: 1 + 3/10
+        # a small increment: time progress + firms off the path / 5; at or past the target 1 + firms over / 5
+        (91, 92, 93, F(11, 12), F(8, 15)),  # 蔡家岗: 11/12 + (−1 − 11/12)/5 = 55/60 − 23/60
+        (7, 5, 6, F(11, 12), F(6, 5)),  # 天府镇: 1 + (7 − 6)/5
+        (13, 12, 14, F(1, 2), F(1, 2)),  # on the path (1 of 2 by June): exactly time progress
+        (12, 12, 14, F(1, 2), F(3, 10)),  # one firm behind the path: 1/2 − 1/5
+        (14, 12, 14, F(1, 2), F(1)),
+        (2, 2, 2, F(1, 2), F(1)),  # target = base, held
+        (3, 2, 2, F(1, 2), F(6, 5)),  # held with one more
+        (1, 2, 2, F(1, 2), F(3, 10)),  # one below a held target: 1/2 + (−1 − 0)/5
+        (5, 6, 4, F(1, 2), F(6, 5)),  # target below the base, reached: 1 + (5 − 4)/5
+        (3, 6, 4, F(1, 2), F(1, 10)),  # 1/2 + (−3 − (−2)(1/2))/5
+        (0, 0, 0, F(1, 2), F(1)),  # target 0 from base 0: nothing asked, nothing missed
+        (None, 1, 4, F(1, 2), None),
+        (3, None, 4, F(1, 2), None),
+        (3, 1, None, F(1, 2), None),
     ],
 )
-def test_judged_rate(actual, base, target, expected):
-    assert metrics.judged_rate(actual, base, target) == expected
+def test_judged_rate(actual, base, target, progress, expected):
+    assert metrics.judged_rate(actual, base, target, progress) == expected
+
+
+def test_one_firm_moves_a_small_increment_by_a_fifth_not_by_all_of_it():
+    # an increment of 1: one firm less in November was −100% and last place; now 20 points below the path
+    june = F(1, 2)
+    rates = [metrics.judged_rate(actual, 10, 11, june) for actual in (9, 10, 11, 12)]
+    assert rates == [F(1, 2) - F(3, 10), F(1, 2) - F(1, 10), F(1), F(6, 5)]
+    assert [b - a for a, b in zip(rates[:-1], rates[1:], strict=True)] == [
+        F(1, 5),
+        F(3, 5),
+        F(1, 5),
+    ]  # the target itself is the step
+    # reaching the target is 已完成 whatever the size; missing it never is
+    assert metrics.status(metrics.judged_rate(6, 5, 6, F(1, 12)), F(1, 12)) == metrics.STATUS_DONE
+    assert metrics.status(metrics.judged_rate(5, 5, 6, F(11, 12)), F(11, 12)) != metrics.STATUS_DONE
+
+
+def test_small_increment_and_its_words():
+    assert metrics.is_small_increment(92, 93) and metrics.is_small_increment(30, 30)
+    assert not metrics.is_small_increment(20, 25) and not metrics.is_small_increment(None, 3)
+    assert metrics.increment_scale(92, 93) == 5 and metrics.increment_scale(20, 30) == 10
+    assert metrics.firms_text(-1, 1) == "-1/1"
+    assert metrics.firms_text(2, 1) == "+2/1"
+    assert metrics.firms_text(0, -2) == "0/0"  # a target below the base asks for nothing new
+    assert metrics.firms_text(None, 3) == "—/3"
+    assert metrics.rate_text(53.3, True) == "53.3%※"
+    assert metrics.rate_text(60.0, False) == "60.0%"
+    assert metrics.rate_text(None, True) == "—"
+    assert "不足5家" in metrics.small_increment_note() and metrics.small_increment_note(None) == ""
+
+
+def test_path_rate_of_a_key_task_is_the_plain_share():
+    assert metrics.path_rate(13, 12, 14) == F(1, 2)  # no firm scale for a task's target
+    assert metrics.path_rate(2, 2, 2) == 1
+    assert metrics.path_rate(1, 2, 2) == F(-1, 2)
+    assert metrics.path_rate(None, 2, 2) is None
 
 
 def test_hold_year():
@@ -148,10 +192,15 @@ def test_rule_examples_are_computed():
         (25.0, "red"),
         (100.0, "done"),
     ]
-    # hold year 30 -> 30: 31 held (100%); 27 is (27-30)/30 = -10%
-    assert [(e["hold_year"], e["rate_pct"], e["status"]) for e in examples[4:]] == [
-        (True, 100.0, "done"),
-        (True, -10.0, "red"),
+    # small increments, November (91.7%) and June: 蔡家岗's 91 of 93 from 92 is 53.3%, red; 天府镇's
+    # 7 of 6 from 5 is 120%, done; 11 of 12 from 10 in June is on the path, 50% green; a held 30
+    # with 31 is 120%, with 27 is 50% − 3/5 = −10%, red
+    assert [(e["small"], e["firms"], e["rate"], e["status"]) for e in examples[4:]] == [
+        (True, "-1/1", "53.3%※", "red"),
+        (True, "+2/1", "120.0%※", "done"),
+        (True, "+1/2", "50.0%※", "green"),
+        (True, "+1/0", "120.0%※", "done"),
+        (True, "-3/0", "-10.0%※", "red"),
     ]
 
 
@@ -210,7 +259,12 @@ def test_status_band_follows_the_status_rule():
     assert metrics.status_band(100, 160, 12, yellow_pp=20) == (F(148), F(160))
     assert metrics.status_band(100, 100, 6) is None  # target equal to the base: undefined
     assert metrics.status_band(None, 160, 6) is None
+    # a small increment: the band is 10 points of 5 firms (half a firm) below the path
+    assert metrics.status_band(10, 12, 6) == (F(21, 2), F(11))
     # a count on the band's edges gets the status the band says
     for actual, expected in [(130, metrics.STATUS_GREEN), (124, metrics.STATUS_YELLOW), (123, metrics.STATUS_RED)]:
-        rate = metrics.judged_rate(actual, 100, 160)
+        rate = metrics.judged_rate(actual, 100, 160, metrics.time_progress(6))
+        assert metrics.status(rate, metrics.time_progress(6)) == expected
+    for actual, expected in [(11, metrics.STATUS_GREEN), (10, metrics.STATUS_RED)]:
+        rate = metrics.judged_rate(actual, 10, 12, metrics.time_progress(6))
         assert metrics.status(rate, metrics.time_progress(6)) == expected

@@ -3,6 +3,8 @@ progress judged on it. Expected figures are the plan's own (北碚府办发〔20
 of the change (shared/facts/boundary-change-2025-11.md): the five units that left held 232 of the
 341 high-tech firms of 2022 and 359 of the 573 of 2027; 1,178 of 2,849 and 2,152 of 5,631 tech-based."""
 
+from fractions import Fraction
+
 import pytest
 
 from targets import metrics, territory
@@ -69,15 +71,15 @@ def fill(month, value_of):
 
 def test_a_month_after_the_change_is_judged_on_the_continuing_units_and_the_new_towns_wait(map_2025_11):
     month = Month(2026, 3)
-    # tiansheng 2026 target 16, December 2025 count 15: (17-15)/(16-15) = 200 %; every other
+    # tiansheng 2026 target 16, December 2025 count 15: past its target of one new firm by one,
+    # 1 + (17-16)/5 = 120 % (a small increment is read in firms); every other
     # continuing unit exactly at its December count: rate 0
     fill(Month(2025, 12), lambda sub, metric: 15 if sub.slug == "tiansheng" and metric == "high_tech" else 50)
     fill(month, lambda sub, metric: 17 if sub.slug == "tiansheng" and metric == "high_tech" else 50)
     progress = district_progress(month)
     assert progress.complete and progress.expected == 17
     tiansheng = next(r for r in progress.rows if r.subdistrict.slug == "tiansheng").metrics["high_tech"]
-    assert (tiansheng.target, tiansheng.base, tiansheng.increment_completion) == (16, 15, 2)
-    assert tiansheng.rank_overall == 1
+    assert (tiansheng.target, tiansheng.base, tiansheng.increment_completion) == (16, 15, Fraction(6, 5))
     dawan = next(r for r in progress.rows if r.subdistrict.slug == "dawan")
     assert dawan.pending and dawan.metrics["high_tech"].status == metrics.STATUS_PENDING
     assert dawan.metrics["high_tech"].rank_overall is None and dawan.metrics["high_tech"].actual == 50
@@ -89,6 +91,9 @@ def test_a_month_after_the_change_is_judged_on_the_continuing_units_and_the_new_
     assert total.territory_actual == 17 + 16 * 50  # 现辖区: every unit of the month, no target
     ranked = [r for r in progress.rows if r.metrics["high_tech"].rank_overall is not None]
     assert len(ranked) == 12
+    # ahead of tiansheng (120%): the units at 50 past a target t by more than one firm, 1 + (50 − t)/5 > 6/5
+    ahead = [r for r in ranked if r.subdistrict.slug != "tiansheng" and r.metrics["high_tech"].target < 49]
+    assert tiansheng.rank_overall == 1 + len(ahead)
 
 
 def test_the_units_that_left_are_not_expected_and_their_counts_stay(map_2025_11):

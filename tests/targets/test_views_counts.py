@@ -264,11 +264,118 @@ def test_the_sheet_is_chosen_on_the_page(login, bureau):
 
     c = login(bureau)
     rows = [[name, 20, 300] for name, _, _ in all_rows()]
-    data = corpus.one_sheet_per_month({"9月": all_rows(), "10月": rows}, active="10月")
+    data = corpus.one_sheet_per_month({"甲": all_rows(), "乙": rows}, active="乙")
     refused = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("a.xlsx", data)})
-    assert "都有表头：“9月”、“10月”" in refused.content.decode()
-    chosen = c.post(
-        "/counts/import/", {"month": "2026-10", "sheet": "10月", "file": SimpleUploadedFile("a.xlsx", data)}
-    )
+    assert "都有表头：“甲”、“乙”" in refused.content.decode()
+    chosen = c.post("/counts/import/", {"month": "2026-10", "sheet": "乙", "file": SimpleUploadedFile("a.xlsx", data)})
     preview = c.get(chosen["Location"])
     assert {cell.new for cell in preview.context["plan"].cells} == {20, 300}
+
+
+def test_a_workbook_of_months_previews_the_chosen_months_sheet_and_names_the_others(login, bureau):
+    from tests import spreadsheet_corpus as corpus
+
+    c = login(bureau)
+    october = [[name, 20, 300] for name, _, _ in all_rows()]
+    data = corpus.one_sheet_per_month({"9月": all_rows(), "10月": october}, active="9月")
+    location = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("两个月.xlsx", data)})[
+        "Location"
+    ]
+    preview = c.get(location)
+    assert {cell.new for cell in preview.context["plan"].cells} == {20, 300}
+    assert "按所选月份读取工作表“10月”，未读取：“9月”" in preview.content.decode()
+    assert not MonthlyCount.objects.exists()
+
+
+# --- issue 28: a month picker, the changed rows, notes per metric, reason boxes -------------------
+
+
+def test_the_month_is_picked_from_the_months_that_can_be_imported(login, bureau):
+    c = login(bureau)
+    page = c.get("/counts/import/")
+    form = page.context["form"]
+    values = [value for value, _ in form.fields["month"].choices]
+    assert values[0] == "2026-11" and values[-1] == "2023-01" and len(values) == 47  # 2023-01 … 2026-11
+    html = page.content.decode()
+    assert '<select name="month"' in html
+    assert '<option value="2026-10" selected>2026年10月</option>' in html  # last month by default
+    assert "2026-12" not in values
+
+
+@pytest.mark.parametrize("month", ["2026-12", "2022-12", "10月", ""])
+def test_a_month_outside_the_picker_is_refused_and_nothing_is_read(login, bureau, month):
+    c = login(bureau)
+    upload = SimpleUploadedFile("a.csv", csv_bytes(all_rows(), encoding="utf-8"))
+    response = c.post("/counts/import/", {"month": month, "file": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ("不可导入" in html) if month else ("这个字段是必填项" in html), html
+    assert not MonthlyCount.objects.exists() and IMPORT_SESSION_KEY not in c.session
+
+
+def _logged_october(high_tech=10, tech_based=100):
+    for month in ("2026-09", "2026-10"):
+        for name, _, _ in all_rows():
+            sub = SubDistrict.objects.get(name=name)
+            for metric, value in (("high_tech", high_tech), ("tech_based", tech_based)):
+                MonthlyCount.objects.create(subdistrict=sub, month=Month.parse(month).date, metric=metric, value=value)
+
+
+def test_the_preview_shows_only_the_changed_rows_on_request(login, bureau):
+    """October logged at 10 / 100 everywhere; the file changes 天生's high-tech count (10 → 11)
+    and 朝阳's tech-based count (100 → 105), with one 备注 for the row: 2 of 34 cells change, and
+    天生's tech-based count, unchanged, is not shown as a change "100 → 100"."""
+    _logged_october()
+    c = login(bureau)
+    rows = [[*row, ""] for row in all_rows()]
+    rows[0][1:] = [11, 100, "新认定1家"]  # 天生街道
+    rows[1][1:] = [10, 105, "新入库5家"]  # 朝阳街道
+    upload = SimpleUploadedFile("十月.xlsx", xlsx_bytes(rows, header=["街镇", "高新技术企业", "科技型企业", "备注"]))
+    location = c.post("/counts/import/", {"month": "2026-10", "file": upload})["Location"]
+    whole = c.get(location)
+    assert len(whole.context["rows"]) == 34
+    html = whole.content.decode()
+    assert "显示全部 34 行" in html and "只看有变化的 2 行" in html
+    assert html.count("（不变）</td>") == 32
+    changed = c.get(location + "&changed=1")
+    cells = [(cell.subdistrict.name, cell.metric, cell.old, cell.new, cell.note) for cell in changed.context["rows"]]
+    assert cells == [("天生街道", "high_tech", 10, 11, "新认定1家"), ("朝阳街道", "tech_based", 100, 105, "新入库5家")]
+    html = changed.content.decode()
+    assert "只显示有变化的 2 行" in html and "显示全部 34 行" in html
+    assert "（不变）</td>" not in html
+    response = c.post(location + "&changed=1", {"token": changed.context["token"], "month": "2026-10"})
+    assert response.status_code == 302
+    notes = dict(
+        MonthlyCount.objects.filter(month=OCT.date, subdistrict__slug="tiansheng").values_list("metric", "note")
+    )
+    assert notes == {"high_tech": "新认定1家", "tech_based": ""}
+
+
+def test_the_reason_of_a_correction_has_a_box_that_fits_it(login, bureau):
+    from targets.models import MonthLock
+
+    _logged_october()
+    MonthLock.objects.create(month=OCT.date)
+    c = login(bureau)
+    grid = c.get("/counts/2026-10/").content.decode()
+    assert '<textarea name="reason" cols="60" rows="4" maxlength="500" class="reason-box"' in grid
+    rows = [list(row) for row in all_rows()]
+    rows[0][1] = 11
+    location = c.post("/counts/import/", {"month": "2026-10", "file": SimpleUploadedFile("a.xlsx", xlsx_bytes(rows))})[
+        "Location"
+    ]
+    preview = c.get(location).content.decode()
+    assert '<textarea name="reason" cols="60" rows="4" maxlength="500" class="reason-box"' in preview
+    token = location.split("token=")[1]
+    refused = c.post("/counts/import/confirm/", {"token": token, "month": "2026-10"})
+    assert "须作为更正并填写更正原因" in refused.content.decode()
+    assert not MonthlyCount.objects.filter(month=OCT.date, value=11).exists()
+    reason = "街道补报：10月28日认定的1家企业\n漏填，经核实补录"
+    c.post("/counts/import/confirm/", {"token": token, "month": "2026-10", "reason": reason})
+    row = MonthlyCount.objects.get(month=OCT.date, subdistrict__slug="tiansheng", metric="high_tech")
+    assert row.value == 11
+    assert (
+        row.history.order_by("-history_id")
+        .first()
+        .history_change_reason.endswith("原因：街道补报：10月28日认定的1家企业 漏填，经核实补录")
+    )

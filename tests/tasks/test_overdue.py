@@ -117,8 +117,15 @@ def test_bulletin_task_summary(september):
     assert 9 not in overdue and 7 not in overdue and 12 not in overdue
     assert summary["lagging"] == [
         {"number": 9, "title": "壮大功能新材料产业", "lead_units": ["区经济信息委", "北碚经开区管委会"],
-         "period": "2026-09", "problems": "用地未落实"},
+         "overdue": False, "data": [], "declared": True, "period": "2026-09", "problems": "用地未落实"},
     ]  # fmt: skip
+    # every colour names its tasks, as /tasks/ colours them (test_colours_by_hand)
+    assert summary["numbers"] == {
+        "red": [9], "yellow": [2, 3, 4, 5, 8, 10, 11, 13, 14, 15, 17, 18, 19], "green": [1, 7, 16], "blue": [6, 12],
+        "grey": [],
+    }  # fmt: skip
+    assert [t["number"] for t in summary["warned"]] == summary["numbers"]["yellow"]
+    assert all(t["overdue"] and t["data"] == [] for t in summary["warned"])
 
 
 def test_bulletin_as_of_an_earlier_date_ignores_later_reports(september):

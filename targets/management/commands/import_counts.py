@@ -18,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", action="store_true", help="确认较上月下降或增长超过20%%的数值")
         parser.add_argument("--partial", action="store_true", help="只更新文件中列出的街镇（默认须包含全部街镇）")
         parser.add_argument("--user", default=None, help="记入修改历史的用户名（默认不记用户）")
-        parser.add_argument("--sheet", default=None, help="要导入的工作表名称（文件有多个填好的工作表时必填）")
+        parser.add_argument(
+            "--sheet",
+            default=None,
+            help="要导入的工作表名称（文件有多个填好的工作表、且没有一个以 --month 所指月份命名时必填）",
+        )
 
     def handle(self, *args, **options):
         month = commands.month_option(options["month"])
