@@ -13,6 +13,10 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
+from assessment.catalogue import default_items
+from assessment.figures import assessable_years
+from assessment.models import AssessmentScheme
+from assessment.services import save_scheme
 from bulletins.models import Bulletin, BulletinVersion
 from bulletins.services import publish
 from enterprises.importers import run_import
@@ -27,7 +31,7 @@ from tasks.models import TaskContribution, TaskReport
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
-from .reports import seed_demo_reports
+from .reports import seed_demo_contributions, seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
 
@@ -54,10 +58,14 @@ def seed_demo():
         if sub is None or sub in units  # a new town's official where the map has it
     ]
     seed_demo_counts()
+    bureau = next(user for user in users if user.role == "bureau")
     by_unit = {user.unit.name: user for user in users if user.unit_id}
-    seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
+    by_subdistrict = {user.subdistrict_id: user for user in users if user.subdistrict_id}
+    seed_demo_reports(by_unit, fallback=bureau)
+    seed_demo_contributions(by_unit, by_subdistrict, fallback=bureau)
+    seed_demo_schemes(bureau)
     seed_demo_enterprises()
-    seed_demo_bulletins(next(user for user in users if user.role == "bureau"))
+    seed_demo_bulletins(bureau)
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
     return users
@@ -226,6 +234,25 @@ def seed_demo_counts(until=None):
     return len(new)
 
 
+DEMO_SCHEME_REASON = "演示数据：设立考核方案"
+
+
+def seed_demo_schemes(bureau, today=None):
+    """The assessment scheme (the default items, version 1) of every year of the plan begun by
+    `today` that has none, set up by the bureau at the start of its year."""
+    today = today or timezone.localdate()
+    created = []
+    for year in assessable_years(today):
+        if AssessmentScheme.objects.filter(year=year).exists():
+            continue
+        scheme = save_scheme(year=year, items=default_items(), note="", user=bureau, reason=DEMO_SCHEME_REASON)
+        at = min(timezone.make_aware(dt.datetime(year, 1, 15, 10)), timezone.now())
+        AssessmentScheme.objects.filter(pk=scheme.pk).update(updated_at=at)
+        scheme.history.update(history_date=at)
+        created.append(scheme)
+    return created
+
+
 DEMO_BULLETIN_REASON = "演示数据：按月发布的历史通报"
 # A month's bulletin comes out early the next month, once every sub-district has reported.
 PUBLISH_DAY, PUBLISH_HOUR = 10, 10
@@ -310,6 +337,9 @@ def clear_demo():
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
     # contributions and 属地核实 flags made with the demo accounts go with those accounts
     TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
+    # a demo scheme nobody has revised since
+    demo_schemes = AssessmentScheme.history.filter(history_type="+", history_change_reason=DEMO_SCHEME_REASON)
+    AssessmentScheme.objects.filter(pk__in=demo_schemes.values("id"), version=1).delete()
     AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
