@@ -39,10 +39,10 @@ TARGET_SPREAD = (-4, 3, -2, 5)
 # Units counted in whole things: platforms, firms, teams. Others (亿元, 万平方米, %) keep decimals.
 COUNT_UNITS = {"个", "家", "家（个）", "项", "件", "人", "名", "所"}
 PLAN_MONTHS = 60  # 2023-01 … 2027-12, the path of every target
-# Contributions missed (percent of months) by some contributors; the others miss 3%.
+# Contributions missed (percent of months) by some contributors; the others miss 5%.
 CONTRIBUTION_MISSES = {"区委宣传部": 20, "区政府办": 12, "区人力社保局": 15}
 SUBDISTRICT_MISSES = (2, 4, 25, 6, 3, 10, 2, 5, 15, 3, 8, 4, 2, 12, 6, 3, 9)
-USUAL_MISSES = 3
+USUAL_MISSES = 5
 
 
 def _percent(*parts):

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -15,7 +16,8 @@ from accounts.models import User
 from accounts.services import save_account
 from assessment.catalogue import default_items
 from assessment.figures import assessable_years
-from assessment.models import AssessmentScheme
+from assessment.models import AssessmentResult, AssessmentScheme
+from assessment.services import publish as publish_result
 from assessment.services import save_scheme
 from bulletins.models import Bulletin, BulletinVersion
 from bulletins.services import publish
@@ -24,10 +26,21 @@ from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
-from targets.models import MonthLock, MonthlyCount, PlanFigure, PlanRow, PlanVersion, SubDistrict
+from targets.models import (
+    Indicator,
+    IndicatorValue,
+    MonthLock,
+    MonthlyCount,
+    PlanFigure,
+    PlanRow,
+    PlanVersion,
+    SubDistrict,
+    plain_number,
+)
 from targets.months import Month, month_range
 from targets.progress import district_size, reporting_by_month
 from tasks.models import TaskContribution, TaskReport
+from tasks.services import record_indicator_value
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
@@ -64,6 +77,8 @@ def seed_demo():
     seed_demo_reports(by_unit, fallback=bureau)
     seed_demo_contributions(by_unit, by_subdistrict, fallback=bureau)
     seed_demo_schemes(bureau)
+    seed_demo_results(bureau)
+    seed_demo_indicators(bureau)
     seed_demo_enterprises()
     seed_demo_bulletins(bureau)
     if not DemoDataset.objects.exists():
@@ -253,6 +268,55 @@ def seed_demo_schemes(bureau, today=None):
     return created
 
 
+# The district's annual statistics the bureau records by hand (December of each year):
+# {indicator code: ({year: value}, source)}, moving towards the plan's 2027 goals.
+DEMO_INDICATORS = {
+    "emerging_industry_share": ({2023: "38.2", 2024: "40.5", 2025: "42.1"}, "区统计局年报：占比{value}%，全市第3位"),
+    "rd_institution_coverage": ({2023: "62.5", 2024: "71.3", 2025: "78.6"}, "区经济信息委年度统计"),
+    "rd_spending_share": ({2023: "3.12", 2024: "3.35", 2025: "3.52"}, "区统计局研发经费投入统计公报"),
+    "rd_spending_rank": ({2023: "3", 2024: "3", 2025: "2"}, "市统计局研发经费投入统计公报：全市第{value}位"),
+    "invention_patents_per_10k": ({2023: "28.6", 2024: "33.1", 2025: "37.9"}, "区市场监管局（知识产权局）年度统计"),
+}
+
+
+def seed_demo_indicators(bureau, today=None):
+    """The bureau's records of the annual indicators for every December past by `today` that has none."""
+    today = today or timezone.localdate()
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_INDICATORS)}
+    existing = set(IndicatorValue.objects.values_list("indicator__code", "month"))
+    created = 0
+    for code, (values, source) in DEMO_INDICATORS.items():
+        for year, value in values.items():
+            month = Month(year, 12)
+            if code not in indicators or (code, month.date) in existing or month.next().date > today:
+                continue
+            note = f"（演示）{source.format(value=plain_number(Decimal(value)))}"
+            indicator = indicators[code]
+            record_indicator_value(indicator=indicator, month=month, value=Decimal(value), note=note, user=bureau)
+            created += 1
+    return created
+
+
+# A year's result is published once its December's counts and reports are in.
+RESULT_DAY = (2, 20)
+
+
+def seed_demo_results(bureau, today=None):
+    """Publish the assessment result of every year of the plan over by `today` that has none,
+    backdated to 20 February of the next year (when the year's figures were in)."""
+    today = today or timezone.localdate()
+    published = []
+    for year in assessable_years(today):
+        day = dt.date(year + 1, *RESULT_DAY)
+        if day > today or AssessmentResult.objects.filter(year=year).exists():
+            continue
+        result = publish_result(year=year, user=bureau, today=day)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(15, 0)))
+        AssessmentResult.objects.filter(pk=result.pk).update(published_at=at)
+        published.append(result)
+    return published
+
+
 DEMO_BULLETIN_REASON = "演示数据：按月发布的历史通报"
 # A month's bulletin comes out early the next month, once every sub-district has reported.
 PUBLISH_DAY, PUBLISH_HOUR = 10, 10
@@ -337,6 +401,8 @@ def clear_demo():
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
     # contributions and 属地核实 flags made with the demo accounts go with those accounts
     TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
+    AssessmentResult.objects.filter(published_by__is_demo=True).delete()
+    IndicatorValue.objects.filter(recorded_by__is_demo=True, note__startswith="（演示）").delete()
     # a demo scheme nobody has revised since
     demo_schemes = AssessmentScheme.history.filter(history_type="+", history_change_reason=DEMO_SCHEME_REASON)
     AssessmentScheme.objects.filter(pk__in=demo_schemes.values("id"), version=1).delete()

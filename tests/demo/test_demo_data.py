@@ -9,9 +9,10 @@ import pytest
 import time_machine
 
 from assessment import figures, services
-from assessment.models import AssessmentScheme
+from assessment.models import AssessmentResult, AssessmentScheme
 from demo.reports import COUNT_UNITS, demo_target_value
 from demo.services import clear_demo, seed_demo
+from targets.models import IndicatorValue
 from targets.months import Month
 from tasks.models import KeyTask, TaskContribution, TaskReport, TaskTargetValue
 from tasks.status import task_status_rows
@@ -67,6 +68,26 @@ def test_every_year_begun_has_a_scheme_of_version_1(seeded):
     assert schemes.get(year=2026).updated_at.date() == dt.date(2026, 1, 15)
 
 
+def test_the_years_over_have_their_result_published_and_officials_read_theirs(seeded, client):
+    results = AssessmentResult.objects.order_by("year")
+    assert [(r.year, r.number, r.published_at.date()) for r in results] == [
+        (2023, 1, dt.date(2024, 2, 20)),
+        (2024, 1, dt.date(2025, 2, 20)),
+        (2025, 1, dt.date(2026, 2, 20)),
+    ]
+    assert [(r.figures["counts_month"], r.figures["reports_month"]) for r in results][-1] == (
+        "2025年12月",
+        "2025年12月",
+    )
+    with time_machine.travel(TODAY, tick=False):
+        client.post("/accounts/login/", {"username": "tiansheng", "password": "beibei-demo-2027"})
+        page = client.get("/assessment/2025/").content.decode()
+    tiansheng = next(row for rows in results.last().figures["subdistricts"].values() for row in rows
+                     if row["slug"] == "tiansheng")  # fmt: skip
+    assert "尚未发布" not in page and "天生街道" in page and f"{tiansheng['total']:g}" in page
+    assert "朝阳街道" not in page
+
+
 def test_the_years_scores_spread_as_a_districts_would(seeded, client):
     with time_machine.travel(TODAY, tick=False):
         data = figures.results(services.scheme_for(2026))
@@ -100,11 +121,27 @@ def test_reports_are_backdated_and_mostly_on_time(seeded):
     assert TaskContribution.objects.filter(period="2026-10", subdistrict__slug="dawan").exists()
 
 
+def test_the_bureaus_annual_indicators_are_recorded(seeded, client):
+    values = IndicatorValue.objects.filter(indicator__code="rd_spending_share").order_by("month")
+    assert [(v.month, v.value) for v in values] == [
+        (dt.date(2023, 12, 1), Decimal("3.12")),
+        (dt.date(2024, 12, 1), Decimal("3.35")),
+        (dt.date(2025, 12, 1), Decimal("3.52")),
+    ]
+    assert IndicatorValue.objects.get(indicator__code="rd_spending_rank", month=dt.date(2025, 12, 1)).note == (
+        "（演示）市统计局研发经费投入统计公报：全市第2位"
+    )
+    with time_machine.travel(TODAY, tick=False):
+        client.post("/accounts/login/", {"username": "leader", "password": "beibei-demo-2027"})
+        page = client.get("/indicators/").content.decode()
+    assert "暂无完整数据" not in page and "37.9" in page
+
+
 def test_seeding_twice_adds_nothing_and_clear_removes_it(seeded):
-    counts = (TaskReport.objects.count(), TaskContribution.objects.count(), AssessmentScheme.objects.count())
+    models = (TaskReport, TaskContribution, AssessmentScheme, AssessmentResult, IndicatorValue)
+    counts = [model.objects.count() for model in models]
     with time_machine.travel(TODAY, tick=False):
         seed_demo()
-    assert (TaskReport.objects.count(), TaskContribution.objects.count(), AssessmentScheme.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
     clear_demo()
-    assert not TaskReport.objects.exists() and not TaskContribution.objects.exists()
-    assert not AssessmentScheme.objects.exists()
+    assert not any(model.objects.exists() for model in models)
