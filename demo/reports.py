@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -43,6 +44,7 @@ PLAN_MONTHS = 60  # 2023-01 … 2027-12, the path of every target
 CONTRIBUTION_MISSES = {"区委宣传部": 20, "区政府办": 12, "区人力社保局": 15}
 SUBDISTRICT_MISSES = (2, 4, 25, 6, 3, 10, 2, 5, 15, 3, 8, 4, 2, 12, 6, 3, 9)
 USUAL_MISSES = 5
+REPORT_REASON, CONTRIBUTION_REASON = "填报进展报告（演示数据）", "填报配合情况（演示数据）"
 
 
 def _percent(*parts):
@@ -122,9 +124,17 @@ def seed_demo_reports(users_by_unit, fallback, until=None, reviewer=None):
                 for target in task.targets.all()
                 if not target.registry_code
             ]
-    bulk_create_with_history(reports, TaskReport, batch_size=500, default_change_reason="填报进展报告（演示数据）")
+    bulk_create_with_history(reports, TaskReport, batch_size=500, default_change_reason=REPORT_REASON)
     rows = [TaskTargetValue(report=report, target=target, value=value) for report, target, value in values]
-    bulk_create_with_history(rows, TaskTargetValue, batch_size=500, default_change_reason="填报进展报告（演示数据）")
+    bulk_create_with_history(rows, TaskTargetValue, batch_size=500, default_change_reason=REPORT_REASON)
+    # their history says they were filed when and by whom they were, not when the demo was loaded
+    TaskReport.history.filter(history_change_reason=REPORT_REASON).update(
+        history_date=F("submitted_at"), history_user=F("submitted_by")
+    )
+    filed = TaskReport.objects.filter(pk=OuterRef("report_id"))
+    TaskTargetValue.history.filter(history_change_reason=REPORT_REASON).update(
+        history_date=Subquery(filed.values("submitted_at")), history_user=Subquery(filed.values("submitted_by"))
+    )
     return len(reports)
 
 
@@ -171,5 +181,8 @@ def seed_demo_contributions(users_by_unit, users_by_subdistrict, fallback, until
                             submitted_at=submitted,
                         )
                     )
-    bulk_create_with_history(rows, TaskContribution, batch_size=500, default_change_reason="填报配合情况（演示数据）")
+    bulk_create_with_history(rows, TaskContribution, batch_size=500, default_change_reason=CONTRIBUTION_REASON)
+    TaskContribution.history.filter(history_change_reason=CONTRIBUTION_REASON).update(
+        history_date=F("submitted_at"), history_user=F("submitted_by")
+    )
     return len(rows)

@@ -118,7 +118,15 @@ def test_reports_are_backdated_and_mostly_on_time(seeded):
     assert TaskReport.objects.filter(period="2023-01").count() >= 17  # the plan's first month too
     on_time = [r for r in reports if r.submitted_at.date() <= (Month.parse(r.period).next().date.replace(day=10))]
     assert 0.8 < len(on_time) / reports.count() < 0.98
-    assert TaskContribution.objects.filter(period="2026-10", subdistrict__slug="dawan").exists()
+    contribution = TaskContribution.objects.filter(period="2026-10", subdistrict__slug="dawan").first()
+    assert contribution is not None
+    # the history says when and by whom each was filed, not when the demo was loaded
+    report = reports.filter(task__number=6, period="2026-03").get()
+    value = report.values.first()
+    for row, history in ((report, report.history.get()), (contribution, contribution.history.get())):
+        assert (history.history_date, history.history_user) == (row.submitted_at, row.submitted_by)
+    assert value.history.get().history_date == report.submitted_at
+    assert report.submitted_by.username == "kejiju"  # task 6 is led by 区科技局 and 区发展改革委
 
 
 def test_the_bureaus_annual_indicators_are_recorded(seeded, client):
