@@ -99,8 +99,10 @@ def subdistrict_rates(year, today):
         )
     )
     for sub in subs:
-        done = sum(len(covered.get((t.pk, sub.pk), set()) & months) for t in tasks)
-        rates[sub.pk]["participation"] = scoring.share(done, len(tasks) * len(months))
+        # a unit that joined during the year is asked for the months it belonged to the district
+        due = {m for m in months if sub.is_member(m)}
+        done = sum(len(covered.get((t.pk, sub.pk), set()) & due) for t in tasks)
+        rates[sub.pk]["participation"] = scoring.share(done, len(tasks) * len(due))
     return rates, subs
 
 

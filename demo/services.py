@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -13,6 +14,11 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.services import save_account
+from assessment.catalogue import default_items
+from assessment.figures import assessable_years
+from assessment.models import AssessmentResult, AssessmentScheme
+from assessment.services import publish as publish_result
+from assessment.services import save_scheme
 from bulletins.models import Bulletin, BulletinVersion
 from bulletins.services import publish
 from enterprises.importers import run_import
@@ -20,14 +26,25 @@ from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
 from targets import freshness
 from targets.choices import CountSource, Metric
-from targets.models import MonthLock, MonthlyCount, PlanFigure, PlanRow, PlanVersion, SubDistrict
+from targets.models import (
+    Indicator,
+    IndicatorValue,
+    MonthLock,
+    MonthlyCount,
+    PlanFigure,
+    PlanRow,
+    PlanVersion,
+    SubDistrict,
+    plain_number,
+)
 from targets.months import Month, month_range
 from targets.progress import district_size, reporting_by_month
 from tasks.models import TaskContribution, TaskReport
+from tasks.services import record_indicator_value
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
-from .reports import seed_demo_reports
+from .reports import seed_demo_contributions, seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
 
@@ -54,10 +71,16 @@ def seed_demo():
         if sub is None or sub in units  # a new town's official where the map has it
     ]
     seed_demo_counts()
+    bureau = next(user for user in users if user.role == "bureau")
     by_unit = {user.unit.name: user for user in users if user.unit_id}
-    seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
+    by_subdistrict = {user.subdistrict_id: user for user in users if user.subdistrict_id}
+    seed_demo_reports(by_unit, fallback=bureau)
+    seed_demo_contributions(by_unit, by_subdistrict, fallback=bureau)
+    seed_demo_schemes(bureau)
+    seed_demo_results(bureau)
+    seed_demo_indicators(bureau)
     seed_demo_enterprises()
-    seed_demo_bulletins(next(user for user in users if user.role == "bureau"))
+    seed_demo_bulletins(bureau)
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
     return users
@@ -226,6 +249,74 @@ def seed_demo_counts(until=None):
     return len(new)
 
 
+DEMO_SCHEME_REASON = "演示数据：设立考核方案"
+
+
+def seed_demo_schemes(bureau, today=None):
+    """The assessment scheme (the default items, version 1) of every year of the plan begun by
+    `today` that has none, set up by the bureau at the start of its year."""
+    today = today or timezone.localdate()
+    created = []
+    for year in assessable_years(today):
+        if AssessmentScheme.objects.filter(year=year).exists():
+            continue
+        scheme = save_scheme(year=year, items=default_items(), note="", user=bureau, reason=DEMO_SCHEME_REASON)
+        at = min(timezone.make_aware(dt.datetime(year, 1, 15, 10)), timezone.now())
+        AssessmentScheme.objects.filter(pk=scheme.pk).update(updated_at=at)
+        scheme.history.update(history_date=at)
+        created.append(scheme)
+    return created
+
+
+# The district's annual statistics the bureau records by hand (December of each year):
+# {indicator code: ({year: value}, source)}, moving towards the plan's 2027 goals.
+DEMO_INDICATORS = {
+    "emerging_industry_share": ({2023: "38.2", 2024: "40.5", 2025: "42.1"}, "区统计局年报：占比{value}%，全市第3位"),
+    "rd_institution_coverage": ({2023: "62.5", 2024: "71.3", 2025: "78.6"}, "区经济信息委年度统计"),
+    "rd_spending_share": ({2023: "3.12", 2024: "3.35", 2025: "3.52"}, "区统计局研发经费投入统计公报"),
+    "rd_spending_rank": ({2023: "3", 2024: "3", 2025: "2"}, "市统计局研发经费投入统计公报：全市第{value}位"),
+    "invention_patents_per_10k": ({2023: "28.6", 2024: "33.1", 2025: "37.9"}, "区市场监管局（知识产权局）年度统计"),
+}
+
+
+def seed_demo_indicators(bureau, today=None):
+    """The bureau's records of the annual indicators for every December past by `today` that has none."""
+    today = today or timezone.localdate()
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_INDICATORS)}
+    existing = set(IndicatorValue.objects.values_list("indicator__code", "month"))
+    created = 0
+    for code, (values, source) in DEMO_INDICATORS.items():
+        for year, value in values.items():
+            month = Month(year, 12)
+            if code not in indicators or (code, month.date) in existing or month.next().date > today:
+                continue
+            note = f"（演示）{source.format(value=plain_number(Decimal(value)))}"
+            indicator = indicators[code]
+            record_indicator_value(indicator=indicator, month=month, value=Decimal(value), note=note, user=bureau)
+            created += 1
+    return created
+
+
+# A year's result is published once its December's counts and reports are in.
+RESULT_DAY = (2, 20)
+
+
+def seed_demo_results(bureau, today=None):
+    """Publish the assessment result of every year of the plan over by `today` that has none,
+    backdated to 20 February of the next year (when the year's figures were in)."""
+    today = today or timezone.localdate()
+    published = []
+    for year in assessable_years(today):
+        day = dt.date(year + 1, *RESULT_DAY)
+        if day > today or AssessmentResult.objects.filter(year=year).exists():
+            continue
+        result = publish_result(year=year, user=bureau, today=day)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(15, 0)))
+        AssessmentResult.objects.filter(pk=result.pk).update(published_at=at)
+        published.append(result)
+    return published
+
+
 DEMO_BULLETIN_REASON = "演示数据：按月发布的历史通报"
 # A month's bulletin comes out early the next month, once every sub-district has reported.
 PUBLISH_DAY, PUBLISH_HOUR = 10, 10
@@ -310,6 +401,11 @@ def clear_demo():
     TaskReport.objects.filter(submitted_by__is_demo=True, done__startswith="（演示）").delete()
     # contributions and 属地核实 flags made with the demo accounts go with those accounts
     TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
+    AssessmentResult.objects.filter(published_by__is_demo=True).delete()
+    IndicatorValue.objects.filter(recorded_by__is_demo=True, note__startswith="（演示）").delete()
+    # a demo scheme nobody has revised since
+    demo_schemes = AssessmentScheme.history.filter(history_type="+", history_change_reason=DEMO_SCHEME_REASON)
+    AssessmentScheme.objects.filter(pk__in=demo_schemes.values("id"), version=1).delete()
     AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()

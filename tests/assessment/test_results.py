@@ -145,6 +145,28 @@ def test_officials_and_units_see_only_their_own_published_score(login, bureau, o
     assert login(bureau).get("/api/v1/assessment?year=2031").status_code == 400
 
 
+def test_a_town_that_joined_is_asked_for_contributions_from_the_month_it_joined(bureau, map_2025_11):
+    """大湾镇 joined in November 2025: of 2025 it owes November and December on the four 各镇街
+    tasks (2, 4, 5, measure 1), 8 contributions, not 4 × 12 = 48."""
+    import time_machine
+
+    from tasks.services import save_contribution
+    from tests.support import at
+
+    dawan = make_user("dawan_user", Role.SUBDISTRICT, subdistrict="dawan")
+    key = ("subdistrict", dawan.subdistrict_id)
+    task = KeyTask.objects.get(kind="task", number=2)
+    with time_machine.travel(at(2026, 1, 5), tick=False):
+        save_contribution(task=task, key=key, user=dawan, period="2025-11", done="配合")
+        save_contribution(task=task, key=key, user=dawan, period="2025-12", done="配合")
+    data = figures.results(services.scheme_for(2025))
+    assert data["reports_month"] == "2025年12月"
+    row = next(r for r in data["pending"] if r["slug"] == "dawan")
+    participation = next(i for i in row["items"] if i["code"] == "participation")
+    assert participation["rate"] == 25.0  # 2 of 8, not 2 of 48 (4.2%)
+    assert participation["points"] == 2.5  # 10 × 25%
+
+
 def test_exports_xlsx_and_gbt9704_docx(login, leader, uneven):
     client = login(leader)
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/assessment/2026.xlsx").content))["考核结果"]

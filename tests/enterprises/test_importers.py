@@ -80,6 +80,17 @@ def test_optional_columns_are_read():
     assert firm.recognitions.get().certificate_no == "GR202450000001"
 
 
+def test_every_column_of_the_template_is_read():
+    """高价值发明专利, 单项冠军 and 拟上市储备库 (the registry's indicators for tasks 13 and 17)
+    were once dropped from the file silently: every column the template writes is read."""
+    assert set(importers.SYNONYMS) == set(importers.HEADERS.values())
+    headers = [*HEADERS, "高价值发明专利", "单项冠军", "拟上市储备库"]
+    run_import(xlsx([(*GOOD[0], "是", "否", "是"), (*GOOD[1], "否", "是", "否")], headers), "f.xlsx")
+    first, second = Enterprise.objects.get(credit_code=code(1)), Enterprise.objects.get(credit_code=code(2))
+    assert (first.high_value_patent, first.single_champion, first.ipo_reserve) == (True, False, True)
+    assert (second.high_value_patent, second.single_champion, second.ipo_reserve) == (False, True, False)
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_csv_in_utf8_bom_and_gbk(encoding):
     rows = [(name, c, sub, "2024-02-29" if i == 0 else "", year) for i, (name, c, sub, _, year) in enumerate(GOOD)]
