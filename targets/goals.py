@@ -175,7 +175,10 @@ def _undecided(indicator):
     area = territory.map_of(Month(indicator.year, 12))
     if area.version is not None and area.version.pk == indicator.version_id and area.is_whole:
         return None
-    return f"未判定（{indicator.year}年12月的街镇范围已因区划调整变化，与该目标所依据的方案附件不同，待方案修订后重新评价）"
+    return (
+        f"未判定（{indicator.year}年12月的街镇范围已因区划调整变化，"
+        "与该目标所依据的方案附件不同，待方案修订后重新评价）"
+    )
 
 
 def headline_of(area):
