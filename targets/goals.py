@@ -157,6 +157,8 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
             month,
             {(m.year, m.month): v for m, v in points.items()},
         )
+        if indicator.metric and judged["final"] and judged["value"] is None:
+            judged["verdict"] = _undecided(indicator) or judged["verdict"]
         row.value, row.final, row.met = judged["value"], judged["final"], judged["met"]
         row.currently_met, row.verdict = judged["currently_met"], judged["verdict"]
         row.as_of = Month(*judged["as_of"]) if judged["as_of"] else None
@@ -164,6 +166,19 @@ def judge_goals(month, indicators=None, complete_totals=None, plan_totals=None, 
             row.plan_total = plan.get((indicator.version_id, indicator.metric, indicator.year))
         rows.append(row)
     return rows
+
+
+def _undecided(indicator):
+    """Why a headline goal has no December total when the reason is the map, not missing counts:
+    at its deadline the units are not those its plan version set it for (a change of the map
+    before a revision). None when the map is the version's own."""
+    area = territory.map_of(Month(indicator.year, 12))
+    if area.version is not None and area.version.pk == indicator.version_id and area.is_whole:
+        return None
+    return (
+        f"未判定（{indicator.year}年12月的街镇范围已因区划调整变化，"
+        "与该目标所依据的方案附件不同，待方案修订后重新评价）"
+    )
 
 
 def headline_of(area):

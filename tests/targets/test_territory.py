@@ -127,3 +127,17 @@ def test_before_the_change_nothing_differs_from_the_plan_as_loaded_without_it(ma
     progress = district_progress(Month(2025, 10))
     assert progress.caliber == "" and not progress.pending_rows
     assert progress.total["high_tech"].actual == 17 * 30 == progress.total["high_tech"].territory_actual
+
+
+def test_a_goal_whose_deadline_falls_after_the_change_says_why_it_is_not_judged(map_2025_11):
+    """2025's headline goals were set for 46号's 17 units; December 2025's map is another 17. Even
+    with every unit reported, the goal is not judged, and the words give the map as the reason,
+    not missing counts."""
+    from targets.goals import judge_goals
+    from targets.models import Indicator
+
+    fill(Month(2025, 12), lambda sub, metric: 50)
+    goals = [i for i in Indicator.objects.filter(year=2025).exclude(metric="")]
+    rows = judge_goals(Month(2026, 1), goals)
+    assert rows and all(r.final and r.met is None for r in rows)
+    assert all("区划调整" in r.verdict and "数据未齐" not in r.verdict for r in rows)
