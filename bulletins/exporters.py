@@ -28,7 +28,7 @@ def ranking_note(figures):
     bulletin published before the small-increment rule keeps the note it was read with)."""
     small = figures.get("small_increment")
     if small:
-        rule = f"今年新增/应增为家数，标{metrics.SMALL_MARK}的按{small}家折算（今年应新增不足{small}家）"
+        rule = f"今年新增/应增为家数；今年应新增不足{small}家的标{metrics.SMALL_MARK}，按{small}家折算"
     else:
         rule = "目标不高于年初基数的达到目标记100%"
     return (

@@ -228,7 +228,13 @@ def progress_chart(
             name=curve_name(base, target, year),
             mode="lines",
             line={"color": CURVE, "dash": "dash", "width": 2},
-            hovertemplate="%{x|%Y年%-m月} 目标曲线：%{customdata} 家<extra></extra>",
+            hovertemplate="%{x|%Y年%-m月} 目标曲线：%{customdata} 家"
+            + (
+                f"（年初基数{base}家→{year}年目标{target}家，按月分解）"
+                if base is not None and target is not None
+                else ""
+            )
+            + "<extra></extra>",
         )
     )
     complete = [(m, v) for m, v, note in shown if not note]
@@ -308,11 +314,20 @@ def progress_chart(
     )
 
 
+def curve_path(base, target, year):
+    """ "（年初基数170家→2026年目标189家，按月分解）" for the curve's hover; "" without a base."""
+    if base is None or target is None:
+        return ""
+    return f"（年初基数{base}家→{year}年目标{target}家，按月分解）"
+
+
 def curve_name(base, target, year):
-    """The target curve's legend: where it starts, so that no reader takes another baseline."""
+    """The target curve's legend: where it starts and ends, so that no reader takes another
+    baseline ("目标曲线（170→189家）"; the hover says 年初基数 and the year's target in words).
+    Short enough for a phone's legend."""
     if base is None or target is None:
         return "目标曲线（年度目标按月分解）"
-    return f"目标曲线（年初基数{base}家→{year}年目标{target}家，按月分解）"
+    return f"目标曲线（{base}→{target}家）"
 
 
 def _band_edge(xs, values, name, **fill):

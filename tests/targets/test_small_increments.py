@@ -63,3 +63,20 @@ def test_a_shortfall_of_one_firm_does_not_rank_below_a_real_one():
     }
     assert metrics.competition_ranks(keys) == {"tianfu": 1, "caijiagang": 2, "half": 3}
     assert metrics.status(caijiagang, p) == metrics.STATUS_RED  # two firms short in November is still 滞后
+
+
+def test_the_target_curve_starts_from_the_base_the_rates_use():
+    """天生's 2026: the plan's 2025 figure is 14, December 2025's count 16; the rates start from 16,
+    and so does the curve a chart draws and the month table's 目标曲线."""
+    from targets.charts import curve_name, year_window
+    from targets.progress import plan_curve
+
+    plan = {2022: 10, 2023: 11, 2024: 12, 2025: 14, 2026: 16, 2027: 18}
+    by_plan = dict(plan_curve(plan))
+    assert by_plan[Month(2026, 6)] == 15  # 14 → 16 by the plan alone
+    curve = dict(plan_curve(plan, {2025: 16}))
+    assert curve[Month(2026, 6)] == 16 and curve[Month(2026, 12)] == 16  # a year asking nothing new: flat
+    window = year_window(plan_curve(plan), 2026, base=16)
+    assert window[0] == (Month(2025, 12), 16) and dict(window)[Month(2026, 12)] == 16
+    assert curve_name(16, 18, 2026) == "目标曲线（16→18家）"
+    assert curve_name(None, 18, 2026) == "目标曲线（年度目标按月分解）"
