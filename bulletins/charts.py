@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from django.conf import settings
 from django.core.cache import cache
 
-from targets import metrics
+from targets import metrics, rate_words
 from targets.charts import GOAL, INK, STATUS_COLOURS, _figure, _vline, bar, progress_chart
 from targets.months import Month
 
@@ -47,8 +47,8 @@ def _bar_text(row):
         return label
     firms = ""
     if row.get("new_year") is not None and row.get("need") is not None:
-        firms = f"（{metrics.firms_text(row['new_year'], row['need'])}家）"
-    return f"{metrics.rate_text(value, row.get('small'))}{firms}　{label}"
+        firms = f"（{rate_words.firms_text(row['new_year'], row['need'])}家）"
+    return f"{rate_words.rate_text(value, row.get('small'))}{firms}　{label}"
 
 
 def _below_zero(row):

@@ -10,7 +10,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from beibei_dashboard.cleantext import clean_text
 from beibei_dashboard.office import picture_width_mm
-from targets import metrics
+from targets import rate_words
 from targets.months import Month
 
 from . import text
@@ -177,7 +177,7 @@ def _set_text(cell, text):
 def _docx_text(row, key, kind):
     value = row.get(key)
     if kind == "pct":
-        return metrics.rate_text(value, key == "increment_completion_pct" and row.get("small"))
+        return rate_words.rate_text(value, key == "increment_completion_pct" and row.get("small"))
     if kind == "change":
         return rank_change_text(value) if row["kind"] == "row" else ""
     if value is None:

@@ -3,7 +3,7 @@ and its Word file (`docx_export`): rows first, then the file."""
 
 from decimal import Decimal
 
-from targets import metrics
+from targets import metrics, rate_words
 
 from . import text
 
@@ -28,7 +28,7 @@ def ranking_note(figures):
     bulletin published before the small-increment rule keeps the note it was read with)."""
     small = figures.get("small_increment")
     if small:
-        rule = f"今年新增/应增为家数；今年应新增不足{small}家的标{metrics.SMALL_MARK}，按{small}家折算"
+        rule = f"今年新增/应增为家数；今年应新增不足{small}家的标{rate_words.SMALL_MARK}，按{small}家折算"
     else:
         rule = "目标不高于年初基数的达到目标记100%"
     return (
@@ -43,9 +43,9 @@ def _judged(row):
         need = row["target"] - row["base"]
     small = bool(row.get("small"))
     return {
-        "firms": metrics.firms_text(row.get("new_year"), need),
+        "firms": rate_words.firms_text(row.get("new_year"), need),
         "small": small,
-        "rate_text": metrics.rate_text(row.get("increment_completion_pct"), small),
+        "rate_text": rate_words.rate_text(row.get("increment_completion_pct"), small),
     }
 
 

@@ -18,6 +18,7 @@ from targets.progress import district_progress, partial_note, plan_curve, plan_t
 from targets.series import district_series
 from tasks.services import bulletin_task_summary
 
+from . import warning
 from .schema import SCHEMA
 from .text import summary_paragraphs, task_lines, vs_progress
 
@@ -148,7 +149,7 @@ def build_figures(month, today=None):
         "not_reported": [r.subdistrict.name for r in progress.rows if not r.reported],
         "tasks": _tasks_section(today or timezone.localdate()),
         "curves": _curves(month, progress),
-        "warning": forecast.bulletin_section(
+        "warning": warning.bulletin_section(
             forecast.provider()(month, progress.area.targeted_members),
             {metric: Metric(metric).label for metric in Metric.values},
         ),

@@ -6,7 +6,7 @@ users typed (a task's problems) often ends with its own "。" or "；".
 
 import re
 
-from targets import metrics
+from targets import metrics, rate_words
 from targets.choices import Metric
 from targets.months import Month
 from tasks.choices import Colour
@@ -259,7 +259,7 @@ def ranking_rule(figures):
         f"低于序时进度{yellow}个百分点以内的为“{labels[metrics.STATUS_YELLOW]}”",
         f"其余为“{labels[metrics.STATUS_RED]}”",
         "未填报的街镇不排名，排名详见附件",
-        *([metrics.small_increment_note(figures["small_increment"])] if figures.get("small_increment") else []),
+        *([rate_words.small_increment_note(figures["small_increment"])] if figures.get("small_increment") else []),
         sep="；",
     )
 
@@ -297,7 +297,7 @@ def _rate(row):
     firms = ""
     if row.get("new_year") is not None and row.get("need") is not None:
         firms = f"，今年新增{row['new_year']}家、应增{max(row['need'], 0)}家"
-    return f"（{metrics.rate_text(pct, row.get('small'))}{firms}）"
+    return f"（{rate_words.rate_text(pct, row.get('small'))}{firms}）"
 
 
 def race_sections(figures):

@@ -10,7 +10,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from beibei_dashboard.cleantext import safe_cell
 from beibei_dashboard.office import BOX, HEAD_FILL, INT_FORMAT, PCT_FORMAT, SHEET_MARGINS, print_a4, saved_bytes
-from targets import metrics
+from targets import rate_words
 from targets.months import Month
 
 from . import text
@@ -176,7 +176,7 @@ def bulletin_xlsx(figures, draft):
                     cell.alignment = Alignment(horizontal="left" if key == "name" else "center", wrap_text=True)
                     if kind == "pct":  # a rate read in firms is marked as on the page
                         small = key == "increment_completion_pct" and row.get("small")
-                        cell.number_format = f'{PCT_FORMAT}"{metrics.SMALL_MARK}"' if small else PCT_FORMAT
+                        cell.number_format = f'{PCT_FORMAT}"{rate_words.SMALL_MARK}"' if small else PCT_FORMAT
                     elif kind == "int":
                         cell.number_format = INT_FORMAT
                     if row["kind"] == "total":

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from enterprises import validity
 from enterprises.choices import Industry
-from enterprises.importers import HEADERS
+from enterprises.columns import HEADERS
 
 # Sub-districts of the plan with a weight close to their share of its tech-based targets.
 SUBDISTRICT_WEIGHTS = {

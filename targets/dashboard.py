@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import charts, forecast, metrics
+from . import charts, forecast, metrics, rate_words
 from .choices import ALL_YEARS, METRICS, PLAN_YEARS, Metric
 from .goals import headline_goals, headline_of
 from .history import corrections_since_lock, newest_changes
@@ -198,7 +198,7 @@ def dashboard_context(month):
         "area": area,
         "status_labels": metrics.STATUS_LABELS,
         "yellow_pp": settings.STATUS_YELLOW_THRESHOLD_PP,
-        "small_note": metrics.small_increment_note(),
+        "small_note": rate_words.small_increment_note(),
         "pending_corrections": corrections_since_lock([month]).get(month, 0),
     }
 
@@ -276,5 +276,5 @@ def subdistrict_context(subdistrict, month):
         "changes": newest_changes([subdistrict], limit=10),
         "class_size": class_size,
         "status_labels": metrics.STATUS_LABELS,
-        "small_note": metrics.small_increment_note() if any(m.small_increment for m in row.metrics.values()) else "",
+        "small_note": rate_words.small_increment_note() if any(m.small_increment for m in row.metrics.values()) else "",
     }

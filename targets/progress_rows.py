@@ -4,7 +4,7 @@ loads and assembles them."""
 
 from dataclasses import dataclass, field
 
-from . import metrics
+from . import metrics, rate_words
 from .metrics import is_complete
 from .models import SubDistrict
 from .months import Month
@@ -87,12 +87,12 @@ class MetricProgress:
     @property
     def firms_label(self):
         """今年新增/应增 in firms, "-1/1"."""
-        return metrics.firms_text(self.new_this_year, self.increment_target)
+        return rate_words.firms_text(self.new_this_year, self.increment_target)
 
     @property
     def rate_label(self):
         """The judged rate as shown, "53.3%※" when read in firms, "—" when undefined."""
-        return metrics.rate_text(self.increment_completion_pct, self.small_increment)
+        return rate_words.rate_text(self.increment_completion_pct, self.small_increment)
 
     @property
     def small_increment(self):

@@ -20,7 +20,7 @@ from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.middleware import accepts_upload
 from beibei_dashboard.tables import XlsxExportMixin, upload_name, xlsx_response
 
-from . import api, dashboard, exporters, freshness, map_notes, metrics, services, territory
+from . import api, dashboard, exporters, freshness, map_notes, metrics, rate_words, services, territory
 from .choices import CountSource
 from .forms import (
     CountImportConfirmForm,
@@ -172,13 +172,13 @@ class RulesView(TemplateView):
         return super().get_context_data(**kwargs) | {
             "status_labels": metrics.STATUS_LABELS,
             "yellow_pp": yellow_pp,
-            "examples": metrics.rule_examples(yellow_pp),
+            "examples": rate_words.rule_examples(yellow_pp),
             "expected": district_size(),
             "leading_cutoff": metrics.LEADING_CUTOFF,
             "class_leading_cutoff": metrics.CLASS_LEADING_CUTOFF,
             "small_increment": metrics.SMALL_INCREMENT,
             "small_step": 100 // metrics.SMALL_INCREMENT,
-            "small_mark": metrics.SMALL_MARK,
+            "small_mark": rate_words.SMALL_MARK,
             "map": map_notes.map_rules(Month.current()),
         }
 

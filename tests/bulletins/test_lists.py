@@ -109,7 +109,7 @@ def test_the_reader_finds_what_the_bulletin_used_to_say():
 
 
 class _District:
-    """A DistrictForecast as `forecast.bulletin_section` reads it: 甲 and 乙 miss 2027, nobody 2026."""
+    """A DistrictForecast as `bulletins.warning.bulletin_section` reads it: 甲 and 乙 miss 2027, nobody 2026."""
 
     def __init__(self):
         from types import SimpleNamespace as NS
@@ -128,7 +128,7 @@ class _District:
 
 
 def test_the_warning_names_who_misses_2027_and_says_when_nobody_misses_this_year():
-    from targets.forecast import bulletin_section
+    from bulletins.warning import bulletin_section
 
     (line,) = bulletin_section(_District(), {"high_tech": "高新技术企业"})["lines"]
     assert line == (

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bulletins.warning import bulletin_section
 from demo.services import seed_demo_counts, seed_demo_enterprises
 from enterprises import forecast
 from targets import forecast as model
@@ -101,7 +102,7 @@ def test_the_latest_months_forecasts_say_what_their_numbers_are(demo):
 
 def test_the_bulletin_and_the_api_give_the_same_2027_figures(demo, leader, login):
     district = forecast.district_forecast(LATEST)
-    section = model.bulletin_section(district, {m: Metric(m).label for m in METRICS})
+    section = bulletin_section(district, {m: Metric(m).label for m in METRICS})
     for metric, line in zip(METRICS, section["lines"], strict=True):
         total = district.total[metric]
         assert f"预计2026年底{total.projected}家（{total.low}–{total.high}家）" in line

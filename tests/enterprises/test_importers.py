@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from demo import enterprises as generator
-from enterprises import importers, validity
+from enterprises import columns, importers, validity
 from enterprises.importers import ImportRefused, run_import
 from enterprises.models import Enterprise, HighTechRecognition
 from tests.support import HEADERS, code, firm_csv, xlsx
@@ -83,7 +83,7 @@ def test_optional_columns_are_read():
 def test_every_column_of_the_template_is_read():
     """高价值发明专利, 单项冠军 and 拟上市储备库 (the registry's indicators for tasks 13 and 17)
     were once dropped from the file silently: every column the template writes is read."""
-    assert set(importers.SYNONYMS) == set(importers.HEADERS.values())
+    assert set(columns.SYNONYMS) == set(columns.HEADERS.values())
     headers = [*HEADERS, "高价值发明专利", "单项冠军", "拟上市储备库"]
     run_import(xlsx([(*GOOD[0], "是", "否", "是"), (*GOOD[1], "否", "是", "否")], headers), "f.xlsx")
     first, second = Enterprise.objects.get(credit_code=code(1)), Enterprise.objects.get(credit_code=code(2))

@@ -4,7 +4,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from targets import metrics
+from targets import metrics, rate_words
 
 
 def test_completion():
@@ -83,14 +83,14 @@ def test_small_increment_and_its_words():
     assert metrics.is_small_increment(92, 93) and metrics.is_small_increment(30, 30)
     assert not metrics.is_small_increment(20, 25) and not metrics.is_small_increment(None, 3)
     assert metrics.increment_scale(92, 93) == 5 and metrics.increment_scale(20, 30) == 10
-    assert metrics.firms_text(-1, 1) == "-1/1"
-    assert metrics.firms_text(2, 1) == "+2/1"
-    assert metrics.firms_text(0, -2) == "0/0"  # a target below the base asks for nothing new
-    assert metrics.firms_text(None, 3) == "—/3"
-    assert metrics.rate_text(53.3, True) == "53.3%※"
-    assert metrics.rate_text(60.0, False) == "60.0%"
-    assert metrics.rate_text(None, True) == "—"
-    assert "不足5家" in metrics.small_increment_note() and metrics.small_increment_note(None) == ""
+    assert rate_words.firms_text(-1, 1) == "-1/1"
+    assert rate_words.firms_text(2, 1) == "+2/1"
+    assert rate_words.firms_text(0, -2) == "0/0"  # a target below the base asks for nothing new
+    assert rate_words.firms_text(None, 3) == "—/3"
+    assert rate_words.rate_text(53.3, True) == "53.3%※"
+    assert rate_words.rate_text(60.0, False) == "60.0%"
+    assert rate_words.rate_text(None, True) == "—"
+    assert "不足5家" in rate_words.small_increment_note() and rate_words.small_increment_note(None) == ""
 
 
 def test_path_rate_of_a_key_task_is_the_plain_share():
@@ -184,7 +184,7 @@ def test_leading_names_every_tied_member_at_the_cutoff():
 
 
 def test_rule_examples_are_computed():
-    examples = metrics.rule_examples(10)
+    examples = rate_words.rule_examples(10)
     # June (50%): (52-40)/(60-40) = 60% green; 40% yellow; 25% red; 60/60 done
     assert [(e["rate_pct"], e["status"]) for e in examples[:4]] == [
         (60.0, "green"),
