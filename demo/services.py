@@ -18,6 +18,7 @@ from bulletins.services import publish
 from enterprises.importers import run_import
 from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
+from outreach.models import Problem, Visit
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import MonthLock, MonthlyCount, PlanFigure, PlanRow, PlanVersion, SubDistrict
@@ -27,6 +28,7 @@ from tasks.models import TaskContribution, TaskReport
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
+from .outreach import seed_demo_outreach
 from .reports import seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
@@ -57,6 +59,7 @@ def seed_demo():
     by_unit = {user.unit.name: user for user in users if user.unit_id}
     seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
     seed_demo_enterprises()
+    seed_demo_outreach(users)
     seed_demo_bulletins(next(user for user in users if user.role == "bureau"))
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
@@ -311,6 +314,9 @@ def clear_demo():
     # contributions and 属地核实 flags made with the demo accounts go with those accounts
     TaskContribution.objects.filter(submitted_by__is_demo=True).delete()
     AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
+    # visits and problems logged with the demo accounts (their firms and accounts go next)
+    Problem.objects.filter(raised_by__is_demo=True).delete()
+    Visit.objects.filter(recorded_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
     MonthlyCount.objects.filter(source=CountSource.DEMO).delete()
