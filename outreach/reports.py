@@ -17,7 +17,7 @@ def firm_outreach(firm, user, today):
     visits = list(
         Visit.objects.visible_to(user)
         .filter(enterprise=firm)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "subdistrict")
         .prefetch_related(Prefetch("problems", queryset=problems.visible_to(user)))
     )
     alone = list(problems.visible_to(user).filter(enterprise=firm, visit__isnull=True))
