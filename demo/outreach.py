@@ -38,6 +38,8 @@ PROBLEMS = [
     (ProblemCategory.OTHER, "园区道路夜间照明不足，影响企业员工通勤。", None),  # the firm's sub-district answers
     (ProblemCategory.TALENT, "希望协调员工子女入学。", "区教委"),
 ]
+# the recent visits' first problems go to the units with a demo account (jingxinwei, kejiju)
+RECENT, DEMO_UNITS = 8, ("区科技局", "区经济信息委")
 ANSWERS = {
     "区金融发展中心": "已对接两家银行，企业获“科技贷”授信300万元。",
     "区委人才办": "已将企业岗位纳入年度人才引进目录，并推荐至高校招聘会。",
@@ -94,16 +96,19 @@ def seed_demo_outreach(users, today=None):
         visit.full_clean()
         with_history(visit, who, "登记走访（演示）").save()
         _dated(visit, [_at(date, 17)])
-        for k in range(_number("count", n) % 3):  # 0, 1 or 2 problems
-            problem = _problem(visit, who, n, k, units)
+        # 0, 1 or 2 problems; at least one at the recent visits, so that the demo units have some open
+        recent = n >= VISITS - RECENT
+        for k in range(max(_number("count", n) % 3, 1 if recent else 0)):
+            problem = _problem(visit, who, n, k, units, for_demo_unit=recent and k == 0)
             answerer = unit_users.get(problem.answer_unit_id) or officials.get(problem.answer_subdistrict_id) or bureau
             _handle(problem, answerer, n, k, today)
         created += 1
     return created
 
 
-def _problem(visit, who, n, k, units):
-    category, text, unit_name = PROBLEMS[(n * 3 + k) % len(PROBLEMS)]
+def _problem(visit, who, n, k, units, for_demo_unit=False):
+    problems = [row for row in PROBLEMS if row[2] in DEMO_UNITS] if for_demo_unit else PROBLEMS
+    category, text, unit_name = problems[(n * 3 + k) % len(problems)]
     due = visit.date + dt.timedelta(days=15 + 15 * (_number("due", n, k) % 3))
     problem = Problem(
         enterprise=visit.enterprise,
@@ -129,12 +134,12 @@ def _handle(problem, who, n, k, today):
     times = [_at(visit.date, 17)]
     age = (today - visit.date).days
     roll = _number("state", n, k) % 10
-    # old problems are mostly answered; a few stay open past their due date (逾期)
-    if age > 20 and roll >= 2:
+    # problems of the last three months are partly open, a few past their due date (逾期); older ones answered
+    if age > 20 and (roll >= 2 or age > 90):
         problem.state = ProblemState.IN_PROGRESS
         with_history(problem, who, "开始办理（演示）").save()
         times.append(_at(visit.date + dt.timedelta(days=3), 10))
-        if roll >= 5 or age > 150:
+        if roll >= 5 or age > 90:
             answered = min(visit.date + dt.timedelta(days=10 + roll * 3), today)
             problem.state, problem.answer = ProblemState.CLOSED, ANSWERS[unit_name]
             problem.answered_by, problem.answered_at = who, _at(answered, 15)

@@ -11,13 +11,13 @@ class ProblemTable(tables.Table):
 
     enterprise = tables.Column("企业", attrs={"td": {"class": "text-left"}})
     subdistrict = tables.Column("所属街镇", order_by=("subdistrict__category", "subdistrict__seq"))
-    category = tables.Column("类别")
+    category = tables.Column("类别", attrs={"td": {"class": "short"}})
     description = tables.Column("诉求内容", linkify=True, attrs={"td": {"class": "text-left"}})
     answering = tables.Column("承办单位", accessor="answering", orderable=False)
-    raised_on = tables.DateColumn(format="Y-m-d", verbose_name="提出日期")
-    due_date = tables.DateColumn(format="Y-m-d", verbose_name="办理期限")
-    state = tables.Column("状态")
-    overdue = tables.Column("逾期", accessor="pk", orderable=False)
+    raised_on = tables.DateColumn(format="Y-m-d", verbose_name="提出日期", attrs={"td": {"class": "short"}})
+    due_date = tables.DateColumn(format="Y-m-d", verbose_name="办理期限", attrs={"td": {"class": "short"}})
+    state = tables.Column("状态", attrs={"td": {"class": "short"}})
+    overdue = tables.Column("逾期", accessor="pk", orderable=False, attrs={"td": {"class": "short"}})
 
     class Meta:
         model = Problem
