@@ -28,28 +28,31 @@ FINDINGS = [
     "企业经营平稳，计划明年申报高新技术企业，需要辅导申报材料。",
     "企业流动资金紧张，希望了解科技金融产品。",
 ]
+# (category, what the firm asks, the answering department (None: the firm's sub-district), the answer)
 PROBLEMS = [
-    (ProblemCategory.FUNDING, "希望对接“科技贷”等科技金融产品，解决流动资金缺口约300万元。", "区金融发展中心"),
-    (ProblemCategory.TALENT, "急需引进嵌入式软件研发人员5名，希望纳入区人才引进计划。", "区委人才办"),
-    (ProblemCategory.LAND, "扩产需新增工业用地约20亩，请协调用地指标。", "区规划自然资源局"),
-    (ProblemCategory.IP, "两项发明专利申请久未授权，希望指导优先审查。", "区市场监管局"),
-    (ProblemCategory.POLICY, "2025年研发投入奖补资金尚未拨付，请协调兑现。", "区科技局"),
-    (ProblemCategory.POLICY, "技改项目补助申报后未收到结果，请答复办理进度。", "区经济信息委"),
-    (ProblemCategory.OTHER, "园区道路夜间照明不足，影响企业员工通勤。", None),  # the firm's sub-district answers
-    (ProblemCategory.TALENT, "希望协调员工子女入学。", "区教委"),
-]
+    (ProblemCategory.FUNDING, "希望对接“科技贷”等科技金融产品，解决流动资金缺口约300万元。", "区金融发展中心",
+     "已对接两家银行，企业获“科技贷”授信300万元。"),
+    (ProblemCategory.TALENT, "急需引进嵌入式软件研发人员5名，希望纳入区人才引进计划。", "区委人才办",
+     "已将企业岗位纳入年度人才引进目录，并推荐至高校招聘会。"),
+    (ProblemCategory.LAND, "扩产需新增工业用地约20亩，请协调用地指标。", "区规划自然资源局",
+     "已纳入下年度用地计划，近期先协调租用标准厂房过渡。"),
+    (ProblemCategory.IP, "两项发明专利申请久未授权，希望指导优先审查。", "区市场监管局",
+     "已指导企业提交优先审查请求，一项已授权。"),
+    (ProblemCategory.POLICY, "2025年研发投入奖补资金尚未拨付，请协调兑现。", "区科技局",
+     "奖补资金已于本月拨付到企业账户。"),
+    (ProblemCategory.POLICY, "技改项目补助申报后未收到结果，请答复办理进度。", "区经济信息委",
+     "项目已通过评审，补助资金按程序拨付。"),
+    (ProblemCategory.OTHER, "园区道路夜间照明不足，影响企业员工通勤。", None, "已增设路灯12盏，照明问题已解决。"),
+    (ProblemCategory.TALENT, "希望协调员工子女入学。", "区教委", "已协调就近学校安排入学。"),
+    (ProblemCategory.OTHER, "希望参加高新技术企业申报辅导培训。", "区科技局", "已邀请企业参加本月申报辅导培训会。"),
+    (ProblemCategory.FUNDING, "智能化改造项目资金缺口较大，希望申请技改专项资金。", "区经济信息委",
+     "已指导企业申报市级技改专项，项目已入库。"),
+    (ProblemCategory.IP, "希望协助开展高价值发明专利培育。", "区科技局",
+     "已将企业纳入高价值专利培育名单，安排服务机构对接。"),
+    (ProblemCategory.TALENT, "希望对接高校共建研发中心。", "区经济信息委", "已协调西南大学相关学院与企业对接。"),
+]  # fmt: skip
 # the recent visits' first problems go to the units with a demo account (jingxinwei, kejiju)
 RECENT, DEMO_UNITS = 8, ("区科技局", "区经济信息委")
-ANSWERS = {
-    "区金融发展中心": "已对接两家银行，企业获“科技贷”授信300万元。",
-    "区委人才办": "已将企业岗位纳入年度人才引进目录，并推荐至高校招聘会。",
-    "区规划自然资源局": "已纳入下年度用地计划，近期先协调租用标准厂房过渡。",
-    "区市场监管局": "已指导企业提交优先审查请求，一项已授权。",
-    "区科技局": "奖补资金已于本月拨付到企业账户。",
-    "区经济信息委": "项目已通过评审，补助资金按程序拨付。",
-    "区教委": "已协调就近学校安排入学。",
-    None: "已增设路灯12盏，照明问题已解决。",
-}
 
 
 def _number(*parts):
@@ -108,7 +111,7 @@ def seed_demo_outreach(users, today=None):
 
 def _problem(visit, who, n, k, units, for_demo_unit=False):
     problems = [row for row in PROBLEMS if row[2] in DEMO_UNITS] if for_demo_unit else PROBLEMS
-    category, text, unit_name = problems[(n * 3 + k) % len(problems)]
+    category, text, unit_name, _answer = problems[(n * 5 + k) % len(problems)]
     due = visit.date + dt.timedelta(days=15 + 15 * (_number("due", n, k) % 3))
     problem = Problem(
         enterprise=visit.enterprise,
@@ -130,7 +133,7 @@ def _problem(visit, who, n, k, units, for_demo_unit=False):
 def _handle(problem, who, n, k, today):
     """Started and answered by the answering unit's demo account (the bureau's without one)."""
     visit = problem.visit
-    unit_name = problem.answer_unit.name if problem.answer_unit_id else None
+    answer = next(row[3] for row in PROBLEMS if row[1] == problem.description)
     times = [_at(visit.date, 17)]
     age = (today - visit.date).days
     roll = _number("state", n, k) % 10
@@ -141,7 +144,7 @@ def _handle(problem, who, n, k, today):
         times.append(_at(visit.date + dt.timedelta(days=3), 10))
         if roll >= 5 or age > 90:
             answered = min(visit.date + dt.timedelta(days=10 + roll * 3), today)
-            problem.state, problem.answer = ProblemState.CLOSED, ANSWERS[unit_name]
+            problem.state, problem.answer = ProblemState.CLOSED, answer
             problem.answered_by, problem.answered_at = who, _at(answered, 15)
             with_history(problem, who, "答复办结（演示）").save()
             times.append(_at(answered, 15))
