@@ -42,7 +42,7 @@ def visit_create(request, pk):
         else:
             messages.success(request, f"已登记{visit.date:%Y-%m-%d}走访{firm.name}，诉求{len(formset.problems)}条。")
             return redirect("outreach:firm_outreach", pk=firm.pk)
-    context = {"enterprise": firm, "form": form, "formset": formset}
+    context = {"enterprise": firm, "form": form, "formset": formset, "refused": request.method == "POST"}
     return render(request, "outreach/visit_form.html", context)
 
 

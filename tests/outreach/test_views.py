@@ -74,6 +74,7 @@ def test_the_form_refuses_bad_rows_with_nothing_written(pinned_today, login, off
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "有错误，走访和诉求均未保存" in response.content.decode()
     assert (Visit.objects.count(), Problem.objects.count()) == (0, 0)
 
 
