@@ -2,7 +2,9 @@
 refuses bad rows with nothing written; the problem list's filters and its query count."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 
 from outreach.models import Problem, Visit
@@ -172,7 +174,36 @@ def test_the_list_filters_by_state_category_unit_and_overdue(pinned_today, login
     page = client.get("/outreach/problems/?overdue=on").content.decode()
     assert "逾期14天" in page and "区经济信息委" in page
     export = client.get("/outreach/problems/?overdue=on&export=xlsx")
-    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert (
+        "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E8%AF%89%E6%B1%82%E6%B8%85%E5%8D%95.xlsx" in export["Content-Disposition"]
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["企业", "所属街镇", "类别", "诉求内容", "承办单位", "提出日期", "办理期限", "状态", "逾期"]
+    assert rows[1:] == [
+        [
+            "测试企业1有限公司",
+            "天生街道",
+            "资金",
+            "诉求1",
+            "区经济信息委",
+            "2026-10-20",
+            "2026-11-01",
+            "待办理",
+            "逾期14天",
+        ]
+    ]
+
+
+def test_a_problem_raised_outside_a_visit(pinned_today, login, official, tiansheng_firm):
+    url = f"/outreach/firms/{tiansheng_firm.pk}/problems/new/"
+    data = {"category": "policy", "description": "来电反映奖补未兑现", "answering": f"unit:{unit('区科技局').pk}"}
+    assert login(official).post(url, data).status_code == 302
+    problem = Problem.objects.get()
+    assert (problem.visit, problem.raised_on, problem.due_date, problem.subdistrict.slug) == (
+        None, dt.date(2026, 11, 15), dt.date(2026, 11, 30), "tiansheng",
+    )  # fmt: skip
+    assert "来电反映奖补未兑现" in login(official).get(f"/outreach/firms/{tiansheng_firm.pk}/").content.decode()
 
 
 def test_the_overdue_page_lists_overdue_problems(pinned_today, login, bureau, unit_user, kejiju_user, tiansheng_firm):
