@@ -320,6 +320,72 @@ def keeps_the_books(user):
     return is_bureau(user)
 
 
+# 走访与诉求 (issue 29): the bureau and sub-district officials log visits to firms and the
+# problems the firms raise, each with the unit (a department or a sub-district) that must answer;
+# that unit sees and answers its problems; leadership reads everything.
+
+
+def logs_visits(user):
+    """Bureau staff, and an official of a sub-district still in the district, log visits."""
+    return is_bureau(user) or checks_attribution(user)
+
+
+def firms_visitable_by(user, queryset):
+    """The firms `user` may log a visit to: all for the bureau, an official's own sub-district's."""
+    if is_bureau(user):
+        return queryset
+    if logs_visits(user):
+        return queryset.filter(subdistrict_id=user.subdistrict_id)
+    return queryset.none()
+
+
+def visits_visible_to(user, queryset):
+    """Visits `user` may read: all for bureau and leadership, an official's sub-district's (the
+    firm's sub-district on the day of the visit); none for units, which do not read the registry."""
+    return rows_visible_to(user, queryset)
+
+
+def problems_visible_to(user, queryset):
+    """Problems `user` may read: all for bureau and leadership; an official those of their
+    sub-district's firms and those their sub-district must answer; a unit those it must answer."""
+    role = role_of(user)
+    if role in WHOLE_DISTRICT_ROLES:
+        return queryset
+    if role == Role.SUBDISTRICT and user.subdistrict_id:
+        own = models.Q(subdistrict_id=user.subdistrict_id) | models.Q(answer_subdistrict_id=user.subdistrict_id)
+        return queryset.filter(own)
+    if role == Role.UNIT and user.unit_id:
+        return queryset.filter(answer_unit_id=user.unit_id)
+    return queryset.none()
+
+
+def problems_answerable_by(user, queryset):
+    """Problems `user` answers (办理, 答复): all for the bureau; a unit's own; an official's when
+    their sub-district is the answering unit."""
+    role = role_of(user)
+    if role == Role.BUREAU:
+        return queryset
+    if role == Role.SUBDISTRICT and user.subdistrict_id and not official_of_a_unit_that_left(user):
+        return queryset.filter(answer_subdistrict_id=user.subdistrict_id)
+    if role == Role.UNIT and user.unit_id:
+        return queryset.filter(answer_unit_id=user.unit_id)
+    return queryset.none()
+
+
+def answers_problems(user):
+    """Whether "待我答复" means anything for `user`."""
+    return role_of(user) in (Role.BUREAU, Role.SUBDISTRICT, Role.UNIT)
+
+
+def reads_problems(user):
+    return role_of(user) is not None
+
+
+def supervises_problems(user):
+    """Bureau staff supervise overdue problems (待办)."""
+    return is_bureau(user)
+
+
 PAGE_REFUSED = "您的账号无权访问此页面。"
 
 # The capabilities a page is gated by (`require`, `CapabilityRequiredMixin.capability`); its
@@ -334,4 +400,7 @@ CAPABILITIES = {
     "checks_attribution": (checks_attribution, "只有企业所属街镇的干部可以提出属地核实。"),
     "can_resolve_flags": (can_resolve_flags, "只有区科技局可以处理属地核实。"),
     "can_manage_assessment": (can_manage_assessment, "只有区科技局可以设置考核方案、发布考核结果。"),
+    "logs_visits": (logs_visits, "只有区科技局和企业所属街镇的干部可以登记走访。"),
+    "reads_problems": (reads_problems, PAGE_REFUSED),
+    "answers_problems": (answers_problems, "您的账号没有需要答复的诉求。"),
 }

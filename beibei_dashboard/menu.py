@@ -48,6 +48,7 @@ def menu(user):
         MenuLink("目标指标", _url("tasks:indicator_list")),
         MenuLink("企业名录", _url("enterprises:enterprise_list")) if registry else None,
         MenuLink("预警", _url("enterprises:warning_list")) if registry else None,
+        MenuLink("走访与诉求", _url("outreach:problem_list")) if scope.reads_problems(user) else None,
         MenuLink("目标任务", _url("targets:plan")),
         MenuLink("年度考核", _url("assessment:assessment_index")),
         MenuLink("待办", _url("assessment:todo_list"), count_url=_url("assessment:todo_count")),

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "targets",
     "tasks",
     "enterprises",
+    "outreach",
     "bulletins",
     "demo",
     "assessment",

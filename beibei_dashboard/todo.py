@@ -1,7 +1,8 @@
 """待办: what waits for a user, each item with the page where it is done.
 
 Composes every app (so it lives in the top layer): reports due or sent back and contributions
-due (tasks), flags to resolve (enterprises), a month not yet complete, a bulletin to publish or
+due (tasks), flags to resolve (enterprises), firms' problems to answer and, for the bureau,
+overdue ones (outreach), a month not yet complete, a bulletin to publish or
 revise (targets), a scheme to set up or a result to publish (assessment). Who gets which item is
 decided by `accounts.scope`. The same list feeds the page, the menu count and `send_reminders`.
 """
@@ -16,6 +17,8 @@ from assessment.models import AssessmentResult, AssessmentScheme
 from bulletins import services as bulletins
 from bulletins import template_store
 from enterprises.models import AttributionFlag
+from outreach.models import Problem
+from outreach.supervision import overdue_problems
 from targets.choices import PLAN_YEARS
 from targets.models import MonthlyCount
 from targets.months import Month
@@ -53,6 +56,9 @@ def items_for(user, today=None):
         items += _month_and_bulletin(today)
     if scope.can_manage_assessment(user):
         items += _assessment(today)
+    items += _problems_to_answer(user, today)
+    if scope.supervises_problems(user):
+        items += _problems_overdue(user, today)
     return items
 
 
@@ -194,3 +200,31 @@ def _assessment(today):
         url = reverse("assessment:assessment_detail", args=[last_year])
         out.append(TodoItem("考核", f"{last_year}年度考核结果待发布", url))
     return out
+
+
+def _problem_text(problem, today):
+    days = problem.overdue_days(today)
+    when = f"已逾期{days}天（期限{problem.due_date:%Y-%m-%d}）" if days else f"{problem.due_date:%Y-%m-%d}前答复"
+    return f"{problem.enterprise.name}{problem.get_category_display()}诉求（{problem.get_state_display()}），{when}"
+
+
+def _problems_to_answer(user, today):
+    """The open problems a unit (or a sub-district) must answer, earliest due first. The bureau
+    answers any problem but owes none: it supervises the overdue ones instead."""
+    if scope.supervises_problems(user):
+        return []
+    problems = Problem.objects.restrict(user, "answer").open().select_related("enterprise").order_by("due_date", "pk")
+    url = "outreach:problem_detail"
+    return [TodoItem("企业诉求", _problem_text(p, today), reverse(url, args=[p.pk])) for p in problems]
+
+
+def _problems_overdue(user, today):
+    """督办: every overdue problem, with the unit that has not answered."""
+    return [
+        TodoItem(
+            "诉求督办",
+            f"{p.answering}：" + _problem_text(p, today),
+            reverse("outreach:problem_detail", args=[p.pk]),
+        )
+        for p in overdue_problems(user, today)
+    ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("tasks.urls")),
     path("", include("enterprises.urls")),
+    path("", include("outreach.urls")),
     path("", include("bulletins.urls")),
     # 待办 composes every app; its URL names keep the namespace they were published under
     path("", include((assessment_urls + todo_urls, "assessment"))),

@@ -24,6 +24,7 @@ from bulletins.services import publish
 from enterprises.importers import run_import
 from enterprises.models import AttributionFlag, Enterprise, HighTechRecognition
 from enterprises.validity import anniversary, high_tech_valid_on
+from outreach.models import Problem, Visit
 from targets import freshness
 from targets.choices import CountSource, Metric
 from targets.models import (
@@ -44,6 +45,7 @@ from tasks.services import record_indicator_value
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
+from .outreach import seed_demo_outreach
 from .reports import seed_demo_contributions, seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
@@ -80,6 +82,7 @@ def seed_demo():
     seed_demo_results(bureau)
     seed_demo_indicators(bureau)
     seed_demo_enterprises()
+    seed_demo_outreach(users)
     seed_demo_bulletins(bureau)
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
@@ -407,6 +410,9 @@ def clear_demo():
     demo_schemes = AssessmentScheme.history.filter(history_type="+", history_change_reason=DEMO_SCHEME_REASON)
     AssessmentScheme.objects.filter(pk__in=demo_schemes.values("id"), version=1).delete()
     AttributionFlag.objects.filter(raised_by__is_demo=True).delete()
+    # visits and problems logged with the demo accounts (their firms and accounts go next)
+    Problem.objects.filter(raised_by__is_demo=True).delete()
+    Visit.objects.filter(recorded_by__is_demo=True).delete()
     demo_firms = Enterprise.history.filter(history_type="+", history_change_reason__contains="演示企业名录")
     Enterprise.objects.filter(pk__in=demo_firms.values("id")).delete()
     MonthlyCount.objects.filter(source=CountSource.DEMO).delete()

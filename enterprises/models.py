@@ -7,7 +7,13 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.manager import HistoryManager
 
-from accounts.scope import RestrictedQuerySet, firms_flaggable_by, flags_visible_to, rows_visible_to
+from accounts.scope import (
+    RestrictedQuerySet,
+    firms_flaggable_by,
+    firms_visitable_by,
+    flags_visible_to,
+    rows_visible_to,
+)
 from beibei_dashboard import fields
 from beibei_dashboard.evidence import evidence_storage, stored_name
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
@@ -30,6 +36,7 @@ class EnterpriseQuerySet(RestrictedQuerySet):
     scope_rules = {
         "view": (("visible_to", "您无权查看该街镇的数据。"),),
         "flag": (("flaggable_by", "只有企业所属街镇的干部可以提出属地核实。"),),
+        "visit": (("visitable_by", "只有区科技局和企业所属街镇的干部可以登记该企业的走访和诉求。"),),
     }
 
     def visible_to(self, user):
@@ -37,6 +44,9 @@ class EnterpriseQuerySet(RestrictedQuerySet):
 
     def flaggable_by(self, user):
         return firms_flaggable_by(user, self)
+
+    def visitable_by(self, user):
+        return firms_visitable_by(user, self)
 
     def with_high_tech_until(self, day=None):
         """Annotate `high_tech_until`: the last valid day of the firm's latest certificate

@@ -229,3 +229,35 @@ def latest_values(rows):
         if target_id not in best or key > best[target_id][0]:
             best[target_id] = (key, value, period)
     return {target_id: (value, period) for target_id, (_, value, period) in best.items()}
+
+
+# 督办 of other apps' overdue work (issue 29: a firm's problem past its due date) shown on the
+# 逾期督办 page beside the overdue reports. This app may not import those above it, so each
+# registers a provider from its AppConfig: provider(user, today) -> OverdueSection or None.
+
+
+@dataclass(frozen=True)
+class OverdueSection:
+    """One block of the 逾期督办 page: a title, column headers, rows of (cells, url) and a link to
+    the full list."""
+
+    title: str
+    headers: tuple
+    rows: tuple
+    more_url: str = ""
+    more_text: str = ""
+    empty_text: str = "当前没有逾期事项。"
+
+
+_overdue_providers = []
+
+
+def register_overdue_section(provider):
+    if provider not in _overdue_providers:
+        _overdue_providers.append(provider)
+
+
+def overdue_sections(user, today):
+    """The registered apps' sections for `user` (each decides its scope) as of `today`."""
+    sections = (provider(user, today) for provider in _overdue_providers)
+    return [section for section in sections if section is not None]

@@ -163,6 +163,7 @@ class OverdueListView(TablePageView):
         context = super().get_context_data(**kwargs)
         context["checked_period"] = supervision.checked_period(timezone.localdate())
         context["calendar"] = supervision.calendar_text()
+        context["other_sections"] = supervision.overdue_sections(self.request.user, timezone.localdate())
         return context
 
 

@@ -9,7 +9,17 @@ from django.urls import get_resolver
 
 from beibei_dashboard.forms import CleanCharField
 
-APPS = ("accounts", "targets", "tasks", "enterprises", "bulletins", "assessment", "demo", "beibei_dashboard")
+APPS = (
+    "accounts",
+    "targets",
+    "tasks",
+    "enterprises",
+    "outreach",
+    "bulletins",
+    "assessment",
+    "demo",
+    "beibei_dashboard",
+)
 
 
 def test_a_one_line_text_loses_controls_and_its_line_breaks():

@@ -9,7 +9,7 @@ from pathlib import Path
 import grimp
 from django.conf import settings
 
-APPS = ("accounts", "targets", "tasks", "enterprises", "bulletins", "assessment", "demo")
+APPS = ("accounts", "targets", "tasks", "enterprises", "outreach", "bulletins", "assessment", "demo")
 BASE = Path(settings.BASE_DIR)
 
 

@@ -29,8 +29,9 @@ from bulletins.services import publish
 from demo.services import seed_demo_counts
 from enterprises.models import Enterprise, ImportJob
 from enterprises.verification import raise_flag
+from outreach.services import log_visit
 from targets.months import Month
-from tasks.models import KeyTask
+from tasks.models import KeyTask, Unit
 from tasks.services import save_contribution, save_report
 from tests.support import firm, inline_code, leaked, make_other_districts, make_user, pdf_upload, pinned, readable_text
 
@@ -166,6 +167,27 @@ EXPECTED = {
     ],
     "enterprises:flag_detail": [("/enterprises/flags/{flag}/", NOT_UNITS)],
     "enterprises:flag_attachment": [("/enterprises/flags/{flag}/attachment/", NOT_UNITS)],
+    # outreach: a visit to the 天生 firm with a problem for 区经济信息委 (U), one to the 水土 firm for 区科技局
+    "outreach:firm_outreach": [
+        ("/outreach/firms/{firm}/", NOT_UNITS),
+        ("/outreach/firms/{shuitu_firm}/", WHOLE_DISTRICT),
+    ],
+    "outreach:visit_create": [
+        ("/outreach/firms/{firm}/visits/new/", row(200, 403, 200, 403)),
+        ("/outreach/firms/{shuitu_firm}/visits/new/", BUREAU_ONLY),
+    ],
+    "outreach:problem_create": [
+        ("/outreach/firms/{firm}/problems/new/", row(200, 403, 200, 403)),
+        ("/outreach/firms/{shuitu_firm}/problems/new/", BUREAU_ONLY),
+    ],
+    "outreach:problem_list": [("/outreach/problems/", EVERYONE), ("/outreach/problems/?export=xlsx", EVERYONE)],
+    "outreach:problem_answer_list": [("/outreach/problems/to-answer/", row(200, 403, 200, 200))],
+    "outreach:problem_detail": [
+        ("/outreach/problems/{problem}/", EVERYONE),
+        ("/outreach/problems/{shuitu_problem}/", WHOLE_DISTRICT),
+    ],
+    "outreach:problem_start": [("/outreach/problems/{problem}/start/", row(405, 405, 405, 405))],  # POST only
+    "outreach:problem_close": [("/outreach/problems/{problem}/close/", row(405, 405, 405, 405))],  # POST only
     # assessment (published 2025 result in the fixture; 2026 running only)
     "assessment:assessment_index": [("/assessment/", row(302, 302, 302, 302))],
     "assessment:assessment_detail": [
@@ -282,6 +304,13 @@ def world(request, db, settings, tmp_path):
             "other_firm": Enterprise._base_manager.exclude(subdistrict__district__slug="beibei").values("pk")[:1],
         }  # fmt: skip
         ids["other_firm"] = ids["other_firm"][0]["pk"] if markers else 0
+        visit = log_visit(users["O"], tiansheng_firm, Month(2026, 11).date, "张明", "走访", [
+            {"category": "funding", "description": "资金", "answer_unit": Unit.objects.get(name="区经济信息委")},
+        ])  # fmt: skip
+        ids["problem"] = visit.problems.get().pk
+        shuitu = log_visit(users["B"], Enterprise.objects.get(pk=ids["shuitu_firm"]), Month(2026, 11).date, "李华",
+                           "走访", [{"category": "land", "description": "用地", "answer_unit": Unit.objects.get(name="区科技局")}])  # fmt: skip
+        ids["shuitu_problem"] = shuitu.problems.get().pk
         yield users, ids, markers
 
 
