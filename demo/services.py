@@ -27,6 +27,7 @@ from tasks.models import TaskContribution, TaskReport
 
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
+from .pipeline import seed_demo_pipeline
 from .reports import seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
@@ -56,7 +57,9 @@ def seed_demo():
     seed_demo_counts()
     by_unit = {user.unit.name: user for user in users if user.unit_id}
     seed_demo_reports(by_unit, fallback=next(user for user in users if user.role == "bureau"))
+    bureau = next(user for user in users if user.role == "bureau")
     seed_demo_enterprises()
+    seed_demo_pipeline(Month.current().previous(), bureau, HIGH_TECH_BATCHES)
     seed_demo_bulletins(next(user for user in users if user.role == "bureau"))
     if not DemoDataset.objects.exists():
         DemoDataset.objects.create()
