@@ -5,7 +5,7 @@
   (已申报 → 认定: recognised / decided).
 - `expectation`: expected recognitions = Σ stage count × that stage's rate, with its basis
   written out (“已申报2家×61%（31/51）”).
-- `renewal_state`: where a certificate ending this year stands.
+- `renewal_state`: where a certificate ending this year stands (`RENEWAL_KEYS`).
 - `warning_line`: the 预警 sentence when the pipeline cannot close the year's gap.
 
 An attempt is taken to have passed through every open stage before the furthest it reached (a
@@ -97,6 +97,11 @@ class Expectation:
         return sum(n for _label, n, _rate in self.parts)
 
     @property
+    def value_text(self):
+        """The expectation to one decimal: "3.3"."""
+        return decimal_text(self.value)
+
+    @property
     def basis(self):
         """ "已申报2家×61%（31/51）+ 评审/公示1家×80%（8/10）= 2.0家" """
         if not self.parts:
@@ -132,23 +137,33 @@ def expectation(counts, rates, labels):
 
 # --- renewals --------------------------------------------------------------------------------
 
-RENEWAL_NOT_STARTED = "未启动"
 RENEWAL_FILED_STAGES = (Stage.APPLIED, Stage.REVIEW)
+# Where a certificate ending this year stands; "not_filed" and "failed" are still counted and
+# will lapse (the firms the 预警 counts), "lapsed" has already left the count.
+RENEWAL_KEYS = ("renewed", "filed", "not_filed", "failed", "lapsed")
+RENEWAL_LABELS = {
+    "renewed": "已重新认定",
+    "filed": "已申报在审",
+    "not_filed": "尚未申报",
+    "failed": "未通过（将失效）",
+    "lapsed": "已失效",
+}
+AT_RISK = ("not_filed", "failed")
 
 
-def renewal_state(stage, renewed_elsewhere=False):
-    """Where a certificate ending this year stands: its renewal attempt's stage label, or
-    “未启动”; “已重新认定” once a newer certificate exists. Returns (key, label); the key is one of
-    "renewed", "filed", "not_filed", "failed" (a renewal that failed lapses)."""
-    if renewed_elsewhere or stage == Stage.RECOGNISED:
+def renewal_state(stage, renewed=False, lapsed=False):
+    """(key, label) of a certificate ending this year: `stage` its renewal attempt's stage (None
+    without one), `renewed` whether the firm has a newer certificate, `lapsed` whether its last
+    valid day is past (at the day the counts are read). Keys in `RENEWAL_KEYS`."""
+    if renewed or stage == Stage.RECOGNISED:
         return "renewed", "已重新认定"
-    if stage is None:
-        return "not_filed", RENEWAL_NOT_STARTED
-    if stage == Stage.FAILED:
-        return "failed", "重新认定未通过"
     if stage in RENEWAL_FILED_STAGES:
-        return "filed", Stage(stage).label
-    return "not_filed", Stage(stage).label
+        return "filed", f"重新认定{Stage(stage).label}"
+    if lapsed:
+        return "lapsed", "重新认定未通过，已失效" if stage == Stage.FAILED else "未重新认定，已失效"
+    if stage == Stage.FAILED:
+        return "failed", "重新认定未通过，到期将失效"
+    return "not_filed", "未启动" if stage is None else f"{Stage(stage).label}，尚未提交"
 
 
 # --- 预警 -------------------------------------------------------------------------------------
@@ -163,25 +178,25 @@ def filed_rates_text(parts):
     return "、".join(f"{label}{rate.percent}" for label, rate in rated) or "无往年数据"
 
 
-def warning_line(name, gap, filed, early=None, not_filed_renewals=0):
+def warning_line(name, gap, filed, early=None, at_risk=0):
     """The 预警 sentence, or "" when the applications in review can close the gap.
 
     `gap`: firms still needed this year (target − actual, 0 when reached, None without a
     target); `filed`: the Expectation of the firms that have filed (已申报, 评审/公示); `early`:
     the Expectation of those not yet filed (培育, 拟申报), told but not counted, since their
-    recognition this year depends on an application not yet made; `not_filed_renewals`:
-    certificates ending this year whose renewal has not been filed, each a firm the count loses
-    unless it is. Warns when the expected recognitions, in whole firms, fall short of the gap
+    recognition this year depends on an application not yet made; `at_risk`: certificates still
+    counted that end this year with no renewal filed (or a renewal that failed), each a firm the
+    count loses unless it is renewed. Warns when the expected recognitions, in whole firms, fall short of the gap
     plus those certificates."""
-    need = (gap or 0) + not_filed_renewals
+    need = (gap or 0) + at_risk
     if gap is None or need <= 0 or filed.firms >= need:
         return ""
     head = f"{name}今年尚差{gap}家" if gap > 0 else f"{name}已达今年目标"
     text = f"{head}，在途申报{filed.count}家"
     if filed.count:
         text += f"，按往年通过率（{filed_rates_text(filed.parts)}）预计新增{filed.firms}家"
-    if not_filed_renewals:
-        text += f"；{not_filed_renewals}张证书年内到期尚未申报重新认定"
+    if at_risk:
+        text += f"；{at_risk}张证书年内到期尚未申报（或未通过）重新认定，将减少{at_risk}家"
     if early is not None and early.count:
         text += f"；另有{early.count}家处于培育、拟申报阶段，尚未申报"
     return text

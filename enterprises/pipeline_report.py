@@ -7,6 +7,7 @@ gap to target, as the dashboard and the sub-district page show it).
 The numbers are `pipeline_metrics`'s; this module only reads and assembles them.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery
@@ -26,8 +27,7 @@ HT_OPEN = OPEN_STAGES[Programme.HIGH_TECH]
 TB_OPEN = OPEN_STAGES[Programme.TECH_BASED]
 HT_STAGES = (*HT_OPEN, Stage.RECOGNISED, Stage.FAILED)
 TB_STAGES = (*TB_OPEN, Stage.REGISTERED, Stage.REJECTED)
-RENEWAL_KEYS = ("renewed", "filed", "not_filed", "failed")
-RENEWAL_LABELS = {"renewed": "已重新认定", "filed": "已申报在审", "not_filed": "尚未申报", "failed": "未通过"}
+RENEWAL_KEYS, RENEWAL_LABELS = pm.RENEWAL_KEYS, pm.RENEWAL_LABELS
 
 
 @dataclass
@@ -67,6 +67,11 @@ class PipelineLine:
     @property
     def renewals_due(self):
         return sum(self.renewals.values())
+
+    @property
+    def renewals_at_risk(self):
+        """Certificates still counted that will lapse unless renewed: not filed, or failed."""
+        return sum(self.renewals.get(key, 0) for key in pm.AT_RISK)
 
 
 @dataclass
@@ -135,10 +140,16 @@ def certificates_ending(year, firms):
     )
 
 
-def _renewal_counts(year, subs):
+def counts_day(month):
+    """The day the counts of `month` stand for: its last day. A certificate whose last valid day
+    is before it has already left the count."""
+    return month.next().date - dt.timedelta(days=1)
+
+
+def _renewal_counts(year, subs, day):
     out = {sub.pk: {} for sub in subs}
     for cert in certificates_ending(year, Enterprise.objects.filter(subdistrict__in=subs)):
-        key, _label = pm.renewal_state(cert.renewal_stage, cert.renewed)
+        key, _label = pm.renewal_state(cert.renewal_stage, cert.renewed, cert.valid_until < day)
         counts = out[cert.enterprise.subdistrict_id]
         counts[key] = counts.get(key, 0) + 1
     return out
@@ -170,7 +181,7 @@ def _fill(line, counts, renewals, rates, metrics, warn=True):
         line.tech_actual, line.tech_target = tb.actual, tb.target
         line.tech_gap = _gap(tb.actual, tb.target)
     if warn:
-        line.warning = pm.warning_line(line.name, line.gap, line.filed, line.early, renewals.get("not_filed", 0))
+        line.warning = pm.warning_line(line.name, line.gap, line.filed, line.early, line.renewals_at_risk)
     return line
 
 
@@ -197,7 +208,7 @@ def year_pipeline(year, subdistricts=None):
     members = list(area.members)
     rates = _rates(year)
     counts = _stage_counts(year, members)
-    renewals = _renewal_counts(year, members)
+    renewals = _renewal_counts(year, members, counts_day(month))
     wanted = {sub.pk for sub in (subdistricts if subdistricts is not None else members)}
     lines = [
         _fill(
@@ -232,20 +243,20 @@ class FirmToVisit:
     attempt_id: int | None = None
 
 
-def firms_to_visit(year, firms):
+def firms_to_visit(year, firms, day):
     """The firms of `firms` whose path this year needs a visit: certificates ending this year
     with no renewal filed, and firms still at 拟申报 or in the 培优库 (their application not yet
     filed); two queries."""
     out = []
     for cert in certificates_ending(year, firms):
-        key, label = pm.renewal_state(cert.renewal_stage, cert.renewed)
-        if key == "not_filed":
+        key, label = pm.renewal_state(cert.renewal_stage, cert.renewed, cert.valid_until < day)
+        if key in pm.AT_RISK:
             out.append(
                 FirmToVisit(
                     cert.enterprise_id,
                     cert.enterprise.name,
                     cert.enterprise.subdistrict.name,
-                    f"证书{cert.valid_until:%Y年%-m月%-d日}到期，重新认定{label}",
+                    f"证书{cert.valid_until.year}年{cert.valid_until.month}月{cert.valid_until.day}日到期：{label}",
                 )
             )
     waiting = (
@@ -272,9 +283,9 @@ class RenewalRow:
     label: str
 
 
-def renewal_rows(year, firms):
-    """[RenewalRow] of `firms`' certificates ending in `year`; one query."""
+def renewal_rows(year, firms, day):
+    """[RenewalRow] of `firms`' certificates ending in `year`, as they stand on `day`; one query."""
     return [
-        RenewalRow(cert, *pm.renewal_state(cert.renewal_stage, cert.renewed))
+        RenewalRow(cert, *pm.renewal_state(cert.renewal_stage, cert.renewed, cert.valid_until < day))
         for cert in certificates_ending(year, firms)
     ]

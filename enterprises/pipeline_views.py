@@ -70,13 +70,14 @@ def pipeline_subdistrict(request, slug):
 
 
 def _context(request, data, firms, year, subdistrict):
+    day = report.counts_day(data.month)
     return {
         "pipeline": data,
         "year": year,
         "years": PLAN_YEARS,
         "subdistrict": subdistrict,
-        "renewals": report.renewal_rows(year, firms),
-        "to_visit": report.firms_to_visit(year, firms),
+        "renewals": report.renewal_rows(year, firms, day),
+        "to_visit": report.firms_to_visit(year, firms, day),
         "can_move": scope.maintains_pipeline(request.user),
     }
 
