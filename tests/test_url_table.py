@@ -27,7 +27,7 @@ from assessment.services import publish as publish_assessment
 from assessment.services import save_scheme
 from bulletins.services import publish
 from demo.services import seed_demo_counts
-from enterprises.models import Enterprise, ImportJob
+from enterprises.models import Enterprise, ImportJob, RecognitionAttempt
 from enterprises.verification import raise_flag
 from targets.months import Month
 from tasks.models import KeyTask
@@ -158,6 +158,21 @@ EXPECTED = {
     "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
     "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
     "enterprises:backtest": [("/warnings/accuracy/", WHOLE_DISTRICT)],
+    "enterprises:pipeline": [("/pipeline/", NOT_UNITS), ("/pipeline/?year=2031", row(404, 404, 404, 403))],
+    "enterprises:pipeline_subdistrict": [
+        ("/pipeline/tiansheng/", NOT_UNITS),
+        ("/pipeline/shuitu/?year=2025", WHOLE_DISTRICT),
+        ("/pipeline/nowhere/", row(404, 404, 404, 403)),
+    ],
+    "enterprises:attempt_detail": [
+        ("/pipeline/attempts/{attempt}/", NOT_UNITS),
+        ("/pipeline/attempts/{shuitu_attempt}/", WHOLE_DISTRICT),
+    ],
+    "enterprises:attempt_create": [
+        ("/pipeline/tiansheng/new/", row(200, 403, 200, 403)),
+        ("/pipeline/shuitu/new/", row(200, 403, 403, 403)),
+    ],
+    "enterprises:api_pipeline": [("/api/v1/pipeline", EVERYONE), ("/api/v1/pipeline?year=2025", EVERYONE)],
     "enterprises:attribution_check": [("/enterprises/check/", NOT_UNITS)],  # officials: their own firms
     "enterprises:flag_missing": [("/enterprises/check/missing/", row(403, 403, 200, 403))],
     "enterprises:flag_create": [
@@ -282,6 +297,12 @@ def world(request, db, settings, tmp_path):
             "other_firm": Enterprise._base_manager.exclude(subdistrict__district__slug="beibei").values("pk")[:1],
         }  # fmt: skip
         ids["other_firm"] = ids["other_firm"][0]["pk"] if markers else 0
+        ids["attempt"] = RecognitionAttempt.objects.create(
+            enterprise=tiansheng_firm, year=2026, programme="high_tech", stage="applied", batch=3
+        ).pk
+        ids["shuitu_attempt"] = RecognitionAttempt.objects.create(
+            enterprise_id=ids["shuitu_firm"], year=2026, programme="high_tech", stage="intending"
+        ).pk
         yield users, ids, markers
 
 

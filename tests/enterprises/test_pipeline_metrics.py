@@ -98,7 +98,10 @@ def test_renewal_state(stage, renewed, lapsed, key):
     assert pm.renewal_state(stage, renewed, lapsed)[0] == key
 
 
-def _filed(applied=0, review=0, rate_applied=pm.Rate(31, 51), rate_review=pm.Rate(31, 51)):
+ISSUE_RATE = pm.Rate(31, 51)
+
+
+def _filed(applied=0, review=0, rate_applied=ISSUE_RATE, rate_review=ISSUE_RATE):
     return pm.expectation(
         {Stage.APPLIED: applied, Stage.REVIEW: review}, {Stage.APPLIED: rate_applied, Stage.REVIEW: rate_review}, LABELS
     )
