@@ -291,12 +291,14 @@ class RecognitionAttempt(models.Model):
     batch = models.PositiveSmallIntegerField("申报批次", null=True, blank=True)
     failed_stage = models.CharField("未通过时所处环节", max_length=16, choices=Stage.choices, blank=True)
     reason = models.TextField("未通过原因", blank=True)
+    # RESTRICT: a certificate an attempt produced is not deleted alone (the attempt would say 认定
+    # without it), but goes with its firm, whose attempts go too.
     certificate = models.OneToOneField(
         HighTechRecognition,
         verbose_name="所获证书",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="attempt",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('failed_stage', models.CharField(blank=True, choices=[('cultivating', '培育（培优库）'), ('intending', '拟申报'), ('applied', '已申报'), ('review', '评审/公示'), ('recognised', '认定'), ('failed', '未通过'), ('pending', '待评价'), ('submitted', '已提交'), ('registered', '入库'), ('rejected', '未入库')], max_length=16, verbose_name='未通过时所处环节')),
                 ('reason', models.TextField(blank=True, verbose_name='未通过原因')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('certificate', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attempt', to='enterprises.hightechrecognition', verbose_name='所获证书')),
+                ('certificate', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='attempt', to='enterprises.hightechrecognition', verbose_name='所获证书')),
                 ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='enterprises.enterprise', verbose_name='企业')),
                 ('renews', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renewal_attempts', to='enterprises.hightechrecognition', verbose_name='到期证书')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最后更新人')),

@@ -161,3 +161,17 @@ def test_one_attempt_per_firm_year_and_programme(bureau):
 def test_the_database_refuses_what_clean_refuses(fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         RecognitionAttempt.objects.create(enterprise=firm(1), year=2026, **fields)
+
+
+def test_a_certificate_is_not_deleted_under_its_attempt_but_goes_with_its_firm(bureau):
+    from django.db.models import RestrictedError
+
+    attempt = pipeline.open_attempt(
+        firm(1), 2026, Programme.HIGH_TECH, user=bureau, reason="x", stage=Stage.REVIEW, batch=1
+    )
+    attempt = pipeline.move(attempt, Stage.RECOGNISED, user=bureau, reason="公示", certificate_no="GR202650000001",
+                            issue_date=d("2026-10-01"))  # fmt: skip
+    with pytest.raises(RestrictedError):
+        attempt.certificate.delete()
+    attempt.enterprise.delete()
+    assert not RecognitionAttempt.objects.exists() and not HighTechRecognition.objects.exists()
