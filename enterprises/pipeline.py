@@ -154,3 +154,41 @@ def _register_tech_based(enterprise, year, user, reason):
         return
     enterprise.tech_registered_year, enterprise.tech_left_on = year, None
     with_history(enterprise, user, reason).save()
+
+
+def due_for_renewal(enterprise, year):
+    """The firm's certificate whose last valid day falls in `year` with no newer certificate (the
+    one a 重新认定 of `year` renews), or None."""
+    latest = enterprise.recognitions.order_by("-issue_date").first()
+    return latest if latest is not None and latest.valid_until.year == year else None
+
+
+def _is_behind(programme, current, target):
+    """Whether `current` is already at or past `target` on the path (an older list arriving late)."""
+    order = stages_of(programme)
+    if current in (SUCCESS[programme], FAILURE[programme]):
+        return True
+    return target in OPEN_STAGES[programme] and order.index(target) <= order.index(current)
+
+
+@transaction.atomic
+def advance_to(enterprise, year, stage, *, user, reason, programme=Programme.HIGH_TECH, batch=None, **outcome):
+    """Bring `enterprise`'s attempt of `year` to `stage`, as an official list says (an application
+    list: 已申报; a 公示 list: 评审/公示; a 备案 list: 认定 with `certificate_no` and `issue_date`).
+
+    Opens the attempt when there is none (a 重新认定 when the firm has a certificate ending that
+    year: `due_for_renewal`), at the stage itself or, for an outcome, at the last open stage
+    first; moves it when the list is ahead of it; leaves it when it is already there or past
+    (a list read twice, or an older list after a newer one). Returns (attempt, changed)."""
+    attempt = RecognitionAttempt.objects.filter(enterprise=enterprise, year=year, programme=programme).first()
+    if attempt is not None and _is_behind(programme, attempt.stage, stage):
+        return attempt, False
+    if attempt is None:
+        renews = due_for_renewal(enterprise, year) if programme == Programme.HIGH_TECH else None
+        first = stage if stage in OPEN_STAGES[programme] else OPEN_STAGES[programme][-1]
+        attempt = open_attempt(
+            enterprise, year, programme, user=user, reason=reason, renews=renews, stage=first, batch=batch
+        )
+        if first == stage:
+            return attempt, True
+    return move(attempt, stage, user=user, reason=reason, batch=batch, **outcome), True

@@ -175,3 +175,28 @@ def test_a_certificate_is_not_deleted_under_its_attempt_but_goes_with_its_firm(b
         attempt.certificate.delete()
     attempt.enterprise.delete()
     assert not RecognitionAttempt.objects.exists() and not HighTechRecognition.objects.exists()
+
+
+def test_advance_to_follows_the_lists_as_they_arrive(bureau):
+    company = firm(1)
+    attempt, changed = pipeline.advance_to(company, 2026, Stage.APPLIED, user=bureau, reason="申报名单.xlsx", batch=3)
+    assert changed and (attempt.stage, attempt.batch, attempt.renewal) == (Stage.APPLIED, 3, False)
+    assert pipeline.advance_to(company, 2026, Stage.APPLIED, user=bureau, reason="申报名单.xlsx")[1] is False
+    attempt, changed = pipeline.advance_to(
+        company, 2026, Stage.RECOGNISED, user=bureau, reason="备案名单.xlsx", certificate_no="GR202650000002",
+        issue_date=d("2026-12-01"),
+    )  # fmt: skip
+    assert changed and attempt.stage == Stage.RECOGNISED
+    # the 公示 list read after the 备案 list changes nothing
+    assert pipeline.advance_to(company, 2026, Stage.REVIEW, user=bureau, reason="公示名单.xlsx")[1] is False
+    assert attempt.history.count() == 2
+
+
+def test_advance_to_opens_a_renewal_for_a_certificate_ending_that_year(bureau):
+    company = firm(1, issue_dates=[d("2023-11-20")])
+    attempt, _ = pipeline.advance_to(
+        company, 2026, Stage.RECOGNISED, user=bureau, reason="备案名单", batch=4, certificate_no="GR202650000003",
+        issue_date=d("2026-11-20"),
+    )  # fmt: skip
+    assert attempt.renewal and attempt.renews.issue_date == d("2023-11-20")
+    assert list(attempt.history.order_by("history_date").values_list("stage", flat=True)) == ["review", "recognised"]
