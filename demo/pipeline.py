@@ -142,7 +142,7 @@ def _renewal(attempts, firm_id, code, cert, year, end, batches):
 
 def _this_year(attempts, firm, year, last_batch):
     """This year's new attempts of a firm without a valid certificate: the last batch in review,
-    the 培优库 being cultivated."""
+    a few failed in an earlier batch, the 培优库 being cultivated."""
     draw = _draw(firm.credit_code, year, "now", scale=1000)
     if draw < 10:
         attempts.add(firm.pk, year, stage=Stage.REVIEW, batch=last_batch)
@@ -150,6 +150,8 @@ def _this_year(attempts, firm, year, last_batch):
         attempts.add(firm.pk, year, stage=Stage.APPLIED, batch=last_batch)
     elif draw < 22:
         attempts.add(firm.pk, year, stage=Stage.INTENDING)
+    elif draw < 26:  # failed in one of this year's earlier batches
+        attempts.failed(firm.pk, year, firm.credit_code, 1 + draw % (last_batch - 1))
     elif firm.cultivation_pool and draw < 300:
         attempts.add(firm.pk, year, stage=Stage.CULTIVATING)
 
