@@ -131,15 +131,16 @@ def test_an_official_opens_an_attempt_for_their_own_firm_only(login, official, w
 def test_the_api_is_scoped_and_its_counts_sum_to_the_total(login, bureau, official, unit_user, world):
     data = login(bureau).get("/api/v1/pipeline?year=2026").json()
     lines = {line["slug"]: line for line in data["subdistricts"]}
-    assert lines["tiansheng"]["high_tech"]["stages"] == {"applied": 1, "review": 1, "cultivating": 1}
+    zero = dict.fromkeys(["cultivating", "intending", "applied", "review", "recognised", "failed"], 0)
+    assert lines["tiansheng"]["high_tech"]["stages"] == zero | {"applied": 1, "review": 1, "cultivating": 1}
     assert lines["tiansheng"]["high_tech"]["gap"] == 5
     assert lines["tiansheng"]["high_tech"]["expected"] == 1.2
     assert lines["tiansheng"]["high_tech"]["expected_firms"] == 1
     assert lines["tiansheng"]["high_tech"]["warning"] == EXAMPLE + "；另有1家处于培育、拟申报阶段，尚未申报"
     assert data["pass_rates"]["new"]["applied"] == {"recognised": 3, "decided": 5, "rate": "60%"}
     for stage, n in data["total"]["high_tech"]["stages"].items():
-        assert n == sum(line["high_tech"]["stages"].get(stage, 0) for line in data["subdistricts"])
-    assert data["total"]["high_tech"]["stages"] == {"applied": 2, "review": 1, "cultivating": 1}
+        assert n == sum(line["high_tech"]["stages"][stage] for line in data["subdistricts"])
+    assert data["total"]["high_tech"]["stages"] == zero | {"applied": 2, "review": 1, "cultivating": 1}
     official_data = login(official).get("/api/v1/pipeline?year=2026").json()
     assert [line["slug"] for line in official_data["subdistricts"]] == ["tiansheng"]
     assert official_data["total"] == data["total"]
