@@ -82,6 +82,7 @@ class Pipeline:
     lines: list  # [PipelineLine] of the sub-districts asked for, in plan order
     total: PipelineLine  # the district: every unit of the map, whoever reads it
     area: object = None  # targets.territory.MonthMap of the month
+    reporting: str = ""  # "3/17 个街镇已填报" when the month is partial: the district's gap is the reporters'
 
     @property
     def rate_rows(self):
@@ -164,6 +165,7 @@ def _progress(year):
     progress = district_progress(month)
     lines = {row.subdistrict.pk: row.metrics for row in progress.rows}
     lines[None] = progress.total
+    lines["reporting"] = "" if progress.complete else progress.reporting_label
     return month, lines
 
 
@@ -222,12 +224,18 @@ def year_pipeline(year, subdistricts=None):
         if sub.pk in wanted
     ]
     total_counts = {key: _sum(counts[sub.pk][key] for sub in members) for key in ("new", "renewal", "tech_based")}
-    # The district's gap is over the units with targets (原方案口径) while its firms are every
-    # unit's: the two are compared (预警) only when they are the same units.
+    # The district's gap is over the units with targets (原方案口径) and, in a partial month, over
+    # those that reported, while its firms are every unit's: the two are compared (预警) only
+    # when they are the same units.
     total = _fill(
-        PipelineLine("全区"), total_counts, _sum(renewals.values()), rates, progress.get(None), warn=area.is_whole
+        PipelineLine("全区"),
+        total_counts,
+        _sum(renewals.values()),
+        rates,
+        progress.get(None),
+        warn=area.is_whole and not progress.get("reporting"),
     )
-    return Pipeline(year, month, rates, lines, total, area)
+    return Pipeline(year, month, rates, lines, total, area, progress.get("reporting", ""))
 
 
 def _december(year):

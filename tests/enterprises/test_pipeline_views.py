@@ -46,6 +46,8 @@ def world(pinned_today):
     }
     log("tiansheng", "2026-10", Metric.HIGH_TECH, 11)
     log("shuitu", "2026-10", Metric.HIGH_TECH, 40)
+    log("tiansheng", "2026-10", Metric.TECH_BASED, 450)
+    log("shuitu", "2026-10", Metric.TECH_BASED, 400)
     return attempts
 
 
@@ -55,6 +57,8 @@ def test_the_district_page_shows_the_warning_the_stages_and_the_basis(login, bur
     # 天生: gap 5; 已申报 1 × 3/5 + 评审/公示 1 × 3/5 = 1.2
     assert "天生街道：在途申报 已申报1家×60%（3/5） + 评审/公示1家×60%（3/5） = 1.2家，约1家" in html
     assert '高企新认定·已申报</td><td class="num">60%</td><td class="num">3/5</td>' in html
+    # October is partial (2 of 17 reported): the district's gap is theirs, so no district 预警
+    assert "2026年10月仅2/17 个街镇已填报" in html and "全区今年尚差" not in html
 
 
 def test_the_official_sees_their_own_line_and_the_district_only(login, official, world):
