@@ -184,3 +184,8 @@ def test_queries_do_not_grow_with_the_firms(login, bureau, world):
         firm(n + 100, "tiansheng", [d("2023-12-01")])
     queries()
     assert queries() == before
+
+
+def test_the_subdistrict_page_links_to_its_pipeline(login, official, world):
+    html = login(official).get("/subdistricts/tiansheng/?month=2026-10").content.decode()
+    assert 'href="/pipeline/tiansheng/?year=2026">认定进程</a>' in html
