@@ -69,8 +69,10 @@ def open_attempt(enterprise, year, programme, *, user, reason, renews=None, stag
     reason = _require_reason(reason)
     renewal = renews is not None
     stage = stage or _first_stage(programme, renewal)
-    if stage not in OPEN_STAGES.get(programme, ()):
-        raise ValidationError({"stage": "新建的进程须处于未结束的环节。"})
+    if stage not in stages_of(programme):
+        raise ValidationError({"stage": "所处环节与认定类别不符。"})
+    if stage not in OPEN_STAGES[programme]:
+        raise ValidationError({"stage": "新建的进程须处于未结束的环节（结果请在建立后更新）。"})
     attempt = RecognitionAttempt(
         enterprise=enterprise,
         year=year,

@@ -200,3 +200,11 @@ def test_advance_to_opens_a_renewal_for_a_certificate_ending_that_year(bureau):
     )  # fmt: skip
     assert attempt.renewal and attempt.renews.issue_date == d("2023-11-20")
     assert list(attempt.history.order_by("history_date").values_list("stage", flat=True)) == ["review", "recognised"]
+
+
+def test_a_new_attempt_starts_on_its_own_programmes_open_path(bureau):
+    with pytest.raises(ValidationError, match="与认定类别不符"):
+        pipeline.open_attempt(firm(1), 2026, Programme.TECH_BASED, user=bureau, reason="x", stage=Stage.APPLIED)
+    with pytest.raises(ValidationError, match="未结束的环节"):
+        pipeline.open_attempt(firm(2), 2026, Programme.HIGH_TECH, user=bureau, reason="x", stage=Stage.FAILED)
+    assert not RecognitionAttempt.objects.exists()
