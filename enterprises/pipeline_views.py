@@ -126,7 +126,8 @@ def attempt_create(request, slug):
     if not firms.exists() and not scope.is_bureau(request.user):
         raise PermissionDenied("只有区科技局和企业所属街镇的干部可以更新认定进程。")
     certificates = report.certificates_ending(year, firms).filter(renewed=False)
-    form = AttemptForm(request.POST or None, firms=firms, certificates=certificates)
+    initial = {"enterprise": request.GET.get("enterprise")}  # from a firm's page
+    form = AttemptForm(request.POST or None, firms=firms, certificates=certificates, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -189,3 +189,13 @@ def test_queries_do_not_grow_with_the_firms(login, bureau, world):
 def test_the_subdistrict_page_links_to_its_pipeline(login, official, world):
     html = login(official).get("/subdistricts/tiansheng/?month=2026-10").content.decode()
     assert 'href="/pipeline/tiansheng/?year=2026">认定进程</a>' in html
+
+
+def test_a_firms_page_shows_its_path_and_offers_a_new_attempt_to_who_may(login, official, leader, world):
+    company = world["applied"].enterprise
+    html = login(official).get(f"/enterprises/{company.pk}/").content.decode()
+    assert "认定进程（逐年）" in html and "高新技术企业新认定" in html and "已申报" in html
+    assert f'href="/pipeline/tiansheng/new/?enterprise={company.pk}"' in html
+    form = login(official).get(f"/pipeline/tiansheng/new/?enterprise={company.pk}").content.decode()
+    assert f'<option value="{company.pk}" selected>' in form
+    assert "/pipeline/tiansheng/new/" not in login(leader).get(f"/enterprises/{company.pk}/").content.decode()
