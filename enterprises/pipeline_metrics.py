@@ -193,8 +193,12 @@ def warning_line(name, gap, filed, early=None, at_risk=0):
         return ""
     head = f"{name}今年尚差{gap}家" if gap > 0 else f"{name}已达今年目标"
     text = f"{head}，在途申报{filed.count}家"
-    if filed.count:
+    if filed.count and filed.unrated == filed.count:
+        text += "，往年无已有结果的申报，无法按通过率预计"
+    elif filed.count:
         text += f"，按往年通过率（{filed_rates_text(filed.parts)}）预计新增{filed.firms}家"
+        if filed.unrated:
+            text += f"（另{filed.unrated}家所处环节往年无数据，未计入）"
     if at_risk:
         text += f"；{at_risk}张证书年内到期尚未申报（或未通过）重新认定，将减少{at_risk}家"
     if early is not None and early.count:

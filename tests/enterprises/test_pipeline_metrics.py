@@ -137,3 +137,12 @@ def test_two_rates_are_both_named():
     assert pm.warning_line("朝阳街道", 3, filed) == (
         "朝阳街道今年尚差3家，在途申报3家，按往年通过率（已申报61%、评审/公示80%）预计新增2家"
     )
+
+
+def test_without_earlier_results_the_warning_says_it_cannot_expect():
+    unrated = pm.Rate(0, 0)
+    line = pm.warning_line("天生街道", 2, _filed(applied=2, rate_applied=unrated, rate_review=unrated))
+    assert line == "天生街道今年尚差2家，在途申报2家，往年无已有结果的申报，无法按通过率预计"
+    line = pm.warning_line("天生街道", 2, _filed(applied=1, review=1, rate_review=unrated))
+    # 31/51 = 0.6 → 1 firm from 已申报; the 评审/公示 firm has no rate
+    assert line == "天生街道今年尚差2家，在途申报2家，按往年通过率（61%）预计新增1家（另1家所处环节往年无数据，未计入）"
