@@ -280,6 +280,28 @@ def can_resolve_flags(user):
     return is_bureau(user)
 
 
+# The pipeline from 培优库 to certificate (issue 29): bureau and leadership read every firm's path,
+# an official their own sub-district's; the bureau moves any firm along it, an official their own
+# firms (while their sub-district is one of the district's units); leadership only reads.
+
+
+def maintains_pipeline(user):
+    """Who moves firms along their path: bureau staff, and officials of a current unit."""
+    role = role_of(user)
+    if role == Role.BUREAU:
+        return True
+    return role == Role.SUBDISTRICT and user.subdistrict_id is not None and not official_of_a_unit_that_left(user)
+
+
+def pipeline_rows_changeable_by(user, queryset, field="subdistrict"):
+    """The rows (firms, attempts) of the pipeline `user` may change: the rule of `maintains_pipeline`."""
+    if not maintains_pipeline(user):
+        return queryset.none()
+    if role_of(user) == Role.BUREAU:
+        return queryset
+    return queryset.filter(**{f"{field}_id": user.subdistrict_id})
+
+
 # The annual assessment (issue 18): the bureau sets up schemes and publishes results;
 # leadership reads everything, running scores included; an official reads their sub-district's
 # published score, a unit its own.
@@ -399,6 +421,7 @@ CAPABILITIES = {
     "reads_enterprises": (reads_enterprises, "您的账号无权查看企业名录。"),
     "checks_attribution": (checks_attribution, "只有企业所属街镇的干部可以提出属地核实。"),
     "can_resolve_flags": (can_resolve_flags, "只有区科技局可以处理属地核实。"),
+    "maintains_pipeline": (maintains_pipeline, "只有区科技局和街镇干部可以更新企业认定进程。"),
     "can_manage_assessment": (can_manage_assessment, "只有区科技局可以设置考核方案、发布考核结果。"),
     "logs_visits": (logs_visits, "只有区科技局和企业所属街镇的干部可以登记走访。"),
     "reads_problems": (reads_problems, PAGE_REFUSED),

@@ -47,6 +47,7 @@ def menu(user):
         MenuLink("逾期督办", _url("tasks:overdue_list")),
         MenuLink("目标指标", _url("tasks:indicator_list")),
         MenuLink("企业名录", _url("enterprises:enterprise_list")) if registry else None,
+        MenuLink("认定进程", _pipeline_url(own)) if registry else None,
         MenuLink("预警", _url("enterprises:warning_list")) if registry else None,
         MenuLink("走访与诉求", _url("outreach:problem_list")) if scope.reads_problems(user) else None,
         MenuLink("目标任务", _url("targets:plan")),
@@ -56,6 +57,11 @@ def menu(user):
         MenuLink("管理后台", _url("admin:index")) if user.is_staff else None,
     ]
     return [link for link in links if link]
+
+
+def _pipeline_url(own):
+    """An official lands on their own sub-district's pipeline, the others on the district's."""
+    return _url("enterprises:pipeline_subdistrict", own.slug) if own else _url("enterprises:pipeline")
 
 
 def _url(name, *args):

@@ -46,6 +46,7 @@ from tasks.services import record_indicator_value
 from .enterprises import firms_with_certificates, write_rows
 from .models import DemoDataset
 from .outreach import seed_demo_outreach
+from .pipeline import seed_demo_pipeline
 from .reports import seed_demo_contributions, seed_demo_reports
 
 DEMO_PASSWORD = "beibei-demo-2027"  # noqa: S105 - printed to the newcomer on purpose
@@ -82,6 +83,7 @@ def seed_demo():
     seed_demo_results(bureau)
     seed_demo_indicators(bureau)
     seed_demo_enterprises()
+    seed_demo_pipeline(Month.current().previous(), bureau, HIGH_TECH_BATCHES)
     seed_demo_outreach(users)
     seed_demo_bulletins(bureau)
     if not DemoDataset.objects.exists():

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from beibei_dashboard.forms import CleanTextAdminMixin
 
 from .choices import FLAG_FIELDS
-from .models import AttributionFlag, Enterprise, HighTechRecognition, ImportJob
+from .models import AttributionFlag, Enterprise, HighTechRecognition, ImportJob, RecognitionAttempt
 
 
 class HighTechRecognitionInline(CleanTextAdminMixin, admin.TabularInline):
@@ -65,3 +65,14 @@ class AttributionFlagAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
     list_display = ("subdistrict", "kind", "enterprise", "firm_name", "destination", "state", "raised_at")
     list_filter = ("kind", "state", "subdistrict")
     readonly_fields = ("attachment", "attachment_name", "attachment_kind", "raised_at", "resolved_at")
+
+
+@admin.register(RecognitionAttempt)
+class RecognitionAttemptAdmin(CleanTextAdminMixin, SimpleHistoryAdmin):
+    """Read in the admin; moved along its path on the pipeline pages (enterprises.pipeline.move)."""
+
+    list_display = ("enterprise", "year", "programme", "renewal", "stage", "batch", "updated_at")
+    list_filter = ("year", "programme", "stage", "renewal")
+    search_fields = ("enterprise__name", "enterprise__credit_code")
+    list_select_related = ("enterprise",)
+    raw_id_fields = ("enterprise", "renews", "certificate")

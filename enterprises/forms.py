@@ -7,8 +7,9 @@ from targets import territory
 from targets.models import SubDistrict
 from targets.months import Month
 
-from .choices import FlagKind
+from .choices import OPEN_STAGES, FlagKind, Programme, Stage, stages_of
 from .importers import MAX_BYTES
+from .pipeline import transition_problem
 
 
 class EnterpriseImportForm(forms.Form):
@@ -79,3 +80,53 @@ class ResolveFlagForm(forms.Form):
         self.fields["destination"].queryset = (
             current_units().filter(district__slug=settings.DISTRICT_SLUG).in_plan_order()
         )
+
+
+# The pipeline (issue 29): open a firm's attempt of a year, move it one step, always with a reason.
+
+REASON_HELP = "如：企业确认申报、第3批公示名单、走访了解等；记入变更记录。"
+
+
+class AttemptForm(forms.Form):
+    """A new attempt of one of the user's firms in the page's year."""
+
+    enterprise = forms.ModelChoiceField(label="企业", queryset=None)
+    programme = forms.ChoiceField(label="类别", choices=Programme.choices)
+    renews = forms.ModelChoiceField(label="重新认定的到期证书（高企重新认定时选择）", queryset=None, required=False)
+    stage = forms.ChoiceField(label="当前所处环节", choices=[])
+    batch = forms.IntegerField(label="申报批次（已申报时填写）", min_value=1, max_value=9, required=False)
+    reason = CleanCharField(label="依据/原因", max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args, firms, certificates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = firms
+        self.fields["renews"].queryset = certificates
+        self.fields["renews"].label_from_instance = lambda c: (
+            f"{c.enterprise.name} {c.certificate_no or ''}（{c.valid_until:%Y-%m-%d}到期）"
+        )
+        self.fields["stage"].choices = [
+            (stage, f"{Programme(programme).label}·{Stage(stage).label}")
+            for programme, stages in OPEN_STAGES.items()
+            for stage in stages
+        ]
+
+
+class MoveForm(forms.Form):
+    """One step along a firm's path."""
+
+    stage = forms.ChoiceField(label="更新为", choices=[])
+    batch = forms.IntegerField(label="申报批次", min_value=1, max_value=9, required=False)
+    certificate_no = CleanCharField(label="证书编号（认定时填写）", max_length=32, required=False)
+    issue_date = forms.DateField(label="发证日期（认定时填写，如2026-10-28）", required=False)
+    failure_reason = CleanCharField(label="未通过原因（未通过时填写）", max_length=500, required=False)
+    reason = CleanCharField(label="依据/原因", max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args, attempt, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [
+            (stage, Stage(stage).label)
+            for stage in stages_of(attempt.programme)
+            if transition_problem(attempt.programme, attempt.stage, stage) is None
+        ]
+        if attempt.batch:
+            self.fields["batch"].initial = attempt.batch

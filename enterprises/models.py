@@ -12,6 +12,7 @@ from accounts.scope import (
     firms_flaggable_by,
     firms_visitable_by,
     flags_visible_to,
+    pipeline_rows_changeable_by,
     rows_visible_to,
 )
 from beibei_dashboard import fields
@@ -19,7 +20,18 @@ from beibei_dashboard.evidence import evidence_storage, stored_name
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
-from .choices import FlagKind, FlagState, Industry
+from .choices import (
+    BATCHED_STAGES,
+    FAILURE,
+    FILED_STAGES,
+    SUCCESS,
+    FlagKind,
+    FlagState,
+    Industry,
+    Programme,
+    Stage,
+    stages_of,
+)
 
 
 @dataclass
@@ -37,10 +49,14 @@ class EnterpriseQuerySet(RestrictedQuerySet):
         "view": (("visible_to", "您无权查看该街镇的数据。"),),
         "flag": (("flaggable_by", "只有企业所属街镇的干部可以提出属地核实。"),),
         "visit": (("visitable_by", "只有区科技局和企业所属街镇的干部可以登记该企业的走访和诉求。"),),
+        "pipeline": (("pipeline_changeable_by", "只有区科技局和企业所属街镇的干部可以更新认定进程。"),),
     }
 
     def visible_to(self, user):
         return rows_visible_to(user, self)
+
+    def pipeline_changeable_by(self, user):
+        return pipeline_rows_changeable_by(user, self)
 
     def flaggable_by(self, user):
         return firms_flaggable_by(user, self)
@@ -182,6 +198,10 @@ class RecognitionHistoryManager(DistrictScopedHistoryManager):
         return rows.filter(enterprise_id__in=Enterprise.history.values("id"))
 
 
+class _AttemptHistoryManager(RecognitionHistoryManager):
+    """Attempts' history, scoped through their firms' history (as certificates' is)."""
+
+
 class HighTechRecognition(models.Model):
     """One high-tech enterprise certificate (高新技术企业证书) of a firm.
 
@@ -223,6 +243,162 @@ class HighTechRecognition(models.Model):
 
     def is_valid_on(self, day):
         return validity.high_tech_valid_on(self.issue_date, day)
+
+
+class AttemptQuerySet(RestrictedQuerySet):
+    """Attempts are scoped through their firm: an official reads and moves their own
+    sub-district's firms only; bureau everything; leadership reads (`accounts.scope`)."""
+
+    scope_rules = {
+        "view": (("visible_to", "您无权查看该街镇的企业。"),),
+        "change": (("changeable_by", "只有区科技局和企业所属街镇的干部可以更新认定进程。"),),
+    }
+
+    def visible_to(self, user):
+        return rows_visible_to(user, self, field="enterprise__subdistrict")
+
+    def changeable_by(self, user):
+        return pipeline_rows_changeable_by(user, self, field="enterprise__subdistrict")
+
+    def of_year(self, year):
+        return self.filter(year=year)
+
+
+def _stage_in(programme, stages):
+    return Q(programme=programme, stage__in=list(stages))
+
+
+class RecognitionAttempt(models.Model):
+    """One firm's attempt in one year (issue 29): high-tech recognition (新认定, or 重新认定 of a
+    certificate whose last valid day falls in `year`) or tech-based evaluation (评价入库).
+
+    A firm has at most one attempt per programme and year. `stage` moves forward along the
+    programme's path (`choices.stages_of`) through `enterprises.pipeline.move`, which keeps who,
+    when and why in `history`. An attempt that ends in 认定 points to the registry's certificate it
+    produced (`certificate`); one that ends in 未通过/未入库 keeps the stage it failed at
+    (`failed_stage`) and the reason. It belongs to its firm's sub-district (it moves with the
+    firm, as the firm moves with its unit).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="attempts")
+    year = models.PositiveSmallIntegerField("年度")
+    programme = models.CharField("类别", max_length=16, choices=Programme.choices)
+    renewal = models.BooleanField("重新认定", default=False)
+    renews = models.ForeignKey(
+        HighTechRecognition,
+        verbose_name="到期证书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal_attempts",
+    )
+    stage = models.CharField("所处环节", max_length=16, choices=Stage.choices)
+    batch = models.PositiveSmallIntegerField("申报批次", null=True, blank=True)
+    failed_stage = models.CharField("未通过时所处环节", max_length=16, choices=Stage.choices, blank=True)
+    reason = models.TextField("未通过原因", blank=True)
+    # RESTRICT: a certificate an attempt produced is not deleted alone (the attempt would say 认定
+    # without it), but goes with its firm, whose attempts go too.
+    certificate = models.OneToOneField(
+        HighTechRecognition,
+        verbose_name="所获证书",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="attempt",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = fields.done_by("最后更新人")
+
+    history = fields.history(history_manager=_AttemptHistoryManager)
+    objects = DistrictScopedManager.of(AttemptQuerySet, "enterprise")
+
+    class Meta:
+        verbose_name = "认定进程"
+        verbose_name_plural = "认定进程（培优库→证书）"
+        ordering = ["-year", "enterprise"]
+        indexes = [models.Index(fields=["year", "programme", "stage"], name="attempt_year_stage")]
+        constraints = [
+            fields.unique(
+                "enterprise",
+                "year",
+                "programme",
+                name="attempt_unique_year",
+                message="该企业该年度已有同类认定进程。",
+            ),
+            models.CheckConstraint(
+                condition=_stage_in(Programme.HIGH_TECH, stages_of(Programme.HIGH_TECH))
+                | _stage_in(Programme.TECH_BASED, stages_of(Programme.TECH_BASED)),
+                name="attempt_stage_of_programme",
+                violation_error_message="所处环节与认定类别不符。",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal=False) | Q(programme=Programme.HIGH_TECH),
+                name="attempt_renewal_high_tech",
+                violation_error_message="只有高新技术企业认定有重新认定。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(programme=Programme.HIGH_TECH, stage__in=BATCHED_STAGES) | Q(batch__isnull=False),
+                name="attempt_batch_when_filed",
+                violation_error_message="已申报的高新技术企业认定须填写申报批次。",
+            ),
+            models.CheckConstraint(
+                condition=(Q(stage__in=list(FAILURE.values())) & ~Q(reason="") & ~Q(failed_stage=""))
+                | (~Q(stage__in=list(FAILURE.values())) & Q(failed_stage="")),
+                name="attempt_failure_has_reason",
+                violation_error_message="未通过（未入库）须写明原因及所处环节。",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage=Stage.RECOGNISED, certificate__isnull=False)
+                | (~Q(stage=Stage.RECOGNISED) & Q(certificate__isnull=True)),
+                name="attempt_certificate_when_recognised",
+                violation_error_message="认定的企业须有证书（证书编号、发证日期），未认定的不能有证书。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year}年{self.kind_label}：{self.get_stage_display()}"
+
+    @property
+    def kind_label(self):
+        if self.programme == Programme.TECH_BASED:
+            return "科技型企业评价"
+        return "高新技术企业重新认定" if self.renewal else "高新技术企业新认定"
+
+    @property
+    def is_open(self):
+        return self.stage not in (SUCCESS[self.programme], FAILURE[self.programme])
+
+    def clean(self):
+        errors = {}
+        if self.programme and self.stage and self.stage not in stages_of(self.programme):
+            errors["stage"] = "所处环节与认定类别不符。"
+        if self.renewal and self.programme != Programme.HIGH_TECH:
+            errors["renewal"] = "只有高新技术企业认定有重新认定。"
+        if self.renewal and self.renews_id is None:
+            errors["renews"] = "重新认定须指明到期的证书。"
+        if self.renews_id is not None:
+            if not self.renewal:
+                errors["renews"] = "新认定不指明到期证书。"
+            elif self.renews.enterprise_id != self.enterprise_id:
+                errors["renews"] = "到期证书不属于该企业。"
+            elif self.renews.valid_until.year != self.year:
+                errors["renews"] = f"该证书于{self.renews.valid_until.year}年到期，不是{self.year}年。"
+        if self.stage in BATCHED_STAGES and self.programme == Programme.HIGH_TECH and not self.batch:
+            errors["batch"] = "已申报的高新技术企业认定须填写申报批次。"
+        failure = FAILURE.get(self.programme)
+        if self.stage == failure:
+            if not (self.reason or "").strip():
+                errors["reason"] = "未通过（未入库）须写明原因。"
+            if self.failed_stage not in FILED_STAGES[self.programme]:
+                errors["failed_stage"] = "未通过只能发生在申报之后。"
+        elif self.failed_stage:
+            errors["failed_stage"] = "只有未通过（未入库）的进程有此项。"
+        if self.stage == Stage.RECOGNISED and self.certificate_id is None:
+            errors["certificate"] = "认定的企业须有证书（证书编号、发证日期）。"
+        if self.certificate_id is not None and self.certificate.enterprise_id != self.enterprise_id:
+            errors["certificate"] = "证书不属于该企业。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportJob(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pipeline_views, views
 
 app_name = "enterprises"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("enterprises/changes/<slug:slug>/<month:month>/", views.MonthChangesView.as_view(), name="month_changes"),
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
     path("api/v1/forecast", views.api_forecast, name="api_forecast"),
+    path("pipeline/", pipeline_views.pipeline_district, name="pipeline"),
+    path("pipeline/attempts/<int:pk>/", pipeline_views.attempt_detail, name="attempt_detail"),
+    path("pipeline/<slug:slug>/", pipeline_views.pipeline_subdistrict, name="pipeline_subdistrict"),
+    path("pipeline/<slug:slug>/new/", pipeline_views.attempt_create, name="attempt_create"),
+    path("api/v1/pipeline", pipeline_views.api_pipeline, name="api_pipeline"),
     path("warnings/", views.WarningListView.as_view(), name="warning_list"),
     path("warnings/accuracy/", views.BacktestView.as_view(), name="backtest"),
 ]

@@ -70,6 +70,9 @@ class EnterpriseDetailView(EnterpriseAccessMixin, DetailView):
             flags=self.object.flags.visible_to(self.request.user).select_related("subdistrict", "destination"),
             can_flag=scope.checks_attribution(self.request.user),
             high_tech_today=any(r.valid_today for r in recognitions),
+            # its path year by year (issue 29), each attempt linking to its record and form
+            attempts=self.object.attempts.select_related("certificate").order_by("-year", "programme"),
+            can_pipeline=Enterprise.objects.filter(pk=self.object.pk).restrict(self.request.user, "pipeline").exists(),
             today=today,
             # a firm of a unit that left went with it: readable, no longer counted in the district
             membership=territory.membership_on(self.object.subdistrict, Month.of(today)),

@@ -27,7 +27,7 @@ from assessment.services import publish as publish_assessment
 from assessment.services import save_scheme
 from bulletins.services import publish
 from demo.services import seed_demo_counts
-from enterprises.models import Enterprise, ImportJob
+from enterprises.models import Enterprise, ImportJob, RecognitionAttempt
 from enterprises.verification import raise_flag
 from outreach.services import log_visit
 from targets.months import Month
@@ -159,6 +159,21 @@ EXPECTED = {
     "enterprises:api_forecast": [("/api/v1/forecast", EVERYONE), ("/api/v1/forecast?year=2027", EVERYONE)],
     "enterprises:warning_list": [("/warnings/", NOT_UNITS), ("/warnings/?export=xlsx", NOT_UNITS)],
     "enterprises:backtest": [("/warnings/accuracy/", WHOLE_DISTRICT)],
+    "enterprises:pipeline": [("/pipeline/", NOT_UNITS), ("/pipeline/?year=2031", row(404, 404, 404, 403))],
+    "enterprises:pipeline_subdistrict": [
+        ("/pipeline/tiansheng/", NOT_UNITS),
+        ("/pipeline/shuitu/?year=2025", WHOLE_DISTRICT),
+        ("/pipeline/nowhere/", row(404, 404, 404, 403)),
+    ],
+    "enterprises:attempt_detail": [
+        ("/pipeline/attempts/{attempt}/", NOT_UNITS),
+        ("/pipeline/attempts/{shuitu_attempt}/", WHOLE_DISTRICT),
+    ],
+    "enterprises:attempt_create": [
+        ("/pipeline/tiansheng/new/", row(200, 403, 200, 403)),
+        ("/pipeline/shuitu/new/", row(200, 403, 403, 403)),
+    ],
+    "enterprises:api_pipeline": [("/api/v1/pipeline", EVERYONE), ("/api/v1/pipeline?year=2025", EVERYONE)],
     "enterprises:attribution_check": [("/enterprises/check/", NOT_UNITS)],  # officials: their own firms
     "enterprises:flag_missing": [("/enterprises/check/missing/", row(403, 403, 200, 403))],
     "enterprises:flag_create": [
@@ -311,6 +326,12 @@ def world(request, db, settings, tmp_path):
         shuitu = log_visit(users["B"], Enterprise.objects.get(pk=ids["shuitu_firm"]), Month(2026, 11).date, "李华",
                            "走访", [{"category": "land", "description": "用地", "answer_unit": Unit.objects.get(name="区科技局")}])  # fmt: skip
         ids["shuitu_problem"] = shuitu.problems.get().pk
+        ids["attempt"] = RecognitionAttempt.objects.create(
+            enterprise=tiansheng_firm, year=2026, programme="high_tech", stage="applied", batch=3
+        ).pk
+        ids["shuitu_attempt"] = RecognitionAttempt.objects.create(
+            enterprise_id=ids["shuitu_firm"], year=2026, programme="high_tech", stage="intending"
+        ).pk
         yield users, ids, markers
 
 
