@@ -8,6 +8,7 @@ of 225 mm / 22 = 28.99 pt and a character pitch of 156 mm / 28 = 15.79 pt; title
 小标宋; first-level headings 黑体, second-level 楷体; page numbers in 4号 (14 pt) 宋体.
 """
 
+import datetime as dt
 import io
 import math
 import struct
@@ -156,12 +157,19 @@ HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
 INT_FORMAT = "0"
 PCT_FORMAT = "0.0%"  # a rate stored as a fraction: 0.978 shows 97.8%
 DECIMAL_FORMAT = "0.0#"  # a rate already in percent (97.8) or points (6.25)
-NUMBER_FORMATS = (INT_FORMAT, PCT_FORMAT, DECIMAL_FORMAT)
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a date as the pages write it (zh_date), still a date to Excel
+MOMENT_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+NUMBER_FORMATS = (INT_FORMAT, PCT_FORMAT, DECIMAL_FORMAT, DATE_FORMAT, MOMENT_FORMAT)
 
 
 def number_format(value, kind=None):
     """The format of a numeric cell: `kind` "pct" for a fraction shown as a percentage, else by
-    the value (a whole number or not); None for a cell that is not a number."""
+    the value (a whole number or not; a date or a moment in the pages' style); None for a cell
+    that is not a number."""
+    if isinstance(value, dt.datetime):  # a date written through tablib arrives as midnight
+        return MOMENT_FORMAT if value.time() != dt.time() else DATE_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     if kind == "pct":

@@ -204,7 +204,8 @@ def _assessment(today):
 
 def _problem_text(problem, today):
     days = problem.overdue_days(today)
-    when = f"已逾期{days}天（期限{problem.due_date:%Y-%m-%d}）" if days else f"{problem.due_date:%Y-%m-%d}前答复"
+    due = as_chinese(problem.due_date, "day")
+    when = f"已逾期{days}天（期限{due}）" if days else f"{due}前答复"
     return f"{problem.enterprise.name}{problem.get_category_display()}诉求（{problem.get_state_display()}），{when}"
 
 

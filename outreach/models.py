@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import scope
 from accounts.scope import RestrictedQuerySet
 from beibei_dashboard import fields
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from .choices import DEFAULT_DUE_DAYS, OPEN_STATES, ProblemCategory, ProblemState
@@ -62,7 +63,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} 走访{self.enterprise}"
+        return f"{as_chinese(self.date, 'day')}走访{self.enterprise}"
 
     def clean(self):
         if self.date and self.date > timezone.localdate():

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from accounts import scope
+from beibei_dashboard.templatetags.dates import as_chinese
 from tasks.supervision import OverdueSection
 
 from .models import Problem
@@ -28,7 +29,7 @@ def overdue_problem_section(user, today):
                 p.enterprise.name,
                 p.get_category_display(),
                 str(p.answering),
-                f"{p.due_date:%Y-%m-%d}",
+                as_chinese(p.due_date, "day"),
                 f"{p.overdue_days(today)}天",
                 p.get_state_display(),
             ),

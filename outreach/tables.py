@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils import timezone
 
-from beibei_dashboard.tables import safe_cell
+from beibei_dashboard.tables import ChineseDateColumn, safe_cell
 
 from .models import Problem
 
@@ -14,8 +14,8 @@ class ProblemTable(tables.Table):
     category = tables.Column("类别", attrs={"td": {"class": "short"}})
     description = tables.Column("诉求内容", linkify=True, attrs={"td": {"class": "text-left"}})
     answering = tables.Column("承办单位", accessor="answering", orderable=False)
-    raised_on = tables.DateColumn(format="Y-m-d", verbose_name="提出日期", attrs={"td": {"class": "short"}})
-    due_date = tables.DateColumn(format="Y-m-d", verbose_name="办理期限", attrs={"td": {"class": "short"}})
+    raised_on = ChineseDateColumn(verbose_name="提出日期", attrs={"td": {"class": "short"}})
+    due_date = ChineseDateColumn(verbose_name="办理期限", attrs={"td": {"class": "short"}})
     state = tables.Column("状态", attrs={"td": {"class": "short"}})
     overdue = tables.Column("逾期", accessor="pk", orderable=False, attrs={"td": {"class": "short"}})
 

@@ -9,6 +9,7 @@ from django_tables2 import SingleTableMixin
 from accounts import scope
 from accounts.views import CapabilityRequiredMixin
 from beibei_dashboard.tables import XlsxExportMixin
+from beibei_dashboard.templatetags.dates import as_chinese
 from enterprises.models import Enterprise
 
 from . import reports, services
@@ -40,7 +41,9 @@ def visit_create(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已登记{visit.date:%Y-%m-%d}走访{firm.name}，诉求{len(formset.problems)}条。")
+            messages.success(
+                request, f"已登记{as_chinese(visit.date, 'day')}走访{firm.name}，诉求{len(formset.problems)}条。"
+            )
             return redirect("outreach:firm_outreach", pk=firm.pk)
     context = {"enterprise": firm, "form": form, "formset": formset, "refused": request.method == "POST"}
     return render(request, "outreach/visit_form.html", context)

@@ -97,3 +97,14 @@ def test_a_block_whose_first_rows_would_not_fit_the_page_starts_the_next():
     # Row 18: 24 + 16 × 25 = 424 used, + 125 = 549 does not: a break after row 17.
     break_before_blocks(sheet, {5, 18})
     assert [b.id for b in sheet.row_breaks.brk] == [17]
+
+
+def test_a_date_in_a_workbook_stays_a_date_written_as_the_pages_write_it():
+    import datetime as dt
+
+    from beibei_dashboard.office import DATE_FORMAT, MOMENT_FORMAT, number_format
+
+    assert number_format(dt.date(2026, 11, 15)) == DATE_FORMAT == 'yyyy"年"m"月"d"日"'
+    assert number_format(dt.datetime(2026, 11, 15)) == DATE_FORMAT  # a date that tablib made a datetime
+    assert number_format(dt.datetime(2026, 11, 15, 14, 30)) == MOMENT_FORMAT
+    assert number_format("2026-11-15") is None

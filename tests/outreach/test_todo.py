@@ -32,27 +32,27 @@ def test_open_problems_wait_in_the_answering_units_todo(
     assert _problems(items_for(unit_user)) == [
         (
             "企业诉求",
-            "测试企业1有限公司资金诉求（待办理），已逾期5天（期限2026-11-10）",
+            "测试企业1有限公司资金诉求（待办理），已逾期5天（期限2026年11月10日）",
             f"/outreach/problems/{late.pk}/",
         ),
-        ("企业诉求", "测试企业1有限公司人才诉求（待办理），2026-11-30前答复", f"/outreach/problems/{later.pk}/"),
+        ("企业诉求", "测试企业1有限公司人才诉求（待办理），2026年11月30日前答复", f"/outreach/problems/{later.pk}/"),
     ]
     assert _problems(items_for(kejiju_user)) == [
-        ("企业诉求", "测试企业1有限公司政策兑现诉求（待办理），2026-11-20前答复", f"/outreach/problems/{kjj.pk}/"),
+        ("企业诉求", "测试企业1有限公司政策兑现诉求（待办理），2026年11月20日前答复", f"/outreach/problems/{kjj.pk}/"),
     ]  # the answered one is gone
     # a sub-district answers too: 天生街道's official, for a firm of 水土
     assert _problems(items_for(official)) == [
         (
             "企业诉求",
-            "测试企业2有限公司用地诉求（办理中），已逾期3天（期限2026-11-12）",
+            "测试企业2有限公司用地诉求（办理中），已逾期3天（期限2026年11月12日）",
             f"/outreach/problems/{land.pk}/",
         ),
     ]
     assert _problems(items_for(other_official)) == []  # raising (水土's firm) is not answering
     assert _problems(items_for(bureau)) == [
-        ("诉求督办", "区经济信息委：测试企业1有限公司资金诉求（待办理），已逾期5天（期限2026-11-10）",
+        ("诉求督办", "区经济信息委：测试企业1有限公司资金诉求（待办理），已逾期5天（期限2026年11月10日）",
          f"/outreach/problems/{late.pk}/"),
-        ("诉求督办", "天生街道：测试企业2有限公司用地诉求（办理中），已逾期3天（期限2026-11-12）",
+        ("诉求督办", "天生街道：测试企业2有限公司用地诉求（办理中），已逾期3天（期限2026年11月12日）",
          f"/outreach/problems/{land.pk}/"),
     ]  # fmt: skip
     assert _problems(items_for(leader)) == []
@@ -62,5 +62,5 @@ def test_the_todo_page_shows_the_problem_with_its_due_date(pinned_today, login, 
     before = login(unit_user).get("/todo/count").json()["count"]  # the unit's reports due
     raise_at_visit(bureau, tiansheng_firm, ("funding", unit("区经济信息委"), dt.date(2026, 11, 30)))
     page = login(unit_user).get("/todo/").content.decode()
-    assert "测试企业1有限公司资金诉求（待办理），2026-11-30前答复" in page
+    assert "测试企业1有限公司资金诉求（待办理），2026年11月30日前答复" in page
     assert login(unit_user).get("/todo/count").json() == {"count": before + 1}

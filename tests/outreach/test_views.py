@@ -52,7 +52,7 @@ def test_an_official_logs_a_visit_with_problems_in_one_form(pinned_today, login,
         ("land", None, "tiansheng", dt.date(2026, 12, 1), "pending"),
     ]
     page = client.get(response["Location"]).content.decode()
-    assert "流动资金缺口约300万元" in page and "扩产用地" in page and "2026-11-25" in page
+    assert "流动资金缺口约300万元" in page and "扩产用地" in page and "2026年11月25日" in page
 
 
 @pytest.mark.parametrize(
@@ -179,6 +179,7 @@ def test_the_list_filters_by_state_category_unit_and_overdue(pinned_today, login
     )
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert sheet["F2"].number_format == 'yyyy"年"m"月"d"日"'
     assert rows[0] == ["企业", "所属街镇", "类别", "诉求内容", "承办单位", "提出日期", "办理期限", "状态", "逾期"]
     assert rows[1:] == [
         [
@@ -187,8 +188,8 @@ def test_the_list_filters_by_state_category_unit_and_overdue(pinned_today, login
             "资金",
             "诉求1",
             "区经济信息委",
-            "2026-10-20",
-            "2026-11-01",
+            dt.datetime(2026, 10, 20),  # dates stay dates to Excel, shown 2026年10月20日
+            dt.datetime(2026, 11, 1),
             "待办理",
             "逾期14天",
         ]
