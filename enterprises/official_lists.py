@@ -107,6 +107,10 @@ class ListPreview:
         return KINDS[self.kind]
 
     @property
+    def rows(self):
+        return len(self.matched) + len(self.unmatched)
+
+    @property
     def changing(self):
         return sum(1 for row in self.matched if row.changes)
 
