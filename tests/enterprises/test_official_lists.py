@@ -263,3 +263,15 @@ def test_the_command_previews_and_confirms(firms, bureau, tmp_path):
     )  # fmt: skip
     assert "导入完成。2026年第2批申报名单：匹配 3 家，未匹配 2 行，更新认定进程 3 家。" in out.getvalue()
     assert RecognitionAttempt.objects.count() == 3
+
+
+def test_a_shared_name_or_an_unknown_code_is_never_guessed(firms, bureau):
+    firm(5, sub="beiwenquan", name="重庆天生智能传感有限公司")  # a second firm of the same name
+    header = ("序号", "企业名称", "统一社会信用代码")
+    rows = [(1, "重庆天生智能传感有限公司", ""), (2, "重庆缙云新材料科技有限公司", code(9))]
+    preview = run(office_xlsx(APPLICATION_TITLE, header, rows), "名单.xlsx", official_lists.APPLICATION)
+    assert preview.matched == []
+    assert [r.unmatched_reason for r in preview.unmatched] == [
+        "名录中有2家企业名称相同，请在名单中填写统一社会信用代码",
+        f"统一社会信用代码{code(9)}不在本区企业名录中（名录中同名企业的信用代码为{code(2)}，请核实）",
+    ]
