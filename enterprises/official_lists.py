@@ -410,6 +410,8 @@ def run(data, file_name, kind, year, batch, *, user, confirm=False, accept_unmat
     and that number is not theirs (the file or the registry changed since the preview)."""
     the_preview = preview(data, file_name, kind, year, batch, sheet, today)
     if confirm:
+        if not the_preview.matched:
+            raise _refused("名单中没有一行匹配到名录中的企业，没有可导入的内容。")
         count = len(the_preview.unmatched)
         if count and accept_unmatched != count:
             raise _refused(f"{count}行未匹配到名录中的企业：请确认“{count}行未匹配，不导入”后再导入。")

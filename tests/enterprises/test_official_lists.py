@@ -275,3 +275,11 @@ def test_a_shared_name_or_an_unknown_code_is_never_guessed(firms, bureau):
         "名录中有2家企业名称相同，请在名单中填写统一社会信用代码",
         f"统一社会信用代码{code(9)}不在本区企业名录中（名录中同名企业的信用代码为{code(2)}，请核实）",
     ]
+
+
+def test_a_list_that_matches_no_firm_cannot_be_confirmed(firms, bureau):
+    rows = [(1, "重庆不存在科技有限公司")]
+    data = office_csv(("序号", "企业名称"), rows)
+    with pytest.raises(ImportRefused, match="没有一行匹配到名录中的企业"):
+        run(data, "名单.csv", official_lists.APPLICATION, confirm=True, accept=1, user=bureau)
+    assert RecognitionAttempt.objects.count() == 0
