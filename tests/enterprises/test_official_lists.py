@@ -169,6 +169,8 @@ def test_a_malformed_file_is_refused_and_writes_nothing(firms, bureau):
     with pytest.raises(ImportRefused) as refused:
         run(corpus.malformed_xml(), "名单.xlsx", official_lists.APPLICATION, confirm=True, user=bureau)
     assert "文件已损坏或不完整" in str(refused.value)
+    with pytest.raises(ImportRefused):  # a zip bomb is refused before anything is unpacked
+        run(corpus.zip_bomb(), "名单.xlsx", official_lists.APPLICATION, confirm=True, user=bureau)
     with pytest.raises(ImportRefused, match="缺少表头：证书编号、发证日期"):
         run(application_file(), "名单.xlsx", official_lists.RECOGNITION, confirm=True, user=bureau)
     assert RecognitionAttempt.objects.count() == 0
