@@ -9,7 +9,7 @@ from targets.months import Month
 
 from .choices import OPEN_STAGES, FlagKind, Programme, Stage, stages_of
 from .importers import MAX_BYTES
-from .pipeline import transition_problem
+from .pipeline import MAX_BATCH, transition_problem
 
 
 class EnterpriseImportForm(forms.Form):
@@ -130,3 +130,25 @@ class MoveForm(forms.Form):
         ]
         if attempt.batch:
             self.fields["batch"].initial = attempt.batch
+
+
+class OfficialListImportForm(forms.Form):
+    """An official high-tech list to import: which list, its year and batch, the file."""
+
+    kind = forms.ChoiceField(label="名单类别", choices=[], widget=forms.RadioSelect)
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=[])
+    batch = forms.IntegerField(label="批次", min_value=1, max_value=MAX_BATCH, initial=1)
+    file = forms.FileField(label="名单文件（.xlsx、.xls、.et、.ods 或 .csv）")
+    sheet = CleanCharField(label="工作表（文件有多个填好的工作表时填写）", required=False, max_length=100)
+
+    def __init__(self, *args, years, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]
+        self.fields["year"].initial = years[-1]
+        self.fields["kind"].choices = list(kinds.items())
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_BYTES:
+            raise forms.ValidationError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请拆分后导入。")
+        return uploaded

@@ -26,21 +26,22 @@ def _path(token, suffix):
     return _directory() / f"enterprises-{token}{suffix}"
 
 
-def stash(session, uploaded, sheet=""):
-    """Save an uploaded file; returns its bytes. Replaces any earlier upload of this session."""
-    discard(session)
+def stash(session, uploaded, sheet="", key=SESSION_KEY, **extra):
+    """Save an uploaded file; returns (token, its bytes). Replaces any earlier upload of this
+    session under `key` (the registry import's, or the official lists'); `extra` is kept with it."""
+    discard(session, key)
     suffix = Path(uploaded.name).suffix.lower()
     suffix = suffix if suffix in SUFFIXES else ".bin"
     token = secrets.token_urlsafe(24)
     data = b"".join(uploaded.chunks())
     _path(token, suffix).write_bytes(data)
-    session[SESSION_KEY] = {"token": token, "suffix": suffix, "name": upload_name(uploaded.name), "sheet": sheet}
+    session[key] = {"token": token, "suffix": suffix, "name": upload_name(uploaded.name), "sheet": sheet, **extra}
     return token, data
 
 
-def load(session, token):
+def load(session, token, key=SESSION_KEY):
     """(bytes, original name, sheet chosen) of this session's upload with `token`, or None."""
-    entry = session.get(SESSION_KEY)
+    entry = session.get(key)
     if not entry or not token or not secrets.compare_digest(entry["token"], token):
         return None
     path = _path(entry["token"], entry["suffix"])
@@ -49,8 +50,8 @@ def load(session, token):
     return path.read_bytes(), entry["name"], entry.get("sheet") or None
 
 
-def discard(session):
-    entry = session.pop(SESSION_KEY, None)
+def discard(session, key=SESSION_KEY):
+    entry = session.pop(key, None)
     if entry:
         _path(entry["token"], entry["suffix"]).unlink(missing_ok=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pipeline_views, views
+from . import list_views, pipeline_views, views
 
 app_name = "enterprises"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/enterprises/summary", views.api_summary, name="api_summary"),
     path("api/v1/forecast", views.api_forecast, name="api_forecast"),
     path("pipeline/", pipeline_views.pipeline_district, name="pipeline"),
+    path("pipeline/import/", list_views.list_import, name="list_import"),
     path("pipeline/attempts/<int:pk>/", pipeline_views.attempt_detail, name="attempt_detail"),
     path("pipeline/<slug:slug>/", pipeline_views.pipeline_subdistrict, name="pipeline_subdistrict"),
     path("pipeline/<slug:slug>/new/", pipeline_views.attempt_create, name="attempt_create"),

@@ -173,6 +173,7 @@ EXPECTED = {
         ("/pipeline/tiansheng/new/", row(200, 403, 200, 403)),
         ("/pipeline/shuitu/new/", row(200, 403, 403, 403)),
     ],
+    "enterprises:list_import": [("/pipeline/import/", BUREAU_ONLY)],
     "enterprises:api_pipeline": [("/api/v1/pipeline", EVERYONE), ("/api/v1/pipeline?year=2025", EVERYONE)],
     "enterprises:attribution_check": [("/enterprises/check/", NOT_UNITS)],  # officials: their own firms
     "enterprises:flag_missing": [("/enterprises/check/missing/", row(403, 403, 200, 403))],
