@@ -178,7 +178,7 @@ def filed_rates_text(parts):
     return "、".join(f"{label}{rate.percent}" for label, rate in rated) or "无往年数据"
 
 
-def warning_line(name, gap, filed, early=None, at_risk=0):
+def warning_line(name, gap, filed, early=None, at_risk=0, since=0, month=None):
     """The 预警 sentence, or "" when the applications in review can close the gap.
 
     `gap`: firms still needed this year (target − actual, 0 when reached, None without a
@@ -186,12 +186,15 @@ def warning_line(name, gap, filed, early=None, at_risk=0):
     the Expectation of those not yet filed (培育, 拟申报), told but not counted, since their
     recognition this year depends on an application not yet made; `at_risk`: certificates still
     counted that end this year with no renewal filed (or a renewal that failed), each a firm the
-    count loses unless it is renewed. Warns when the expected recognitions, in whole firms, fall short of the gap
-    plus those certificates."""
-    need = (gap or 0) + at_risk
+    count loses unless it is renewed; `since`: new certificates issued after the day the counts
+    (of `month`) stand for, which the gap does not hold yet. Warns when the expected recognitions,
+    in whole firms, fall short of the gap less those new certificates plus the ones at risk."""
+    need = (gap or 0) - since + at_risk
     if gap is None or need <= 0 or filed.firms >= need:
         return ""
     head = f"{name}今年尚差{gap}家" if gap > 0 else f"{name}已达今年目标"
+    if since:
+        head += f"（{month.label}末），此后已新认定{since}家"
     text = f"{head}，在途申报{filed.count}家"
     if filed.count and filed.unrated == filed.count:
         text += "，往年无已有结果的申报，无法按通过率预计"

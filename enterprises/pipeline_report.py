@@ -51,6 +51,7 @@ class PipelineLine:
     early: pm.Expectation = None  # of those not yet filed (培育, 拟申报): told, not counted
     tech_expected: pm.Expectation = None
     warning: str = ""
+    since: int = 0  # new certificates issued after the day the counts stand for: the gap is older than them
 
     @property
     def new_rows(self):
@@ -147,6 +148,25 @@ def counts_day(month):
     return month.next().date - dt.timedelta(days=1)
 
 
+def _recognised_since(year, subs, day):
+    """{sub_id: new certificates of `year` issued after `day`} (a list imported in December after
+    November's counts): the count the gap is read from does not hold them yet; one query."""
+    rows = (
+        RecognitionAttempt.objects.filter(
+            year=year,
+            programme=Programme.HIGH_TECH,
+            renewal=False,
+            stage=Stage.RECOGNISED,
+            certificate__issue_date__gt=day,
+            enterprise__subdistrict__in=subs,
+        )
+        .order_by()
+        .values(sub_id=F("enterprise__subdistrict_id"))
+        .annotate(n=Count("pk"))
+    )
+    return {row["sub_id"]: row["n"] for row in rows}
+
+
 def _renewal_counts(year, subs, day):
     out = {sub.pk: {} for sub in subs}
     for cert in certificates_ending(year, Enterprise.objects.filter(subdistrict__in=subs)):
@@ -169,8 +189,9 @@ def _progress(year):
     return month, lines
 
 
-def _fill(line, counts, renewals, rates, metrics, warn=True):
+def _fill(line, counts, renewals, rates, metrics, warn=True, since=0, month=None):
     line.new, line.renewal_stages, line.tech = counts["new"], counts["renewal"], counts["tech_based"]
+    line.since = since
     line.renewals = renewals
     filed = FILED_STAGES[Programme.HIGH_TECH]
     line.filed = pm.expectation(line.new, {s: r for s, r in rates["new"].items() if s in filed}, LABELS)
@@ -183,7 +204,9 @@ def _fill(line, counts, renewals, rates, metrics, warn=True):
         line.tech_actual, line.tech_target = tb.actual, tb.target
         line.tech_gap = _gap(tb.actual, tb.target)
     if warn:
-        line.warning = pm.warning_line(line.name, line.gap, line.filed, line.early, line.renewals_at_risk)
+        line.warning = pm.warning_line(
+            line.name, line.gap, line.filed, line.early, line.renewals_at_risk, since=since, month=month
+        )
     return line
 
 
@@ -211,6 +234,7 @@ def year_pipeline(year, subdistricts=None):
     rates = _rates(year)
     counts = _stage_counts(year, members)
     renewals = _renewal_counts(year, members, counts_day(month))
+    since = _recognised_since(year, members, counts_day(month))
     wanted = {sub.pk for sub in (subdistricts if subdistricts is not None else members)}
     lines = [
         _fill(
@@ -219,6 +243,8 @@ def year_pipeline(year, subdistricts=None):
             renewals[sub.pk],
             rates,
             progress.get(sub.pk),
+            since=since.get(sub.pk, 0),
+            month=month,
         )
         for sub in members
         if sub.pk in wanted
@@ -234,6 +260,8 @@ def year_pipeline(year, subdistricts=None):
         rates,
         progress.get(None),
         warn=area.is_whole and not progress.get("reporting"),
+        since=sum(since.values()),
+        month=month,
     )
     return Pipeline(year, month, rates, lines, total, area, progress.get("reporting", ""))
 

@@ -146,3 +146,15 @@ def test_without_earlier_results_the_warning_says_it_cannot_expect():
     line = pm.warning_line("天生街道", 2, _filed(applied=1, review=1, rate_review=unrated))
     # 31/51 = 0.6 → 1 firm from 已申报; the 评审/公示 firm has no rate
     assert line == "天生街道今年尚差2家，在途申报2家，按往年通过率（61%）预计新增1家（另1家所处环节往年无数据，未计入）"
+
+
+def test_certificates_issued_after_the_counts_month_close_the_gap_they_are_not_yet_in():
+    """November's count says 朝阳 is one short; a 备案 list of 5 December gave it a certificate:
+    no warning, and where one is still short the sentence says what the count does not hold yet."""
+    from targets.months import Month
+
+    november = Month(2026, 11)
+    assert pm.warning_line("朝阳街道", 1, _filed(), since=1, month=november) == ""
+    line = pm.warning_line("天生街道", 5, _filed(applied=1, review=1), since=2, month=november)
+    # 5 − 2 = 3 still needed; 2 × 31/51 → 1
+    assert line == "天生街道今年尚差5家（2026年11月末），此后已新认定2家，在途申报2家，按往年通过率（61%）预计新增1家"
