@@ -20,7 +20,7 @@ from targets.models import MonthlyCount, PlanFigure
 from targets.months import Month
 from targets.progress import latest_logged_month, month_counts, plan_figures
 
-from . import validity
+from . import pipeline_forecast, validity
 from .models import Enterprise, HighTechRecognition
 
 LAST_YEAR = PLAN_YEARS[-1]
@@ -165,13 +165,22 @@ def _registry_facts(subs, month):
     return out
 
 
-FORECAST_RULE = 2  # raise when targets.forecast's model (or its inputs here) changes its answer
+FORECAST_RULE = 3  # raise when targets.forecast's model (or its inputs here) changes its answer
 
 
-def _unit_forecast(points, month, target, target_2027, facts):
+def _unit_forecast(points, month, target, target_2027, facts, pipeline=None):
     """One sub-district's forecast of one metric; `points` its (Month, count) series in order."""
     unit = dict(points)
-    return model.forecast(unit, month, target, target_2027, facts)
+    return model.forecast(unit, month, target, target_2027, facts, pipeline)
+
+
+def pipeline_facts(subs, month):
+    """{sub_id: PipelineFacts} of the sub-districts with a high-tech pipeline in `month`'s year:
+    as the attempts stand now for last month or later (the month normally reported: the pipeline
+    page's numbers), as the history shows them at the month's end for an earlier month (what was
+    known then, no later outcome)."""
+    current = month >= Month.current().previous()
+    return pipeline_forecast.pipeline_facts(subs, month, _month_end(month), current)
 
 
 def district_forecast(month, subdistricts=None, only=None):
@@ -187,6 +196,7 @@ def district_forecast(month, subdistricts=None, only=None):
     chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
     series, figures = _series(subs, chosen, month)
     facts = registry_facts(subs, month)
+    pipes = pipeline_facts(subs, month)
     inputs = {
         (sub.pk, metric): (
             tuple(sorted(series[(sub.pk, metric)].items())),
@@ -194,6 +204,7 @@ def district_forecast(month, subdistricts=None, only=None):
             figures.get((sub.pk, metric, month.year)),
             figures.get((sub.pk, metric, LAST_YEAR)),
             facts[(sub.pk, metric)],
+            pipes.get(sub.pk) if metric == Metric.HIGH_TECH else None,
         )
         for sub in chosen
         for metric in METRICS
