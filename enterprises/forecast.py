@@ -266,6 +266,17 @@ class BacktestSection:
     district: list  # the same for the district total
     years: list
     by_year: list = None  # [(year, method, [district BacktestRow])]: each year on its own
+    units: int = 0  # sub-districts tried
+
+    @property
+    def pipeline_cases(self):
+        """(unit-months with a pipeline, unit-months tried) over every month of the table."""
+        return sum(r.pipeline_cases for r in self.subdistricts), sum(r.cases for r in self.subdistricts)
+
+    @property
+    def pipeline_months(self):
+        """(months at which some unit had a pipeline, months tried, district side)."""
+        return sum(r.pipeline_cases for r in self.district), sum(r.cases for r in self.district)
 
     @property
     def rows(self):
@@ -283,7 +294,9 @@ def backtest(subdistricts=None):
 
     The registry is read as it stood at each month's end (certificates issued by then): three
     aggregate queries per month tried (33 for three complete years), whatever the number of
-    sub-districts or firms. Firms since deleted from the registry are not seen.
+    sub-districts or firms; the high-tech pipeline as the history tables show it then (the
+    attempts' latest rows dated by the month's end: one query in all, and the certificates issued
+    by then: one a month). Firms since deleted from the registry are not seen.
     """
     latest = latest_logged_month()
     area = territory.map_of(latest)
@@ -308,15 +321,23 @@ def backtest(subdistricts=None):
 
         return at
 
+    snapshots, pipes = pipeline_forecast.Snapshots(subs), {}
+
+    def pipeline(index, month):
+        if month not in pipes:
+            pipes[month] = snapshots.facts(month, _month_end(month))
+        return pipes[month].get(subs[index].pk)
+
     out = []
     for metric in METRICS:
         units = [series[(sub.pk, metric)] for sub in subs]
-        by_unit, district = accuracy.backtest(units, years, registry(metric))
+        piped = pipeline if metric == Metric.HIGH_TECH else None
+        by_unit, district = accuracy.backtest(units, years, registry(metric), piped)
         by_year = [
-            (year, model.METHOD_LABELS[_method_of(year)], accuracy.backtest(units, [year], registry(metric))[1])
+            (year, model.METHOD_LABELS[_method_of(year)], accuracy.backtest(units, [year], registry(metric), piped)[1])
             for year in years
         ]
-        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year))
+        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year, len(subs)))
     return out
 
 

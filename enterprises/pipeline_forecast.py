@@ -101,12 +101,12 @@ def facts(attempts, certificates, subs, year, day):
             in_review=new.count,
             unrated=new.unrated,
             expected=Fraction(new.value),
-            rates=pm.filed_rates_text(new.parts),
+            rates=pm.filed_rates_text(new.parts) if new.count else "",
             renewals_not_filed=not_filed[sub],
             renewals_filed=renewal.count,
             renewals_unrated=renewal.unrated,
             renewals_expected=Fraction(renewal.value),
-            renewal_rates=pm.filed_rates_text(renewal.parts),
+            renewal_rates=pm.filed_rates_text(renewal.parts) if renewal.count else "",
         )
     return out
 
