@@ -404,7 +404,7 @@ def total(forecasts, year, month, target, target_2027):
     out.basis = [
         f"已有 {out.actual} 家",
         f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
-        f"预计{_signed(out.increase)}",
+        f"预计{_signed(out.increase)}{_piped(forecasts)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
         f"预计{year}年底 {out.projected} 家（区间 {out.low}–{out.high} 家）",
     ]
@@ -413,6 +413,15 @@ def total(forecasts, year, month, target, target_2027):
         out.basis.append(later)
     out.basis.append("全区为各街镇之和")
     return out
+
+
+def _piped(forecasts):
+    """ "（其中5个街镇按认定进程：在途申报30家，按往年通过率预计认定19家）" or ""."""
+    piped = [f.pipeline for f in forecasts if f.pipeline is not None]
+    if not piped:
+        return ""
+    n, expected = sum(p.rated for p in piped), sum(p.expected for p in piped)
+    return f"（其中{len(piped)}个街镇按认定进程：在途申报{n}家，按往年通过率预计认定{round_half_up(expected)}家）"
 
 
 @dataclass

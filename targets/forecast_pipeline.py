@@ -18,7 +18,8 @@ For a sub-district with attempts of the year known at the month's end:
   rate (`renewals_expected` are expected to be renewed); those at a stage without a rate by the
   registry's observed renewal rate (all lapse without one).
 - **Range.** Low: the rhythm's slowest year for the firms not yet filed, the firms in review at
-  their pass rate, every renewal in review lapsing. High: the fastest year, every firm in review
+  their pass rate rounded down to whole firms (one firm at 71 % may fail), every renewal in
+  review lapsing. High: the fastest year, every firm in review
   recognised, every renewal in review renewed (the ones not filed lapse in both).
 """
 
@@ -87,7 +88,7 @@ def estimate(pipe, increase, low_inc, high_inc, renewal_rate):
     lapses = pipe.renewals_not_filed + (pipe.renewals_filed - pipe.renewals_unrated) - pipe.renewals_expected
     return PipelineEstimate(
         increase=pipe.expected + rest,
-        low_increase=pipe.expected + rest_low,
+        low_increase=floor(pipe.expected) + rest_low,
         high_increase=n + rest_high,
         lapses=lapses + unrated_lapse,
         low_lapses=pipe.renewals_not_filed + pipe.renewals_filed,
