@@ -1,6 +1,6 @@
 """The forecast's backtest on the demo data (issue 17), recorded like the other benchmarks.
 
-A fresh SQLite database: migrate, load_plan, seed_demo; then `enterprises.forecast.backtest()`,
+A fresh SQLite database: migrate, load_plan, seed_demo; then `enterprises.forecast_backtest.backtest()`,
 the same figures as the 预测准确度 page (/warnings/accuracy/). Prints the table and writes
 bench/results/backtest-*.json.
 
@@ -30,7 +30,7 @@ def main():
 
     for step in (["migrate", "-v0"], ["load_plan"], ["seed_demo"]):
         call_command(*step, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from enterprises.forecast import backtest
+    from enterprises.forecast_backtest import backtest
 
     out = {"date": dt.date.today().isoformat(), "sections": []}
     for section in backtest():

@@ -212,9 +212,7 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, pipe
     """The year-end forecast of one unit and metric from the counts up to `month`, and 2027's.
 
     `series`: {Month: count} (December of the year before the plan included); `pipeline`: the
-    unit's high-tech `PipelineFacts` of the year, when one exists (`forecast_pipeline`: it
-    replaces the rhythm's guess for the firms in review and the renewal rate's for this year's
-    renewals).
+    unit's high-tech `PipelineFacts`, where one exists (`forecast_pipeline`).
     """
     year = month.year
     actual = series.get(month)
@@ -332,12 +330,10 @@ def basis_parts(result, registry):
     words = _how_words(result, registry)
     if result.pipeline is not None:
         parts += forecast_pipeline.parts(result.pipeline, result.pipeline_estimate, words)
-    elif words:
-        parts.append(f"{words}预计{_signed(result.increase)}")
     else:
-        parts.append("已到年底")
-    if result.pipeline is not None:
-        pass  # this year's renewals are the pipeline's (above)
+        parts.append(f"{words}预计{_signed(result.increase)}" if words else "已到年底")
+    if result.pipeline is not None:  # this year's renewals are the pipeline's (above)
+        pass
     elif not registry.known:
         parts.append("企业名录中无该街镇企业，未计到期失效")
     elif registry.expiring and not registry.renewable:
@@ -404,7 +400,7 @@ def total(forecasts, year, month, target, target_2027):
     out.basis = [
         f"已有 {out.actual} 家",
         f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
-        f"预计{_signed(out.increase)}{_piped(forecasts)}",
+        f"预计{_signed(out.increase)}{forecast_pipeline.district_words(f.pipeline for f in forecasts)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
         f"预计{year}年底 {out.projected} 家（区间 {out.low}–{out.high} 家）",
     ]
@@ -413,15 +409,6 @@ def total(forecasts, year, month, target, target_2027):
         out.basis.append(later)
     out.basis.append("全区为各街镇之和")
     return out
-
-
-def _piped(forecasts):
-    """ "（其中5个街镇按认定进程：在途申报30家，按往年通过率预计认定19家）" or ""."""
-    piped = [f.pipeline for f in forecasts if f.pipeline is not None]
-    if not piped:
-        return ""
-    n, expected = sum(p.rated for p in piped), sum(p.expected for p in piped)
-    return f"（其中{len(piped)}个街镇按认定进程：在途申报{n}家，按往年通过率预计认定{round_half_up(expected)}家）"
 
 
 @dataclass

@@ -131,3 +131,12 @@ def parts(pipe, est, rhythm_words):
         rate = f"按往年通过率{pipe.renewal_rates}" if pipe.renewals_filed > pipe.renewals_unrated else "往年无结果"
         out.append(f"重新认定在审{pipe.renewals_filed}家，{rate}预计失效{round_half_up(filed_lapse)}家")
     return out
+
+
+def district_words(pipelines):
+    """ "（其中5个街镇按认定进程：在途申报30家，按往年通过率预计认定19家）" or "" (the district line)."""
+    piped = [p for p in pipelines if p is not None]
+    if not piped:
+        return ""
+    n, expected = sum(p.rated for p in piped), sum(p.expected for p in piped)
+    return f"（其中{len(piped)}个街镇按认定进程：在途申报{n}家，按往年通过率预计认定{round_half_up(expected)}家）"
