@@ -260,6 +260,20 @@ def _number(value):
     return None if value is None else round(float(value), 2)
 
 
+def _pipeline_payload(pipe):
+    """What the 认定进程 contributed (None where it was not counted): the firms in review and their
+    expected recognitions, this year's renewals not filed and in review."""
+    if pipe is None:
+        return None
+    return {
+        "in_review": pipe.in_review,
+        "expected": _number(pipe.expected),
+        "renewals_not_filed": pipe.renewals_not_filed,
+        "renewals_in_review": pipe.renewals_filed,
+        "renewals_expected": _number(pipe.renewals_expected),
+    }
+
+
 def metric_payload(result, year):
     """One metric of /api/v1/forecast: this year's projection, or 2027's continuing it.
 
@@ -281,6 +295,7 @@ def metric_payload(result, year):
         "growth": _number(result.growth),
         "basis": result.basis,
         "method": result.method,
+        "pipeline": _pipeline_payload(result.pipeline),
     }
     if final:
         payload |= {"from_projected": result.projected, "step": result.step, "years_left": result.years_left}

@@ -174,7 +174,7 @@ def test_a_past_forecast_reads_the_pipeline_as_it_stood_and_no_later_outcome(ear
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("pinned_today", "map_2025_11")
-def test_the_latest_month_reads_the_pipeline_as_the_pipeline_page_does(earlier_batches, bureau):
+def test_the_latest_month_reads_the_pipeline_as_the_pipeline_page_does(earlier_batches, bureau, login, official):
     tiansheng = SubDistrict.objects.get(slug="tiansheng")
     for n, stage in ((6, Stage.APPLIED), (7, Stage.REVIEW)):
         pipeline.open_attempt(firm(n), 2026, Programme.HIGH_TECH, user=bureau, reason="申报", stage=stage, batch=4)
@@ -184,6 +184,16 @@ def test_the_latest_month_reads_the_pipeline_as_the_pipeline_page_does(earlier_b
     assert facts == PipelineFacts(
         in_review=2, expected=Fraction(5, 6), rates="已申报33%、评审/公示50%", renewals_not_filed=1
     )
+    count("tiansheng", Month(2026, 10), 20)  # the latest month: the API forecasts from it
+    body = login(official).get("/api/v1/forecast?year=2026").json()
+    said = body["subdistricts"][0]["high_tech"]["pipeline"]
+    assert said == {
+        "in_review": 2,
+        "expected": 0.83,
+        "renewals_not_filed": 1,
+        "renewals_in_review": 0,
+        "renewals_expected": 0.0,
+    }
 
 
 @pytest.mark.django_db
