@@ -116,9 +116,58 @@ def seed_demo_pipeline(month, user, batches):
     created = bulk_create_with_history(
         attempts.rows, RecognitionAttempt, default_user=user, default_change_reason=REASON
     )
-    # the pipeline stands for the state at the end of `month`, as the demo registry does
-    RecognitionAttempt.history.update(history_date=timezone.make_aware(dt.datetime.combine(end, dt.time(18, 0))))
+    # the pipeline stands for the state at the end of `month`, as the demo registry does; its
+    # history says when each attempt reached each stage (the backtest reads it as of past months)
+    _dated_history(end, batches)
     return len(created)
+
+
+FILED_DAYS, REVIEW_DAYS = 120, 30  # a batch is filed four months before its result, in review one
+
+
+def _path(attempt, issued, end, batches):
+    """[(day, stage)] of an attempt's way to its stage: filed and in review before its batch's
+    result (the certificate's issue date, else the batch's day), a plain start on 10 January for
+    one that never filed; no day after `end`."""
+    year, stage = attempt.year, attempt.stage
+    if attempt.programme == Programme.TECH_BASED:
+        return [(min(dt.date(year, 12, 1), end), stage)]
+    if attempt.batch is None:  # 培育, 拟申报: never filed
+        return [(min(dt.date(year, 1, 10), end), stage)]
+    month, day, _share = batches[attempt.batch - 1]
+    result = issued.get(attempt.certificate_id) or dt.date(year, month, day)
+    reviewed = stage in (Stage.REVIEW, Stage.RECOGNISED) or attempt.failed_stage == Stage.REVIEW
+    path = [(result - dt.timedelta(days=FILED_DAYS), Stage.APPLIED)]
+    if reviewed:
+        path.append((result - dt.timedelta(days=REVIEW_DAYS), Stage.REVIEW))
+    if stage in (Stage.RECOGNISED, Stage.FAILED):
+        path.append((result, stage))
+    out, last = [], None
+    for when, step in path:
+        last = max(min(when, end), last or min(when, end))
+        out.append((last, step))
+    return out
+
+
+def _dated_history(end, batches):
+    """Rewrite the attempts' history (created with them, all dated today) as the path each one
+    took: a row per stage reached, dated when it was reached."""
+    history = RecognitionAttempt.history.model
+    first = {row.id: row for row in history.objects.all()}
+    issued = dict(HighTechRecognition.objects.values_list("pk", "issue_date"))
+    names = [f.attname for f in history._meta.fields if f.attname not in ("history_id", "history_date", "history_type")]
+    rows = []
+    for attempt in RecognitionAttempt.objects.order_by("pk"):
+        template = {name: getattr(first[attempt.pk], name) for name in names}
+        path = _path(attempt, issued, end, batches)
+        for i, (when, stage) in enumerate(path):
+            values = dict(template)
+            if i < len(path) - 1:  # on the way: no outcome yet
+                values |= {"stage": stage, "failed_stage": "", "reason": "", "certificate_id": None}
+            at = timezone.make_aware(dt.datetime.combine(when, dt.time(18, 0)))
+            rows.append(history(**values, history_date=at, history_type="+" if i == 0 else "~"))
+    history.objects.all().delete()
+    history.objects.bulk_create(rows, batch_size=2000)
 
 
 def _renewal(attempts, firm_id, code, cert, year, end, batches):

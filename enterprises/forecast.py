@@ -12,15 +12,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from targets import backtest as accuracy
 from targets import forecast as model
 from targets import freshness, metrics, territory
 from targets.choices import BASE_YEAR, METRICS, PLAN_YEARS, Metric
-from targets.models import MonthlyCount, PlanFigure
 from targets.months import Month
 from targets.progress import latest_logged_month, month_counts, plan_figures
 
-from . import validity
+from . import pipeline_forecast, validity
 from .models import Enterprise, HighTechRecognition
 
 LAST_YEAR = PLAN_YEARS[-1]
@@ -165,13 +163,22 @@ def _registry_facts(subs, month):
     return out
 
 
-FORECAST_RULE = 2  # raise when targets.forecast's model (or its inputs here) changes its answer
+FORECAST_RULE = 3  # raise when targets.forecast's model (or its inputs here) changes its answer
 
 
-def _unit_forecast(points, month, target, target_2027, facts):
+def _unit_forecast(points, month, target, target_2027, facts, pipeline=None):
     """One sub-district's forecast of one metric; `points` its (Month, count) series in order."""
     unit = dict(points)
-    return model.forecast(unit, month, target, target_2027, facts)
+    return model.forecast(unit, month, target, target_2027, facts, pipeline)
+
+
+def pipeline_facts(subs, month):
+    """{sub_id: PipelineFacts} of the sub-districts with a high-tech pipeline in `month`'s year:
+    as the attempts stand now for last month or later (the month normally reported: the pipeline
+    page's numbers), as the history shows them at the month's end for an earlier month (what was
+    known then, no later outcome)."""
+    current = month >= Month.current().previous()
+    return pipeline_forecast.pipeline_facts(subs, month, _month_end(month), current)
 
 
 def district_forecast(month, subdistricts=None, only=None):
@@ -187,6 +194,7 @@ def district_forecast(month, subdistricts=None, only=None):
     chosen = subs if only is None else [sub for sub in subs if sub.pk in {o.pk for o in only}]
     series, figures = _series(subs, chosen, month)
     facts = registry_facts(subs, month)
+    pipes = pipeline_facts(subs, month)
     inputs = {
         (sub.pk, metric): (
             tuple(sorted(series[(sub.pk, metric)].items())),
@@ -194,6 +202,7 @@ def district_forecast(month, subdistricts=None, only=None):
             figures.get((sub.pk, metric, month.year)),
             figures.get((sub.pk, metric, LAST_YEAR)),
             facts[(sub.pk, metric)],
+            pipes.get(sub.pk) if metric == Metric.HIGH_TECH else None,
         )
         for sub in chosen
         for metric in METRICS
@@ -244,76 +253,25 @@ def warning_sections(district, user):
     return out
 
 
-# --- backtest --------------------------------------------------------------------------------
-
-
-@dataclass
-class BacktestSection:
-    metric: str
-    label: str
-    subdistricts: list  # [targets.backtest.BacktestRow], error per sub-district
-    district: list  # the same for the district total
-    years: list
-    by_year: list = None  # [(year, method, [district BacktestRow])]: each year on its own
-
-    @property
-    def rows(self):
-        return list(zip(self.subdistricts, self.district, strict=True))
-
-
-def _method_of(year):
-    """The rhythm needs two complete earlier years of the plan."""
-    return model.METHOD_RHYTHM if year - PLAN_YEARS[0] >= model.MIN_PATTERN_YEARS else model.METHOD_LINEAR
-
-
-def backtest(subdistricts=None):
-    """The model's error on every complete earlier year of the data, by month, beside a plain
-    linear forecast.
-
-    The registry is read as it stood at each month's end (certificates issued by then): three
-    aggregate queries per month tried (33 for three complete years), whatever the number of
-    sub-districts or firms. Firms since deleted from the registry are not seen.
-    """
-    latest = latest_logged_month()
-    area = territory.map_of(latest)
-    subs = list(subdistricts if subdistricts is not None else area.targeted_members)
-    years = [y for y in PLAN_YEARS if Month(y, 12) <= latest]
-    series = {(sub.pk, metric): {} for sub in subs for metric in METRICS}
-    base_figures = PlanFigure.objects.filter(version=area.version, subdistrict__in=subs, year=BASE_YEAR)
-    for sub_id, metric, value in base_figures.values_list("subdistrict_id", "metric", "value"):
-        series[(sub_id, metric)][Month(BASE_YEAR, 12)] = value
-    last = Month(years[-1], 12) if years else Month(BASE_YEAR, 12)
-    for sub_id, metric, m, value in MonthlyCount.objects.filter(subdistrict__in=subs, month__lte=last.date).values_list(
-        "subdistrict_id", "metric", "month", "value"
-    ):
-        series[(sub_id, metric)][Month.of(m)] = value
-    facts = {}
-
-    def registry(metric):
-        def at(index, month):
-            if month not in facts:
-                facts[month] = registry_facts(subs, month)
-            return facts[month][(subs[index].pk, metric)]
-
-        return at
-
-    out = []
-    for metric in METRICS:
-        units = [series[(sub.pk, metric)] for sub in subs]
-        by_unit, district = accuracy.backtest(units, years, registry(metric))
-        by_year = [
-            (year, model.METHOD_LABELS[_method_of(year)], accuracy.backtest(units, [year], registry(metric))[1])
-            for year in years
-        ]
-        out.append(BacktestSection(metric, Metric(metric).label, by_unit, district, years, by_year))
-    return out
-
-
 # --- the API ---------------------------------------------------------------------------------
 
 
 def _number(value):
     return None if value is None else round(float(value), 2)
+
+
+def _pipeline_payload(pipe):
+    """What the 认定进程 contributed (None where it was not counted): the firms in review and their
+    expected recognitions, this year's renewals not filed and in review."""
+    if pipe is None:
+        return None
+    return {
+        "in_review": pipe.in_review,
+        "expected": _number(pipe.expected),
+        "renewals_not_filed": pipe.renewals_not_filed,
+        "renewals_in_review": pipe.renewals_filed,
+        "renewals_expected": _number(pipe.renewals_expected),
+    }
 
 
 def metric_payload(result, year):
@@ -337,6 +295,7 @@ def metric_payload(result, year):
         "growth": _number(result.growth),
         "basis": result.basis,
         "method": result.method,
+        "pipeline": _pipeline_payload(result.pipeline),
     }
     if final:
         payload |= {"from_projected": result.projected, "step": result.step, "years_left": result.years_left}

@@ -22,7 +22,7 @@ from targets.models import SubDistrict
 from targets.months import Month, month_from_query
 from targets.progress import plannable_months
 
-from . import changes, charts, forecast, jobs, reports, services, verification
+from . import changes, charts, forecast, forecast_backtest, jobs, reports, services, verification
 from .choices import FlagKind, FlagState, Industry
 from .filtersets import EnterpriseFilterSet
 from .forms import AttributionFlagForm, EnterpriseImportForm, MissingFirmForm, ResolveFlagForm
@@ -314,7 +314,7 @@ class BacktestView(CapabilityRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_cache = freshness.PageCache(self.request, "backtest", settings.DISTRICT_SLUG)
-        context["sections"] = page_cache.get(forecast.backtest)
+        context["sections"] = page_cache.get(forecast_backtest.backtest)
         return context
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from math import floor
 
-from . import metrics
+from . import forecast_pipeline, metrics
 from .choices import PLAN_YEARS
 from .models import SubDistrict
 from .months import Month
@@ -117,6 +117,8 @@ class Forecast:
     step_years: list = field(default_factory=list)  # the years `step` is the mean of ([]: this year's)
     step_unlimited: int | None = None  # the step before it was limited to leave 0 or more in 2027
     expiring_2027: int = 0  # expiring through 2027 (this year's included), not subtracted again
+    pipeline: object = None  # forecast_pipeline.PipelineFacts when the pipeline was counted
+    pipeline_estimate: object = None  # forecast_pipeline.PipelineEstimate: what it made of it
     basis: list = field(default_factory=list)
 
     @property
@@ -206,10 +208,11 @@ def linear_change(series, year, month, actual, lapsed=0):
     return mean * left, Fraction(min(changes) * left), Fraction(max(changes) * left)
 
 
-def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY):
+def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY, pipeline=None):
     """The year-end forecast of one unit and metric from the counts up to `month`, and 2027's.
 
-    `series`: {Month: count} (December of the year before the plan included).
+    `series`: {Month: count} (December of the year before the plan included); `pipeline`: the
+    unit's high-tech `PipelineFacts`, where one exists (`forecast_pipeline`).
     """
     year = month.year
     actual = series.get(month)
@@ -232,12 +235,18 @@ def forecast(series, month, target, target_2027=None, registry=NO_REGISTRY):
         increase, low_inc, high_inc = linear_change(series, year, month.month, actual, registry.lapsed_this_year)
     rate = registry.renewal_rate
     lapses = registry.expiring * (1 - rate) if rate is not None else Fraction(registry.expiring)
+    low_lapses, high_lapses = registry.expiring, 0
+    if pipeline is not None and month.month < 12:
+        result.pipeline = pipeline
+        result.pipeline_estimate = est = forecast_pipeline.estimate(pipeline, increase, low_inc, high_inc, rate)
+        increase, low_inc, high_inc, lapses = est.increase, est.low_increase, est.high_increase, est.lapses
+        low_lapses, high_lapses = est.low_lapses, est.high_lapses
     result.increase = increase
     result.expected_lapses = lapses
     # a count is never below 0 (a steep decline continued for the months left could say so)
     result.projected = max(0, round_half_up(actual + increase - lapses))
-    result.low = max(0, min(result.projected, round_half_up(actual + low_inc - registry.expiring)))
-    result.high = max(result.projected, round_half_up(actual + high_inc))
+    result.low = max(0, min(result.projected, round_half_up(actual + low_inc - low_lapses)))
+    result.high = max(result.projected, round_half_up(actual + high_inc - high_lapses))
     continue_to_2027(result, annual_increases(series, year), series.get(Month(year - 1, 12)))
     result.basis = basis_parts(result, registry)
     return result
@@ -318,19 +327,14 @@ def sentence_2027(result, district=False):
 def basis_parts(result, registry):
     """The forecast's parts in words: "已有 520 家；年内到期未重新认定 9 家（往年重新认定率 62%）；…"."""
     parts = [f"已有 {result.actual} 家"]
-    if result.method == METHOD_RHYTHM:
-        years = "、".join(str(y) for y in result.pattern_years)
-        gross = "（不计到期失效）" if registry.earlier_lapses else ""
-        parts.append(
-            f"按往年节奏（{years}年{result.month.month}月末至年底平均增长 {result.growth_pct:.1f}%{gross}）"
-            f"预计{_signed(result.increase)}"
-        )
-    elif result.month.month == 12:
-        parts.append("已到年底")
+    words = _how_words(result, registry)
+    if result.pipeline is not None:
+        parts += forecast_pipeline.parts(result.pipeline, result.pipeline_estimate, words)
     else:
-        gross = f"（加回年内已失效 {registry.lapsed_this_year} 家）" if registry.lapsed_this_year else ""
-        parts.append(f"往年数据不足两年，按本年月均变化{gross}线性外推预计{_signed(result.increase)}")
-    if not registry.known:
+        parts.append(f"{words}预计{_signed(result.increase)}" if words else "已到年底")
+    if result.pipeline is not None:  # this year's renewals are the pipeline's (above)
+        pass
+    elif not registry.known:
         parts.append("企业名录中无该街镇企业，未计到期失效")
     elif registry.expiring and not registry.renewable:
         parts.append(f"年内到期退库 {registry.expiring} 家")
@@ -359,6 +363,18 @@ def basis_parts(result, registry):
     return parts
 
 
+def _how_words(result, registry):
+    """ "按往年节奏（2024、2025年10月末至年底平均增长 5.6%）", the line's words; "" in December."""
+    if result.method == METHOD_RHYTHM:
+        years = "、".join(str(y) for y in result.pattern_years)
+        gross = "（不计到期失效）" if registry.earlier_lapses else ""
+        return f"按往年节奏（{years}年{result.month.month}月末至年底平均增长 {result.growth_pct:.1f}%{gross}）"
+    if result.month.month == 12:
+        return ""
+    gross = f"（加回年内已失效 {registry.lapsed_this_year} 家）" if registry.lapsed_this_year else ""
+    return f"往年数据不足两年，按本年月均变化{gross}线性外推"
+
+
 def total(forecasts, year, month, target, target_2027):
     """The district line: sums of the units' figures (None when any unit has no projection)."""
     out = Forecast(year, month, None, target, target_2027)
@@ -384,7 +400,7 @@ def total(forecasts, year, month, target, target_2027):
     out.basis = [
         f"已有 {out.actual} 家",
         f"各街镇{'、'.join(METHOD_LABELS[m] for m in (METHOD_RHYTHM, METHOD_LINEAR) if m in methods)}"
-        f"预计{_signed(out.increase)}",
+        f"预计{_signed(out.increase)}{forecast_pipeline.district_words(f.pipeline for f in forecasts)}",
         f"年内到期未重新认定 {out.expiring} 家，预计失效 {round_half_up(out.expected_lapses)} 家",
         f"预计{year}年底 {out.projected} 家（区间 {out.low}–{out.high} 家）",
     ]

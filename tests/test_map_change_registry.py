@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from assessment import figures, services
-from enterprises import changes, indicators
+from enterprises import changes, forecast_backtest, indicators
 from enterprises import forecast as registry_forecast
 from enterprises.importers import ImportRefused, run_import
 from enterprises.models import Enterprise
@@ -197,17 +197,17 @@ def test_warning_pages_name_no_unit_outside_the_targets(login, bureau, counts_20
 
 def test_backtest_is_like_for_like_over_the_continuing_units(counts_2026, monkeypatch):
     tried = []
-    # the pure backtest: targets.forecast here, targets.backtest ("accuracy") once i27-core's move is merged
-    pure = getattr(registry_forecast, "accuracy", registry_forecast.model)
+    # the pure backtest (targets.backtest, "accuracy" in enterprises.forecast_backtest)
+    pure = forecast_backtest.accuracy
     real = pure.backtest
 
-    def spy(series_list, years, registry=None):
+    def spy(series_list, years, registry=None, pipeline=None):
         tried.append(len(series_list))
-        return real(series_list, years, registry)
+        return real(series_list, years, registry, pipeline)
 
     monkeypatch.setattr(pure, "backtest", spy)
     with time_machine.travel(NOW, tick=False):
-        registry_forecast.backtest()
+        forecast_backtest.backtest()
     # every year tried is over the same 12 units (those with a line in 46号 still in Beibei)
     assert tried and set(tried) == {12}
 

@@ -133,3 +133,40 @@ def test_every_month_of_the_demo_agrees_with_its_words(demo):
                 said = assert_agrees(result)
                 if month.year == 2023 and result is not district.total[metric]:
                     assert said["how"] == "本年预计"
+
+
+def test_the_demos_pipeline_forecasts_say_what_their_numbers_are(demo):
+    """With the demo's 认定进程: the latest month reads it as it stands, the earlier months as the
+    history shows it then; every sentence still agrees with its numbers."""
+    from accounts.models import User
+    from demo.pipeline import seed_demo_pipeline
+    from demo.services import HIGH_TECH_BATCHES
+    from enterprises.pipeline_report import year_pipeline
+
+    seed_demo_pipeline(LATEST, User.objects.filter(role="bureau").first(), HIGH_TECH_BATCHES)
+    for month in (Month(2025, 6), Month(2025, 10), LATEST):
+        district = forecast.district_forecast(month)
+        piped = [row.metrics[Metric.HIGH_TECH] for row in district.rows if row.metrics[Metric.HIGH_TECH].pipeline]
+        assert piped, month
+        for result in piped:
+            assert_agrees(result)
+            pipe = result.pipeline
+            if pipe.rated:
+                assert (
+                    f"在途申报{pipe.rated}家，按往年通过率{pipe.rates}预计认定{pipe.expected_firms}家"
+                    in result.basis_text
+                )
+            if pipe.renewals_not_filed:
+                assert (
+                    f"到期未申请重新认定{pipe.renewals_not_filed}家，预计失效{pipe.renewals_not_filed}家"
+                    in result.basis_text
+                )
+        if month == LATEST:  # the numbers the pipeline page states
+            lines = {line.slug: line for line in year_pipeline(LATEST.year).lines}
+            for row in district.rows:
+                pipe, line = row.metrics[Metric.HIGH_TECH].pipeline, lines[row.subdistrict.slug]
+                if pipe is not None:
+                    assert (pipe.in_review, pipe.expected) == (line.filed.count, line.filed.value)
+        total = district.total[Metric.HIGH_TECH]
+        assert_agrees(total)
+        assert f"其中{len(piped)}个街镇按认定进程：在途申报{sum(r.pipeline.rated for r in piped)}家" in total.basis_text

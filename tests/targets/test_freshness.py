@@ -64,7 +64,7 @@ def test_every_write_gives_a_new_version_and_bulk_writes_bump_themselves(bureau)
 def test_a_cached_page_costs_fewer_queries_than_a_computed_one(login, leader, django_assert_max_num_queries):
     seed_demo_counts()
     client = login(leader)
-    with django_assert_max_num_queries(16):  # the forecast adds four, the month's map one
+    with django_assert_max_num_queries(18):  # the forecast adds four, the month's map one, the pipeline two
         client.get(f"/?month={MONTH}")
     with django_assert_max_num_queries(3):  # session, user, the version tokens (all in one query)
         client.get(f"/?month={MONTH}")
