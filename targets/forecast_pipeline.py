@@ -14,13 +14,15 @@ For a sub-district with attempts of the year known at the month's end:
   and the pipeline added on top of each other. Firms at a stage without an earlier result
   (`unrated`) stay with the rhythm.
 - **Lapses.** Certificates still counted that end before 31 December: those whose renewal is not
-  filed (or failed) lapse, all of them; those in review lapse at 1 − the renewal stage's pass
-  rate (`renewals_expected` are expected to be renewed); those at a stage without a rate by the
-  registry's observed renewal rate (all lapse without one).
+  filed yet (or failed) lapse at 1 − the registry's observed renewal rate (all without one: most
+  firms file in the months before their certificate ends, so counting every unfiled renewal as
+  lost made the pipeline's forecast worse than none from January to July on the demo's past
+  years); those in review lapse at 1 − the renewal stage's pass rate (`renewals_expected` are
+  expected to be renewed); those at a stage without a rate by the observed renewal rate too.
 - **Range.** Low: the rhythm's slowest year for the firms not yet filed, the firms in review at
   their pass rate rounded down to whole firms (one firm at 71 % may fail), every renewal in
   review lapsing. High: the fastest year, every firm in review
-  recognised, every renewal in review renewed (the ones not filed lapse in both).
+  recognised, every renewal renewed (filed or not yet).
 """
 
 from dataclasses import dataclass
@@ -75,6 +77,8 @@ class PipelineEstimate:
     high_lapses: int  # only those whose renewal is not filed
     rest: Fraction  # the rhythm's arrivals beyond the firms in review (firms not yet filed)
     rhythm: Fraction  # the rhythm's (or the line's) whole guess, for the sentence
+    not_filed_lapses: Fraction = Fraction(0)  # of the renewals not filed, by the observed renewal rate
+    renewal_rate: object = None  # the registry's observed renewal rate (None: none observed)
 
 
 def estimate(pipe, increase, low_inc, high_inc, renewal_rate):
@@ -84,17 +88,21 @@ def estimate(pipe, increase, low_inc, high_inc, renewal_rate):
     rest = max(Fraction(0), Fraction(increase) - n)
     rest_low = max(Fraction(0), Fraction(low_inc) - n)
     rest_high = max(Fraction(0), Fraction(high_inc) - n)
-    unrated_lapse = pipe.renewals_unrated * (1 - renewal_rate if renewal_rate is not None else 1)
-    lapses = pipe.renewals_not_filed + (pipe.renewals_filed - pipe.renewals_unrated) - pipe.renewals_expected
+    lapse_share = 1 - Fraction(renewal_rate) if renewal_rate is not None else Fraction(1)
+    unrated_lapse = pipe.renewals_unrated * lapse_share
+    not_filed = pipe.renewals_not_filed * lapse_share
+    lapses = not_filed + (pipe.renewals_filed - pipe.renewals_unrated) - pipe.renewals_expected
     return PipelineEstimate(
         increase=pipe.expected + rest,
         low_increase=floor(pipe.expected) + rest_low,
         high_increase=n + rest_high,
         lapses=lapses + unrated_lapse,
         low_lapses=pipe.renewals_not_filed + pipe.renewals_filed,
-        high_lapses=pipe.renewals_not_filed,
+        high_lapses=0,
         rest=rest,
         rhythm=Fraction(increase),
+        not_filed_lapses=not_filed,
+        renewal_rate=renewal_rate,
     )
 
 
@@ -125,12 +133,20 @@ def parts(pipe, est, rhythm_words):
         out.append("年内无到期未重新认定的证书")
         return out
     if pipe.renewals_not_filed:
-        out.append(f"到期未申请重新认定{pipe.renewals_not_filed}家，预计失效{pipe.renewals_not_filed}家")
+        out.append(f"到期尚未申请重新认定{pipe.renewals_not_filed}家，{not_filed_words(est)}")
     if pipe.renewals_filed:
-        filed_lapse = est.lapses - pipe.renewals_not_filed
+        filed_lapse = est.lapses - est.not_filed_lapses
         rate = f"按往年通过率{pipe.renewal_rates}" if pipe.renewals_filed > pipe.renewals_unrated else "往年无结果"
         out.append(f"重新认定在审{pipe.renewals_filed}家，{rate}预计失效{round_half_up(filed_lapse)}家")
     return out
+
+
+def not_filed_words(est):
+    """ "按往年重新认定率50%预计失效1家" (or, with none observed, "往年无重新认定记录，预计全部失效")."""
+    if est.renewal_rate is None:
+        return f"往年无重新认定记录，预计失效{round_half_up(est.not_filed_lapses)}家"
+    pct = round_half_up(Fraction(est.renewal_rate) * 100)
+    return f"按往年重新认定率{pct}%预计失效{round_half_up(est.not_filed_lapses)}家"
 
 
 def district_words(pipelines):

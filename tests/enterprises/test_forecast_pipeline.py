@@ -51,21 +51,23 @@ def test_without_a_pipeline_the_rhythm_and_the_renewal_rate():
 def test_the_pipeline_replaces_the_rhythms_guess_for_the_firms_in_review():
     result = model.forecast(SERIES, OCT_2025, 120, registry=REGISTRY, pipeline=PIPE)
     # arrivals: the rhythm's 10, of which 3 are the firms in review, replaced by 3 × 64 % = 1.92:
-    # 1.92 + 7 = 8.92; lapses: the 2 not filed + the 2 in review × (1 − 75 %) = 2.5
-    assert result.increase == Fraction(892, 100) and result.expected_lapses == Fraction(5, 2)
-    assert result.projected == 106  # 100 + 8.92 − 2.5 = 106.42
-    # low: 100 + 1 (1.92 rounded down) + 7 − all 4 lapse = 104; high: all 3 recognised, the 2 in
-    # review renewed: 100 + 3 + 7 − 2 = 108
-    assert (result.low, result.high) == (104, 108)
+    # 1.92 + 7 = 8.92; lapses: the 2 not filed yet × (1 − the observed renewal rate 1/2) = 1, plus
+    # the 2 in review × (1 − 75 %) = 0.5: 1.5
+    assert result.increase == Fraction(892, 100) and result.expected_lapses == Fraction(3, 2)
+    assert result.projected == 107  # 100 + 8.92 − 1.5 = 107.42
+    # low: 100 + 1 (1.92 rounded down) + 7 − all 4 lapse = 104; high: all 3 recognised, every
+    # renewal renewed: 100 + 3 + 7 = 110
+    assert (result.low, result.high) == (104, 110)
     text = result.basis_text
     assert "在途申报3家，按往年通过率64%预计认定2家" in text
     assert "按往年节奏（2023、2024年10月末至年底平均增长 10.0%）预计新增 10 家，其中在途申报3家已按通过率计" in text
     assert "另计尚未申报的企业新增 7 家" in text
-    assert "到期未申请重新认定2家，预计失效2家；重新认定在审2家，按往年通过率75%预计失效1家" in text
-    assert "往年重新认定率" not in text  # the renewal rate is not applied on top
-    assert "预计2025年底 106 家（区间 104–108 家）" in text
+    assert (
+        "到期尚未申请重新认定2家，按往年重新认定率50%预计失效1家；重新认定在审2家，按往年通过率75%预计失效1家" in text
+    )
+    assert "预计2025年底 107 家（区间 104–110 家）" in text
     # 2027: this year's projection + the mean yearly net increase (20, 0 → 10) × 2
-    assert result.projected_2027 == 106 + 10 * 2
+    assert result.projected_2027 == 107 + 10 * 2
 
 
 def test_when_the_rhythm_expects_no_more_than_the_firms_in_review_the_pipeline_alone_counts():
