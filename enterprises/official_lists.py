@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets.spreadsheets import (
     FileRejected,
     cell_text,
@@ -229,9 +230,11 @@ class _Checker:
         if row.issue_date is None:
             self.problem(row.row, "issue_date", "发证日期不能为空")
         elif row.issue_date.year != self.year:
-            self.problem(row.row, "issue_date", f"发证日期{row.issue_date:%Y-%m-%d}不在所选年度{self.year}年内，未导入")
+            self.problem(
+                row.row, "issue_date", f"发证日期{as_chinese(row.issue_date, 'day')}不在所选年度{self.year}年内，未导入"
+            )
         elif row.issue_date > self.today:
-            self.problem(row.row, "issue_date", f"发证日期{row.issue_date:%Y-%m-%d}晚于今天")
+            self.problem(row.row, "issue_date", f"发证日期{as_chinese(row.issue_date, 'day')}晚于今天")
 
     def match(self, row):
         """The firm `row` names, or why none: by credit code where given, else by exact name."""
@@ -306,8 +309,8 @@ def _certificates_elsewhere(checker, rows):
             checker.problem(
                 row.row,
                 "issue_date",
-                f"名录中证书{row.certificate_no}的发证日期为{rec.issue_date:%Y-%m-%d}，与名单的"
-                f"{row.issue_date:%Y-%m-%d}不一致",
+                f"名录中证书{row.certificate_no}的发证日期为{as_chinese(rec.issue_date, 'day')}，与名单的"
+                f"{as_chinese(row.issue_date, 'day')}不一致",
             )
 
 
@@ -332,14 +335,15 @@ def _plan_actions(matched, kind, year, batch, checker):
         attempt = attempts.get(row.enterprise.pk)
         what = f"{target_label}（第{batch}批）"
         if kind == RECOGNITION and row.issue_date:
-            what = f"认定（第{batch}批，证书{row.certificate_no}，发证日期{row.issue_date:%Y-%m-%d}）"
+            what = f"认定（第{batch}批，证书{row.certificate_no}，发证日期{as_chinese(row.issue_date, 'day')}）"
         if kind == RECOGNITION and row.issue_date:
             rec = same_day.get((row.enterprise.pk, row.issue_date))
             if rec is not None and rec.certificate_no and rec.certificate_no != row.certificate_no:
                 checker.problem(
                     row.row,
                     "certificate_no",
-                    f"名录中该企业{row.issue_date:%Y-%m-%d}的证书编号为{rec.certificate_no}，与名单的{row.certificate_no}不一致",
+                    f"名录中该企业{as_chinese(row.issue_date, 'day')}的证书编号为{rec.certificate_no}，"
+                    f"与名单的{row.certificate_no}不一致",
                 )
         if attempt is None:
             kind_text = "重新认定" if row.enterprise.pk in renewals else "新认定"

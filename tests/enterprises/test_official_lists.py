@@ -128,10 +128,10 @@ def test_a_gbk_csv_recognition_list_gives_the_registry_its_certificates(firms, b
     data = office_csv(RECOGNITION_HEADER, recognition_rows(), encoding="gbk")
     preview = run(data, "备案名单.csv", official_lists.RECOGNITION)
     assert [r.action for r in preview.matched] == [
-        "已申报 → 认定（第2批，证书GR202650000101，发证日期2026-10-28）",
-        "已申报 → 认定（第2批，证书GR202650000102，发证日期2026-10-28）",
-        "新建2026年新认定进程：认定（第2批，证书GR202650000103，发证日期2026-10-28）",
-        "已申报 → 认定（第2批，证书GR202650000104，发证日期2026-10-28）",
+        "已申报 → 认定（第2批，证书GR202650000101，发证日期2026年10月28日）",
+        "已申报 → 认定（第2批，证书GR202650000102，发证日期2026年10月28日）",
+        "新建2026年新认定进程：认定（第2批，证书GR202650000103，发证日期2026年10月28日）",
+        "已申报 → 认定（第2批，证书GR202650000104，发证日期2026年10月28日）",
     ]
     assert [r.name for r in preview.unmatched] == ["重庆外区某某有限公司"]
 
@@ -187,7 +187,7 @@ def test_a_list_of_another_year_is_refused_with_the_reason(firms, bureau):
         run(office_csv(RECOGNITION_HEADER, rows), "备案.csv", official_lists.RECOGNITION, confirm=True, user=bureau)
     assert [str(p) for p in refused.value.problems] == [
         "第2行C（证书编号）列：证书编号GR202550000101是2025年的证书，与所选年度2026年不符",
-        "第2行D（发证日期）列：发证日期2025-10-28不在所选年度2026年内，未导入",
+        "第2行D（发证日期）列：发证日期2025年10月28日不在所选年度2026年内，未导入",
     ]
     assert RecognitionAttempt.objects.count() == 0 and HighTechRecognition.objects.count() == 1
 
