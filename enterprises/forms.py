@@ -3,6 +3,7 @@ from django.conf import settings
 
 from beibei_dashboard.evidence import ALLOWED_TEXT, check_upload
 from beibei_dashboard.forms import CleanCharField
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets import territory
 from targets.models import SubDistrict
 from targets.months import Month
@@ -102,7 +103,7 @@ class AttemptForm(forms.Form):
         self.fields["enterprise"].queryset = firms
         self.fields["renews"].queryset = certificates
         self.fields["renews"].label_from_instance = lambda c: (
-            f"{c.enterprise.name} {c.certificate_no or ''}（{c.valid_until:%Y-%m-%d}到期）"
+            f"{c.enterprise.name} {c.certificate_no or ''}（{as_chinese(c.valid_until, 'day')}到期）"
         )
         self.fields["stage"].choices = [
             (stage, f"{Programme(programme).label}·{Stage(stage).label}")

@@ -17,6 +17,7 @@ from accounts.scope import (
 )
 from beibei_dashboard import fields
 from beibei_dashboard.evidence import evidence_storage, stored_name
+from beibei_dashboard.templatetags.dates import as_chinese
 from targets.models import DistrictScopedHistoryManager, DistrictScopedManager
 
 from . import validity
@@ -235,7 +236,7 @@ class HighTechRecognition(models.Model):
         indexes = [models.Index(fields=["enterprise", "issue_date", "valid_until"], name="recognition_validity")]
 
     def __str__(self):
-        return f"{self.enterprise} 高新技术企业证书 {self.issue_date:%Y-%m-%d}"
+        return f"{self.enterprise} 高新技术企业证书 {as_chinese(self.issue_date, 'day')}"
 
     def save(self, *args, **kwargs):
         self.valid_until = validity.valid_until(self.issue_date)
