@@ -107,6 +107,7 @@ def test_each_upload_view_declares_its_limit_and_nginx_takes_the_largest():
         "targets:monthlycount_import": 5 * MB,
         "targets:plan_revision_import": 5 * MB,
         "enterprises:enterprise_import": 20 * MB,
+        "enterprises:list_import": 20 * MB,
         "enterprises:flag_create": 10 * MB,
         "enterprises:flag_missing": 10 * MB,
         "tasks:taskreport_create": 50 * MB,
