@@ -203,7 +203,7 @@ def warning_line(name, gap, filed, early=None, at_risk=0, since=0, month=None):
         if filed.unrated:
             text += f"（另{filed.unrated}家所处环节往年无数据，未计入）"
     if at_risk:
-        text += f"；{at_risk}张证书年内到期尚未申报（或未通过）重新认定，将减少{at_risk}家"
+        text += f"；{at_risk}张证书年内到期尚未申报（或未通过）重新认定，如最终未获认定将减少{at_risk}家"
     if early is not None and early.count:
         text += f"；另有{early.count}家处于培育、拟申报阶段，尚未申报"
     return text

@@ -125,10 +125,13 @@ def test_renewals_at_risk_widen_the_gap_and_pre_filing_firms_are_told_not_counte
     line = pm.warning_line("歇马街道", 1, _filed(applied=2), early, at_risk=2)
     assert line == (
         "歇马街道今年尚差1家，在途申报2家，按往年通过率（61%）预计新增1家；"
-        "2张证书年内到期尚未申报（或未通过）重新认定，将减少2家；另有3家处于培育、拟申报阶段，尚未申报"
+        "2张证书年内到期尚未申报（或未通过）重新认定，如最终未获认定将减少2家；另有3家处于培育、拟申报阶段，尚未申报"
     )
     line = pm.warning_line("歇马街道", 0, _filed(), at_risk=1)
-    assert line == "歇马街道已达今年目标，在途申报0家；1张证书年内到期尚未申报（或未通过）重新认定，将减少1家"
+    assert (
+        line
+        == "歇马街道已达今年目标，在途申报0家；1张证书年内到期尚未申报（或未通过）重新认定，如最终未获认定将减少1家"
+    )
 
 
 def test_two_rates_are_both_named():
