@@ -108,3 +108,38 @@ def test_plan_revision_preview_and_the_plan_after_it(demo, watched):
     assert "北碚示例〔2025〕1号（示例，非正式文件）" in page.inner_text(".plan-version")
     watched.screenshot("plan-after-revision")
     watched.assert_clean()
+
+
+def test_a_form_sent_twice_in_a_hurry_saves_once(demo, watched):
+    """A second click on 保存 while the first POST is on its way (a slow intranet) is ignored
+    (static/js/forms.js): the page's second and third submit events are cancelled, and a real
+    send saves one visit."""
+    from enterprises.models import Enterprise
+    from outreach.models import Visit
+
+    firm = Enterprise.objects.filter(subdistrict__slug="tiansheng").order_by("pk").first()
+    before = Visit.objects.filter(enterprise=firm).count()
+    log_in(watched, "tiansheng")
+    page = watched.page
+    page.goto(f"{watched.base_url}/outreach/firms/{firm.pk}/visits/new/")
+    page.fill("input[name=visitors]", "王明")
+    page.fill("textarea[name=findings]", "企业反映研发场地紧张")
+    # a listener after the page's own records whether the guard had cancelled each send, and
+    # keeps the page here (no navigation) so that three sends can be tried
+    cancelled = page.evaluate(
+        """() => {
+            const form = document.querySelector('main form[method=post]');
+            const seen = [];
+            const hold = (event) => { seen.push(event.defaultPrevented); event.preventDefault(); };
+            form.addEventListener('submit', hold);
+            form.requestSubmit(); form.requestSubmit(); form.requestSubmit();
+            form.removeEventListener('submit', hold);
+            form.removeAttribute('data-sending');
+            return seen;
+        }"""
+    )
+    assert cancelled == [False, True, True]
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(f"**/outreach/firms/{firm.pk}/")
+    assert Visit.objects.filter(enterprise=firm).count() == before + 1
+    watched.assert_clean()
