@@ -45,12 +45,16 @@ class SubDistrictCounts:
     high_tech_expiring_this_year: int
 
 
+# the refusal of every check of who may move a firm along its 认定进程
+PIPELINE_REFUSED = "只有区科技局和企业所属街镇的干部可以更新认定进程。"
+
+
 class EnterpriseQuerySet(RestrictedQuerySet):
     scope_rules = {
         "view": (("visible_to", "您无权查看该街镇的数据。"),),
         "flag": (("flaggable_by", "只有企业所属街镇的干部可以提出属地核实。"),),
         "visit": (("visitable_by", "只有区科技局和企业所属街镇的干部可以登记该企业的走访和诉求。"),),
-        "pipeline": (("pipeline_changeable_by", "只有区科技局和企业所属街镇的干部可以更新认定进程。"),),
+        "pipeline": (("pipeline_changeable_by", PIPELINE_REFUSED),),
     }
 
     def visible_to(self, user):
@@ -252,7 +256,7 @@ class AttemptQuerySet(RestrictedQuerySet):
 
     scope_rules = {
         "view": (("visible_to", "您无权查看该街镇的企业。"),),
-        "change": (("changeable_by", "只有区科技局和企业所属街镇的干部可以更新认定进程。"),),
+        "change": (("changeable_by", PIPELINE_REFUSED),),
     }
 
     def visible_to(self, user):

@@ -18,7 +18,7 @@ from targets.models import SubDistrict
 from . import forecast, pipeline, pipeline_api
 from . import pipeline_report as report
 from .forms import AttemptForm, MoveForm
-from .models import Enterprise, RecognitionAttempt
+from .models import PIPELINE_REFUSED, Enterprise, RecognitionAttempt
 
 
 def _year(request):
@@ -93,7 +93,7 @@ def attempt_detail(request, pk):
     form = MoveForm(request.POST or None, attempt=attempt) if can_move else None
     if request.method == "POST":
         if not can_move:
-            raise PermissionDenied("只有区科技局和企业所属街镇的干部可以更新认定进程。")
+            raise PermissionDenied(PIPELINE_REFUSED)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -124,7 +124,7 @@ def attempt_create(request, slug):
     year = _page_year(request)
     firms = Enterprise.objects.restrict(request.user, "pipeline").filter(subdistrict=subdistrict)
     if not firms.exists() and not scope.is_bureau(request.user):
-        raise PermissionDenied("只有区科技局和企业所属街镇的干部可以更新认定进程。")
+        raise PermissionDenied(PIPELINE_REFUSED)
     certificates = report.certificates_ending(year, firms).filter(renewed=False)
     initial = {"enterprise": request.GET.get("enterprise")}  # from a firm's page
     form = AttemptForm(request.POST or None, firms=firms, certificates=certificates, initial=initial)
